@@ -1,0 +1,2 @@
+/** The simulator webview script (placeholder until the panel lands). */
+export {};

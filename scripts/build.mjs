@@ -1,0 +1,58 @@
+// Bundles the three deliverables with esbuild: the VS Code client, the server+CLI, and the simulator webview.
+// Also copies the two WebAssembly files tree-sitter needs next to the server bundle.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const dist = path.join(root, 'dist');
+const watch = process.argv.includes('--watch');
+const minify = process.argv.includes('--minify');
+mkdirSync(dist, { recursive: true });
+
+const common = { bundle: true, sourcemap: true, minify, logLevel: 'warning', absWorkingDir: root };
+const builds = [
+  {
+    ...common,
+    entryPoints: ['client/src/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    entryPoints: ['server/src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    ...common,
+    entryPoints: ['client/webview/main.ts'],
+    outfile: 'dist/webview.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
+];
+
+for (const file of [
+  require.resolve('web-tree-sitter/tree-sitter.wasm'),
+  require.resolve('tree-sitter-c/tree-sitter-c.wasm'),
+]) {
+  copyFileSync(file, path.join(dist, path.basename(file)));
+}
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+  console.log('esbuild: watching');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  chmodSync(path.join(dist, 'cli.js'), 0o755);
+}

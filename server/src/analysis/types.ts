@@ -1,0 +1,75 @@
+/** The analysis result: what a patch or series changes, for which device, on which line. */
+import type { Range } from '../common/position';
+import type { DecisionPoint, DeviceKindId, KernelId } from '../model/types';
+
+export type FindingKind =
+  | 'behaviour-change'
+  | 'marker-defined'
+  | 'marker-set'
+  | 'unmodeled-change'
+  | 'lint'
+  | 'bisect'
+  | 'read-problem';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface BehaviourChange {
+  device: DeviceKindId;
+  steps: string[];
+  /** Short observation before and after, e.g. "mmio-read: EIO" -> "mmio-read: ok". */
+  before: string;
+  after: string;
+}
+
+export interface RelatedInfo {
+  range: Range;
+  message: string;
+}
+
+export interface Finding {
+  code: string;
+  kind: FindingKind;
+  severity: Severity;
+  message: string;
+  file: string;
+  range: Range;
+  /** Index of the patch in the document's patches (0-based position in ReadResult.patches). */
+  patch?: number;
+  diffFile?: string;
+  function?: string;
+  decision?: DecisionPoint;
+  changes: BehaviourChange[];
+  related: RelatedInfo[];
+  /** A short inlay-hint text for the line, e.g. "s390-vf-detached: open+mmio EIO→ok". */
+  hint?: string;
+}
+
+export interface PatchSummary {
+  index?: number;
+  total?: number;
+  version: number;
+  subject: string;
+  range: Range;
+}
+
+export interface DocumentAnalysis {
+  file: string;
+  baseline: { kernel: KernelId | null; detectedFrom: string };
+  patches: PatchSummary[];
+  findings: Finding[];
+}
+
+export interface AnalyzeOptions {
+  /** Display name or URI of the document, used in findings. */
+  file: string;
+  /** Overrides baseline detection. */
+  baseline?: KernelId;
+  /** Severity per finding code or kind (e.g. { "behaviour-change": "hint" }). */
+  severity?: Record<string, Severity>;
+  /** Device kinds to report (default: all). */
+  devices?: DeviceKindId[];
+  /** Give up (and say so in a finding) after this many milliseconds. */
+  budgetMs?: number;
+  /** Cooperative cancellation: checked between patches. */
+  isCancelled?: () => boolean;
+}

@@ -1,0 +1,90 @@
+/**
+ * vfio-lens: the command-line twin of the extension. Each sub-command lives in its own module;
+ * they share the engine under server/src and print text, JSON (and for analyze SARIF or b4 output).
+ */
+import { UsageError } from './args';
+import { InputError } from './io';
+import { analyzeCommand } from './analyze';
+import { statsCommand } from './stats';
+import { simulateCommand } from './simulate';
+import { compareCommand } from './compare';
+import { matrixCommand } from './matrix';
+import { lspCommand } from './lsp';
+
+type Command = (argv: string[]) => Promise<number>;
+
+const commands: Record<string, { summary: string; run: Command }> = {
+  analyze: {
+    summary: 'analyze FILE...|- [--format text|json|sarif|b4] [--baseline ID] [--fail-on warning|error]',
+    run: analyzeCommand,
+  },
+  stats: {
+    summary: 'stats FILE...|- [--format text|json] [--repeat N]',
+    run: statsCommand,
+  },
+  simulate: {
+    summary: 'simulate --device ID --kernel ID --steps "open; ..." [--format text|json] [--explain]',
+    run: simulateCommand,
+  },
+  compare: {
+    summary: 'compare --kernel A --kernel B [--device ID] [--depth N] [--internal] [--format text|json]',
+    run: compareCommand,
+  },
+  matrix: {
+    summary: 'matrix [--format text|json|markdown]',
+    run: matrixCommand,
+  },
+  lsp: {
+    summary: 'lsp --stdio | --node-ipc | --socket=PORT   (the language server)',
+    run: lspCommand,
+  },
+};
+
+function usage(): string {
+  return ['usage: vfio-lens <command> [options]', '', 'commands:']
+    .concat(Object.values(commands).map((c) => '  vfio-lens ' + c.summary))
+    .join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage() + '\n');
+    return name ? 0 : 2;
+  }
+  if (name === '--version') {
+    process.stdout.write('vfio-lens 0.1.0\n');
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`vfio-lens: unknown command "${name}"\n${usage()}\n`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`vfio-lens ${name}: ${e.message}\nusage: vfio-lens ${command.summary}\n`);
+      return 2;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`vfio-lens ${name}: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`vfio-lens ${name}: internal error: ${(e as Error).stack ?? e}\n`);
+    return 3;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(String(e) + '\n');
+      process.exitCode = 3;
+    },
+  );
+}
