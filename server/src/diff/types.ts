@@ -67,3 +67,25 @@ export interface FileDiff {
   /** Index into ReadResult.messages of the message holding this diff, or -1 for a bare diff. */
   messageIndex: number;
 }
+
+/**
+ * The lines the diff parser reads: the document's own lines, or the lines of a decoded body
+ * (base64, quoted-printable) or of a quote with its "> " prefix removed, each mapped back to the
+ * document. The mail layer builds these; the diff parser only reads through this view.
+ */
+export interface LineSource {
+  /** Number of lines. */
+  readonly count: number;
+  /** The text of line i, without line terminator and without any quote prefix. */
+  text(i: number): string;
+  /** The document position of character `ch` of line i (through quote prefixes and decoding). */
+  position(i: number, ch: number): import('../common/position').Position;
+}
+
+export interface DiffParseOptions {
+  /** First line to read (default 0) and one past the last (default count). */
+  start?: number;
+  end?: number;
+  quoteDepth: number;
+  messageIndex: number;
+}
