@@ -2,7 +2,14 @@
  * The custom requests between the vfio-lens client (simulator panel, commands) and the server.
  * Shared by both sides; shapes match the CLI's JSON for the same question.
  */
-import type { DeviceKindId, Difference, KernelId, TraceEntry } from '../model/types';
+import type {
+  AccessOutcome,
+  DeviceKindId,
+  Difference,
+  KernelId,
+  RestoreObservation,
+  TraceEntry,
+} from '../model/types';
 
 /** A kernel side: a named variant, or the before/after policy of a patch hunk in an open document. */
 export type KernelRef = { kernel: KernelId } | { uri: string; patch?: number; side: 'before' | 'after' };
@@ -75,4 +82,47 @@ export interface SummaryParams {
 export interface SummaryResult {
   /** Plain-text behaviour summary suitable for a reply on the list. */
   text: string;
+}
+
+/**
+ * vfioLens/states (appended for the simulator's state diagram): the reachable states of one device
+ * kind under one kernel side, breadth first from "opened", with the steps as edges.
+ * A state's id is canonical (the same state has the same id under every kernel), so that the
+ * client can mark the edges that exist under one kernel only.
+ */
+export const StatesRequest = 'vfioLens/states' as const;
+export interface StatesParams {
+  device: DeviceKindId;
+  kernel: KernelRef;
+  /** Steps to explore from the initial state (default: until no new state appears, bounded). */
+  depth?: number;
+  /** Steps to try from each state (default: the model's step table with representative values). */
+  steps?: string[];
+}
+export interface ModelStateNode {
+  /** Canonical id, e.g. "virt=0x0002 hw=0x0002 bars=saved map=zapped". */
+  id: string;
+  /** Short label for the diagram, e.g. "MEM on / hw MEM on". */
+  label: string;
+  virt: number;
+  hw: number;
+  barsValid: boolean;
+  zap: boolean;
+}
+export interface StateEdge {
+  from: string;
+  to: string;
+  /** The step as written ("write-cmd 0x0002"). */
+  step: string;
+  outcome?: AccessOutcome;
+  restore?: RestoreObservation;
+}
+export interface StatesResult {
+  device: DeviceKindId;
+  kernel: string;
+  initial: string;
+  states: ModelStateNode[];
+  edges: StateEdge[];
+  /** True when the exploration stopped at the depth bound with unexplored states left. */
+  truncated?: boolean;
 }
