@@ -36,6 +36,11 @@ export interface Hunk {
   postImage: string;
   /** 0 for a hunk written in the message itself, N for one quoted N levels deep. */
   quoteDepth: number;
+  /** Counts over the body, known without materialising `lines`. */
+  added: number;
+  removed: number;
+  /** Body lines consumed by the counts (context + added + removed; no-newline markers excluded). */
+  bodyLines: number;
 }
 
 export interface ExtendedHeaders {
@@ -80,6 +85,19 @@ export interface LineSource {
   text(i: number): string;
   /** The document position of character `ch` of line i (through quote prefixes and decoding). */
   position(i: number, ch: number): import('../common/position').Position;
+  /**
+   * Optional fast path: the same lines as offsets into one string, so the parser can read them
+   * with charCodeAt instead of allocating each line. A quote view over the document can give the
+   * document itself with `starts` past the "> " prefix; a decoded body gives its decoded string.
+   */
+  readonly flat?: FlatLines;
+}
+
+/** Line i is `text.slice(starts[i], ends[i])` (no terminator, no trailing \r, no quote prefix). */
+export interface FlatLines {
+  readonly text: string;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
 }
 
 export interface DiffParseOptions {

@@ -1,0 +1,152 @@
+/**
+ * A hunk as the parser leaves it: counts, heading and positions are read at parse time; the
+ * per-line objects and the pre/post images are built from the source on first access (the parse
+ * itself allocates nothing per body line). Assigning the lazy fields replaces them.
+ */
+import type { Range } from '../common/position';
+import type { FlatWindow } from './lines';
+import type { Hunk, HunkLine, HunkLineKind, LineSource } from './types';
+
+const SPACE = 32;
+const PLUS = 43;
+const MINUS = 45;
+const BACKSLASH = 92;
+
+/** How a body line is read: its kind and the length of its marker (0 for a stripped context line). */
+export function bodyLineKind(c0: number): HunkLineKind {
+  if (c0 === PLUS) return 'added';
+  if (c0 === MINUS) return 'removed';
+  if (c0 === BACKSLASH) return 'no-newline';
+  return 'context';
+}
+
+function markerLength(text: string, s: number, e: number): number {
+  if (s >= e) return 0;
+  const c0 = text.charCodeAt(s);
+  if (c0 === SPACE || c0 === PLUS || c0 === MINUS) return 1;
+  if (c0 === BACKSLASH) return s + 1 < e && text.charCodeAt(s + 1) === SPACE ? 2 : 1;
+  return 0; // web-archive text: a context line that lost its leading space
+}
+
+export class LazyHunk implements Hunk {
+  heading: string;
+  headerRange: Range;
+  range: Range;
+  private materialised?: HunkLine[];
+  private pre?: string;
+  private post?: string;
+
+  constructor(
+    private readonly src: LineSource,
+    private readonly flat: FlatWindow,
+    /** Source line indices: the @@ line, the first body line, one past the last body line. */
+    readonly headerLine: number,
+    readonly bodyStart: number,
+    readonly bodyEnd: number,
+    public oldStart: number,
+    public oldLines: number,
+    public newStart: number,
+    public newLines: number,
+    heading: string,
+    public quoteDepth: number,
+    public added: number,
+    public removed: number,
+    public bodyLines: number,
+  ) {
+    this.heading = heading;
+    const hs = flat.starts[headerLine - flat.base];
+    const he = flat.ends[headerLine - flat.base];
+    this.headerRange = { start: src.position(headerLine, 0), end: src.position(headerLine, he - hs) };
+    const last = bodyEnd > bodyStart ? bodyEnd - 1 : headerLine;
+    const ls = flat.starts[last - flat.base];
+    const le = flat.ends[last - flat.base];
+    this.range = {
+      start: this.headerRange.start,
+      end: last === headerLine ? this.headerRange.end : src.position(last, le - ls),
+    };
+  }
+
+  get lines(): HunkLine[] {
+    if (this.materialised === undefined) this.materialised = this.buildLines();
+    return this.materialised;
+  }
+  set lines(v: HunkLine[]) {
+    this.materialised = v;
+  }
+
+  get preImage(): string {
+    if (this.pre === undefined) this.pre = this.image(PLUS);
+    return this.pre;
+  }
+  set preImage(v: string) {
+    this.pre = v;
+  }
+
+  get postImage(): string {
+    if (this.post === undefined) this.post = this.image(MINUS);
+    return this.post;
+  }
+  set postImage(v: string) {
+    this.post = v;
+  }
+
+  /** JSON.stringify sees the lazy fields too. */
+  toJSON(): Hunk {
+    return {
+      oldStart: this.oldStart,
+      oldLines: this.oldLines,
+      newStart: this.newStart,
+      newLines: this.newLines,
+      heading: this.heading,
+      headerRange: this.headerRange,
+      range: this.range,
+      lines: this.lines,
+      preImage: this.preImage,
+      postImage: this.postImage,
+      quoteDepth: this.quoteDepth,
+      added: this.added,
+      removed: this.removed,
+      bodyLines: this.bodyLines,
+    };
+  }
+
+  private buildLines(): HunkLine[] {
+    const { text, starts, ends, base } = this.flat;
+    const out: HunkLine[] = [];
+    let oldLine = this.oldStart;
+    let newLine = this.newStart;
+    for (let i = this.bodyStart; i < this.bodyEnd; i++) {
+      const s = starts[i - base];
+      const e = ends[i - base];
+      const c0 = s < e ? text.charCodeAt(s) : -1;
+      const kind = bodyLineKind(c0);
+      const m = markerLength(text, s, e);
+      const range = { start: this.src.position(i, m), end: this.src.position(i, e - s) };
+      const line: HunkLine = { kind, text: text.slice(s + m, e), range };
+      if (kind === 'context') {
+        line.oldLine = oldLine++;
+        line.newLine = newLine++;
+      } else if (kind === 'removed') {
+        line.oldLine = oldLine++;
+      } else if (kind === 'added') {
+        line.newLine = newLine++;
+      }
+      out.push(line);
+    }
+    return out;
+  }
+
+  /** The old side (skip = '+') or the new side (skip = '-'), lines joined with \n. */
+  private image(skip: number): string {
+    const { text, starts, ends, base } = this.flat;
+    const parts: string[] = [];
+    for (let i = this.bodyStart; i < this.bodyEnd; i++) {
+      const s = starts[i - base];
+      const e = ends[i - base];
+      const c0 = s < e ? text.charCodeAt(s) : -1;
+      if (c0 === skip || c0 === BACKSLASH) continue;
+      parts.push(text.slice(s + markerLength(text, s, e), e));
+    }
+    return parts.join('\n');
+  }
+}

@@ -1,0 +1,511 @@
+/**
+ * Unified diffs in a run of lines -> file diffs and hunks, each placed in the document.
+ *
+ * Recognised: `diff --git` with git's extended headers (binary patches skipped), `---`/`+++`
+ * pairs without it (quilt's `Index:` + `====`, plain `diff -u`), `@@` hunks. A hunk body is
+ * consumed strictly by the counts of its `@@` header, so the `-- ` signature after the last hunk
+ * is not a removed line, and a `@@` line outside any file diff is not a hunk. While counts remain,
+ * an unmarked line is a context line that lost its leading space (web-archive text). A hunk cut
+ * short, or a line that cannot belong, is a problem at its place. Never throws.
+ *
+ * The hot loop reads the lines with charCodeAt over one string (LineSource.flat) and allocates
+ * nothing per body line; hunks build their line objects on first access (see hunk.ts).
+ */
+import type { Range } from '../common/position';
+import type { ReadProblem } from '../mail/types';
+import { gitHeaderNames, readExtendedHeader, sideName, stripPrefixes } from './fileHeader';
+import { LazyHunk } from './hunk';
+import { looksLikeHunkHeader, readHunkHeader, type HunkHeader } from './hunkHeader';
+import { flatLinesOf, type FlatWindow } from './lines';
+import type { DiffParseOptions, ExtendedHeaders, FileDiff, LineSource } from './types';
+
+const SPACE = 32;
+const PLUS = 43;
+const MINUS = 45;
+const BACKSLASH = 92;
+const AT = 64;
+const LOWER_D = 100;
+const UPPER_I = 73;
+const EQUALS = 61;
+
+/** Why a hunk body ended. */
+const enum Stop {
+  CountsDone,
+  HeaderArrived,
+  LineDoesNotFit,
+  EndOfInput,
+}
+
+export interface DiffParseResult {
+  files: FileDiff[];
+  problems: ReadProblem[];
+}
+
+export function parseDiffs(src: LineSource, opts: DiffParseOptions): DiffParseResult {
+  const files: FileDiff[] = [];
+  const problems: ReadProblem[] = [];
+  let parser: DiffParser | undefined;
+  try {
+    parser = new DiffParser(src, opts, files, problems);
+    parser.run();
+  } catch (err) {
+    // A bug of ours must not take the reader down: say where we were and keep what we have.
+    const line = parser?.current ?? opts.start ?? 0;
+    let at: Range;
+    try {
+      const p = src.position(line, 0);
+      at = { start: p, end: p };
+    } catch {
+      at = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    }
+    problems.push({
+      message: `diff reader failed here: ${(err as Error)?.message ?? String(err)}`,
+      range: at,
+      severity: 'error',
+    });
+  }
+  return { files, problems };
+}
+
+class DiffParser {
+  private readonly text: string;
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
+  private readonly base: number;
+  private readonly start: number;
+  private readonly end: number;
+  private readonly hh: HunkHeader = { oldStart: 0, oldLines: 0, newStart: 0, newLines: 0, headingStart: -1 };
+  /** The line being looked at (for the failure message). */
+  current = 0;
+  // Result of the last consume():
+  private cEnd = 0;
+  private cStop: Stop = Stop.CountsDone;
+  private cOldLeft = 0;
+  private cNewLeft = 0;
+  private cAdded = 0;
+  private cRemoved = 0;
+
+  constructor(
+    private readonly src: LineSource,
+    private readonly opts: DiffParseOptions,
+    private readonly files: FileDiff[],
+    private readonly problems: ReadProblem[],
+  ) {
+    const count = Math.max(0, src.count | 0);
+    this.start = Math.min(Math.max(0, (opts.start ?? 0) | 0), count);
+    this.end = Math.max(this.start, Math.min(count, (opts.end ?? count) | 0));
+    const w: FlatWindow = flatLinesOf(src, this.start, this.end);
+    this.window = w;
+    this.text = w.text;
+    this.starts = w.starts;
+    this.ends = w.ends;
+    this.base = w.base;
+  }
+  private readonly window: FlatWindow;
+
+  run(): void {
+    const { text, starts, ends, base, end } = this;
+    /** A line that may open the next file diff (quilt's Index:, a plain "diff -u a b"). */
+    let pending = -1;
+    let combined = false;
+    let i = this.start;
+    while (i < end) {
+      const s = starts[i - base];
+      const e = ends[i - base];
+      if (e - s < 4) {
+        i++;
+        continue;
+      }
+      const c0 = text.charCodeAt(s);
+      if (c0 === LOWER_D && text.startsWith('diff ', s)) {
+        this.current = i;
+        if (text.startsWith('diff --git ', s)) {
+          i = this.readGitFile(i);
+          pending = -1;
+          continue;
+        }
+        pending = i;
+        combined = text.startsWith('diff --cc ', s) || text.startsWith('diff --combined ', s);
+      } else if (c0 === MINUS && this.isSidePair(i)) {
+        this.current = i;
+        const opened = pending >= 0 && i - pending <= 2 ? pending : i;
+        if (combined && opened === pending) {
+          this.problem(i, `combined diff of a merge: not read (${this.lineNo(pending)})`, 'info');
+          i += 2;
+        } else {
+          i = this.readPlainFile(opened, i);
+        }
+        pending = -1;
+        combined = false;
+        continue;
+      } else if (c0 === AT && looksLikeHunkHeader(text, s, e)) {
+        this.problem(
+          i,
+          `"@@" line outside any file diff (no diff --git or ---/+++ header before it): not read as a hunk`,
+          'info',
+        );
+      } else if (c0 === UPPER_I && text.startsWith('Index: ', s)) {
+        pending = i;
+        combined = false;
+      }
+      i++;
+    }
+  }
+
+  /** Lines i and i+1 are "--- X" and "+++ Y". */
+  private isSidePair(i: number): boolean {
+    if (i + 1 >= this.end) return false;
+    const { text, starts, ends, base } = this;
+    const s = starts[i - base];
+    if (ends[i - base] - s < 4 || !text.startsWith('--- ', s)) return false;
+    const s2 = starts[i + 1 - base];
+    return ends[i + 1 - base] - s2 >= 4 && text.startsWith('+++ ', s2);
+  }
+
+  private lineText(i: number): string {
+    return this.text.slice(this.starts[i - this.base], this.ends[i - this.base]);
+  }
+
+  private startsWith(i: number, prefix: string): boolean {
+    const s = this.starts[i - this.base];
+    return this.ends[i - this.base] - s >= prefix.length && this.text.startsWith(prefix, s);
+  }
+
+  private readGitFile(header: number): number {
+    const names = gitHeaderNames(this.lineText(header).slice('diff --git '.length));
+    const extended: ExtendedHeaders = {};
+    let binary = false;
+    let j = header + 1;
+    const { text, starts, ends, base, end } = this;
+    while (j < end) {
+      const s = starts[j - base];
+      const e = ends[j - base];
+      if (readExtendedHeader(text, s, e, extended)) {
+        j++;
+      } else if (text.startsWith('Binary files ', s)) {
+        binary = true;
+        j++;
+      } else if (text.startsWith('GIT binary patch', s)) {
+        binary = true;
+        j = this.skipBinaryPatch(j + 1);
+      } else {
+        break;
+      }
+    }
+    let oldPath: string | undefined;
+    let newPath: string | undefined;
+    if (this.isSidePair(j)) {
+      [oldPath, newPath] = stripPrefixes(
+        sideName(this.lineText(j).slice(4)),
+        sideName(this.lineText(j + 1).slice(4)),
+      );
+      j += 2;
+    } else {
+      if (j < end && this.startsWith(j, '--- ')) {
+        this.problem(j, `"---" line without the "+++" line that must follow it`, 'warning');
+      }
+      [oldPath, newPath] = stripPrefixes(names.oldName, names.newName);
+      // rename/copy lines name both sides without prefixes
+      oldPath = extended.renameFrom ?? extended.copyFrom ?? oldPath;
+      newPath = extended.renameTo ?? extended.copyTo ?? newPath;
+      if (extended.newFileMode !== undefined) oldPath = undefined;
+      if (extended.deletedFileMode !== undefined) newPath = undefined;
+    }
+    return this.finishFile(header, j, oldPath, newPath, extended, binary);
+  }
+
+  private readPlainFile(header: number, sides: number): number {
+    const [oldPath, newPath] = stripPrefixes(
+      sideName(this.lineText(sides).slice(4)),
+      sideName(this.lineText(sides + 1).slice(4)),
+    );
+    return this.finishFile(header, sides + 2, oldPath, newPath, {}, false);
+  }
+
+  /** Reads the hunks from line j on and records the file diff; returns the line after it. */
+  private finishFile(
+    header: number,
+    j: number,
+    oldPath: string | undefined,
+    newPath: string | undefined,
+    extended: ExtendedHeaders,
+    binary: boolean,
+  ): number {
+    const file: FileDiff = {
+      oldPath,
+      newPath,
+      path: newPath ?? oldPath ?? '',
+      extended,
+      binary,
+      range: this.span(header, j - 1),
+      hunks: [],
+      quoteDepth: this.opts.quoteDepth,
+      messageIndex: this.opts.messageIndex,
+    };
+    this.files.push(file);
+    const { text, starts, ends, base, end } = this;
+    while (j < end) {
+      const s = starts[j - base];
+      const e = ends[j - base];
+      if (!looksLikeHunkHeader(text, s, e)) break;
+      this.current = j;
+      if (!readHunkHeader(text, s, e, this.hh)) {
+        this.problem(j, `malformed hunk header: expected "@@ -a,b +c,d @@"`, 'error');
+        j++;
+        break;
+      }
+      j = this.readHunk(file, j);
+    }
+    if (j < end) this.checkLeftover(j);
+    if (file.hunks.length > 0) file.range = this.span(header, j - 1);
+    return j;
+  }
+
+  private readHunk(file: FileDiff, h: number): number {
+    const { text, starts, ends, base, end } = this;
+    const hh = this.hh;
+    const oldN = hh.oldLines;
+    const newN = hh.newLines;
+    const he = ends[h - base];
+    let heading = hh.headingStart >= 0 ? text.slice(hh.headingStart, he) : '';
+    let body = h + 1;
+    this.consume(body, oldN, newN);
+    if (body < end && this.isUnmarked(body) && !this.endsCleanly()) {
+      // A mailer may have wrapped a long @@ line: try the next line as the rest of the heading.
+      const first = {
+        end: this.cEnd,
+        stop: this.cStop,
+        o: this.cOldLeft,
+        n: this.cNewLeft,
+        a: this.cAdded,
+        r: this.cRemoved,
+      };
+      this.consume(body + 1, oldN, newN);
+      if (this.endsCleanly()) {
+        heading += this.lineText(body);
+        this.problem(
+          body,
+          `hunk header wrapped by the mailer: line ${this.lineNo(body)} read as the rest of the heading of line ${this.lineNo(h)}`,
+          'warning',
+        );
+        body++;
+      } else {
+        this.cEnd = first.end;
+        this.cStop = first.stop;
+        this.cOldLeft = first.o;
+        this.cNewLeft = first.n;
+        this.cAdded = first.a;
+        this.cRemoved = first.r;
+      }
+    }
+    const j = this.cEnd;
+    if (this.cStop !== Stop.CountsDone) this.reportShortHunk(h, j, oldN, newN);
+    const hunk = new LazyHunk(
+      this.src,
+      this.window,
+      h,
+      body,
+      j,
+      hh.oldStart,
+      oldN,
+      hh.newStart,
+      newN,
+      heading,
+      this.opts.quoteDepth,
+      this.cAdded,
+      this.cRemoved,
+      oldN - this.cOldLeft + this.cAdded,
+    );
+    file.hunks.push(hunk);
+    return j;
+  }
+
+  /**
+   * The hot loop: consumes body lines from `from` until both counts are used up, then any
+   * "\ No newline" markers. Results in the c* fields.
+   */
+  private consume(from: number, oldN: number, newN: number): void {
+    const { text, starts, ends, base, end } = this;
+    let o = oldN;
+    let n = newN;
+    let added = 0;
+    let removed = 0;
+    let j = from;
+    let stop = Stop.CountsDone;
+    while (o > 0 || n > 0) {
+      if (j >= end) {
+        stop = Stop.EndOfInput;
+        break;
+      }
+      const s = starts[j - base];
+      const e = ends[j - base];
+      const c = s < e ? text.charCodeAt(s) : SPACE; // an empty line is a blank context line
+      if (c === SPACE) {
+        if (o === 0 || n === 0) {
+          stop = Stop.LineDoesNotFit;
+          break;
+        }
+        o--;
+        n--;
+      } else if (c === PLUS) {
+        if (n === 0) {
+          stop = Stop.LineDoesNotFit;
+          break;
+        }
+        n--;
+        added++;
+      } else if (c === MINUS) {
+        if (o === 0) {
+          stop = Stop.LineDoesNotFit;
+          break;
+        }
+        if (
+          e - s >= 4 &&
+          text.charCodeAt(s + 1) === MINUS &&
+          text.charCodeAt(s + 2) === MINUS &&
+          this.isNextFileHeader(j)
+        ) {
+          stop = Stop.HeaderArrived;
+          break;
+        }
+        o--;
+        removed++;
+      } else if (c !== BACKSLASH) {
+        // Unmarked: the next header, or a context line that lost its leading space.
+        if (this.isHeaderLine(c, s, e, j)) {
+          stop = Stop.HeaderArrived;
+          break;
+        }
+        if (o === 0 || n === 0) {
+          stop = Stop.LineDoesNotFit;
+          break;
+        }
+        o--;
+        n--;
+      }
+      j++;
+    }
+    if (stop === Stop.CountsDone) {
+      while (j < end && starts[j - base] < ends[j - base] && text.charCodeAt(starts[j - base]) === BACKSLASH)
+        j++;
+    }
+    this.cEnd = j;
+    this.cStop = stop;
+    this.cOldLeft = o;
+    this.cNewLeft = n;
+    this.cAdded = added;
+    this.cRemoved = removed;
+  }
+
+  /** An unmarked line that opens something new: a hunk, a git file diff, a quilt Index:. */
+  private isHeaderLine(c: number, s: number, e: number, j: number): boolean {
+    const text = this.text;
+    if (c === AT) return looksLikeHunkHeader(text, s, e);
+    if (c === LOWER_D) return text.startsWith('diff --git ', s);
+    if (c === UPPER_I)
+      return text.startsWith('Index: ', s) && j + 1 < this.end && this.startsWith(j + 1, '====');
+    return false;
+  }
+
+  /** "--- X" + "+++ Y" + "@@ -": a new file's header, even while counts remain. */
+  private isNextFileHeader(j: number): boolean {
+    if (!this.isSidePair(j) || j + 2 >= this.end) return false;
+    const s = this.starts[j + 2 - this.base];
+    return looksLikeHunkHeader(this.text, s, this.ends[j + 2 - this.base]);
+  }
+
+  private isUnmarked(j: number): boolean {
+    const s = this.starts[j - this.base];
+    const e = this.ends[j - this.base];
+    if (s >= e) return false;
+    const c = this.text.charCodeAt(s);
+    return c !== SPACE && c !== PLUS && c !== MINUS && c !== BACKSLASH && !this.isHeaderLine(c, s, e, j);
+  }
+
+  /** The last consume() used its counts exactly and the line after it does not look like body. */
+  private endsCleanly(): boolean {
+    if (this.cStop !== Stop.CountsDone) return false;
+    return this.cEnd >= this.end || !this.looksLikeBody(this.cEnd);
+  }
+
+  /** A line that reads as a hunk line (" x", "+x", "-x"), not a signature or a rule. */
+  private looksLikeBody(j: number): boolean {
+    const { text } = this;
+    const s = this.starts[j - this.base];
+    const e = this.ends[j - this.base];
+    if (s >= e) return false;
+    const c = text.charCodeAt(s);
+    if (c === PLUS) return !text.startsWith('+++', s);
+    if (c === MINUS)
+      return !(
+        text.startsWith('--', s) &&
+        (e - s === 2 || text.charCodeAt(s + 2) === SPACE || text.charCodeAt(s + 2) === MINUS)
+      );
+    return false; // " x" may be indented prose (git log -p indents messages); not a sure sign
+  }
+
+  /** After a file's last hunk: a line that reads like one more body line means the counts were short. */
+  private checkLeftover(j: number): void {
+    if (this.looksLikeBody(j)) {
+      this.problem(
+        j,
+        `line ${this.lineNo(j)} reads like a hunk line, but the hunk before it has used up the counts of its @@ header`,
+        'warning',
+      );
+    }
+  }
+
+  private reportShortHunk(h: number, j: number, oldN: number, newN: number): void {
+    const foundOld = oldN - this.cOldLeft;
+    const foundNew = newN - this.cNewLeft;
+    const where =
+      this.cStop === Stop.EndOfInput
+        ? 'before the end of the input'
+        : this.cStop === Stop.HeaderArrived
+          ? 'before the next header'
+          : `before line ${this.lineNo(j)}, which cannot belong to it`;
+    const what =
+      foundNew === newN
+        ? `announces ${oldN} old lines, found ${foundOld}`
+        : foundOld === oldN
+          ? `announces ${newN} new lines, found ${foundNew}`
+          : `announces ${oldN} old and ${newN} new lines, found ${foundOld} and ${foundNew}`;
+    const at = this.cStop === Stop.EndOfInput ? Math.max(h, j - 1) : j;
+    this.problem(at, `hunk at line ${this.lineNo(h)} ${what} ${where}`, 'error');
+  }
+
+  /** git's "GIT binary patch": literal/delta blocks of base85 lines, each ended by an empty line. */
+  private skipBinaryPatch(j: number): number {
+    while (j < this.end && (this.startsWith(j, 'literal ') || this.startsWith(j, 'delta '))) {
+      j++;
+      while (j < this.end && this.starts[j - this.base] < this.ends[j - this.base]) j++;
+      if (j < this.end) j++; // the empty line closing the block
+    }
+    return j;
+  }
+
+  /** 1-based document line number of source line i, for messages. */
+  private lineNo(i: number): number {
+    return this.src.position(i, 0).line + 1;
+  }
+
+  private span(first: number, last: number): Range {
+    const l = Math.max(first, last);
+    return {
+      start: this.src.position(first, 0),
+      end: this.src.position(l, this.ends[l - this.base] - this.starts[l - this.base]),
+    };
+  }
+
+  private problem(i: number, message: string, severity: ReadProblem['severity']): void {
+    const line = Math.min(Math.max(i, this.start), Math.max(this.start, this.end - 1));
+    const range: Range =
+      this.end > this.start
+        ? {
+            start: this.src.position(line, 0),
+            end: this.src.position(line, this.ends[line - this.base] - this.starts[line - this.base]),
+          }
+        : { start: this.src.position(line, 0), end: this.src.position(line, 0) };
+    this.problems.push({ message, range, severity });
+  }
+}
