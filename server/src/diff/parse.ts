@@ -26,7 +26,6 @@ const BACKSLASH = 92;
 const AT = 64;
 const LOWER_D = 100;
 const UPPER_I = 73;
-const EQUALS = 61;
 
 /** Why a hunk body ended. */
 const enum Stop {
@@ -262,7 +261,7 @@ class DiffParser {
   }
 
   private readHunk(file: FileDiff, h: number): number {
-    const { text, starts, ends, base, end } = this;
+    const { text, ends, base, end } = this;
     const hh = this.hh;
     const oldN = hh.oldLines;
     const newN = hh.newLines;
