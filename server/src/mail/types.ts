@@ -42,6 +42,12 @@ export interface QuoteBlock {
   /** The reviewer's own lines right after this quote (until the next quote), if any. */
   replyRange?: Range;
   replyText?: string;
+  /** The attribution line(s) before the quote ("On ..., X wrote:"), if any. */
+  attribution?: Range;
+  /** Who is quoted: from the attribution line or an Outlook "From: ... Sent: ..." block. */
+  author?: string;
+  /** An Outlook "-----Original Message-----" / "From: Sent:" quote without "> " markers. */
+  outlook?: boolean;
 }
 
 export interface Message {
@@ -77,6 +83,13 @@ export interface Patch {
   files: FileDiff[];
   /** For a cover letter: the diffstat lines (path, changes). */
   diffstat?: { path: string; changes: number; range: Range }[];
+  /** git format-patch's unedited cover-letter template ("*** SUBJECT HERE ***"). */
+  template?: boolean;
+  /**
+   * How subject, index or version were inferred when the text did not carry them (a headerless
+   * web-archive patch matched to the cover letter's shortlog), e.g. "shortlog: vfio/pci".
+   */
+  inferred?: string;
 }
 
 export interface ReadResult {

@@ -1,0 +1,40 @@
+/**
+ * The reader's entry point: any text a reviewer has on disk -> messages, patches, file diffs and
+ * problems, each placed in the document. Synchronous and total: bad input becomes problems at
+ * their place, never an exception.
+ */
+import type { FileDiff } from '../diff/types';
+import type { ReadProblem, ReadResult } from './types';
+import { DocumentText } from './lines';
+import { splitDocument } from './split';
+import { readMessage, comparePos, type ReadMessage } from './message';
+import { buildPatches } from './series';
+import { linkReplies } from './thread';
+
+export type * from './types';
+
+export function readDocument(text: string): ReadResult {
+  const problems: ReadProblem[] = [];
+  let lineCount = 0;
+  try {
+    const doc = new DocumentText(typeof text === 'string' ? text : String(text ?? ''));
+    lineCount = doc.count;
+    const { kind, raws } = splitDocument(doc, problems);
+    const reads: ReadMessage[] = raws.map((raw, i) => readMessage(doc, raw, i, problems));
+    linkReplies(reads);
+    const headerless = raws.length > 0 && raws.every((r) => !r.headers && !r.commit);
+    const patches = buildPatches(reads, headerless);
+    const files: FileDiff[] = [];
+    for (const r of reads) for (const f of r.message.files) files.push(f);
+    files.sort((a, b) => comparePos(a.range.start, b.range.start));
+    problems.sort((a, b) => comparePos(a.range.start, b.range.start));
+    return { kind, lineCount, messages: reads.map((r) => r.message), patches, files, problems };
+  } catch (e) {
+    problems.push({
+      message: `internal error while reading this document: ${(e as Error)?.message ?? String(e)}`,
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      severity: 'error',
+    });
+    return { kind: 'text', lineCount, messages: [], patches: [], files: [], problems };
+  }
+}

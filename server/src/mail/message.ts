@@ -1,0 +1,251 @@
+/**
+ * One message read in full: headers, MIME-decoded body, quote blocks with the reviewer's text
+ * after each, trailers, and the file diffs it writes (quoteDepth 0) or quotes (quoteDepth N,
+ * read with N quote markers removed).
+ */
+import type { FileDiff, LineSource } from '../diff/types';
+import { parseDiffs } from '../diff/parse';
+import type { Position, Range } from '../common/position';
+import type { MailHeaders, Message, QuoteBlock, ReadProblem } from './types';
+import { BodyLines, DocumentText } from './lines';
+import { displayName, field, mailHeaders } from './headers';
+import { decodeBody, type BodyPart } from './mime';
+import { parseSubject } from './subject';
+import type { RawMessage } from './split';
+import { ORIGINAL_MESSAGE, attributionAt, depths, outlookAuthorAt, quotedView } from './quotes';
+
+/** A message plus what later stages (series, threading) need of its body. */
+export interface ReadMessage {
+  message: Message;
+  body: LineSource;
+  depth: Uint8Array;
+  /** Body line where Outlook's quoted original starts (everything after it is quoted), if any. */
+  originalStart?: number;
+}
+
+const TRAILER = /^((?:[A-Z][A-Za-z]*-)+by|Fixes|Link|Closes|Cc|Reported|Message-I[dD]):\s*(\S.*)$/;
+const DIFF_SIGN = /^(?:diff --git |@@ -\d|--- \S|Index: \S)/;
+
+export function readMessage(
+  doc: DocumentText,
+  raw: RawMessage,
+  index: number,
+  problems: ReadProblem[],
+): ReadMessage {
+  const headers: MailHeaders = raw.headers
+    ? mailHeaders(raw.headers)
+    : { references: [], subject: raw.partial?.subject, from: raw.partial?.from, date: raw.partial?.date };
+  const subject = parseSubject(headers.subject);
+  let body: BodyLines;
+  let parts: BodyPart[];
+  if (raw.headers) {
+    const decoded = decodeBody(
+      doc,
+      raw.bodyStart,
+      raw.end,
+      headers.contentType,
+      field(raw.headers, 'content-transfer-encoding'),
+      problems,
+      raw.mbox,
+    );
+    body = decoded.lines;
+    parts = decoded.parts;
+  } else {
+    body = new BodyLines();
+    for (let i = raw.bodyStart; i < raw.end; i++) body.pushPlain(doc.line(i), i, 0);
+    parts = [{ start: 0, end: body.count, contentType: 'text/plain', transferEncoding: '7bit' }];
+  }
+  const depth = depths(body);
+  const lastLine = Math.max(raw.start, raw.end - 1);
+  const message: Message = {
+    index,
+    range: rangeOf(doc, raw.start, lastLine),
+    headers,
+    title: subject.title,
+    tag: subject.tag,
+    isReply: subject.isReply,
+    author: displayName(headers.from),
+    bodyRange: rangeOf(doc, Math.min(raw.bodyStart, lastLine), lastLine),
+    files: [],
+    quotes: [],
+    trailers: [],
+  };
+  const read: ReadMessage = { message, body, depth };
+  const bareDiff = !raw.headers && !raw.partial && !raw.commit;
+  const messageIndex = bareDiff ? -1 : index;
+  readQuotes(read);
+  if (!message.isReply && !raw.headers && message.quotes.length > 0 && !subject.tag) message.isReply = true;
+  if (message.isReply || raw.headers) read.originalStart = outlookOriginal(read);
+  const files: FileDiff[] = [];
+  for (const part of parts) {
+    const cut =
+      read.originalStart !== undefined && read.originalStart < part.end
+        ? Math.max(part.start, read.originalStart)
+        : part.end;
+    collect(files, problems, body, { start: part.start, end: cut, quoteDepth: 0, messageIndex });
+    if (cut < part.end)
+      collect(files, problems, body, { start: cut, end: part.end, quoteDepth: 1, messageIndex });
+  }
+  readQuotedDiffs(read, files, problems, messageIndex);
+  files.sort((a, b) => comparePos(a.range.start, b.range.start));
+  message.files = files;
+  readTrailers(read);
+  return read;
+}
+
+function collect(
+  files: FileDiff[],
+  problems: ReadProblem[],
+  src: LineSource,
+  opts: { start: number; end: number; quoteDepth: number; messageIndex: number },
+): void {
+  if (opts.end <= opts.start) return;
+  let any = false;
+  for (let i = opts.start; i < opts.end && !any; i++) any = DIFF_SIGN.test(src.text(i));
+  if (!any) return;
+  try {
+    const r = parseDiffs(src, opts);
+    for (const f of r.files) files.push(f);
+    for (const p of r.problems) problems.push(p);
+  } catch (e) {
+    problems.push({
+      message: `the diff reader failed here: ${(e as Error).message}`,
+      range: { start: src.position(opts.start, 0), end: src.position(opts.start, 0) },
+      severity: 'error',
+    });
+  }
+}
+
+/** Runs of quoted lines; for each, the attribution before it and the reviewer's text after it. */
+function readQuotes(read: ReadMessage): void {
+  const { body, depth, message } = read;
+  const n = body.count;
+  const blocks: { start: number; end: number }[] = [];
+  for (let i = 0; i < n;) {
+    if (depth[i] === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < n && depth[i] > 0) i++;
+    blocks.push({ start, end: i });
+  }
+  for (let k = 0; k < blocks.length; k++) {
+    const { start, end } = blocks[k];
+    let min = 255;
+    for (let i = start; i < end; i++) min = Math.min(min, depth[i]);
+    const block: QuoteBlock = { depth: min, range: lineRange(body, start, end - 1) };
+    let a = start - 1;
+    while (a >= 0 && body.text(a).trim() === '' && depth[a] === 0) a--;
+    const attribution = a >= 0 && depth[a] === 0 ? attributionAt(body, a) : undefined;
+    if (attribution) {
+      block.attribution = lineRange(body, attribution.start, a);
+      block.author = attribution.name;
+    }
+    const outlook = outlookAuthorAt(body, start, end);
+    if (outlook && !block.author) block.author = outlook;
+    const replyEnd = k + 1 < blocks.length ? blocks[k + 1].start : n;
+    let r0 = end;
+    while (r0 < replyEnd && body.text(r0).trim() === '') r0++;
+    let r1 = replyEnd - 1;
+    // the next block's attribution is not reply text
+    if (k + 1 < blocks.length) {
+      while (r1 >= r0 && body.text(r1).trim() === '') r1--;
+      if (r1 >= r0 && attributionAt(body, r1)) r1 = (attributionAt(body, r1)?.start ?? r1) - 1;
+    }
+    while (r1 >= r0 && body.text(r1).trim() === '') r1--;
+    if (r1 >= r0) {
+      block.replyRange = lineRange(body, r0, r1);
+      const texts: string[] = [];
+      for (let i = r0; i <= r1; i++) texts.push(body.text(i));
+      block.replyText = texts.join('\n');
+    }
+    message.quotes.push(block);
+  }
+}
+
+/** Outlook's unprefixed quote of the original mail ("-----Original Message-----" or From:/Sent:). */
+function outlookOriginal(read: ReadMessage): number | undefined {
+  const { body, depth, message } = read;
+  for (let i = 1; i < body.count; i++) {
+    if (depth[i] !== 0) continue;
+    const t = body.text(i);
+    const c = t.charCodeAt(0);
+    if (c !== 45 && c !== 70 && c !== 32) continue;
+    let author: string | undefined;
+    let at = -1;
+    if (ORIGINAL_MESSAGE.test(t)) {
+      at = i;
+      for (let j = i + 1; j < Math.min(body.count, i + 3) && !author; j++)
+        author = outlookAuthorAt(body, j, body.count);
+    } else if (c === 70 && t.startsWith('From:')) {
+      author = outlookAuthorAt(body, i, body.count);
+      if (author) at = i;
+    }
+    if (at < 0) continue;
+    message.quotes.push({ depth: 1, range: lineRange(body, at, body.count - 1), author, outlook: true });
+    message.quotes.sort((a, b) => comparePos(a.range.start, b.range.start));
+    return at;
+  }
+  return undefined;
+}
+
+/** Diffs inside "> " quotes: each depth of each quoted run, read with that many markers removed. */
+function readQuotedDiffs(
+  read: ReadMessage,
+  files: FileDiff[],
+  problems: ReadProblem[],
+  messageIndex: number,
+): void {
+  const { body, depth } = read;
+  const n = body.count;
+  for (let i = 0; i < n;) {
+    if (depth[i] === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let max = 0;
+    while (i < n && depth[i] > 0) max = Math.max(max, depth[i++]);
+    const end = i;
+    for (let d = 1; d <= max; d++) {
+      for (let j = start; j < end;) {
+        if (depth[j] < d) {
+          j++;
+          continue;
+        }
+        const s = j;
+        while (j < end && depth[j] >= d) j++;
+        if (j - s < 2) continue;
+        const view = quotedView(body, depth, s, j, d);
+        collect(files, problems, view, { start: 0, end: view.count, quoteDepth: d, messageIndex });
+      }
+    }
+  }
+}
+
+function readTrailers(read: ReadMessage): void {
+  const { body, depth, message } = read;
+  const firstDiff = message.files.find((f) => f.quoteDepth === 0)?.range.start.line ?? Infinity;
+  for (let i = 0; i < body.count; i++) {
+    if (depth[i] !== 0) continue;
+    const t = body.text(i);
+    if (t.length > 300 || !TRAILER.test(t)) continue;
+    const at = body.position(i, 0);
+    if (at.line >= firstDiff) break;
+    const m = TRAILER.exec(t)!;
+    message.trailers.push({ name: m[1], value: m[2].trim(), range: lineRange(body, i, i) });
+  }
+}
+
+export function lineRange(src: LineSource, first: number, last: number): Range {
+  return { start: src.position(first, 0), end: src.position(last, src.text(last).length) };
+}
+
+function rangeOf(doc: DocumentText, first: number, last: number): Range {
+  return { start: { line: first, character: 0 }, end: { line: last, character: doc.lineLength(last) } };
+}
+
+export function comparePos(a: Position, b: Position): number {
+  return a.line !== b.line ? a.line - b.line : a.character - b.character;
+}

@@ -1,0 +1,200 @@
+/**
+ * A mail body as the reviewer reads it: the text parts (text/plain, text/x-patch, text/x-diff,
+ * or no Content-Type at all) of a possibly multipart body, transfer-decoded (quoted-printable,
+ * base64) and charset-converted, every line mapped back to the document. Other parts (HTML,
+ * signatures, images) are skipped and named in an info problem.
+ */
+import libmime from 'libmime';
+import { range } from '../common/position';
+import { BodyLines, DocumentText } from './lines';
+import { field, readHeaderBlock } from './headers';
+import { pushBase64, pushQuotedPrintable } from './decode';
+import type { ReadProblem } from './types';
+
+/** A text part inside the body's lines: [start, end) indexes into BodyLines. */
+export interface BodyPart {
+  start: number;
+  end: number;
+  contentType: string;
+  transferEncoding: string;
+}
+
+export interface DecodedBody {
+  lines: BodyLines;
+  parts: BodyPart[];
+}
+
+const READABLE =
+  /^(?:text\/plain|text\/x-patch|text\/x-diff|text\/x-diff-patch|text\/diff|text\/patch|application\/x-patch|message\/rfc822)$/i;
+
+interface ContentType {
+  type: string;
+  params: Record<string, string>;
+}
+
+function contentType(value: string | undefined): ContentType {
+  if (!value) return { type: 'text/plain', params: {} };
+  try {
+    const parsed = libmime.parseHeaderValue(value);
+    return { type: (parsed.value || 'text/plain').toLowerCase(), params: parsed.params ?? {} };
+  } catch {
+    return { type: 'text/plain', params: {} };
+  }
+}
+
+/**
+ * Decodes document lines [start, end) of a message body whose headers said `ctValue` and
+ * `cteValue`.
+ */
+export function decodeBody(
+  doc: DocumentText,
+  start: number,
+  end: number,
+  ctValue: string | undefined,
+  cteValue: string | undefined,
+  problems: ReadProblem[],
+  unescapeFrom: boolean,
+): DecodedBody {
+  const out: DecodedBody = { lines: new BodyLines(), parts: [] };
+  readPart(
+    doc,
+    start,
+    end,
+    contentType(ctValue),
+    (cteValue ?? '7bit').trim().toLowerCase(),
+    out,
+    problems,
+    unescapeFrom,
+    0,
+  );
+  return out;
+}
+
+function readPart(
+  doc: DocumentText,
+  start: number,
+  end: number,
+  ct: ContentType,
+  cte: string,
+  out: DecodedBody,
+  problems: ReadProblem[],
+  unescapeFrom: boolean,
+  depth: number,
+): void {
+  if (ct.type.startsWith('multipart/') && depth < 8) {
+    const boundary = ct.params.boundary;
+    if (!boundary) {
+      problems.push({
+        message: `${ct.type} body without a boundary parameter: read as plain text`,
+        range: range(start, 0, start, 0),
+        severity: 'warning',
+      });
+      readLeaf(doc, start, end, { type: 'text/plain', params: {} }, '7bit', out, problems, unescapeFrom);
+      return;
+    }
+    readMultipart(doc, start, end, boundary, out, problems, unescapeFrom, depth);
+    return;
+  }
+  if (!READABLE.test(ct.type)) {
+    problems.push({
+      message: `skipped a ${ct.type} part (only text/plain, text/x-patch and text/x-diff parts are read)`,
+      range: range(start, 0, start, 0),
+      severity: 'info',
+    });
+    return;
+  }
+  readLeaf(doc, start, end, ct, cte, out, problems, unescapeFrom);
+}
+
+function readMultipart(
+  doc: DocumentText,
+  start: number,
+  end: number,
+  boundary: string,
+  out: DecodedBody,
+  problems: ReadProblem[],
+  unescapeFrom: boolean,
+  depth: number,
+): void {
+  const open = '--' + boundary;
+  const close = open + '--';
+  let partStart = -1;
+  let closed = false;
+  const flush = (partEnd: number) => {
+    if (partStart < 0) return;
+    const hb = readHeaderBlock(doc, partStart, partEnd);
+    const bodyStart = hb.blankSeparated ? hb.end + 1 : hb.end;
+    const ct = contentType(field(hb, 'content-type'));
+    const cte = (field(hb, 'content-transfer-encoding') ?? '7bit').trim().toLowerCase();
+    readPart(doc, bodyStart, partEnd, ct, cte, out, problems, unescapeFrom, depth + 1);
+  };
+  for (let i = start; i < end; i++) {
+    if (doc.text.charCodeAt(doc.starts[i]) !== 45 /* - */) continue;
+    const line = doc.line(i).trimEnd();
+    if (line === close) {
+      flush(i);
+      partStart = -1;
+      closed = true;
+      break;
+    }
+    if (line === open) {
+      flush(i);
+      partStart = i + 1;
+    }
+  }
+  if (!closed) {
+    flush(end);
+    problems.push({
+      message: `multipart body never closes with "${close}"`,
+      range: range(Math.max(start, end - 1), 0, Math.max(start, end - 1), 0),
+      severity: 'warning',
+    });
+  }
+}
+
+function readLeaf(
+  doc: DocumentText,
+  start: number,
+  end: number,
+  ct: ContentType,
+  cte: string,
+  out: DecodedBody,
+  problems: ReadProblem[],
+  unescapeFrom: boolean,
+): void {
+  const charset = (ct.params.charset ?? 'utf-8').trim();
+  const lines = out.lines;
+  const first = lines.count;
+  try {
+    if (cte === 'quoted-printable') pushQuotedPrintable(doc, start, end, charset, lines);
+    else if (cte === 'base64') pushBase64(doc, start, end, charset, lines);
+    else pushPlainLines(doc, start, end, lines, unescapeFrom);
+  } catch (e) {
+    problems.push({
+      message: `could not decode the ${cte} body (${(e as Error).message}): read as it stands`,
+      range: range(start, 0, start, 0),
+      severity: 'warning',
+    });
+    lines.texts.length = lines.docLine.length = lines.docCol.length = lines.decoded.length = first;
+    pushPlainLines(doc, start, end, lines, unescapeFrom);
+  }
+  out.parts.push({ start: first, end: lines.count, contentType: ct.type, transferEncoding: cte });
+}
+
+/** Plain 7bit/8bit lines; in an mbox, ">From " (mboxrd: ">>From " too) loses one ">". */
+function pushPlainLines(
+  doc: DocumentText,
+  start: number,
+  end: number,
+  lines: BodyLines,
+  unescapeFrom: boolean,
+): void {
+  for (let i = start; i < end; i++) {
+    const text = doc.line(i);
+    if (unescapeFrom && text.charCodeAt(0) === 62 && /^>+From /.test(text)) {
+      lines.pushPlain(text.slice(1), i, 1);
+    } else {
+      lines.pushPlain(text, i, 0);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Quoting in replies: the quote depth of a line ("> ", ">> ", "> >", ">" with or without a
+ * space), runs of quoted lines with the reviewer's text after each, attribution lines
+ * ("On Thu, 3 Sep 2020, Matthew Rosato wrote:", possibly over two lines), Outlook's
+ * "-----Original Message-----" / "From: ... Sent: ..." blocks, and line views with the prefix
+ * removed so that quoted diffs can be read.
+ */
+import type { LineSource } from '../diff/types';
+import { QuotedLines } from './lines';
+import { displayName } from './headers';
+
+/** Depth of a line's quote prefix and where the last ">" ends. */
+export function quoteDepthOf(s: string): { depth: number; end: number } {
+  let i = 0;
+  let depth = 0;
+  let end = 0;
+  for (;;) {
+    const c = s.charCodeAt(i);
+    if (c === 62 /* > */) {
+      depth++;
+      i++;
+      end = i;
+    } else if (c === 32 && depth > 0 && s.charCodeAt(i + 1) === 62) {
+      i++;
+    } else break;
+  }
+  return { depth, end };
+}
+
+/** Depth of each line of a source (0 for unquoted). */
+export function depths(src: LineSource): Uint8Array {
+  const out = new Uint8Array(src.count);
+  for (let i = 0; i < src.count; i++) {
+    const t = src.text(i);
+    if (t.charCodeAt(0) === 62) out[i] = Math.min(255, quoteDepthOf(t).depth);
+  }
+  return out;
+}
+
+/** Where `depth` quote markers of a line end (after the separator space, if the block uses one). */
+function cutAt(s: string, depth: number, spaced: boolean): number {
+  let i = 0;
+  let seen = 0;
+  while (seen < depth && i < s.length) {
+    const c = s.charCodeAt(i);
+    if (c === 62) seen++;
+    else if (c !== 32) break;
+    i++;
+  }
+  if (spaced && s.charCodeAt(i) === 32) i++;
+  return i;
+}
+
+/**
+ * The lines [start, end) of `src` (all quoted at least `depth` deep) with `depth` markers
+ * removed. Whether a space follows the marker is decided for the whole run: a run where some
+ * line at exactly this depth has a character other than a space right after its markers (">+",
+ * ">@@") was quoted without a space, so a diff's context lines keep their leading space.
+ */
+export function quotedView(
+  src: LineSource,
+  d: Uint8Array,
+  start: number,
+  end: number,
+  depth: number,
+): QuotedLines {
+  let spaced = true;
+  for (let i = start; i < end && spaced; i++) {
+    if (d[i] !== depth) continue;
+    const t = src.text(i);
+    const at = cutAt(t, depth, false);
+    if (at < t.length && t.charCodeAt(at) !== 32) spaced = false;
+  }
+  const index: number[] = [];
+  const cut: number[] = [];
+  for (let i = start; i < end; i++) {
+    index.push(i);
+    cut.push(cutAt(src.text(i), depth, spaced));
+  }
+  return new QuotedLines(src, index, cut);
+}
+
+const ATTRIBUTION_END = /(?:\bwrote|\bwrites|\bschrieb|\ba écrit|\bskrev)\s*:\s*$/i;
+
+/** An attribution line (or two) ending at line `i`: the quoted author's name, if it is one. */
+export function attributionAt(src: LineSource, i: number): { start: number; name?: string } | undefined {
+  const t = src.text(i).trim();
+  if (t.length > 300 || !ATTRIBUTION_END.test(t)) return undefined;
+  if (!/^On\b/i.test(t) && i > 0) {
+    const prev = src.text(i - 1).trim();
+    if (/^On\b/i.test(prev) && prev.length < 160 && !ATTRIBUTION_END.test(prev)) {
+      return { start: i - 1, name: attributionName(prev + ' ' + t) };
+    }
+  }
+  return { start: i, name: attributionName(t) };
+}
+
+function attributionName(text: string): string | undefined {
+  let body = text.replace(ATTRIBUTION_END, '').trim();
+  if (/^On\b/i.test(body)) {
+    // "On <date>, <name> <addr>" or "On <date> <name> <addr>" (two-line form joined)
+    const addr = /([^,]*?)\s*<[^>]*>\s*$/.exec(body);
+    if (addr && addr[1].trim()) {
+      const before = addr[1].trim();
+      const comma = before.lastIndexOf(', ');
+      const name = comma >= 0 ? before.slice(comma + 2) : stripDate(before);
+      return displayName(name);
+    }
+    const comma = body.lastIndexOf(', ');
+    body = comma >= 0 ? body.slice(comma + 2) : body;
+    return displayName(body);
+  }
+  return displayName(body.replace(/^.*\bAm\b.*?,\s*/, ''));
+}
+
+/** "On Thu, 3 Sep 2020 13:10:02 -0400 Matthew Rosato" -> "Matthew Rosato" (two-line form). */
+function stripDate(s: string): string {
+  const m = /(?:[+-]\d{4}|\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?|\d{4})\s+(.+)$/.exec(s);
+  return m ? m[1] : s;
+}
+
+/**
+ * The author named by an Outlook header block starting at line `i` ("From: X", then "Sent:"
+ * within three lines), with `depth` quote markers before each line.
+ */
+export function outlookAuthorAt(src: LineSource, i: number, end: number): string | undefined {
+  const strip = (s: string) => s.replace(/^[>\s]*/, '');
+  const first = strip(src.text(i));
+  const m = /^From:\s*(.+?)(?:\s+Sent:.*)?$/i.exec(first);
+  if (!m) return undefined;
+  for (let j = i; j < Math.min(end, i + 4); j++) {
+    if (/^(?:From:.*\s)?Sent:\s/i.test(strip(src.text(j)))) return displayName(m[1]);
+  }
+  return undefined;
+}
+
+export const ORIGINAL_MESSAGE = /^\s*-{3,}\s*Original Message\s*-{3,}\s*$/i;

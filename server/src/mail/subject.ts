@@ -1,0 +1,75 @@
+/**
+ * Subjects of patch mails: reply prefixes (Re:, RE:, Aw:, Fwd:), the bracketed series tag
+ * ([PATCH v4 2/3], [RFC PATCH v2 0/8], [PATCH1/8], [PATCH net-next 3/5], [PATCH 1/1][v2]) and
+ * the title that remains.
+ */
+import type { PatchTag } from './types';
+
+const REPLY_PREFIX = /^\s*(?:re|aw|sv|antw|vs|odp|fwd?)\s*(?:\[\d+\])?\s*:\s*/i;
+/** Words that make a bracket group a series tag rather than a list name ("[Intel-wired-lan]"). */
+const TAG_WORD = /^(?:patch|rfc|pull|git|resend|autosel|for|v\d+|\d+\/\d+)$/i;
+
+export interface ParsedSubject {
+  isReply: boolean;
+  tag?: PatchTag;
+  title: string;
+}
+
+export function parseSubject(subject: string | undefined): ParsedSubject {
+  let s = (subject ?? '').replace(/\s+/g, ' ').trim();
+  let isReply = false;
+  const words: string[] = [];
+  let sawTag = false;
+  for (;;) {
+    const re = REPLY_PREFIX.exec(s);
+    if (re) {
+      isReply = true;
+      s = s.slice(re[0].length);
+      continue;
+    }
+    const group = /^\[([^\]]*)\]\s*/.exec(s);
+    if (!group) break;
+    const tokens = splitTagTokens(group[1]);
+    if (tokens.some((t) => TAG_WORD.test(t))) {
+      words.push(...tokens);
+      sawTag = true;
+    }
+    s = s.slice(group[0].length);
+  }
+  return { isReply, tag: sawTag ? tagOf(words) : undefined, title: s.trim() };
+}
+
+/** "PATCH1/8" -> PATCH, 1/8; "v4" stays; "2/3" stays. */
+function splitTagTokens(group: string): string[] {
+  const out: string[] = [];
+  for (const raw of group.split(/[\s,]+/)) {
+    if (!raw) continue;
+    const glued = /^([A-Za-z]+)(\d+\/\d+)$/.exec(raw);
+    if (glued) out.push(glued[1], glued[2]);
+    else out.push(raw);
+  }
+  return out;
+}
+
+function tagOf(tokens: string[]): PatchTag {
+  let version: number | undefined;
+  let index: number | undefined;
+  let total: number | undefined;
+  const prefix: string[] = [];
+  for (const t of tokens) {
+    const v = /^v(\d+)$/i.exec(t);
+    const n = /^(\d+)\/(\d+)$/.exec(t);
+    if (v && version === undefined) version = Number(v[1]);
+    else if (n && index === undefined) {
+      index = Number(n[1]);
+      total = Number(n[2]);
+    } else if (!v) prefix.push(t);
+  }
+  return {
+    prefix: prefix.join(' '),
+    version: version ?? 1,
+    index,
+    total,
+    rfc: prefix.some((w) => /^rfc$/i.test(w)),
+  };
+}
