@@ -7,6 +7,7 @@ import type { Position } from '../common/position';
 import type { FlatLines, LineSource } from './types';
 
 const CR = 13;
+const LF = 10;
 
 /** The lines of a raw document: line i is document line i, character ch is document character ch. */
 export class DocumentLines implements LineSource {
@@ -14,39 +15,13 @@ export class DocumentLines implements LineSource {
   readonly flat: FlatLines;
 
   constructor(readonly document: string) {
-    let cap = 1024;
-    let starts = new Int32Array(cap);
-    let ends = new Int32Array(cap);
-    let n = 0;
-    let pos = 0;
-    const len = document.length;
-    while (true) {
-      const nl = document.indexOf('\n', pos);
-      if (n === cap) {
-        cap *= 2;
-        const s2 = new Int32Array(cap);
-        s2.set(starts);
-        starts = s2;
-        const e2 = new Int32Array(cap);
-        e2.set(ends);
-        ends = e2;
-      }
-      if (nl < 0) {
-        // The last line, unless the document ends with a terminator (no empty line after it).
-        if (pos < len || n === 0) {
-          starts[n] = pos;
-          ends[n] = len > pos && document.charCodeAt(len - 1) === CR ? len - 1 : len;
-          n++;
-        }
-        break;
-      }
-      starts[n] = pos;
-      ends[n] = nl > pos && document.charCodeAt(nl - 1) === CR ? nl - 1 : nl;
-      n++;
-      pos = nl + 1;
-    }
-    this.count = n;
-    this.flat = { text: document, starts: starts.subarray(0, n), ends: ends.subarray(0, n) };
+    const index = document.indexOf('\r') < 0 ? indexLf(document) : indexAnyTerminator(document);
+    this.count = index.count;
+    this.flat = {
+      text: document,
+      starts: index.starts.subarray(0, index.count),
+      ends: index.ends.subarray(0, index.count),
+    };
   }
 
   text(i: number): string {
@@ -56,6 +31,71 @@ export class DocumentLines implements LineSource {
   position(i: number, ch: number): Position {
     return { line: i, character: ch };
   }
+}
+
+interface LineIndex {
+  starts: Int32Array;
+  ends: Int32Array;
+  count: number;
+}
+
+function grow(index: LineIndex): void {
+  const cap = index.starts.length * 2;
+  const s2 = new Int32Array(cap);
+  s2.set(index.starts);
+  const e2 = new Int32Array(cap);
+  e2.set(index.ends);
+  index.starts = s2;
+  index.ends = e2;
+}
+
+/** No \r anywhere: one indexOf('\n') per line. A final terminator opens no extra line. */
+function indexLf(doc: string): LineIndex {
+  let starts = new Int32Array(1024);
+  let ends = new Int32Array(1024);
+  let count = 0;
+  let pos = 0;
+  while (true) {
+    const nl = doc.indexOf('\n', pos);
+    if (count === starts.length) {
+      const index = { starts, ends, count };
+      grow(index);
+      starts = index.starts;
+      ends = index.ends;
+    }
+    if (nl < 0) {
+      if (pos < doc.length || count === 0) {
+        starts[count] = pos;
+        ends[count++] = doc.length;
+      }
+      return { starts, ends, count };
+    }
+    starts[count] = pos;
+    ends[count++] = nl;
+    pos = nl + 1;
+  }
+}
+
+/** With \r: "\r\n", "\n" and a lone "\r" each end a line (LSP's rule). */
+function indexAnyTerminator(doc: string): LineIndex {
+  const index: LineIndex = { starts: new Int32Array(1024), ends: new Int32Array(1024), count: 0 };
+  const n = doc.length;
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    const c = doc.charCodeAt(i);
+    if (c !== LF && c !== CR) continue;
+    if (index.count === index.starts.length) grow(index);
+    index.starts[index.count] = start;
+    index.ends[index.count++] = i;
+    if (c === CR && i + 1 < n && doc.charCodeAt(i + 1) === LF) i++;
+    start = i + 1;
+  }
+  if (start < n || index.count === 0) {
+    if (index.count === index.starts.length) grow(index);
+    index.starts[index.count] = start;
+    index.ends[index.count++] = n;
+  }
+  return index;
 }
 
 /** The fast helper for the plain text case: a LineSource over the raw string. */

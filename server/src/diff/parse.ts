@@ -26,6 +26,8 @@ const BACKSLASH = 92;
 const AT = 64;
 const LOWER_D = 100;
 const UPPER_I = 73;
+/** Mailers wrap at 72..80 columns: a shorter @@ line was not wrapped. */
+const WRAP_WIDTH = 60;
 
 /** Why a hunk body ended. */
 const enum Stop {
@@ -261,7 +263,7 @@ class DiffParser {
   }
 
   private readHunk(file: FileDiff, h: number): number {
-    const { text, ends, base, end } = this;
+    const { text, starts, ends, base, end } = this;
     const hh = this.hh;
     const oldN = hh.oldLines;
     const newN = hh.newLines;
@@ -269,7 +271,7 @@ class DiffParser {
     let heading = hh.headingStart >= 0 ? text.slice(hh.headingStart, he) : '';
     let body = h + 1;
     this.consume(body, oldN, newN);
-    if (body < end && this.isUnmarked(body) && !this.endsCleanly()) {
+    if (body < end && he - starts[h - base] >= WRAP_WIDTH && this.isUnmarked(body) && !this.endsCleanly()) {
       // A mailer may have wrapped a long @@ line: try the next line as the rest of the heading.
       const first = {
         end: this.cEnd,
@@ -421,10 +423,17 @@ class DiffParser {
     return c !== SPACE && c !== PLUS && c !== MINUS && c !== BACKSLASH && !this.isHeaderLine(c, s, e, j);
   }
 
-  /** The last consume() used its counts exactly and the line after it does not look like body. */
+  /**
+   * The last consume() used its counts exactly and the line after it does not look like body
+   * (here a " x" line counts as body too: it is how a wrapped hunk's last context line shows).
+   */
   private endsCleanly(): boolean {
     if (this.cStop !== Stop.CountsDone) return false;
-    return this.cEnd >= this.end || !this.looksLikeBody(this.cEnd);
+    if (this.cEnd >= this.end) return true;
+    const s = this.starts[this.cEnd - this.base];
+    const e = this.ends[this.cEnd - this.base];
+    if (e - s >= 2 && this.text.charCodeAt(s) === SPACE) return false;
+    return !this.looksLikeBody(this.cEnd);
   }
 
   /** A line that reads as a hunk line (" x", "+x", "-x"), not a signature or a rule. */
