@@ -24,7 +24,10 @@ export interface SimulateParams {
 export interface SimulateResult {
   device: DeviceKindId;
   kernel: string;
+  /** One entry per step; where unknown identifiers fork the run, the branch assuming them all 0. */
   trace: TraceEntry[];
+  /** Every branch, when an unknown identifier made the run fork (absent otherwise). */
+  branches?: { assumptions: Record<string, number>; trace: TraceEntry[] }[];
 }
 
 export interface CompareParams {
@@ -36,6 +39,8 @@ export interface CompareParams {
 }
 export interface CompareResult {
   differences: Difference[];
+  /** Size of the exploration: product states visited, transitions taken, depth. */
+  stats?: { states: number; transitions: number; depth: number; devices: number };
 }
 
 export interface MatrixParams {

@@ -90,6 +90,8 @@ export interface PolicySpec {
   markers: MarkerSetter[];
   /** Values of named constants the expressions may use (e.g. a dev_flags bit defined by a patch). */
   constants?: Record<string, number>;
+  /** What else this kernel differs in (gating, zaps, log wording); defaults derive from the decisions. */
+  traits?: Partial<KernelTraits>;
 }
 
 export type AccessOutcome = 'ok' | 'EIO' | 'SIGBUS' | 'dropped' | 'unclaimed';
@@ -126,6 +128,8 @@ export interface TraceEntry {
   why: Explanation[];
   /** Identifiers whose value the model does not know and that this step depended on. */
   dependsOn?: string[];
+  /** Facts that decided the step besides decision points (hardware decode, power state, ...). */
+  notes?: string[];
 }
 
 export interface Difference {
@@ -137,4 +141,65 @@ export interface Difference {
   dependsOn?: string[];
   /** True when only internal observations differ (a restore called that returned early, ...). */
   internalOnly?: boolean;
+  /** The values assumed for unknown identifiers on this sequence (0 or 1). */
+  assumptions?: Record<string, number>;
+}
+
+/* ---- Added by the model (issue 3): shapes the model's tables and results use. ---- */
+
+/** What a device kind's hardware implements, as vfio and the user can observe it. */
+export interface DeviceHardware {
+  /** COMMAND.MEMORY: a real enable bit, or hard-wired 0 (VFs; s390 firmware does not emulate it). */
+  commandMemory: 'implemented' | 'hardwired-0';
+  /** COMMAND.IO: a real enable bit, or hard-wired 0 (no I/O space). */
+  commandIo: 'implemented' | 'hardwired-0';
+  /** Whether memory BAR accesses are decoded only while COMMAND.MEMORY is set, or always (VF MSE lives in the PF). */
+  memoryDecode: 'when-command-memory' | 'always';
+  /** Whether the device has an I/O-port BAR. */
+  ioBar: boolean;
+  /**
+   * Where the BAR values vfio saves at open live: in the header (lost by a reset), read as 0
+   * (VF: BARs live in the PF's SR-IOV capability), emulated by firmware or by the host (kept).
+   */
+  bars: 'header' | 'read-zero' | 'firmware-emulated' | 'host-emulated';
+}
+
+export interface DeviceKind {
+  id: DeviceKindId;
+  label: string;
+  description: string;
+  /** The creation paths this device goes through (marker setters on other paths do not apply). */
+  paths: CreationPath[];
+  /** Facts of its environment that setter conditions may test (zdev->vfn, CONFIG_PCI_IOV, ...). */
+  environment: Record<string, number>;
+  hardware: DeviceHardware;
+}
+
+/** What a kernel differs in besides its decision expressions and marker setters. */
+export interface KernelTraits {
+  /** A COMMAND write clearing MEMORY zaps the BAR mmaps (abafbc551fdd). */
+  zapOnMemoryDisable: boolean;
+  /** BAR mmaps are populated on fault, and the fault handler tests memory-enabled (11c4cd07ba11). */
+  mmapFaulting: boolean;
+  /** ioeventfd writes test memory-enabled and are dropped when it is false (bc93b9ae0151). */
+  ioeventfdGated: boolean;
+  /** Entering D3hot through PM_CTRL zaps the BAR mmaps (2b2c651baf1c). */
+  zapOnD3hot: boolean;
+  /** The line vfio_bar_restore logs when it rewrites the BARs. */
+  restoreLog: string;
+}
+
+export interface KernelVariantInfo {
+  id: KernelId;
+  label: string;
+  description: string;
+  commit?: string;
+}
+
+/** Statistics of one exploration (for the benchmark and the CLI). */
+export interface ExploreStats {
+  /** Product states visited (pairs of states of the two policies, with their assumptions). */
+  states: number;
+  transitions: number;
+  depth: number;
 }

@@ -1,0 +1,152 @@
+/**
+ * The simulator facade the CLI and the language server call (synchronously, once
+ * `await initCParser()` has resolved): scripts, comparisons and the behaviour matrix over
+ * built-in kernel variants or PolicySpecs built from patches.
+ */
+import { parseCExpression } from '../csrc/cexpr';
+import type { CompareResult, MatrixCell, MatrixResult, SimulateResult } from '../lsp/protocol';
+import {
+  CLOSED_STATE,
+  DEFAULT_DEPTH,
+  DEVICE_KINDS,
+  DEVICE_KIND_IDS,
+  KERNEL_IDS,
+  KERNEL_SPECS,
+  KERNEL_VARIANTS,
+  SCENARIOS,
+  compilePolicy,
+  deviceKind,
+  explorePair,
+  parseSteps,
+  policyContentKey,
+  policySystem,
+  runScenario,
+  scenarioSummary,
+  type DeviceKindId,
+  type KernelId,
+  type Policy,
+  type PolicySpec,
+  type TraceEntry,
+} from '../model/index';
+
+export { StepScriptError } from '../model/index';
+
+/** A device kind or kernel id that does not exist; the message lists the valid ones. */
+export class UnknownIdError extends Error {}
+
+export function isDeviceKindId(id: string): id is DeviceKindId {
+  return (DEVICE_KIND_IDS as readonly string[]).includes(id);
+}
+
+export function isKernelId(id: string): id is KernelId {
+  return (KERNEL_IDS as readonly string[]).includes(id);
+}
+
+export function checkDevice(id: string): DeviceKindId {
+  if (!isDeviceKindId(id)) {
+    throw new UnknownIdError(
+      `unknown device kind "${id}"; valid device kinds: ${DEVICE_KIND_IDS.join(', ')}`,
+    );
+  }
+  return id;
+}
+
+export function kernelSpec(id: KernelId): PolicySpec {
+  const spec = KERNEL_SPECS.find((k) => k.id === id);
+  if (!spec) throw new UnknownIdError(`unknown kernel "${id}"; valid kernels: ${KERNEL_IDS.join(', ')}`);
+  return spec;
+}
+
+export function deviceKinds(): { id: DeviceKindId; label: string; description: string }[] {
+  return DEVICE_KINDS.map(({ id, label, description }) => ({ id, label, description }));
+}
+
+export function kernelVariants(): { id: KernelId; label: string; description: string; commit?: string }[] {
+  return KERNEL_VARIANTS.map((k) => ({ ...k }));
+}
+
+const compiled = new Map<string, Policy>();
+
+/** The compiled policy of a spec or kernel id, cached by the spec's content. */
+export function policyOf(spec: PolicySpec | KernelId | string): Policy {
+  const s = typeof spec === 'string' ? kernelSpec(spec as KernelId) : spec;
+  const key = policyContentKey(s);
+  let policy = compiled.get(key);
+  if (!policy || policy.spec.id !== s.id) {
+    policy = compilePolicy(s, parseCExpression);
+    compiled.set(key, policy);
+  }
+  return policy;
+}
+
+function withoutOperands(trace: TraceEntry[]): TraceEntry[] {
+  return trace.map((e) => ({
+    ...e,
+    why: e.why.map(({ operands: _o, ...rest }) => ({ ...rest, operands: [] })),
+  }));
+}
+
+export function simulateScript(
+  device: DeviceKindId,
+  spec: PolicySpec | KernelId,
+  steps: string,
+  explain = true,
+): SimulateResult {
+  const policy = policyOf(spec);
+  const kind = deviceKind(checkDevice(device));
+  const branches = policySystem(policy, kind).run(parseSteps(steps), CLOSED_STATE);
+  const shape = (t: TraceEntry[]) => (explain ? t : withoutOperands(t));
+  const result: SimulateResult = { device, kernel: policy.spec.id, trace: shape(branches[0].trace) };
+  if (branches.length > 1) {
+    result.branches = branches.map((b) => ({ assumptions: { ...b.assumptions }, trace: shape(b.trace) }));
+  }
+  return result;
+}
+
+export function comparePolicies(
+  a: PolicySpec | KernelId,
+  b: PolicySpec | KernelId,
+  opts: { device?: DeviceKindId; depth?: number; internal?: boolean } = {},
+): CompareResult {
+  const pa = policyOf(a);
+  const pb = policyOf(b);
+  const devices = opts.device ? [deviceKind(checkDevice(opts.device))] : DEVICE_KINDS;
+  const depth = opts.depth ?? DEFAULT_DEPTH;
+  const stats = { states: 0, transitions: 0, depth, devices: devices.length };
+  const differences = devices.flatMap((device) => {
+    const r = explorePair(pa, pb, device, { depth, internal: opts.internal });
+    stats.states += r.stats.states;
+    stats.transitions += r.stats.transitions;
+    return r.differences;
+  });
+  return { differences, stats };
+}
+
+export function behaviourMatrix(specs?: PolicySpec[]): MatrixResult {
+  const policies = (specs ?? KERNEL_SPECS).map((s) => policyOf(s));
+  const cells: MatrixCell[] = [];
+  for (const scenario of SCENARIOS) {
+    for (const device of DEVICE_KINDS) {
+      for (const policy of policies) {
+        const trace = runScenario(scenario, policy, device);
+        cells.push({
+          scenario: scenario.id,
+          device: device.id,
+          kernel: policy.spec.id,
+          summary: scenarioSummary(trace),
+          steps: trace.map((e) => e.action),
+        });
+      }
+    }
+  }
+  return {
+    scenarios: SCENARIOS.map((s) => ({
+      id: s.id,
+      steps: parseSteps(s.script).map((x) => x.text),
+      description: s.description,
+    })),
+    devices: DEVICE_KINDS.map((d) => d.id),
+    kernels: policies.map((p) => p.spec.id),
+    cells,
+  };
+}

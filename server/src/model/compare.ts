@@ -1,0 +1,148 @@
+/**
+ * Comparing two policies: their transition systems on one device kind are explored together,
+ * breadth first, from the closed device. A step whose observations differ ends that branch and
+ * is reported with both traces; so every reported sequence is a shortest one to its difference,
+ * and no extension of a differing prefix is reported. Unknown identifiers are shared by both
+ * sides (the same world): each value is explored and the difference names what it depends on.
+ */
+import type { DeviceState, StepObservation } from './machine';
+import { CLOSED_STATE, stateKey, stepRefusal } from './machine';
+import type { Policy } from './policy';
+import type { Step } from './steps';
+import { EXPLORATION_ALPHABET } from './steps';
+import { policySystem } from './system';
+import type { DeviceKind, Difference, ExploreStats } from './types';
+
+export interface CompareOptions {
+  depth?: number;
+  /** Also compare internal observations (a restore that returned early, zaps, vconfig and hardware bits). */
+  internal?: boolean;
+  alphabet?: readonly Step[];
+}
+
+export const DEFAULT_DEPTH = 6;
+
+/** What a user sees of a step: outcome, value read, BARs rewritten, the log line. */
+export function visibleObservation(e: StepObservation): string {
+  return JSON.stringify([e.outcome ?? null, e.read ?? null, e.restore === 'performed', e.log ?? null]);
+}
+
+/** Adds what only the kernel sees: a restore called that returned early, zaps, the bits. */
+export function internalObservation(e: StepObservation): string {
+  return JSON.stringify([visibleObservation(e), e.restore ?? null, e.zap, e.virt, e.hw]);
+}
+
+interface Node {
+  a: DeviceState;
+  b: DeviceState;
+  assumptions: Record<string, number>;
+  steps: Step[];
+}
+
+export interface ExploreResult {
+  differences: Difference[];
+  stats: ExploreStats;
+}
+
+const cache = new Map<string, ExploreResult>();
+
+export function explorePair(
+  a: Policy,
+  b: Policy,
+  device: DeviceKind,
+  options: CompareOptions = {},
+): ExploreResult {
+  const depth = options.depth ?? DEFAULT_DEPTH;
+  const alphabet = options.alphabet ?? EXPLORATION_ALPHABET;
+  const observe = options.internal ? internalObservation : visibleObservation;
+  const cacheKey = JSON.stringify([
+    a.key,
+    b.key,
+    device.id,
+    depth,
+    !!options.internal,
+    alphabet.map((s) => s.text),
+  ]);
+  const cached = cache.get(cacheKey);
+  if (cached) return cached;
+
+  const sysA = policySystem(a, device);
+  const sysB = policySystem(b, device);
+  const differences = new Map<string, { difference: Difference; steps: Step[] }>();
+  const seen = new Set<string>();
+  const stats: ExploreStats = { states: 1, transitions: 0, depth };
+  let layer: Node[] = [{ a: CLOSED_STATE, b: CLOSED_STATE, assumptions: {}, steps: [] }];
+
+  for (let level = 0; level < depth && layer.length; level++) {
+    const next: Node[] = [];
+    for (const node of layer) {
+      for (const step of alphabet) {
+        if (stepRefusal(node.a, step)) continue;
+        for (const ra of sysA.step(node.a, step, node.assumptions)) {
+          for (const rb of sysB.step(node.b, step, ra.assumptions)) {
+            stats.transitions++;
+            const steps = [...node.steps, step];
+            if (observe(ra.entry) !== observe(rb.entry)) {
+              record(differences, device, steps, rb.assumptions, ra.entry, rb.entry, !!options.internal);
+              continue;
+            }
+            const assumptions = { ...rb.assumptions };
+            const key = `${stateKey(ra.state)}/${stateKey(rb.state)}/${JSON.stringify(Object.entries(assumptions).sort())}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+            stats.states++;
+            next.push({ a: ra.state, b: rb.state, assumptions, steps });
+          }
+        }
+      }
+    }
+    layer = next;
+  }
+
+  const result = {
+    differences: [...differences.values()].map((d) => withTraces(d.difference, d.steps, a, b, device)),
+    stats,
+  };
+  cache.set(cacheKey, result);
+  return result;
+}
+
+function record(
+  differences: Map<string, { difference: Difference; steps: Step[] }>,
+  device: DeviceKind,
+  steps: Step[],
+  assumptions: Record<string, number>,
+  before: StepObservation,
+  after: StepObservation,
+  internal: boolean,
+): void {
+  const key = steps.map((s) => s.text).join(';');
+  const names = Object.keys(assumptions).sort();
+  const existing = differences.get(key)?.difference;
+  if (existing) {
+    const merged = new Set([...(existing.dependsOn ?? []), ...names]);
+    if (merged.size) existing.dependsOn = [...merged].sort();
+    return;
+  }
+  const difference: Difference = {
+    device: device.id,
+    steps: steps.map((s) => s.text),
+    before: [],
+    after: [],
+  };
+  if (names.length) {
+    difference.dependsOn = names;
+    difference.assumptions = { ...assumptions };
+  }
+  if (internal && visibleObservation(before) === visibleObservation(after)) difference.internalOnly = true;
+  differences.set(key, { difference, steps });
+}
+
+/** Replays the sequence on both sides under the difference's assumptions to give both traces. */
+function withTraces(d: Difference, steps: Step[], a: Policy, b: Policy, device: DeviceKind): Difference {
+  const replay = (p: Policy) => {
+    const branches = policySystem(p, device).run(steps, CLOSED_STATE, d.assumptions ?? {});
+    return branches[0].trace;
+  };
+  return { ...d, before: replay(a), after: replay(b) };
+}

@@ -1,0 +1,102 @@
+/**
+ * The device kinds (domain doc §5: K1 pf, K1n pf-no-io, K2 vf, K3 s390-vf-linked,
+ * K4 s390-vf-detached, K5 guest-vf, K6 s390-vf-noiov). Each row says which creation paths the
+ * device goes through, the facts of its environment, and what its hardware implements. What a
+ * kernel does on those paths (which marker it sets) belongs to the kernel variant.
+ */
+import type { DeviceKind, DeviceKindId } from './types';
+
+const pfHardware = {
+  commandMemory: 'implemented',
+  memoryDecode: 'when-command-memory',
+  bars: 'header',
+} as const;
+
+/** A VF: MEMORY hard-wired 0, decode controlled by the PF's VF MSE (on), header BARs read 0. */
+const vfHardware = {
+  commandMemory: 'hardwired-0',
+  commandIo: 'hardwired-0',
+  memoryDecode: 'always',
+  ioBar: false,
+  bars: 'read-zero',
+} as const;
+
+/** An s390 VF whose config space firmware emulates: MEMORY reads 0, BARs emulated and kept. */
+const s390UnlinkedHardware = { ...vfHardware, bars: 'firmware-emulated' } as const;
+
+export const DEVICE_KINDS: readonly DeviceKind[] = [
+  {
+    id: 'pf',
+    label: 'PF (K1)',
+    description:
+      'A physical function on the host with memory and I/O BARs; MEMORY and IO are real enable bits.',
+    paths: [],
+    environment: {},
+    hardware: { ...pfHardware, commandIo: 'implemented', ioBar: true },
+  },
+  {
+    id: 'pf-no-io',
+    label: 'PF without I/O space (K1n)',
+    description:
+      "A physical function with memory BARs only; COMMAND.IO is hard-wired 0 (Alex's setpci case).",
+    paths: [],
+    environment: {},
+    hardware: { ...pfHardware, commandIo: 'hardwired-0', ioBar: false },
+  },
+  {
+    id: 'vf',
+    label: 'SR-IOV VF (K2)',
+    description: 'A VF created by pci_iov_add_virtfn on the host: MEMORY hard-wired 0, header BARs read 0.',
+    paths: ['pci_iov_add_virtfn'],
+    environment: {},
+    hardware: vfHardware,
+  },
+  {
+    id: 's390-vf-linked',
+    label: 's390 VF linked to its PF (K3)',
+    description:
+      's390 VF whose PF is configured in the same LPAR on a multifunction zbus, CONFIG_PCI_IOV=y: the zPCI code can link it.',
+    paths: ['s390-pcibios_bus_add_device', 's390-link-virtfn', 's390-pcibios_enable_device'],
+    environment: { 'zdev->vfn': 1, 'zdev->zbus->multifunction': 1, CONFIG_PCI_IOV: 1, pf_visible: 1 },
+    hardware: vfHardware,
+  },
+  {
+    id: 's390-vf-detached',
+    label: 's390 detached VF (K4)',
+    description:
+      's390 VF without its PF in the LPAR (zbus not multifunction): never linked, firmware emulates IDs and BARs, MEMORY reads 0.',
+    paths: ['s390-pcibios_bus_add_device', 's390-pcibios_enable_device'],
+    environment: { 'zdev->vfn': 1, 'zdev->zbus->multifunction': 0, CONFIG_PCI_IOV: 1, pf_visible: 0 },
+    hardware: s390UnlinkedHardware,
+  },
+  {
+    id: 's390-vf-noiov',
+    label: 's390 VF, CONFIG_PCI_IOV=n (K6)',
+    description:
+      's390 VF on a kernel built without CONFIG_PCI_IOV: its PF is present (multifunction zbus) but linking is compiled out.',
+    paths: ['s390-pcibios_bus_add_device', 's390-link-virtfn', 's390-pcibios_enable_device'],
+    environment: { 'zdev->vfn': 1, 'zdev->zbus->multifunction': 1, CONFIG_PCI_IOV: 0, pf_visible: 1 },
+    hardware: s390UnlinkedHardware,
+  },
+  {
+    id: 'guest-vf',
+    label: 'VF inside a KVM guest (K5)',
+    description:
+      'A VF assigned to a guest that runs vfio-pci on it again: no markers in the guest; the host emulates MEMORY (read OR-in) but not IO, and emulates the BARs.',
+    paths: [],
+    environment: {},
+    hardware: {
+      commandMemory: 'implemented',
+      commandIo: 'hardwired-0',
+      memoryDecode: 'always',
+      ioBar: false,
+      bars: 'host-emulated',
+    },
+  },
+];
+
+export function deviceKind(id: DeviceKindId): DeviceKind {
+  const kind = DEVICE_KINDS.find((d) => d.id === id);
+  if (!kind) throw new Error(`unknown device kind "${id}"`);
+  return kind;
+}

@@ -1,0 +1,118 @@
+/**
+ * What the names in a kernel's C text mean for one device in one state: markers (set by the
+ * kernel's setters on the device's creation paths), vfio's locals, the device's environment,
+ * PCI constants and the few functions the model knows.
+ */
+import type { EvalScope } from './evaluate';
+import { evaluate } from './evaluate';
+import { PCI_CONSTANTS } from './pci';
+import type { Policy } from './policy';
+import type { DeviceKind, OperandValue } from './types';
+
+/** The struct pci_dev bitfields the model knows even when no setter of a policy names them. */
+export const KNOWN_BITFIELDS = ['is_virtfn', 'no_command_memory', 'detached_vf', 'physfn'];
+
+export interface DeviceView {
+  virt: number;
+  barsNeedRestore: boolean;
+  power: number;
+}
+
+const LOCAL_MEANINGS: Record<string, string> = {
+  cmd: "vfio's virtual COMMAND (vconfig)",
+  'vdev->vconfig[PCI_COMMAND]': "vfio's virtual COMMAND (vconfig)",
+  offset: 'the config-space offset being read',
+  new_mem: 'MEMORY in the value written',
+  virt_mem: "MEMORY in vfio's vconfig before the write",
+  phys_mem: 'MEMORY read from the hardware before the write',
+  new_io: 'IO in the value written',
+  virt_io: "IO in vfio's vconfig before the write",
+  phys_io: 'IO read from the hardware before the write',
+  'pdev->current_state': 'power state (0 = D0, 3 = D3hot)',
+  'vfio_need_bar_restore(vdev)': 'a saved BAR differs from what the device now holds',
+};
+
+/** Functions the model evaluates itself, by the name they are written with. */
+const KNOWN_CALLS: Record<string, (view: DeviceView) => number> = {
+  'vfio_need_bar_restore(vdev)': (v) => Number(v.barsNeedRestore),
+};
+
+export class DeviceScope implements EvalScope {
+  assumed = new Set<string>();
+  private markerCache = new Map<string, number>();
+  private markerWhy = new Map<string, string>();
+  private evaluating = new Set<string>();
+
+  constructor(
+    private readonly policy: Policy,
+    private readonly device: DeviceKind,
+    private readonly view: DeviceView,
+    readonly assumptions: Readonly<Record<string, number>>,
+    private readonly locals: Record<string, number> = {},
+  ) {}
+
+  value(name: string): number | undefined {
+    if (name in this.locals) return this.locals[name];
+    if (name === 'cmd' || name === 'vdev->vconfig[PCI_COMMAND]') return this.view.virt;
+    if (name === 'pdev->current_state') return this.view.power;
+    if (name in KNOWN_CALLS) return KNOWN_CALLS[name](this.view);
+    if (name in this.device.environment) return this.device.environment[name];
+    const enabled = /^IS_ENABLED\((\w+)\)$/.exec(name);
+    if (enabled && enabled[1] in this.device.environment) return this.device.environment[enabled[1]];
+    if (name in this.policy.constants) return this.policy.constants[name];
+    if (name in PCI_CONSTANTS) return PCI_CONSTANTS[name];
+    const field = /^pdev->(\w+)$/.exec(name);
+    if (field && this.isMarker(field[1])) return this.marker(field[1]);
+    return undefined;
+  }
+
+  hasFlag(flag: string): number | undefined {
+    return this.marker(`dev_flags:${flag}`);
+  }
+
+  meaning(name: string, value: number): string | undefined {
+    if (name in LOCAL_MEANINGS) return LOCAL_MEANINGS[name];
+    const field = /^pdev->(\w+)$/.exec(name);
+    if (field && this.markerWhy.has(field[1])) return this.markerWhy.get(field[1]);
+    const flag = /^pdev->dev_flags & (\w+)$/.exec(name);
+    if (flag) return this.markerWhy.get(`dev_flags:${flag[1]}`);
+    if (name in this.device.environment || /^IS_ENABLED/.test(name))
+      return `fact of the ${this.device.id} device`;
+    if (name in PCI_CONSTANTS || name in this.policy.constants) return `constant ${value}`;
+    return undefined;
+  }
+
+  private isMarker(field: string): boolean {
+    return KNOWN_BITFIELDS.includes(field) || this.policy.setters.some((s) => s.marker === field);
+  }
+
+  /** A marker: set if a setter for it on one of the device's creation paths has a true condition. */
+  private marker(marker: string): number {
+    const cached = this.markerCache.get(marker);
+    if (cached !== undefined) return cached;
+    if (this.evaluating.has(marker)) return 0;
+    this.evaluating.add(marker);
+    try {
+      const setters = this.policy.setters.filter((s) => s.marker === marker);
+      const onPaths = setters.filter((s) => this.device.paths.includes(s.path));
+      let value = 0;
+      let why = onPaths.length
+        ? `not set: the conditions of its setters are false here`
+        : `not set: no setter for it on this device's creation paths (${this.device.paths.join(', ') || 'none'})`;
+      for (const setter of onPaths) {
+        const operands: OperandValue[] = [];
+        const holds = setter.condition ? evaluate(setter.condition, this, operands) : 1;
+        if (holds) {
+          value = 1;
+          why = `set by ${setter.path}` + (setter.conditionText ? ` because ${setter.conditionText}` : '');
+          break;
+        }
+      }
+      this.markerCache.set(marker, value);
+      this.markerWhy.set(marker, why);
+      return value;
+    } finally {
+      this.evaluating.delete(marker);
+    }
+  }
+}
