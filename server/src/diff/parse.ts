@@ -28,6 +28,8 @@ const LOWER_D = 100;
 const UPPER_I = 73;
 /** Mailers wrap at 72..80 columns: a shorter @@ line was not wrapped. */
 const WRAP_WIDTH = 60;
+/** At most this many wrapped remains between diff --git and its ---/+++ pair. */
+const WRAPPED_HEADER_LINES = 3;
 
 /** Why a hunk body ended. */
 const enum Stop {
@@ -190,7 +192,14 @@ class DiffParser {
         binary = true;
         j = this.skipBinaryPatch(j + 1);
       } else {
-        break;
+        const pair = this.wrappedHeaderEnd(j);
+        if (pair < 0) break;
+        this.problem(
+          j,
+          `unrecognised line in the file header of line ${this.lineNo(header)} (wrapped by the mailer?): skipped`,
+          'warning',
+        );
+        j = pair;
       }
     }
     let oldPath: string | undefined;
@@ -213,6 +222,28 @@ class DiffParser {
       if (extended.deletedFileMode !== undefined) newPath = undefined;
     }
     return this.finishFile(header, j, oldPath, newPath, extended, binary);
+  }
+
+  /**
+   * A mailer may wrap a long header line (diff --git, index): when a "---"/"+++" pair follows
+   * within a few lines that are no header themselves, those lines are the wrapped remains.
+   */
+  private wrappedHeaderEnd(j: number): number {
+    const s0 = this.starts[j - this.base];
+    const e0 = this.ends[j - this.base];
+    if (
+      s0 === e0 ||
+      this.text.startsWith('diff ', s0) ||
+      this.isHeaderLine(this.text.charCodeAt(s0), s0, e0, j)
+    )
+      return -1;
+    for (let k = j + 1; k <= j + WRAPPED_HEADER_LINES && k < this.end; k++) {
+      if (this.isSidePair(k)) return k;
+      const s = this.starts[k - this.base];
+      const e = this.ends[k - this.base];
+      if (s === e || this.isHeaderLine(this.text.charCodeAt(s), s, e, k)) return -1;
+    }
+    return -1;
   }
 
   private readPlainFile(header: number, sides: number): number {

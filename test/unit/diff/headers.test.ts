@@ -208,3 +208,25 @@ test('a file header range and problem positions point into the raw text', () => 
   );
   assert.equal(textAt(text, f.hunks[0].headerRange), '@@ -1,2 +1,2 @@ f(void)');
 });
+
+test('a git header line wrapped by the mailer is skipped with a warning, not split into two file diffs', () => {
+  const text = doc(
+    'diff --git a/drivers/pci/quirks.c b/drivers/pci/quirks.c',
+    'index ',
+    '0123456789abcdef0123456789abcdef01234567..89abcdef0123456789abcdef0123456789abcdef ',
+    '100644',
+    '--- a/drivers/pci/quirks.c',
+    '+++ b/drivers/pci/quirks.c',
+    '@@ -1 +1 @@',
+    '-a',
+    '+b',
+  );
+  const r = parse(text);
+  assert.equal(r.files.length, 1);
+  assert.equal(r.files[0].range.start.line, 0);
+  assert.equal(r.files[0].hunks.length, 1);
+  assert.equal(r.problems.length, 1);
+  assert.equal(r.problems[0].severity, 'warning');
+  assert.equal(r.problems[0].range.start.line, 2);
+  assert.match(r.problems[0].message, /wrapped by the mailer/);
+});

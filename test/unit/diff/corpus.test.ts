@@ -1,0 +1,98 @@
+/**
+ * The bench inputs of ../shared/corpus/bench against the reference counts of its README
+ * (file diffs / hunks / hunk-body lines / added / removed).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { documentLines } from '../../../server/src/diff/lines';
+import { parseDiffs } from '../../../server/src/diff/parse';
+import { listShared, readShared, sharedMissing } from '../../support/shared';
+import { countsOf } from './support';
+
+function benchFile(prefix: string): string {
+  const name = listShared('corpus', 'bench').find((f) => f.startsWith(prefix) && !f.endsWith('.sources.txt'));
+  if (!name) throw new Error(`no ${prefix}* file in corpus/bench`);
+  return readShared('corpus', 'bench', name);
+}
+
+/**
+ * The README's naive strict walk, written independently of the parser: count `diff --git` lines
+ * and `@@` hunks, consume exactly the lines each `@@` announces. Returns the hunks it took, by line.
+ */
+function naiveWalk(text: string): { files: number; hunks: Map<number, number>; lines: number } {
+  const lines = text.split('\n');
+  let files = 0;
+  let body = 0;
+  const hunks = new Map<number, number>();
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i].startsWith('diff --git ')) files++;
+    const m = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/.exec(lines[i]);
+    if (!m) continue;
+    const at = i;
+    let o = m[1] === undefined ? 1 : Number(m[1]);
+    let n = m[2] === undefined ? 1 : Number(m[2]);
+    let taken = 0;
+    while ((o > 0 || n > 0) && i + 1 < lines.length) {
+      const c = lines[++i][0];
+      if (c === '\\') continue;
+      taken++;
+      if (c === '+') n--;
+      else if (c === '-') o--;
+      else {
+        o--;
+        n--;
+      }
+    }
+    hunks.set(at, taken);
+    body += taken;
+  }
+  return { files, hunks, lines: body };
+}
+
+test('b (one git diff): exactly the reference counts', { skip: sharedMissing() }, () => {
+  const r = parseDiffs(documentLines(benchFile('b_')), { quoteDepth: 0, messageIndex: -1 });
+  assert.deepEqual(countsOf(r), { files: 2067, hunks: 9742, lines: 310457, added: 171241, removed: 59974 });
+  assert.deepEqual(r.problems, []);
+});
+
+test('a (format-patch mbox): exactly the reference counts', { skip: sharedMissing() }, () => {
+  const r = parseDiffs(documentLines(benchFile('a_')), { quoteDepth: 0, messageIndex: -1 });
+  assert.deepEqual(countsOf(r), { files: 1805, hunks: 4334, lines: 80965, added: 36640, removed: 13699 });
+  assert.deepEqual(r.problems, []);
+});
+
+test(
+  'c2: differs from the naive walk exactly by the @@ lines quoted in a commit message',
+  { skip: sharedMissing() },
+  () => {
+    const text = benchFile('c2_');
+    const naive = naiveWalk(text);
+    assert.deepEqual(
+      [naive.files, naive.hunks.size, naive.lines],
+      [4329, 7108, 76949],
+      'the naive walk reproduces the README',
+    );
+    const src = documentLines(text);
+    const r = parseDiffs(src, { quoteDepth: 0, messageIndex: -1 });
+    const notHunks = r.problems.filter((p) => /outside any file diff/.test(p.message));
+    assert.deepEqual(
+      r.problems.filter((p) => !notHunks.includes(p)),
+      [],
+    );
+    // Each of them is a "@@ -" line the naive walk took for a hunk, in prose (a commit message).
+    let droppedLines = 0;
+    for (const p of notHunks) {
+      const line = p.range.start.line;
+      assert.ok(naive.hunks.has(line), `line ${line + 1} is a naive hunk`);
+      assert.match(src.text(line), /^@@ -\d/);
+      droppedLines += naive.hunks.get(line)!;
+    }
+    assert.ok(notHunks.length > 0);
+    const ours = countsOf(r);
+    assert.equal(ours.files, naive.files);
+    assert.equal(ours.hunks, naive.hunks.size - notHunks.length);
+    assert.equal(ours.lines, naive.lines - droppedLines);
+    // every hunk we read is one of the naive walk's, at the same line
+    for (const f of r.files) for (const h of f.hunks) assert.ok(naive.hunks.has(h.headerRange.start.line));
+  },
+);
