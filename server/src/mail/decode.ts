@@ -103,7 +103,7 @@ export function pushQuotedPrintable(
       }
     }
     if (segments.length === 1 && !escapes) {
-      out.pushPlain(doc.line(segments[0].line), segments[0].line, 0);
+      out.pushPlain(segments[0].line, 0);
       continue;
     }
     const encoded = segments.map((s) => s.text).join('');

@@ -15,6 +15,8 @@ const REPLY_SUBJECT = /^(?:re|aw|fwd?)\s*:\s*\S/i;
 const GIT_VERSION = /^\d+\.\d+(?:\.\d+)*(?:\.windows\.\d+)?(?:\.[a-z0-9]+)?\s*$/i;
 const ATTRIBUTION_END = /\b(?:wrote|writes)\s*:\s*$/i;
 const DIFF_START = /^(?:diff --git |Index: |@@ -\d)/m;
+/** A paragraph of 600+ characters on one line: a page whose line breaks were flattened. */
+const FLATTENED = /^[^\n]{600,}$/m;
 const OBFUSCATED = /\[email\s+protected\]|@x{4,}|< truncated lines \d+-\d+ >/;
 
 export function splitHeaderless(
@@ -25,7 +27,8 @@ export function splitHeaderless(
   const raws = segments(doc, first, top.bodyStart, top.headers);
   const sample = doc.text.length > 400_000 ? doc.text.slice(0, 400_000) : doc.text;
   let kind: DocumentKind;
-  if (top.headers || OBFUSCATED.test(sample) || raws.length > 1) kind = 'web-archive';
+  if (top.headers || OBFUSCATED.test(sample) || raws.length > 1 || FLATTENED.test(sample))
+    kind = 'web-archive';
   else if (DIFF_START.test(sample)) kind = 'diff';
   else kind = 'text';
   return { kind, raws };

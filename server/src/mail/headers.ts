@@ -22,9 +22,27 @@ export function isHeaderLine(line: string): boolean {
   return HEADER_LINE.test(line);
 }
 
-/** Reads the header block starting at line `start`; stops at a blank line or a non-header line. */
+/** The fields the reader uses; others are recognised as header lines but not kept. */
+const KEPT = new Set([
+  'from',
+  'subject',
+  'date',
+  'message-id',
+  'in-reply-to',
+  'references',
+  'content-type',
+  'content-transfer-encoding',
+  'author',
+  'to',
+]);
+
+/**
+ * Reads the header block starting at line `start`; stops at a blank line or a non-header line.
+ * Only the fields in KEPT are unfolded and stored (mail headers are mostly Received/DKIM noise).
+ */
 export function readHeaderBlock(doc: DocumentText, start: number, end: number): HeaderBlock {
   const fields = new Map<string, string[]>();
+  const text = doc.text;
   let name: string | undefined;
   let value = '';
   const flush = () => {
@@ -34,27 +52,44 @@ export function readHeaderBlock(doc: DocumentText, start: number, end: number): 
     else fields.set(name, [value]);
     name = undefined;
   };
+  let other = false; // inside a field we do not keep
   let i = start;
   for (; i < end; i++) {
-    const line = doc.line(i);
-    if (line.trim() === '') {
+    const s = doc.starts[i];
+    const e = doc.ends[i];
+    const c = text.charCodeAt(s);
+    if (c === 32 || c === 9) {
+      if (s === e || text.slice(s, e).trim() === '') {
+        flush();
+        return { fields, end: i, blankSeparated: true };
+      }
+      if (name !== undefined) value += ' ' + text.slice(s, e).trim();
+      else if (!other) break;
+      continue;
+    }
+    if (s === e) {
       flush();
       return { fields, end: i, blankSeparated: true };
     }
-    const c = line.charCodeAt(0);
-    if ((c === 32 || c === 9) && name !== undefined) {
-      value += ' ' + line.trim();
-      continue;
-    }
-    const m = HEADER_LINE.exec(line);
-    if (!m) break;
+    const colon = text.indexOf(':', s);
+    if (colon < 0 || colon >= e || colon === s || !HEADER_NAME.test(text.slice(s, colon))) break;
     flush();
-    name = m[1].toLowerCase();
-    value = m[2].trim();
+    const key = text.slice(s, colon).toLowerCase();
+    if (KEPT.has(key)) {
+      name = key;
+      value = text.slice(colon + 1, e).trim();
+      other = false;
+    } else {
+      // still a field: record that it is there, without its value
+      if (!fields.has(key)) fields.set(key, []);
+      other = true;
+    }
   }
   flush();
   return { fields, end: i, blankSeparated: false };
 }
+
+const HEADER_NAME = /^[!-9;-~]+$/;
 
 export function field(block: HeaderBlock, name: string): string | undefined {
   return block.fields.get(name)?.[0];

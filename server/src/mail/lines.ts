@@ -4,38 +4,60 @@
  * MIME decoding) and a quote with its "> " prefix removed, each line mapped back to the document.
  */
 import type { Position } from '../common/position';
-import type { LineSource } from '../diff/types';
+import type { FlatLines, LineSource } from '../diff/types';
 
 /** The document split into lines, kept as one string plus the offset where each line starts. */
 export class DocumentText {
-  readonly starts: number[] = [];
+  readonly starts: Int32Array;
   /** Offset one past the last character of each line's content (before its terminator). */
-  readonly ends: number[] = [];
+  readonly ends: Int32Array;
+  readonly count: number;
 
   constructor(readonly text: string) {
-    const n = text.length;
+    let cap = 1024;
+    let starts = new Int32Array(cap);
+    let ends = new Int32Array(cap);
+    let n = 0;
+    const push = (s: number, e: number) => {
+      if (n === cap) {
+        cap *= 2;
+        const s2 = new Int32Array(cap);
+        s2.set(starts);
+        starts = s2;
+        const e2 = new Int32Array(cap);
+        e2.set(ends);
+        ends = e2;
+      }
+      starts[n] = s;
+      ends[n] = e;
+      n++;
+    };
+    const len = text.length;
+    const loneCr = hasLoneCr(text);
     let start = 0;
-    for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10 || c === 13) {
-        this.starts.push(start);
-        this.ends.push(i);
-        if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-        start = i + 1;
+    if (!loneCr) {
+      // the common case: "\n" or "\r\n" line ends, found with indexOf
+      for (;;) {
+        const nl = text.indexOf('\n', start);
+        if (nl < 0) break;
+        push(start, nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
+        start = nl + 1;
+      }
+    } else {
+      for (let i = 0; i < len; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10 || c === 13) {
+          push(start, i);
+          if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+          start = i + 1;
+        }
       }
     }
-    if (start < n || n === 0 || this.starts.length === 0) {
-      this.starts.push(start);
-      this.ends.push(n);
-    } else {
-      // text ends with a line terminator: LSP still has an empty last line there
-      this.starts.push(n);
-      this.ends.push(n);
-    }
-  }
-
-  get count(): number {
-    return this.starts.length;
+    // LSP: after a final terminator there is still an empty last line
+    push(start, len);
+    this.starts = starts.subarray(0, n);
+    this.ends = ends.subarray(0, n);
+    this.count = n;
   }
 
   line(i: number): string {
@@ -47,6 +69,67 @@ export class DocumentText {
   }
 }
 
+function hasLoneCr(text: string): boolean {
+  for (let at = text.indexOf('\r'); at >= 0; at = text.indexOf('\r', at + 1)) {
+    if (text.charCodeAt(at + 1) !== 10) return true;
+  }
+  return false;
+}
+
+/** The first character code of line i of a source (-1 for an empty line), without slicing it. */
+export function firstChar(src: LineSource, i: number): number {
+  const flat = src.flat;
+  if (flat) return flat.starts[i] < flat.ends[i] ? flat.text.charCodeAt(flat.starts[i]) : -1;
+  const t = src.text(i);
+  return t.length ? t.charCodeAt(0) : -1;
+}
+
+/**
+ * A plain body: document lines [start, end) as they stand, except mbox ">From " lines, which lose
+ * their first ">" (mboxrd unescaping). Its flat form is the document's own line index (no copy
+ * unless a line was unescaped).
+ */
+export class PlainLines implements LineSource {
+  readonly count: number;
+  private flatCache?: FlatLines;
+
+  constructor(
+    private readonly doc: DocumentText,
+    private readonly start: number,
+    end: number,
+    /** Body lines (relative) that lost a leading ">" to mboxrd unescaping. */
+    private readonly unescaped: ReadonlySet<number> = new Set(),
+  ) {
+    this.count = Math.max(0, end - start);
+  }
+
+  text(i: number): string {
+    const line = this.start + i;
+    const col = this.unescaped.size > 0 && this.unescaped.has(i) ? 1 : 0;
+    return this.doc.text.slice(this.doc.starts[line] + col, this.doc.ends[line]);
+  }
+
+  position(i: number, ch: number): Position {
+    const col = this.unescaped.size > 0 && this.unescaped.has(i) ? 1 : 0;
+    return { line: this.start + i, character: ch + col };
+  }
+
+  get flat(): FlatLines {
+    if (this.flatCache) return this.flatCache;
+    let starts = this.doc.starts.subarray(this.start, this.start + this.count);
+    if (this.unescaped.size > 0) {
+      starts = starts.slice();
+      for (const i of this.unescaped) starts[i]++;
+    }
+    this.flatCache = {
+      text: this.doc.text,
+      starts,
+      ends: this.doc.ends.subarray(this.start, this.start + this.count),
+    };
+    return this.flatCache;
+  }
+}
+
 /** Where one decoded line came from, for lines whose text is not a plain slice of the document. */
 export interface DecodedLineMap {
   position(ch: number): Position;
@@ -55,45 +138,90 @@ export interface DecodedLineMap {
 /**
  * A body's lines: each either a slice of a document line starting at a column (plain text, or an
  * mboxrd ">From " line with its first ">" dropped), or decoded text with its own map back to the
- * encoded lines.
+ * encoded lines. Offers the diff parser the flat fast path (one string plus offsets): the
+ * document itself when no line was decoded, else the decoded lines joined once.
  */
 export class BodyLines implements LineSource {
-  readonly texts: string[] = [];
-  readonly docLine: number[] = [];
-  readonly docCol: number[] = [];
-  readonly decoded: (DecodedLineMap | undefined)[] = [];
+  private readonly docLine: number[] = [];
+  private readonly docCol: number[] = [];
+  /** Decoded lines only (sparse): their text and their map. */
+  private readonly decodedText = new Map<number, string>();
+  private readonly decoded = new Map<number, DecodedLineMap>();
+  private flatCache?: FlatLines;
+
+  constructor(private readonly doc: DocumentText) {}
 
   get count(): number {
-    return this.texts.length;
+    return this.docLine.length;
   }
 
   text(i: number): string {
-    return this.texts[i];
+    if (this.decoded.size > 0) {
+      const t = this.decodedText.get(i);
+      if (t !== undefined) return t;
+    }
+    const line = this.docLine[i];
+    return this.doc.text.slice(this.doc.starts[line] + this.docCol[i], this.doc.ends[line]);
   }
 
   position(i: number, ch: number): Position {
-    const map = this.decoded[i];
+    const map = this.decoded.size > 0 ? this.decoded.get(i) : undefined;
     if (map) return map.position(ch);
     return { line: this.docLine[i], character: this.docCol[i] + ch };
   }
 
-  pushPlain(text: string, line: number, col: number): void {
-    this.texts.push(text);
+  get flat(): FlatLines {
+    if (this.flatCache) return this.flatCache;
+    const n = this.count;
+    const starts = new Int32Array(n);
+    const ends = new Int32Array(n);
+    if (this.decoded.size === 0) {
+      for (let i = 0; i < n; i++) {
+        const line = this.docLine[i];
+        starts[i] = Math.min(this.doc.starts[line] + this.docCol[i], this.doc.ends[line]);
+        ends[i] = this.doc.ends[line];
+      }
+      this.flatCache = { text: this.doc.text, starts, ends };
+    } else {
+      const parts: string[] = new Array(n);
+      let off = 0;
+      for (let i = 0; i < n; i++) {
+        const t = this.text(i);
+        parts[i] = t;
+        starts[i] = off;
+        off += t.length;
+        ends[i] = off;
+        off += 1;
+      }
+      this.flatCache = { text: parts.join('\n'), starts, ends };
+    }
+    return this.flatCache;
+  }
+
+  pushPlain(line: number, col: number): void {
     this.docLine.push(line);
     this.docCol.push(col);
-    this.decoded.push(undefined);
+    this.flatCache = undefined;
   }
 
   pushDecoded(text: string, map: DecodedLineMap, firstLine: number): void {
-    this.texts.push(text);
+    const i = this.docLine.length;
     this.docLine.push(firstLine);
     this.docCol.push(0);
-    this.decoded.push(map);
+    this.decodedText.set(i, text);
+    this.decoded.set(i, map);
+    this.flatCache = undefined;
   }
 
-  /** The document line a body line starts on (for ranges of messages and quotes). */
-  startLine(i: number): number {
-    return this.docLine[i];
+  /** Drops lines from `count` on (a decoding that failed half-way). */
+  truncate(count: number): void {
+    for (let i = count; i < this.docLine.length; i++) {
+      this.decodedText.delete(i);
+      this.decoded.delete(i);
+    }
+    this.docLine.length = count;
+    this.docCol.length = count;
+    this.flatCache = undefined;
   }
 }
 
@@ -115,5 +243,20 @@ export class QuotedLines implements LineSource {
 
   position(i: number, ch: number): Position {
     return this.parent.position(this.index[i], this.cut[i] + ch);
+  }
+
+  get flat(): FlatLines | undefined {
+    const p = this.parent.flat;
+    if (!p) return undefined;
+    const n = this.index.length;
+    const starts = new Int32Array(n);
+    const ends = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const k = this.index[i];
+      ends[i] = p.ends[k];
+      starts[i] = Math.min(p.starts[k] + this.cut[i], ends[i]);
+    }
+    Object.defineProperty(this, 'flat', { value: { text: p.text, starts, ends } });
+    return this.flat;
   }
 }

@@ -7,9 +7,9 @@ import type { FileDiff, LineSource } from '../diff/types';
 import { parseDiffs } from '../diff/parse';
 import type { Position, Range } from '../common/position';
 import type { MailHeaders, Message, QuoteBlock, ReadProblem } from './types';
-import { BodyLines, DocumentText } from './lines';
+import { DocumentText, firstChar } from './lines';
 import { displayName, field, mailHeaders } from './headers';
-import { decodeBody, type BodyPart } from './mime';
+import { decodeBody, plainLines, type BodyPart } from './mime';
 import { parseSubject } from './subject';
 import type { RawMessage } from './split';
 import { ORIGINAL_MESSAGE, attributionAt, depths, outlookAuthorAt, quotedView } from './quotes';
@@ -21,6 +21,8 @@ export interface ReadMessage {
   depth: Uint8Array;
   /** Body line where Outlook's quoted original starts (everything after it is quoted), if any. */
   originalStart?: number;
+  /** Read without mail headers (web-archive text): replies are linked by what they quote. */
+  headerless: boolean;
 }
 
 const TRAILER = /^((?:[A-Z][A-Za-z]*-)+by|Fixes|Link|Closes|Cc|Reported|Message-I[dD]):\s*(\S.*)$/;
@@ -36,7 +38,7 @@ export function readMessage(
     ? mailHeaders(raw.headers)
     : { references: [], subject: raw.partial?.subject, from: raw.partial?.from, date: raw.partial?.date };
   const subject = parseSubject(headers.subject);
-  let body: BodyLines;
+  let body: LineSource;
   let parts: BodyPart[];
   if (raw.headers) {
     const decoded = decodeBody(
@@ -51,8 +53,7 @@ export function readMessage(
     body = decoded.lines;
     parts = decoded.parts;
   } else {
-    body = new BodyLines();
-    for (let i = raw.bodyStart; i < raw.end; i++) body.pushPlain(doc.line(i), i, 0);
+    body = plainLines(doc, raw.bodyStart, raw.end, false);
     parts = [{ start: 0, end: body.count, contentType: 'text/plain', transferEncoding: '7bit' }];
   }
   const depth = depths(body);
@@ -70,12 +71,12 @@ export function readMessage(
     quotes: [],
     trailers: [],
   };
-  const read: ReadMessage = { message, body, depth };
+  const read: ReadMessage = { message, body, depth, headerless: !raw.headers && !raw.commit };
   const bareDiff = !raw.headers && !raw.partial && !raw.commit;
   const messageIndex = bareDiff ? -1 : index;
   readQuotes(read);
   if (!message.isReply && !raw.headers && message.quotes.length > 0 && !subject.tag) message.isReply = true;
-  if (message.isReply || raw.headers) read.originalStart = outlookOriginal(read);
+  if (message.isReply) read.originalStart = outlookOriginal(read);
   const files: FileDiff[] = [];
   for (const part of parts) {
     const cut =
@@ -101,7 +102,11 @@ function collect(
 ): void {
   if (opts.end <= opts.start) return;
   let any = false;
-  for (let i = opts.start; i < opts.end && !any; i++) any = DIFF_SIGN.test(src.text(i));
+  for (let i = opts.start; i < opts.end && !any; i++) {
+    const c = firstChar(src, i);
+    // d(iff --git), @(@ -), -(-- a/), I(ndex:)
+    if (c === 100 || c === 64 || c === 45 || c === 73) any = DIFF_SIGN.test(src.text(i));
+  }
   if (!any) return;
   try {
     const r = parseDiffs(src, opts);
@@ -169,9 +174,9 @@ function outlookOriginal(read: ReadMessage): number | undefined {
   const { body, depth, message } = read;
   for (let i = 1; i < body.count; i++) {
     if (depth[i] !== 0) continue;
-    const t = body.text(i);
-    const c = t.charCodeAt(0);
+    const c = firstChar(body, i);
     if (c !== 45 && c !== 70 && c !== 32) continue;
+    const t = body.text(i);
     let author: string | undefined;
     let at = -1;
     if (ORIGINAL_MESSAGE.test(t)) {
@@ -190,7 +195,11 @@ function outlookOriginal(read: ReadMessage): number | undefined {
   return undefined;
 }
 
-/** Diffs inside "> " quotes: each depth of each quoted run, read with that many markers removed. */
+/**
+ * Diffs inside "> " quotes, one view per depth: every line quoted at least that deep, with that
+ * many markers removed. A reviewer's comments between quoted pieces of a diff are left out of the
+ * view, so a hunk interrupted by a comment still reads as one hunk.
+ */
 function readQuotedDiffs(
   read: ReadMessage,
   files: FileDiff[],
@@ -198,29 +207,11 @@ function readQuotedDiffs(
   messageIndex: number,
 ): void {
   const { body, depth } = read;
-  const n = body.count;
-  for (let i = 0; i < n;) {
-    if (depth[i] === 0) {
-      i++;
-      continue;
-    }
-    const start = i;
-    let max = 0;
-    while (i < n && depth[i] > 0) max = Math.max(max, depth[i++]);
-    const end = i;
-    for (let d = 1; d <= max; d++) {
-      for (let j = start; j < end;) {
-        if (depth[j] < d) {
-          j++;
-          continue;
-        }
-        const s = j;
-        while (j < end && depth[j] >= d) j++;
-        if (j - s < 2) continue;
-        const view = quotedView(body, depth, s, j, d);
-        collect(files, problems, view, { start: 0, end: view.count, quoteDepth: d, messageIndex });
-      }
-    }
+  let max = 0;
+  for (let i = 0; i < body.count; i++) if (depth[i] > max) max = depth[i];
+  for (let d = 1; d <= max; d++) {
+    const view = quotedView(body, depth, d);
+    collect(files, problems, view, { start: 0, end: view.count, quoteDepth: d, messageIndex });
   }
 }
 
@@ -229,6 +220,8 @@ function readTrailers(read: ReadMessage): void {
   const firstDiff = message.files.find((f) => f.quoteDepth === 0)?.range.start.line ?? Infinity;
   for (let i = 0; i < body.count; i++) {
     if (depth[i] !== 0) continue;
+    const c = firstChar(body, i);
+    if (c < 65 || c > 90) continue;
     const t = body.text(i);
     if (t.length > 300 || !TRAILER.test(t)) continue;
     const at = body.position(i, 0);

@@ -6,7 +6,8 @@
  */
 import libmime from 'libmime';
 import { range } from '../common/position';
-import { BodyLines, DocumentText } from './lines';
+import { BodyLines, DocumentText, PlainLines } from './lines';
+import type { LineSource } from '../diff/types';
 import { field, readHeaderBlock } from './headers';
 import { pushBase64, pushQuotedPrintable } from './decode';
 import type { ReadProblem } from './types';
@@ -20,7 +21,7 @@ export interface BodyPart {
 }
 
 export interface DecodedBody {
-  lines: BodyLines;
+  lines: LineSource;
   parts: BodyPart[];
 }
 
@@ -55,7 +56,20 @@ export function decodeBody(
   problems: ReadProblem[],
   unescapeFrom: boolean,
 ): DecodedBody {
-  const out: DecodedBody = { lines: new BodyLines(), parts: [] };
+  const ct = contentType(ctValue);
+  const cte = (cteValue ?? '7bit').trim().toLowerCase();
+  if (
+    !ct.type.startsWith('multipart/') &&
+    READABLE.test(ct.type) &&
+    cte !== 'base64' &&
+    cte !== 'quoted-printable'
+  ) {
+    // the common case: one plain text body, read straight from the document
+    const lines = plainLines(doc, start, end, unescapeFrom);
+    return { lines, parts: [{ start: 0, end: lines.count, contentType: ct.type, transferEncoding: cte }] };
+  }
+  const body = new BodyLines(doc);
+  const out = { lines: body, parts: [] as BodyPart[] };
   readPart(
     doc,
     start,
@@ -76,7 +90,7 @@ function readPart(
   end: number,
   ct: ContentType,
   cte: string,
-  out: DecodedBody,
+  out: { lines: BodyLines; parts: BodyPart[] },
   problems: ReadProblem[],
   unescapeFrom: boolean,
   depth: number,
@@ -111,7 +125,7 @@ function readMultipart(
   start: number,
   end: number,
   boundary: string,
-  out: DecodedBody,
+  out: { lines: BodyLines; parts: BodyPart[] },
   problems: ReadProblem[],
   unescapeFrom: boolean,
   depth: number,
@@ -158,7 +172,7 @@ function readLeaf(
   end: number,
   ct: ContentType,
   cte: string,
-  out: DecodedBody,
+  out: { lines: BodyLines; parts: BodyPart[] },
   problems: ReadProblem[],
   unescapeFrom: boolean,
 ): void {
@@ -175,10 +189,21 @@ function readLeaf(
       range: range(start, 0, start, 0),
       severity: 'warning',
     });
-    lines.texts.length = lines.docLine.length = lines.docCol.length = lines.decoded.length = first;
+    lines.truncate(first);
     pushPlainLines(doc, start, end, lines, unescapeFrom);
   }
   out.parts.push({ start: first, end: lines.count, contentType: ct.type, transferEncoding: cte });
+}
+
+/** A plain body as a view of the document; in an mbox, ">From " lines lose one ">". */
+export function plainLines(doc: DocumentText, start: number, end: number, unescapeFrom: boolean): PlainLines {
+  const unescaped = new Set<number>();
+  if (unescapeFrom) {
+    for (let i = start; i < end; i++) {
+      if (doc.text.charCodeAt(doc.starts[i]) === 62 && /^>+From /.test(doc.line(i))) unescaped.add(i - start);
+    }
+  }
+  return new PlainLines(doc, start, end, unescaped);
 }
 
 /** Plain 7bit/8bit lines; in an mbox, ">From " (mboxrd: ">>From " too) loses one ">". */
@@ -190,11 +215,10 @@ function pushPlainLines(
   unescapeFrom: boolean,
 ): void {
   for (let i = start; i < end; i++) {
-    const text = doc.line(i);
-    if (unescapeFrom && text.charCodeAt(0) === 62 && /^>+From /.test(text)) {
-      lines.pushPlain(text.slice(1), i, 1);
+    if (unescapeFrom && doc.text.charCodeAt(doc.starts[i]) === 62 && /^>+From /.test(doc.line(i))) {
+      lines.pushPlain(i, 1);
     } else {
-      lines.pushPlain(text, i, 0);
+      lines.pushPlain(i, 0);
     }
   }
 }

@@ -6,7 +6,7 @@
  * removed so that quoted diffs can be read.
  */
 import type { LineSource } from '../diff/types';
-import { QuotedLines } from './lines';
+import { QuotedLines, firstChar } from './lines';
 import { displayName } from './headers';
 
 /** Depth of a line's quote prefix and where the last ">" ends. */
@@ -31,8 +31,7 @@ export function quoteDepthOf(s: string): { depth: number; end: number } {
 export function depths(src: LineSource): Uint8Array {
   const out = new Uint8Array(src.count);
   for (let i = 0; i < src.count; i++) {
-    const t = src.text(i);
-    if (t.charCodeAt(0) === 62) out[i] = Math.min(255, quoteDepthOf(t).depth);
+    if (firstChar(src, i) === 62) out[i] = Math.min(255, quoteDepthOf(src.text(i)).depth);
   }
   return out;
 }
@@ -52,30 +51,33 @@ function cutAt(s: string, depth: number, spaced: boolean): number {
 }
 
 /**
- * The lines [start, end) of `src` (all quoted at least `depth` deep) with `depth` markers
- * removed. Whether a space follows the marker is decided for the whole run: a run where some
- * line at exactly this depth has a character other than a space right after its markers (">+",
- * ">@@") was quoted without a space, so a diff's context lines keep their leading space.
+ * The lines of `src` quoted at least `depth` deep, with `depth` markers removed. Whether a space
+ * follows the marker is decided per run of consecutive quoted lines: a run where some line at
+ * exactly this depth has a character other than a space right after its markers (">+", ">@@")
+ * was quoted without a space, so a diff's context lines keep their leading space.
  */
-export function quotedView(
-  src: LineSource,
-  d: Uint8Array,
-  start: number,
-  end: number,
-  depth: number,
-): QuotedLines {
-  let spaced = true;
-  for (let i = start; i < end && spaced; i++) {
-    if (d[i] !== depth) continue;
-    const t = src.text(i);
-    const at = cutAt(t, depth, false);
-    if (at < t.length && t.charCodeAt(at) !== 32) spaced = false;
-  }
+export function quotedView(src: LineSource, d: Uint8Array, depth: number): QuotedLines {
   const index: number[] = [];
   const cut: number[] = [];
-  for (let i = start; i < end; i++) {
-    index.push(i);
-    cut.push(cutAt(src.text(i), depth, spaced));
+  const n = src.count;
+  for (let i = 0; i < n;) {
+    if (d[i] < depth) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < n && d[i] >= depth) i++;
+    let spaced = true;
+    for (let k = start; k < i && spaced; k++) {
+      if (d[k] !== depth) continue;
+      const t = src.text(k);
+      const at = cutAt(t, depth, false);
+      if (at < t.length && t.charCodeAt(at) !== 32) spaced = false;
+    }
+    for (let k = start; k < i; k++) {
+      index.push(k);
+      cut.push(cutAt(src.text(k), depth, spaced));
+    }
   }
   return new QuotedLines(src, index, cut);
 }
@@ -115,7 +117,7 @@ function attributionName(text: string): string | undefined {
 
 /** "On Thu, 3 Sep 2020 13:10:02 -0400 Matthew Rosato" -> "Matthew Rosato" (two-line form). */
 function stripDate(s: string): string {
-  const m = /(?:[+-]\d{4}|\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?|\d{4})\s+(.+)$/.exec(s);
+  const m = /^.*(?:[+-]\d{4}|\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?|\b\d{4})\s+(.+)$/.exec(s);
   return m ? m[1] : s;
 }
 
@@ -128,8 +130,12 @@ export function outlookAuthorAt(src: LineSource, i: number, end: number): string
   const first = strip(src.text(i));
   const m = /^From:\s*(.+?)(?:\s+Sent:.*)?$/i.exec(first);
   if (!m) return undefined;
+  let from = m[1];
   for (let j = i; j < Math.min(end, i + 4); j++) {
-    if (/^(?:From:.*\s)?Sent:\s/i.test(strip(src.text(j)))) return displayName(m[1]);
+    const t = strip(src.text(j));
+    if (/^(?:From:.*\s)?Sent:\s/i.test(t)) return displayName(from);
+    // "From: x On Behalf\n> Of Name" wraps
+    if (j > i) from += ' ' + t;
   }
   return undefined;
 }

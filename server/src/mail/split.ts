@@ -63,7 +63,7 @@ export function splitDocument(
     const raws = splitMbox(doc, first, problems);
     return { kind: raws.length > 1 ? 'mbox' : 'mail', raws };
   }
-  if (isHeaderLine(line)) {
+  if (isHeaderLine(line) && !/^(?:re|aw|sv|fwd?)\s*:/i.test(line)) {
     const hb = readHeaderBlock(doc, first, doc.count);
     let known = 0;
     for (const name of hb.fields.keys()) if (MAIL_FIELDS.has(name)) known++;

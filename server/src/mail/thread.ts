@@ -27,7 +27,7 @@ export function linkReplies(reads: ReadMessage[]): void {
       if (to !== undefined && to !== m.index) m.replyTo = to;
       continue;
     }
-    if (h.messageId !== undefined || m.quotes.length === 0 || m.index === 0) continue;
+    if (!r.headerless || m.quotes.length === 0 || m.index === 0) continue;
     ownLines ??= reads.map(ownLineIndex);
     const votes = new Map<number, number>();
     const { body, depth } = r;
