@@ -1,0 +1,162 @@
+/**
+ * Runs the analysis off the server's main thread, so the server keeps answering (hovers, cancel
+ * notifications, progress) while a long document is analysed, and a stale or cancelled analysis
+ * really stops: the job's cancel flag lives in shared memory that `isCancelled` reads.
+ *
+ * The worker is the same program started as `vfio-lens lsp --analysis-worker`. When no worker can
+ * be started (e.g. the server is embedded without its CLI entry), jobs run in-process instead.
+ * A job that neither finishes nor notices its cancel flag is stopped by a watchdog that restarts
+ * the worker; a failure of the analysis is returned as an error, never thrown at the server.
+ */
+import { Worker, parentPort } from 'node:worker_threads';
+import { analyzeText, initAnalysis, type AnalysisOutput } from '../analysis';
+import type { AnalyzeOptions } from '../analysis/types';
+
+export type JobOptions = Omit<AnalyzeOptions, 'isCancelled'>;
+
+export type JobOutcome =
+  | { status: 'done'; output: AnalysisOutput; ms: number }
+  | { status: 'failed'; message: string; ms: number }
+  | { status: 'cancelled' };
+
+interface JobRequest {
+  id: number;
+  text: string;
+  options: JobOptions;
+  cancel: SharedArrayBuffer;
+}
+type JobReply =
+  | { id: number; status: 'done'; output: AnalysisOutput; ms: number }
+  | { id: number; status: 'failed'; message: string; ms: number }
+  | { id: number; status: 'cancelled' };
+
+let initialised: Promise<void> | undefined;
+function ensureInit(): Promise<void> {
+  initialised ??= initAnalysis();
+  return initialised;
+}
+
+/** One analysis, synchronously, with failures caught. */
+async function runJob(req: JobRequest): Promise<JobReply> {
+  const flag = new Int32Array(req.cancel);
+  const isCancelled = () => Atomics.load(flag, 0) !== 0;
+  if (isCancelled()) return { id: req.id, status: 'cancelled' };
+  const t0 = performance.now();
+  try {
+    await ensureInit();
+    const output = analyzeText(req.text, { ...req.options, isCancelled });
+    if (isCancelled()) return { id: req.id, status: 'cancelled' };
+    return { id: req.id, status: 'done', output, ms: performance.now() - t0 };
+  } catch (e) {
+    if (isCancelled()) return { id: req.id, status: 'cancelled' };
+    const err = e as Error;
+    return { id: req.id, status: 'failed', message: err?.stack ?? String(e), ms: performance.now() - t0 };
+  }
+}
+
+/** The worker side: answer jobs one by one until the server terminates us. */
+export function serveAnalysisWorker(): Promise<number> {
+  const port = parentPort;
+  if (!port) {
+    process.stderr.write('vfio-lens lsp --analysis-worker: only the language server starts this mode\n');
+    return Promise.resolve(2);
+  }
+  let queue = Promise.resolve();
+  port.on('message', (req: JobRequest) => {
+    queue = queue.then(async () => port.postMessage(await runJob(req)));
+  });
+  void ensureInit().catch(() => undefined); // warm up; a failure is reported per job
+  return new Promise<number>(() => undefined);
+}
+
+/** A handle on a running job: its outcome, and how to cancel it. */
+export interface AnalysisJob {
+  outcome: Promise<JobOutcome>;
+  cancel(): void;
+}
+
+interface Pending {
+  resolve: (o: JobOutcome) => void;
+  watchdog?: NodeJS.Timeout;
+}
+
+export class AnalysisRunner {
+  private worker: Worker | undefined;
+  private workerFailed = false;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(
+    private readonly workerScript: string | undefined,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  private startWorker(): Worker | undefined {
+    if (this.worker || this.workerFailed || !this.workerScript) return this.worker;
+    try {
+      const w = new Worker(this.workerScript, { argv: ['lsp', '--analysis-worker'] });
+      w.unref();
+      w.on('message', (reply: JobReply) => this.settle(reply.id, reply));
+      w.on('error', (e) => this.workerGone(w, `analysis worker failed: ${e.message}`));
+      w.on('exit', (code) => this.workerGone(w, `analysis worker exited (code ${code})`));
+      this.worker = w;
+    } catch (e) {
+      this.workerFailed = true;
+      this.log(`cannot start the analysis worker (${(e as Error).message}); analysing in-process`);
+    }
+    return this.worker;
+  }
+
+  private workerGone(w: Worker, message: string): void {
+    if (this.worker !== w) return;
+    this.worker = undefined;
+    this.log(message);
+    for (const id of [...this.pending.keys()]) this.settle(id, { id, status: 'failed', message, ms: 0 });
+  }
+
+  private settle(id: number, reply: JobReply): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    if (p.watchdog) clearTimeout(p.watchdog);
+    if (reply.status === 'done') p.resolve({ status: 'done', output: reply.output, ms: reply.ms });
+    else if (reply.status === 'failed') p.resolve({ status: 'failed', message: reply.message, ms: reply.ms });
+    else p.resolve({ status: 'cancelled' });
+  }
+
+  /** Starts an analysis. `watchdogMs`: after this long the worker is restarted and the job fails. */
+  run(text: string, options: JobOptions, watchdogMs: number): AnalysisJob {
+    const id = this.nextId++;
+    const cancel = new SharedArrayBuffer(4);
+    const flag = new Int32Array(cancel);
+    const outcome = new Promise<JobOutcome>((resolve) => this.pending.set(id, { resolve }));
+    const req: JobRequest = { id, text, options, cancel };
+    const worker = this.startWorker();
+    if (worker) {
+      const p = this.pending.get(id)!;
+      p.watchdog = setTimeout(() => {
+        if (!this.pending.has(id)) return;
+        this.log(`analysis of ${options.file} did not finish within ${watchdogMs} ms; restarting the worker`);
+        const w = this.worker;
+        this.settle(id, {
+          id,
+          status: 'failed',
+          message: `analysis did not finish within ${watchdogMs} ms (vfioLens.analysisBudgetMs)`,
+          ms: watchdogMs,
+        });
+        if (w) void w.terminate();
+      }, watchdogMs);
+      p.watchdog.unref();
+      worker.postMessage(req);
+    } else {
+      setImmediate(() => void runJob(req).then((reply) => this.settle(id, reply)));
+    }
+    return { outcome, cancel: () => Atomics.store(flag, 0, 1) };
+  }
+
+  dispose(): void {
+    const w = this.worker;
+    this.worker = undefined;
+    if (w) void w.terminate();
+  }
+}

@@ -1,0 +1,316 @@
+/**
+ * The custom requests of protocol.ts: parameters are checked here (a bad one is an InvalidParams
+ * error naming the field), kernel references are resolved to the open document's analysis, and
+ * the model's facade answers — the same facade the CLI uses, so both give the same answer.
+ */
+import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver';
+import {
+  DEVICE_KIND_IDS,
+  KERNEL_IDS,
+  type DeviceKindId,
+  type KernelId,
+  type PolicySpec,
+} from '../model/types';
+import type { AnalysisOutput } from '../analysis';
+import type {
+  CompareParams,
+  CompareResult,
+  ExplainParams,
+  ExplainResult,
+  KernelRef,
+  MatrixParams,
+  MatrixResult,
+  SimulateParams,
+  SimulateResult,
+  StatesParams,
+  StatesResult,
+  SummaryParams,
+  SummaryResult,
+} from './protocol';
+import { decisionAt, decisionMarkdown } from './decisionText';
+import { behaviourSummary } from './summary';
+import type { AnalysedDocument } from './documentAnalyses';
+
+/** What the model offers (server/src/analysis/simulation.ts), injected so tests can see the seams. */
+export interface SimulationFacade {
+  /** Resolves when the model can be called (it may need tree-sitter-c loaded). */
+  ready?(): Promise<unknown>;
+  simulateScript(
+    device: DeviceKindId,
+    kernel: PolicySpec | KernelId,
+    steps: string,
+    explain?: boolean,
+  ): SimulateResult;
+  comparePolicies(
+    a: PolicySpec | KernelId,
+    b: PolicySpec | KernelId,
+    options: { device?: DeviceKindId; depth?: number; internal?: boolean },
+  ): CompareResult;
+  behaviourMatrix(specs?: (PolicySpec | KernelId)[]): MatrixResult;
+  /** Optional: the reachable states for the simulator diagram (vfioLens/states). */
+  reachableStates?(
+    device: DeviceKindId,
+    kernel: PolicySpec | KernelId,
+    options: { depth?: number; steps?: string[] },
+  ): StatesResult;
+}
+
+export interface RequestContext {
+  facade: SimulationFacade | undefined;
+  /** The current analysis of an open document, or undefined if it is not open. */
+  analysisOf(uri: string): Promise<AnalysedDocument | undefined>;
+}
+
+const invalid = (message: string) => new ResponseError(ErrorCodes.InvalidParams, message);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function deviceParam(v: unknown, field: string): DeviceKindId {
+  if (!(DEVICE_KIND_IDS as readonly unknown[]).includes(v)) {
+    throw invalid(`${field}: expected one of ${DEVICE_KIND_IDS.join(', ')}, got ${JSON.stringify(v)}`);
+  }
+  return v as DeviceKindId;
+}
+
+function optionalDevice(v: unknown, field: string): DeviceKindId | undefined {
+  return v === undefined || v === null ? undefined : deviceParam(v, field);
+}
+
+function uriParam(v: unknown, field: string): string {
+  if (typeof v !== 'string' || !v)
+    throw invalid(`${field}: expected a document URI string, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function positionParam(v: unknown, field: string): { line: number; character: number } {
+  if (!isObject(v) || !Number.isInteger(v.line) || !Number.isInteger(v.character)) {
+    throw invalid(`${field}: expected { line, character } with whole numbers, got ${JSON.stringify(v)}`);
+  }
+  return { line: v.line as number, character: v.character as number };
+}
+
+async function analysedOutput(ctx: RequestContext, uri: string, field: string): Promise<AnalysisOutput> {
+  const analysed = await ctx.analysisOf(uri);
+  if (!analysed) throw invalid(`${field}: ${uri} is not an open document`);
+  if (analysed.state.kind !== 'analysed') {
+    const why =
+      analysed.state.kind === 'failed'
+        ? `its analysis failed (${analysed.state.message})`
+        : analysed.state.kind === 'too-large'
+          ? 'it is over vfioLens.maxDocumentSize'
+          : 'it holds no patch';
+    throw new ResponseError(ErrorCodes.InvalidRequest, `${uri} has no analysis: ${why}`);
+  }
+  return analysed.state.output;
+}
+
+/** A KernelRef -> a kernel id or the policy of a patch side in an open document. */
+export async function resolveKernel(
+  ctx: RequestContext,
+  ref: unknown,
+  field: string,
+): Promise<PolicySpec | KernelId> {
+  if (!isObject(ref))
+    throw invalid(`${field}: expected { kernel } or { uri, patch?, side }, got ${JSON.stringify(ref)}`);
+  if ('kernel' in ref) {
+    if (!(KERNEL_IDS as readonly unknown[]).includes(ref.kernel)) {
+      throw invalid(
+        `${field}.kernel: expected one of ${KERNEL_IDS.join(', ')}, got ${JSON.stringify(ref.kernel)}`,
+      );
+    }
+    return ref.kernel as KernelId;
+  }
+  const uri = uriParam(ref.uri, `${field}.uri`);
+  if (ref.side !== 'before' && ref.side !== 'after') {
+    throw invalid(`${field}.side: expected "before" or "after", got ${JSON.stringify(ref.side)}`);
+  }
+  const side = ref.side;
+  const output = await analysedOutput(ctx, uri, `${field}.uri`);
+  if (ref.patch === undefined || ref.patch === null) {
+    const whole = output.series ?? seriesOf(output);
+    if (!whole)
+      throw new ResponseError(
+        ErrorCodes.InvalidRequest,
+        `${uri}: the analysis found no kernel logic to simulate`,
+      );
+    return whole[side];
+  }
+  const n = output.policies.length;
+  if (!Number.isInteger(ref.patch) || (ref.patch as number) < 0 || (ref.patch as number) >= n) {
+    throw invalid(
+      `${field}.patch: expected a patch index from 0 to ${n - 1}, got ${JSON.stringify(ref.patch)}`,
+    );
+  }
+  return output.policies[ref.patch as number][side];
+}
+
+function seriesOf(output: AnalysisOutput): { before: PolicySpec; after: PolicySpec } | undefined {
+  const p = output.policies;
+  return p.length ? { before: p[0].before, after: p[p.length - 1].after } : undefined;
+}
+
+/** Gives cancellation a chance to arrive, then checks it. */
+async function checkpoint(token: CancellationToken): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  if (token.isCancellationRequested)
+    throw new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
+}
+
+async function needFacade(ctx: RequestContext): Promise<SimulationFacade> {
+  if (!ctx.facade)
+    throw new ResponseError(ErrorCodes.InternalError, 'the simulation model is not available in this build');
+  if (ctx.facade.ready) {
+    try {
+      await ctx.facade.ready();
+    } catch (e) {
+      const message = `the simulation model cannot start: ${(e as Error).message}`;
+      throw new ResponseError(ErrorCodes.InternalError, message);
+    }
+  }
+  return ctx.facade;
+}
+
+/** Runs a facade call; a thrown model error about the input becomes InvalidParams with its message. */
+function callModel<T>(what: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ResponseError) throw e;
+    const err = e as Error;
+    const programming = e instanceof TypeError || e instanceof ReferenceError || e instanceof RangeError;
+    throw new ResponseError(
+      programming ? ErrorCodes.InternalError : ErrorCodes.InvalidParams,
+      `${what}: ${err?.message ?? String(e)}`,
+    );
+  }
+}
+
+function paramsObject(p: unknown, method: string): Record<string, unknown> {
+  if (!isObject(p)) throw invalid(`${method}: params must be an object, got ${JSON.stringify(p)}`);
+  return p;
+}
+
+export async function simulate(
+  ctx: RequestContext,
+  raw: unknown,
+  token: CancellationToken,
+): Promise<SimulateResult> {
+  const p = paramsObject(raw, 'vfioLens/simulate') as Partial<Record<keyof SimulateParams, unknown>>;
+  const device = deviceParam(p.device, 'device');
+  if (typeof p.steps !== 'string' || !p.steps.trim())
+    throw invalid(`steps: expected a step script such as "open; mmio-read", got ${JSON.stringify(p.steps)}`);
+  if (p.explain !== undefined && typeof p.explain !== 'boolean')
+    throw invalid('explain: expected true or false');
+  const kernel = await resolveKernel(ctx, p.kernel, 'kernel');
+  await checkpoint(token);
+  const facade = await needFacade(ctx);
+  return callModel('simulate', () =>
+    facade.simulateScript(device, kernel, p.steps as string, p.explain as boolean | undefined),
+  );
+}
+
+export async function compare(
+  ctx: RequestContext,
+  raw: unknown,
+  token: CancellationToken,
+): Promise<CompareResult> {
+  const p = paramsObject(raw, 'vfioLens/compare') as Partial<Record<keyof CompareParams, unknown>>;
+  const device = optionalDevice(p.device, 'device');
+  if (
+    p.depth !== undefined &&
+    (!Number.isInteger(p.depth) || (p.depth as number) < 1 || (p.depth as number) > 12)
+  ) {
+    throw invalid(`depth: expected a whole number from 1 to 12, got ${JSON.stringify(p.depth)}`);
+  }
+  if (p.internal !== undefined && typeof p.internal !== 'boolean')
+    throw invalid('internal: expected true or false');
+  const a = await resolveKernel(ctx, p.a, 'a');
+  const b = await resolveKernel(ctx, p.b, 'b');
+  await checkpoint(token);
+  const facade = await needFacade(ctx);
+  const options = {
+    device,
+    depth: p.depth as number | undefined,
+    internal: p.internal as boolean | undefined,
+  };
+  return callModel('compare', () => facade.comparePolicies(a, b, options));
+}
+
+export async function matrix(
+  ctx: RequestContext,
+  raw: unknown,
+  token: CancellationToken,
+): Promise<MatrixResult> {
+  const p = (raw === undefined || raw === null ? {} : paramsObject(raw, 'vfioLens/matrix')) as MatrixParams;
+  let specs: (PolicySpec | KernelId)[] | undefined;
+  if (p.kernels !== undefined) {
+    if (!Array.isArray(p.kernels)) throw invalid('kernels: expected an array of kernel references');
+    specs = [];
+    for (let i = 0; i < p.kernels.length; i++)
+      specs.push(await resolveKernel(ctx, p.kernels[i] as KernelRef, `kernels[${i}]`));
+  }
+  await checkpoint(token);
+  const facade = await needFacade(ctx);
+  return callModel('matrix', () => facade.behaviourMatrix(specs));
+}
+
+export async function states(
+  ctx: RequestContext,
+  raw: unknown,
+  token: CancellationToken,
+): Promise<StatesResult> {
+  const p = paramsObject(raw, 'vfioLens/states') as Partial<Record<keyof StatesParams, unknown>>;
+  const device = deviceParam(p.device, 'device');
+  if (p.depth !== undefined && (!Number.isInteger(p.depth) || (p.depth as number) < 1))
+    throw invalid('depth: expected a positive whole number');
+  if (p.steps !== undefined && (!Array.isArray(p.steps) || p.steps.some((s) => typeof s !== 'string'))) {
+    throw invalid('steps: expected an array of step strings');
+  }
+  const kernel = await resolveKernel(ctx, p.kernel, 'kernel');
+  await checkpoint(token);
+  const facade = await needFacade(ctx);
+  if (!facade.reachableStates)
+    throw new ResponseError(ErrorCodes.MethodNotFound, 'vfioLens/states is not available in this build');
+  const explore = facade.reachableStates.bind(facade);
+  return callModel('states', () =>
+    explore(device, kernel, { depth: p.depth as number | undefined, steps: p.steps as string[] | undefined }),
+  );
+}
+
+export async function explain(
+  ctx: RequestContext,
+  raw: unknown,
+  token: CancellationToken,
+): Promise<ExplainResult> {
+  const p = paramsObject(raw, 'vfioLens/explain') as Partial<Record<keyof ExplainParams, unknown>>;
+  const uri = uriParam(p.uri, 'uri');
+  const position = positionParam(p.position, 'position');
+  const output = await analysedOutput(ctx, uri, 'uri');
+  await checkpoint(token);
+  const site =
+    decisionAt(output, position) ??
+    // On a patch heading: the first decision of that patch.
+    output.decisions.find((d) => {
+      const patch = output.result.patches[d.patch ?? -1];
+      return patch && patch.range.start.line <= position.line && position.line <= patch.range.end.line;
+    });
+  if (!site) return { markdown: null };
+  return {
+    markdown: decisionMarkdown(output, site),
+    decision: site.decision,
+    before: site.before ?? undefined,
+    after: site.after ?? undefined,
+  };
+}
+
+export async function summary(
+  ctx: RequestContext,
+  raw: unknown,
+  token: CancellationToken,
+): Promise<SummaryResult> {
+  const p = paramsObject(raw, 'vfioLens/summary') as Partial<Record<keyof SummaryParams, unknown>>;
+  const uri = uriParam(p.uri, 'uri');
+  const output = await analysedOutput(ctx, uri, 'uri');
+  await checkpoint(token);
+  return { text: behaviourSummary(output) };
+}

@@ -1,0 +1,120 @@
+/**
+ * The words for a changed decision line and for a patch: the C expression before and after with
+ * each operand's meaning (from the knowledge base), and the table of cases that change (from the
+ * findings). Used by hover, vfioLens/explain and the reply summary.
+ */
+import type { AnalysisOutput, DecisionSite } from '../analysis';
+import type { BehaviourChange, Finding, PatchSummary } from '../analysis/types';
+import type { Position } from '../common/position';
+import { entriesInExpression } from '../knowledge';
+
+/** The changed decision line at a position (same line counts), if any. */
+export function decisionAt(output: AnalysisOutput, pos: Position): DecisionSite | undefined {
+  return output.decisions.find((d) => d.range.start.line <= pos.line && pos.line <= d.range.end.line);
+}
+
+/** The findings about one decision site: same decision point and patch, on or touching its lines. */
+export function findingsOfDecision(output: AnalysisOutput, site: DecisionSite): Finding[] {
+  const lines = (f: Finding) =>
+    f.range.start.line <= site.range.end.line && f.range.end.line >= site.range.start.line;
+  const same = output.result.findings.filter(
+    (f) => f.decision === site.decision && (site.patch === undefined || f.patch === site.patch),
+  );
+  const onLine = same.filter(lines);
+  return onLine.length ? onLine : same;
+}
+
+const code = (c: string | null) => (c === null ? '_(absent)_' : '```c\n' + c + '\n```');
+
+export function changesTable(changes: BehaviourChange[]): string[] {
+  if (!changes.length) return [];
+  const rows = ['| device | steps | before | after |', '|---|---|---|---|'];
+  for (const c of changes) rows.push(`| ${c.device} | ${c.steps.join('; ')} | ${c.before} | ${c.after} |`);
+  return rows;
+}
+
+/** Markdown for a changed decision line. */
+export function decisionMarkdown(output: AnalysisOutput, site: DecisionSite): string {
+  const where = [site.diffFile, site.function ? `${site.function}()` : undefined]
+    .filter(Boolean)
+    .join(' \u2014 ');
+  const parts = [
+    `**vfio-lens: decision \`${site.decision}\`** (${where})`,
+    '',
+    'Before:',
+    code(site.before),
+    '',
+    'After:',
+  ];
+  parts.push(code(site.after));
+  const operands = entriesInExpression(`${site.before ?? ''} ${site.after ?? ''}`);
+  if (operands.length) {
+    parts.push('', 'Operands:');
+    for (const e of operands) parts.push(`- \`${e.name}\`: ${e.summary}`);
+  }
+  const findings = findingsOfDecision(output, site);
+  const changes = dedupeChanges(findings.flatMap((f) => f.changes));
+  if (changes.length) parts.push('', 'Cases that change:', '', ...changesTable(changes));
+  else if (findings.length === 0) parts.push('', 'No observable behaviour change was found for this line.');
+  const notes = findings.filter((f) => f.changes.length === 0).map((f) => `- ${f.message} [${f.code}]`);
+  if (notes.length) parts.push('', ...notes);
+  return parts.join('\n');
+}
+
+function dedupeChanges(changes: BehaviourChange[]): BehaviourChange[] {
+  const seen = new Set<string>();
+  return changes.filter((c) => {
+    const k = JSON.stringify(c);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+export function patchTitle(p: PatchSummary): string {
+  const n = p.index !== undefined && p.total !== undefined ? ` ${p.index}/${p.total}` : '';
+  const v = p.version > 1 ? ` v${p.version}` : '';
+  return `[PATCH${v}${n}] ${p.subject}`;
+}
+
+/** Markdown summary of one patch: its findings and the cases it changes. */
+export function patchMarkdown(output: AnalysisOutput, patchIndex: number): string {
+  const p = output.result.patches[patchIndex];
+  const findings = output.result.findings.filter((f) => f.patch === patchIndex);
+  const parts = [`**vfio-lens: ${patchTitle(p)}**`, ''];
+  const base = output.result.baseline;
+  parts.push(`Baseline: ${base.kernel ?? 'not detected'} (${base.detectedFrom})`);
+  if (!findings.length) {
+    parts.push('', 'No finding for this patch.');
+    return parts.join('\n');
+  }
+  const byKind = new Map<string, number>();
+  for (const f of findings) byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + 1);
+  parts.push('', [...byKind].map(([k, n]) => `${n} ${k}`).join(', '));
+  const changes = dedupeChanges(findings.flatMap((f) => f.changes));
+  if (changes.length) parts.push('', ...changesTable(changes));
+  const others = findings.filter((f) => f.changes.length === 0);
+  if (others.length)
+    parts.push('', ...others.map((f) => `- line ${f.range.start.line + 1}: ${f.message} [${f.code}]`));
+  return parts.join('\n');
+}
+
+/** The patch whose subject line is `line`, if the line carries a [PATCH ...] tag. */
+export function patchOfSubjectLine(
+  output: AnalysisOutput,
+  line: number,
+  lineText: string,
+): number | undefined {
+  if (!/\[[^\]]*\b(PATCH|RFC|PULL)\b[^\]]*\]/i.test(lineText)) return undefined;
+  const patches = output.result.patches;
+  for (let i = 0; i < patches.length; i++) {
+    const r = patches[i].range;
+    if (r.start.line <= line && line <= r.end.line && lineText.includes(patches[i].subject.slice(0, 20)))
+      return i;
+  }
+  for (let i = 0; i < patches.length; i++) {
+    const r = patches[i].range;
+    if (r.start.line <= line && line <= r.end.line) return i;
+  }
+  return undefined;
+}

@@ -1,0 +1,224 @@
+/**
+ * One analysis per document version (and settings), cached: edits are debounced, the work of a
+ * stale version is cancelled, and everything that needs the analysis (diagnostics, hovers, lenses,
+ * custom requests) awaits the same result. Knows the documents, not the LSP features.
+ */
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { AnalysisOutput } from '../analysis';
+import type { AnalysisJob, AnalysisRunner } from './analysisRunner';
+import { analysisKey, analyzeOptionsFor, type VfioLensSettings } from './settings';
+
+/** How a document is treated, from its languageId. */
+export type DocumentRole = 'patch' | 'text' | 'c';
+
+const ROLE_BY_LANGUAGE: Record<string, DocumentRole> = {
+  diff: 'patch',
+  patch: 'patch',
+  'patch-mail': 'patch',
+  mail: 'patch',
+  email: 'patch',
+  plaintext: 'text',
+  text: 'text',
+  c: 'c',
+  cpp: 'c',
+};
+
+export function roleOf(languageId: string): DocumentRole {
+  return ROLE_BY_LANGUAGE[languageId] ?? 'text';
+}
+
+export type AnalysisState =
+  | { kind: 'analysed'; output: AnalysisOutput; ms: number }
+  /** Plain text in which the reader found no patch or thread: nothing to say. */
+  | { kind: 'not-a-patch'; output: AnalysisOutput }
+  | { kind: 'too-large'; bytes: number; limit: number }
+  | { kind: 'failed'; message: string }
+  /** C source: hovers only, no document analysis. */
+  | { kind: 'c-source' };
+
+export interface AnalysedDocument {
+  uri: string;
+  version: number;
+  state: AnalysisState;
+}
+
+interface Entry {
+  doc: TextDocument;
+  /** The last version told to us (TextDocuments updates the same object in place). */
+  seen: number;
+  key?: string;
+  result?: AnalysedDocument & { key: string };
+  timer?: NodeJS.Timeout;
+  job?: { version: number; key: string; job: AnalysisJob };
+  waiters: ((r: AnalysedDocument | undefined) => void)[];
+}
+
+export interface DocumentAnalysesOptions {
+  runner: AnalysisRunner;
+  settingsFor(uri: string): Promise<VfioLensSettings>;
+  /** Called with every fresh result of the current version. */
+  onAnalysed(result: AnalysedDocument, settings: VfioLensSettings): void;
+  /** Called around an analysis that runs longer than progressDelayMs. */
+  onLongAnalysis?(uri: string, cancel: () => void): { done(): void };
+  log(message: string): void;
+  debounceMs: number;
+  progressDelayMs: number;
+}
+
+export class DocumentAnalyses {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly o: DocumentAnalysesOptions) {}
+
+  /** A document was opened: analyse at once. */
+  opened(doc: TextDocument): void {
+    this.entries.set(doc.uri, { doc, seen: doc.version, waiters: [] });
+    this.schedule(doc.uri, 0);
+  }
+
+  /** A document changed: cancel stale work and analyse after the debounce. */
+  changed(doc: TextDocument): void {
+    const e = this.entries.get(doc.uri);
+    if (!e) return this.opened(doc);
+    if (e.seen === doc.version && e.doc === doc) return; // the open itself, or a repeat
+    e.doc = doc;
+    e.seen = doc.version;
+    if (e.job && e.job.version !== doc.version) e.job.job.cancel();
+    this.schedule(doc.uri, this.o.debounceMs);
+  }
+
+  closed(uri: string): void {
+    const e = this.entries.get(uri);
+    if (!e) return;
+    if (e.timer) clearTimeout(e.timer);
+    e.job?.job.cancel();
+    for (const w of e.waiters) w(undefined);
+    this.entries.delete(uri);
+  }
+
+  /** Settings changed: analyse every open document again. */
+  refreshAll(): void {
+    for (const uri of this.entries.keys()) this.schedule(uri, 0);
+  }
+
+  uris(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  document(uri: string): TextDocument | undefined {
+    return this.entries.get(uri)?.doc;
+  }
+
+  /** The last finished analysis, whatever its version (for quick answers while typing). */
+  latest(uri: string): AnalysedDocument | undefined {
+    return this.entries.get(uri)?.result;
+  }
+
+  /** The analysis of the document's current version (waits for it); undefined once closed. */
+  current(uri: string): Promise<AnalysedDocument | undefined> {
+    const e = this.entries.get(uri);
+    if (!e) return Promise.resolve(undefined);
+    if (e.result && e.result.version === e.doc.version && !e.timer && !e.job)
+      return Promise.resolve(e.result);
+    return new Promise((resolve) => e.waiters.push(resolve));
+  }
+
+  private schedule(uri: string, delay: number): void {
+    const e = this.entries.get(uri);
+    if (!e) return;
+    if (e.timer) clearTimeout(e.timer);
+    e.timer = setTimeout(() => {
+      e.timer = undefined;
+      void this.analyse(uri);
+    }, delay);
+  }
+
+  private async analyse(uri: string): Promise<void> {
+    const e = this.entries.get(uri);
+    if (!e) return;
+    // TextDocuments updates the document object in place: take the version and text now.
+    const doc = e.doc;
+    const version = doc.version;
+    const text = doc.getText();
+    const superseded = () =>
+      this.entries.get(uri) !== e || e.doc.version !== version || e.timer !== undefined;
+    const settings = await this.o.settingsFor(uri);
+    if (superseded()) return;
+    const key = analysisKey(settings);
+    if (e.result && e.result.version === version && e.result.key === key) return this.finish(e, e.result);
+    if (e.job) {
+      if (e.job.version === version && e.job.key === key) return; // already running for this version
+      e.job.job.cancel();
+    }
+    const state = this.precheck(doc.languageId, text, settings);
+    if (state) return this.finish(e, { uri, version, state, key }, settings);
+
+    const job = this.o.runner.run(text, analyzeOptionsFor(uri, settings), watchdogFor(settings));
+    let progress: { done(): void } | undefined;
+    const progressTimer = setTimeout(() => {
+      progress = this.o.onLongAnalysis?.(uri, () => job.cancel());
+    }, this.o.progressDelayMs);
+    const running = { version, key, job };
+    e.job = running;
+    const outcome = await job.outcome;
+    clearTimeout(progressTimer);
+    progress?.done();
+    if (e.job === running) e.job = undefined;
+    if (outcome.status === 'cancelled') {
+      // A newer version or setting took over (it is scheduled); or the user cancelled: keep the old result.
+      if (!e.timer && !e.job && this.entries.get(uri) === e) this.release(e);
+      return;
+    }
+    let result: AnalysedDocument & { key: string };
+    if (outcome.status === 'failed') {
+      this.o.log(`analysis of ${uri} (version ${version}) failed: ${outcome.message}`);
+      result = { uri, version, key, state: { kind: 'failed', message: firstLine(outcome.message) } };
+    } else {
+      const output = outcome.output;
+      const isPatch = output.read.files.length > 0 || output.read.patches.length > 0;
+      result = {
+        uri,
+        version,
+        key,
+        state:
+          roleOf(doc.languageId) === 'text' && !isPatch
+            ? { kind: 'not-a-patch', output }
+            : { kind: 'analysed', output, ms: outcome.ms },
+      };
+    }
+    if (this.entries.get(uri) !== e) return;
+    if (superseded() || e.job) {
+      e.result = result; // stale but better than nothing for hovers; the newer run will replace it
+      return;
+    }
+    this.finish(e, result, settings);
+  }
+
+  private precheck(languageId: string, text: string, settings: VfioLensSettings): AnalysisState | undefined {
+    if (roleOf(languageId) === 'c') return { kind: 'c-source' };
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > settings.maxDocumentSize)
+      return { kind: 'too-large', bytes, limit: settings.maxDocumentSize };
+    return undefined;
+  }
+
+  private finish(e: Entry, result: AnalysedDocument & { key: string }, settings?: VfioLensSettings): void {
+    e.result = result;
+    if (settings) this.o.onAnalysed(result, settings);
+    this.release(e);
+  }
+
+  private release(e: Entry): void {
+    const waiters = e.waiters;
+    e.waiters = [];
+    for (const w of waiters) w(e.result);
+  }
+}
+
+function watchdogFor(settings: VfioLensSettings): number {
+  return Math.max(10_000, settings.analysisBudgetMs * 5);
+}
+
+function firstLine(s: string): string {
+  return s.split('\n', 1)[0];
+}

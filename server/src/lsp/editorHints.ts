@@ -1,0 +1,104 @@
+/** Inlay hints at the end of changed decision lines, code lenses above patches and decision lines, code actions. */
+import { InlayHint, type CodeAction, type CodeLens, type Range } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { AnalysisOutput } from '../analysis';
+import { lineOf } from './hover';
+import type { VfioLensSettings } from './settings';
+
+export const Commands = {
+  simulate: 'vfioLens.simulate',
+  explain: 'vfioLens.explain',
+  copySummary: 'vfioLens.copySummary',
+} as const;
+
+/** One hint per line, at its end, joining the hints of the findings that start there. */
+export function inlayHints(
+  doc: TextDocument,
+  output: AnalysisOutput,
+  range: Range,
+  settings: VfioLensSettings,
+): InlayHint[] {
+  if (!settings.inlayHints.enabled) return [];
+  const byLine = new Map<number, string[]>();
+  for (const f of output.result.findings) {
+    if (!f.hint) continue;
+    const line = f.range.start.line;
+    if (line < range.start.line || line > range.end.line || line >= doc.lineCount) continue;
+    const list = byLine.get(line) ?? [];
+    if (!list.includes(f.hint)) list.push(f.hint);
+    byLine.set(line, list);
+  }
+  return [...byLine]
+    .sort((a, b) => a[0] - b[0])
+    .map(([line, hints]) => {
+      const hint = InlayHint.create({ line, character: lineOf(doc, line).length }, hints.join('; '));
+      hint.paddingLeft = true;
+      return hint;
+    });
+}
+
+/** "Simulate" and "Explain" above each patch and above each changed decision line. */
+export function codeLenses(uri: string, output: AnalysisOutput): CodeLens[] {
+  const lenses: CodeLens[] = [];
+  const at = (line: number): Range => ({ start: { line, character: 0 }, end: { line, character: 0 } });
+  output.result.patches.forEach((p, patch) => {
+    const line = p.range.start.line;
+    lenses.push({
+      range: at(line),
+      command: { title: 'Simulate', command: Commands.simulate, arguments: [{ uri, patch }] },
+    });
+    lenses.push({
+      range: at(line),
+      command: { title: 'Explain', command: Commands.explain, arguments: [{ uri, position: p.range.start }] },
+    });
+  });
+  const lines = new Set<number>();
+  for (const d of output.decisions) {
+    const line = d.range.start.line;
+    if (lines.has(line)) continue;
+    lines.add(line);
+    lenses.push({
+      range: at(line),
+      command: { title: 'Simulate', command: Commands.simulate, arguments: [{ uri, patch: d.patch }] },
+    });
+    lenses.push({
+      range: at(line),
+      command: { title: 'Explain', command: Commands.explain, arguments: [{ uri, position: d.range.start }] },
+    });
+  }
+  return lenses;
+}
+
+/** The patch a range lies in, if any. */
+export function patchAtLine(output: AnalysisOutput, line: number): number | undefined {
+  const i = output.result.patches.findIndex((p) => p.range.start.line <= line && line <= p.range.end.line);
+  return i >= 0 ? i : undefined;
+}
+
+export function codeActions(uri: string, output: AnalysisOutput, range: Range): CodeAction[] {
+  const actions: CodeAction[] = [
+    {
+      title: 'Copy behaviour summary as reply',
+      command: {
+        title: 'Copy behaviour summary as reply',
+        command: Commands.copySummary,
+        arguments: [{ uri }],
+      },
+    },
+  ];
+  const onDecision = output.decisions.find(
+    (d) => d.range.start.line <= range.end.line && d.range.end.line >= range.start.line,
+  );
+  const patch = onDecision?.patch ?? patchAtLine(output, range.start.line);
+  if (onDecision || patch !== undefined) {
+    actions.push({
+      title: 'Open simulator on this hunk',
+      command: {
+        title: 'Open simulator on this hunk',
+        command: Commands.simulate,
+        arguments: [{ uri, patch }],
+      },
+    });
+  }
+  return actions;
+}

@@ -1,0 +1,237 @@
+/**
+ * The vfio-lens language server: wires the document analyses to the LSP features (diagnostics push
+ * and pull, hover, inlay hints, code lenses, code actions, progress, settings) and the custom
+ * requests of protocol.ts. Transport-agnostic: cli/lsp.ts gives it a connection.
+ */
+import {
+  DidChangeConfigurationNotification,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { AnalysisRunner } from './analysisRunner';
+import * as custom from './customRequests';
+import { diagnosticsFor } from './diagnostics';
+import { DocumentAnalyses, type AnalysedDocument } from './documentAnalyses';
+import { codeActions, codeLenses, inlayHints } from './editorHints';
+import { hoverAt } from './hover';
+import { Requests, StatesRequest } from './protocol';
+import { normalizeSettings, type VfioLensSettings } from './settings';
+
+export interface ServerOptions {
+  /** The model's facade for the simulator requests (undefined: those requests say it is missing). */
+  facade?: custom.SimulationFacade;
+  /** The CLI script to start as the analysis worker (undefined: analyse in-process). */
+  workerScript?: string;
+}
+
+/** Internal knobs a client may pass in initializationOptions (tests and benchmarks use them). */
+interface InitOptions {
+  debounceMs?: number;
+  progressDelayMs?: number;
+}
+
+const SECTION = 'vfioLens';
+
+export function startServer(connection: Connection, options: ServerOptions = {}): void {
+  const documents = new TextDocuments(TextDocument);
+  const log = (m: string) => connection.console.log(m);
+  const runner = new AnalysisRunner(options.workerScript, log);
+  let canConfigure = false;
+  let canRegisterConfiguration = false;
+  let pullDiagnostics = false;
+  let canRefreshDiagnostics = false;
+  let canRefreshInlayHints = false;
+  let canRefreshCodeLens = false;
+  let canReportProgress = false;
+  let globalSettings: unknown = undefined;
+  const settingsCache = new Map<string, Promise<VfioLensSettings>>();
+  let analyses: DocumentAnalyses | undefined;
+
+  function settingsFor(uri: string): Promise<VfioLensSettings> {
+    let s = settingsCache.get(uri);
+    if (!s) {
+      const raw: Promise<unknown> = canConfigure
+        ? connection.workspace.getConfiguration({ scopeUri: uri, section: SECTION }).catch((e: Error) => {
+            log(`workspace/configuration failed (${e.message}); using defaults`);
+            return undefined;
+          })
+        : Promise.resolve(globalSettings);
+      s = raw.then((value) => {
+        const { settings, problems } = normalizeSettings(value);
+        for (const p of problems) connection.console.warn(p);
+        return settings;
+      });
+      settingsCache.set(uri, s);
+    }
+    return s;
+  }
+
+  function published(result: AnalysedDocument, settings: VfioLensSettings): void {
+    if (result.state.kind === 'analysed') {
+      log(`analysed ${result.uri} (version ${result.version}) in ${result.state.ms.toFixed(1)} ms`);
+    }
+    if (pullDiagnostics) {
+      if (canRefreshDiagnostics) void connection.languages.diagnostics.refresh().catch(() => undefined);
+    } else {
+      void connection.sendDiagnostics({
+        uri: result.uri,
+        version: result.version,
+        diagnostics: diagnosticsFor(result, settings),
+      });
+    }
+    if (canRefreshInlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
+    if (canRefreshCodeLens) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+  }
+
+  function longAnalysis(uri: string, cancel: () => void): { done(): void } {
+    if (!canReportProgress) return { done: () => undefined };
+    let finished = false;
+    let reporter: { done(): void } | undefined;
+    void connection.window.createWorkDoneProgress().then(
+      (r) => {
+        if (finished) return r.done();
+        reporter = r;
+        r.begin('vfio-lens', undefined, `analysing ${uri.replace(/^.*\//, '')}`, true);
+        r.token.onCancellationRequested(() => {
+          log(`analysis of ${uri} cancelled by the user`);
+          cancel();
+        });
+      },
+      () => undefined,
+    );
+    return {
+      done() {
+        finished = true;
+        reporter?.done();
+      },
+    };
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const caps = params.capabilities;
+    canConfigure = !!caps.workspace?.configuration;
+    canRegisterConfiguration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
+    pullDiagnostics = !!caps.textDocument?.diagnostic;
+    canRefreshDiagnostics = !!caps.workspace?.diagnostics?.refreshSupport;
+    canRefreshInlayHints = !!caps.workspace?.inlayHint?.refreshSupport;
+    canRefreshCodeLens = !!caps.workspace?.codeLens?.refreshSupport;
+    canReportProgress = !!caps.window?.workDoneProgress;
+    const init = (params.initializationOptions ?? {}) as InitOptions;
+    const num = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : d);
+    analyses = new DocumentAnalyses({
+      runner,
+      settingsFor,
+      onAnalysed: published,
+      onLongAnalysis: longAnalysis,
+      log,
+      debounceMs: num(init.debounceMs, 200),
+      progressDelayMs: num(init.progressDelayMs, 500),
+    });
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        inlayHintProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        codeActionProvider: true,
+        ...(pullDiagnostics
+          ? {
+              diagnosticProvider: {
+                identifier: 'vfio-lens',
+                interFileDependencies: false,
+                workspaceDiagnostics: false,
+              },
+            }
+          : {}),
+      },
+      serverInfo: { name: 'vfio-lens', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (canRegisterConfiguration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION });
+    }
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    const settings = (change.settings as Record<string, unknown> | null | undefined)?.[SECTION];
+    if (settings !== undefined) globalSettings = settings;
+    settingsCache.clear();
+    analyses?.refreshAll();
+  });
+
+  const need = () => {
+    if (!analyses) throw new Error('the server is not initialised');
+    return analyses;
+  };
+  documents.onDidOpen((e) => need().opened(e.document));
+  // Also fires right after onDidOpen; DocumentAnalyses ignores a version it has already seen.
+  documents.onDidChangeContent((e) => need().changed(e.document));
+  documents.onDidClose((e) => {
+    need().closed(e.document.uri);
+    settingsCache.delete(e.document.uri);
+    if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.languages.diagnostics.on(async (params) => {
+    const result = await need().current(params.textDocument.uri);
+    return { kind: 'full', items: diagnosticsFor(result, await settingsFor(params.textDocument.uri)) };
+  });
+
+  connection.onHover(async (params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return null;
+    const a = need();
+    const latest = a.latest(doc.uri);
+    const analysed = latest && latest.version === doc.version ? latest : await a.current(doc.uri);
+    return hoverAt(doc, params.position, analysed);
+  });
+
+  const analysedOutput = async (uri: string) => {
+    const r = await need().current(uri);
+    return r?.state.kind === 'analysed' ? r.state.output : undefined;
+  };
+
+  connection.languages.inlayHint.on(async (params) => {
+    const doc = documents.get(params.textDocument.uri);
+    const output = doc && (await analysedOutput(doc.uri));
+    if (!doc || !output) return [];
+    return inlayHints(doc, output, params.range, await settingsFor(doc.uri));
+  });
+
+  connection.onCodeLens(async (params) => {
+    const output = await analysedOutput(params.textDocument.uri);
+    return output ? codeLenses(params.textDocument.uri, output) : [];
+  });
+
+  connection.onCodeAction(async (params) => {
+    const output = await analysedOutput(params.textDocument.uri);
+    return output ? codeActions(params.textDocument.uri, output, params.range) : [];
+  });
+
+  const ctx: custom.RequestContext = {
+    facade: options.facade,
+    analysisOf: (uri) => need().current(uri),
+  };
+  connection.onRequest(Requests.simulate, (p, token) => custom.simulate(ctx, p, token));
+  connection.onRequest(Requests.compare, (p, token) => custom.compare(ctx, p, token));
+  connection.onRequest(Requests.matrix, (p, token) => custom.matrix(ctx, p, token));
+  connection.onRequest(Requests.explain, (p, token) => custom.explain(ctx, p, token));
+  connection.onRequest(Requests.summary, (p, token) => custom.summary(ctx, p, token));
+  connection.onRequest(StatesRequest, (p, token) => custom.states(ctx, p, token));
+  /** Internal, for benchmarks and health checks: the server's memory use. */
+  connection.onRequest('vfioLens/stats', () => ({
+    rss: process.memoryUsage().rss,
+    heapUsed: process.memoryUsage().heapUsed,
+    documents: need().uris().length,
+  }));
+
+  connection.onShutdown(() => runner.dispose());
+  documents.listen(connection);
+  connection.listen();
+}

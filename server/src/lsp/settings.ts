@@ -1,0 +1,126 @@
+/**
+ * The `vfioLens.*` settings the server reads per resource (workspace/configuration, section
+ * "vfioLens"), their defaults, and their validation: a bad value is reported and replaced by the
+ * default, never trusted.
+ */
+import { DEVICE_KIND_IDS, KERNEL_IDS, type DeviceKindId, type KernelId } from '../model/types';
+import type { AnalyzeOptions, Severity } from '../analysis/types';
+
+export type SeveritySetting = Severity | 'off';
+
+export interface VfioLensSettings {
+  baseline: 'auto' | KernelId;
+  devices: DeviceKindId[];
+  severity: Record<string, SeveritySetting>;
+  inlayHints: { enabled: boolean };
+  maxDocumentSize: number;
+  analysisBudgetMs: number;
+}
+
+export const DEFAULT_SETTINGS: VfioLensSettings = {
+  baseline: 'auto',
+  devices: [...DEVICE_KIND_IDS],
+  severity: {},
+  inlayHints: { enabled: true },
+  maxDocumentSize: 4_194_304,
+  analysisBudgetMs: 3000,
+};
+
+const SEVERITIES: readonly SeveritySetting[] = ['error', 'warning', 'information', 'hint', 'off'];
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Turns whatever the client sent into settings. Every value that is present but wrong is named in
+ * `problems` ("vfioLens.baseline: unknown kernel "v9"; using auto") and replaced by its default.
+ */
+export function normalizeSettings(raw: unknown): { settings: VfioLensSettings; problems: string[] } {
+  const problems: string[] = [];
+  const s: VfioLensSettings = structuredClone(DEFAULT_SETTINGS);
+  if (raw === undefined || raw === null) return { settings: s, problems };
+  if (!isRecord(raw))
+    return { settings: s, problems: ['vfioLens: settings must be an object; using defaults'] };
+
+  if (raw.baseline !== undefined) {
+    if (raw.baseline === 'auto' || (KERNEL_IDS as readonly unknown[]).includes(raw.baseline)) {
+      s.baseline = raw.baseline as VfioLensSettings['baseline'];
+    } else {
+      problems.push(
+        `vfioLens.baseline: unknown kernel ${JSON.stringify(raw.baseline)} (use "auto" or one of ${KERNEL_IDS.join(', ')}); using auto`,
+      );
+    }
+  }
+  if (raw.devices !== undefined) {
+    if (Array.isArray(raw.devices)) {
+      const unknown = raw.devices.filter((d) => !(DEVICE_KIND_IDS as readonly unknown[]).includes(d));
+      if (unknown.length) {
+        problems.push(
+          `vfioLens.devices: unknown device kind(s) ${unknown.map((d) => JSON.stringify(d)).join(', ')} ignored (known: ${DEVICE_KIND_IDS.join(', ')})`,
+        );
+      }
+      s.devices = raw.devices.filter((d): d is DeviceKindId =>
+        (DEVICE_KIND_IDS as readonly unknown[]).includes(d),
+      );
+    } else {
+      problems.push('vfioLens.devices: must be an array of device kind ids; using all');
+    }
+  }
+  if (raw.severity !== undefined) {
+    if (isRecord(raw.severity)) {
+      for (const [key, value] of Object.entries(raw.severity)) {
+        if ((SEVERITIES as readonly unknown[]).includes(value)) s.severity[key] = value as SeveritySetting;
+        else
+          problems.push(
+            `vfioLens.severity.${key}: ${JSON.stringify(value)} is not one of ${SEVERITIES.join(', ')}`,
+          );
+      }
+    } else {
+      problems.push('vfioLens.severity: must be an object of finding kind or code -> severity');
+    }
+  }
+  const hints = raw.inlayHints;
+  if (hints !== undefined) {
+    if (isRecord(hints) && (hints.enabled === undefined || typeof hints.enabled === 'boolean')) {
+      if (typeof hints.enabled === 'boolean') s.inlayHints.enabled = hints.enabled;
+    } else {
+      problems.push('vfioLens.inlayHints.enabled: must be true or false');
+    }
+  }
+  const positive = (name: 'maxDocumentSize' | 'analysisBudgetMs') => {
+    const v = raw[name];
+    if (v === undefined) return;
+    if (typeof v === 'number' && Number.isFinite(v) && v > 0) s[name] = Math.floor(v);
+    else problems.push(`vfioLens.${name}: must be a positive number; using ${DEFAULT_SETTINGS[name]}`);
+  };
+  positive('maxDocumentSize');
+  positive('analysisBudgetMs');
+  return { settings: s, problems };
+}
+
+/** The analysis options for one document under these settings ("off" is applied by the server). */
+export function analyzeOptionsFor(
+  file: string,
+  settings: VfioLensSettings,
+): Omit<AnalyzeOptions, 'isCancelled'> {
+  const severity: Record<string, Severity> = {};
+  for (const [key, value] of Object.entries(settings.severity)) if (value !== 'off') severity[key] = value;
+  return {
+    file,
+    baseline: settings.baseline === 'auto' ? undefined : settings.baseline,
+    severity,
+    devices: settings.devices,
+    budgetMs: settings.analysisBudgetMs,
+  };
+}
+
+/** A stable key of what changes an analysis (the cache is per document version and this key). */
+export function analysisKey(settings: VfioLensSettings): string {
+  return JSON.stringify([
+    settings.baseline,
+    settings.devices,
+    settings.severity,
+    settings.analysisBudgetMs,
+    settings.maxDocumentSize,
+  ]);
+}

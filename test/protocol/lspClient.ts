@@ -1,0 +1,163 @@
+/**
+ * A minimal LSP client for the protocol tests and the benchmark: starts the real server
+ * (`node dist/cli.js lsp --stdio`) as a child process and talks JSON-RPC to it. No VS Code.
+ * Waiting is polling with a deadline (a deadline only turns a hang into a failure; nothing is
+ * measured against it).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
+import type {
+  ClientCapabilities,
+  Diagnostic,
+  PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol';
+import { projectRoot } from '../support/shared';
+
+export interface ClientOptions {
+  /** The `vfioLens` settings object answered to workspace/configuration. */
+  settings?: Record<string, unknown>;
+  capabilities?: ClientCapabilities;
+  initializationOptions?: Record<string, unknown>;
+}
+
+export const defaultCapabilities: ClientCapabilities = {
+  workspace: { configuration: true },
+  window: { workDoneProgress: true },
+  textDocument: {
+    hover: { contentFormat: ['markdown', 'plaintext'] },
+    publishDiagnostics: { relatedInformation: true },
+  },
+};
+
+export class LspClient {
+  readonly published: PublishDiagnosticsParams[] = [];
+  readonly progress: { token: string | number; value: { kind: string } }[] = [];
+  readonly logs: string[] = [];
+  settings: Record<string, unknown>;
+  initializeResult: unknown;
+  private exited: { code: number | null } | undefined;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly rpc: MessageConnection,
+    options: ClientOptions,
+  ) {
+    this.settings = options.settings ?? {};
+  }
+
+  static async start(options: ClientOptions = {}): Promise<LspClient> {
+    const child = spawn(process.execPath, [path.join(projectRoot, 'dist', 'cli.js'), 'lsp', '--stdio'], {
+      cwd: projectRoot,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const stderr: string[] = [];
+    child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
+    const rpc = createMessageConnection(
+      new StreamMessageReader(child.stdout!),
+      new StreamMessageWriter(child.stdin!),
+    );
+    const client = new LspClient(child, rpc, options);
+    child.on('exit', (code) => {
+      client.exited = { code };
+      if (stderr.length) client.logs.push('stderr: ' + stderr.join(''));
+    });
+    rpc.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      client.published.push(p);
+    });
+    rpc.onNotification('window/logMessage', (p: { message: string }) => {
+      client.logs.push(p.message);
+    });
+    rpc.onNotification('$/progress', (p: { token: string | number; value: { kind: string } }) => {
+      client.progress.push(p);
+    });
+    rpc.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
+      p.items.map((i) => (i.section === 'vfioLens' ? client.settings : null)),
+    );
+    rpc.onRequest('window/workDoneProgress/create', () => null);
+    rpc.onRequest('client/registerCapability', () => null);
+    rpc.onRequest('workspace/inlayHint/refresh', () => null);
+    rpc.onRequest('workspace/codeLens/refresh', () => null);
+    rpc.onRequest('workspace/diagnostic/refresh', () => null);
+    rpc.listen();
+    client.initializeResult = await rpc.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: options.capabilities ?? defaultCapabilities,
+      initializationOptions: options.initializationOptions,
+    });
+    rpc.sendNotification('initialized', {});
+    return client;
+  }
+
+  get alive(): boolean {
+    return this.exited === undefined;
+  }
+
+  open(uri: string, languageId: string, text: string, version = 1): void {
+    this.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version, text } });
+  }
+
+  change(uri: string, version: number, text: string): void {
+    this.rpc.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ text }],
+    });
+  }
+
+  close(uri: string): void {
+    this.rpc.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  request<T>(method: string, params: unknown): Promise<T> {
+    return this.rpc.sendRequest(method, params) as Promise<T>;
+  }
+
+  /** The diagnostics last published for a document at a version (or any version). */
+  diagnosticsOf(uri: string, version?: number): Diagnostic[] | undefined {
+    for (let i = this.published.length - 1; i >= 0; i--) {
+      const p = this.published[i];
+      if (p.uri === uri && (version === undefined || p.version === version)) return p.diagnostics;
+    }
+    return undefined;
+  }
+
+  /** Polls `probe` until it returns something other than undefined; fails after the deadline. */
+  async waitFor<T>(what: string, probe: () => T | undefined, deadlineMs = 60_000): Promise<T> {
+    const end = Date.now() + deadlineMs;
+    for (;;) {
+      const v = probe();
+      if (v !== undefined) return v;
+      if (!this.alive) throw new Error(`server exited while waiting for ${what}\n${this.logs.join('\n')}`);
+      if (Date.now() > end)
+        throw new Error(`no ${what} before the deadline\n${this.logs.slice(-20).join('\n')}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  waitForDiagnostics(uri: string, version?: number): Promise<Diagnostic[]> {
+    return this.waitFor(`diagnostics for ${uri}${version === undefined ? '' : ` v${version}`}`, () =>
+      this.diagnosticsOf(uri, version),
+    );
+  }
+
+  async stop(): Promise<void> {
+    if (this.alive) {
+      try {
+        await this.rpc.sendRequest('shutdown');
+        this.rpc.sendNotification('exit');
+      } catch {
+        // already gone
+      }
+      await this.waitFor('server exit', () => (this.alive ? undefined : true), 10_000).catch(() => {
+        this.child.kill();
+      });
+    }
+    this.rpc.dispose();
+  }
+}
