@@ -4,7 +4,7 @@
  * itself allocates nothing per body line). Assigning the lazy fields replaces them.
  */
 import type { Range } from '../common/position';
-import type { FlatWindow } from './lines';
+import type { LineWindow } from './lines';
 import type { Hunk, HunkLine, HunkLineKind, LineSource } from './types';
 
 const SPACE = 32;
@@ -38,7 +38,7 @@ export class LazyHunk implements Hunk {
 
   constructor(
     private readonly src: LineSource,
-    private readonly flat: FlatWindow,
+    private readonly w: LineWindow,
     /** Source line indices: the @@ line, the first body line, one past the last body line. */
     readonly headerLine: number,
     readonly bodyStart: number,
@@ -54,12 +54,12 @@ export class LazyHunk implements Hunk {
     public bodyLines: number,
   ) {
     this.heading = heading;
-    const hs = flat.starts[headerLine - flat.base];
-    const he = flat.ends[headerLine - flat.base];
+    const hs = w.startOf(headerLine);
+    const he = w.endOf(headerLine);
     this.headerRange = { start: src.position(headerLine, 0), end: src.position(headerLine, he - hs) };
     const last = bodyEnd > bodyStart ? bodyEnd - 1 : headerLine;
-    const ls = flat.starts[last - flat.base];
-    const le = flat.ends[last - flat.base];
+    const ls = w.startOf(last);
+    const le = w.endOf(last);
     this.range = {
       start: this.headerRange.start,
       end: last === headerLine ? this.headerRange.end : src.position(last, le - ls),
@@ -111,13 +111,14 @@ export class LazyHunk implements Hunk {
   }
 
   private buildLines(): HunkLine[] {
-    const { text, starts, ends, base } = this.flat;
+    const w = this.w;
     const out: HunkLine[] = [];
     let oldLine = this.oldStart;
     let newLine = this.newStart;
     for (let i = this.bodyStart; i < this.bodyEnd; i++) {
-      const s = starts[i - base];
-      const e = ends[i - base];
+      const text = w.str(i);
+      const s = w.startOf(i);
+      const e = w.endOf(i);
       const c0 = s < e ? text.charCodeAt(s) : -1;
       const kind = bodyLineKind(c0);
       const m = markerLength(text, s, e);
@@ -138,11 +139,12 @@ export class LazyHunk implements Hunk {
 
   /** The old side (skip = '+') or the new side (skip = '-'), lines joined with \n. */
   private image(skip: number): string {
-    const { text, starts, ends, base } = this.flat;
+    const w = this.w;
     const parts: string[] = [];
     for (let i = this.bodyStart; i < this.bodyEnd; i++) {
-      const s = starts[i - base];
-      const e = ends[i - base];
+      const text = w.str(i);
+      const s = w.startOf(i);
+      const e = w.endOf(i);
       const c0 = s < e ? text.charCodeAt(s) : -1;
       if (c0 === skip || c0 === BACKSLASH) continue;
       parts.push(text.slice(s + markerLength(text, s, e), e));

@@ -104,32 +104,45 @@ export function documentLines(text: string): LineSource {
 }
 
 /**
- * The flat form of lines [start, end) of a source: its own `flat` when it has one, else the
- * lines joined into one string (offsets then indexed by i - start through `base`).
+ * Lines [start, end) of a source as the parser reads them: line j lives in `str(j)` between
+ * `startOf(j)` and `endOf(j)`. With the source's flat view that is one string for all lines and
+ * no copy; without it, each line's own string (joining them would cost more than the parse).
  */
-export interface FlatWindow {
-  text: string;
-  starts: Int32Array;
-  ends: Int32Array;
-  /** Subtract from a source line index to index starts/ends. */
-  base: number;
-}
+export class LineWindow {
+  private constructor(
+    private readonly flat: string,
+    private readonly starts: Int32Array,
+    private readonly ends: Int32Array,
+    private readonly texts: string[] | undefined,
+    private readonly base: number,
+  ) {}
 
-export function flatLinesOf(src: LineSource, start: number, end: number): FlatWindow {
-  if (src.flat) return { text: src.flat.text, starts: src.flat.starts, ends: src.flat.ends, base: 0 };
-  const n = Math.max(0, end - start);
-  const starts = new Int32Array(n);
-  const ends = new Int32Array(n);
-  const parts: string[] = new Array(n);
-  let off = 0;
-  for (let k = 0; k < n; k++) {
-    let t = src.text(start + k);
-    if (typeof t !== 'string') t = '';
-    parts[k] = t;
-    starts[k] = off;
-    off += t.length;
-    ends[k] = off;
-    off += 1;
+  static of(src: LineSource, start: number, end: number): LineWindow {
+    if (src.flat) return new LineWindow(src.flat.text, src.flat.starts, src.flat.ends, undefined, 0);
+    const n = Math.max(0, end - start);
+    const texts: string[] = [];
+    for (let k = 0; k < n; k++) {
+      const t = src.text(start + k);
+      texts.push(typeof t === 'string' ? t : '');
+    }
+    return new LineWindow('', new Int32Array(0), new Int32Array(0), texts, start);
   }
-  return { text: parts.join('\n'), starts, ends, base: start };
+
+  str(j: number): string {
+    return this.texts === undefined ? this.flat : this.texts[j - this.base];
+  }
+
+  startOf(j: number): number {
+    return this.texts === undefined ? this.starts[j] : 0;
+  }
+
+  endOf(j: number): number {
+    return this.texts === undefined ? this.ends[j] : this.texts[j - this.base].length;
+  }
+
+  line(j: number): string {
+    return this.texts === undefined
+      ? this.flat.slice(this.starts[j], this.ends[j])
+      : this.texts[j - this.base];
+  }
 }

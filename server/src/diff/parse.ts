@@ -16,7 +16,7 @@ import type { ReadProblem } from '../mail/types';
 import { gitHeaderNames, readExtendedHeader, sideName, stripPrefixes } from './fileHeader';
 import { LazyHunk } from './hunk';
 import { looksLikeHunkHeader, readHunkHeader, type HunkHeader } from './hunkHeader';
-import { flatLinesOf, type FlatWindow } from './lines';
+import { LineWindow } from './lines';
 import type { DiffParseOptions, ExtendedHeaders, FileDiff, LineSource } from './types';
 
 const SPACE = 32;
@@ -71,10 +71,7 @@ export function parseDiffs(src: LineSource, opts: DiffParseOptions): DiffParseRe
 }
 
 class DiffParser {
-  private readonly text: string;
-  private readonly starts: Int32Array;
-  private readonly ends: Int32Array;
-  private readonly base: number;
+  private readonly w: LineWindow;
   private readonly start: number;
   private readonly end: number;
   private readonly hh: HunkHeader = { oldStart: 0, oldLines: 0, newStart: 0, newLines: 0, headingStart: -1 };
@@ -97,24 +94,19 @@ class DiffParser {
     const count = Math.max(0, src.count | 0);
     this.start = Math.min(Math.max(0, (opts.start ?? 0) | 0), count);
     this.end = Math.max(this.start, Math.min(count, (opts.end ?? count) | 0));
-    const w: FlatWindow = flatLinesOf(src, this.start, this.end);
-    this.window = w;
-    this.text = w.text;
-    this.starts = w.starts;
-    this.ends = w.ends;
-    this.base = w.base;
+    this.w = LineWindow.of(src, this.start, this.end);
   }
-  private readonly window: FlatWindow;
 
   run(): void {
-    const { text, starts, ends, base, end } = this;
+    const { w, end } = this;
     /** A line that may open the next file diff (quilt's Index:, a plain "diff -u a b"). */
     let pending = -1;
     let combined = false;
     let i = this.start;
     while (i < end) {
-      const s = starts[i - base];
-      const e = ends[i - base];
+      const text = w.str(i);
+      const s = w.startOf(i);
+      const e = w.endOf(i);
       if (e - s < 4) {
         i++;
         continue;
@@ -158,20 +150,20 @@ class DiffParser {
   /** Lines i and i+1 are "--- X" and "+++ Y". */
   private isSidePair(i: number): boolean {
     if (i + 1 >= this.end) return false;
-    const { text, starts, ends, base } = this;
-    const s = starts[i - base];
-    if (ends[i - base] - s < 4 || !text.startsWith('--- ', s)) return false;
-    const s2 = starts[i + 1 - base];
-    return ends[i + 1 - base] - s2 >= 4 && text.startsWith('+++ ', s2);
+    const w = this.w;
+    const s = w.startOf(i);
+    if (w.endOf(i) - s < 4 || !w.str(i).startsWith('--- ', s)) return false;
+    const s2 = w.startOf(i + 1);
+    return w.endOf(i + 1) - s2 >= 4 && w.str(i + 1).startsWith('+++ ', s2);
   }
 
   private lineText(i: number): string {
-    return this.text.slice(this.starts[i - this.base], this.ends[i - this.base]);
+    return this.w.line(i);
   }
 
   private startsWith(i: number, prefix: string): boolean {
-    const s = this.starts[i - this.base];
-    return this.ends[i - this.base] - s >= prefix.length && this.text.startsWith(prefix, s);
+    const s = this.w.startOf(i);
+    return this.w.endOf(i) - s >= prefix.length && this.w.str(i).startsWith(prefix, s);
   }
 
   private readGitFile(header: number): number {
@@ -179,10 +171,11 @@ class DiffParser {
     const extended: ExtendedHeaders = {};
     let binary = false;
     let j = header + 1;
-    const { text, starts, ends, base, end } = this;
+    const { w, end } = this;
     while (j < end) {
-      const s = starts[j - base];
-      const e = ends[j - base];
+      const text = w.str(j);
+      const s = w.startOf(j);
+      const e = w.endOf(j);
       if (readExtendedHeader(text, s, e, extended)) {
         j++;
       } else if (text.startsWith('Binary files ', s)) {
@@ -229,19 +222,16 @@ class DiffParser {
    * within a few lines that are no header themselves, those lines are the wrapped remains.
    */
   private wrappedHeaderEnd(j: number): number {
-    const s0 = this.starts[j - this.base];
-    const e0 = this.ends[j - this.base];
-    if (
-      s0 === e0 ||
-      this.text.startsWith('diff ', s0) ||
-      this.isHeaderLine(this.text.charCodeAt(s0), s0, e0, j)
-    )
+    const s0 = this.w.startOf(j);
+    const e0 = this.w.endOf(j);
+    const t0 = this.w.str(j);
+    if (s0 === e0 || t0.startsWith('diff ', s0) || this.isHeaderLine(t0, t0.charCodeAt(s0), s0, e0, j))
       return -1;
     for (let k = j + 1; k <= j + WRAPPED_HEADER_LINES && k < this.end; k++) {
       if (this.isSidePair(k)) return k;
-      const s = this.starts[k - this.base];
-      const e = this.ends[k - this.base];
-      if (s === e || this.isHeaderLine(this.text.charCodeAt(s), s, e, k)) return -1;
+      const s = this.w.startOf(k);
+      const e = this.w.endOf(k);
+      if (s === e || this.isHeaderLine(this.w.str(k), this.w.str(k).charCodeAt(s), s, e, k)) return -1;
     }
     return -1;
   }
@@ -275,10 +265,11 @@ class DiffParser {
       messageIndex: this.opts.messageIndex,
     };
     this.files.push(file);
-    const { text, starts, ends, base, end } = this;
+    const { w, end } = this;
     while (j < end) {
-      const s = starts[j - base];
-      const e = ends[j - base];
+      const text = w.str(j);
+      const s = w.startOf(j);
+      const e = w.endOf(j);
       if (!looksLikeHunkHeader(text, s, e)) break;
       this.current = j;
       if (!readHunkHeader(text, s, e, this.hh)) {
@@ -294,15 +285,15 @@ class DiffParser {
   }
 
   private readHunk(file: FileDiff, h: number): number {
-    const { text, starts, ends, base, end } = this;
+    const { w, end } = this;
     const hh = this.hh;
     const oldN = hh.oldLines;
     const newN = hh.newLines;
-    const he = ends[h - base];
-    let heading = hh.headingStart >= 0 ? text.slice(hh.headingStart, he) : '';
+    const he = w.endOf(h);
+    let heading = hh.headingStart >= 0 ? w.str(h).slice(hh.headingStart, he) : '';
     let body = h + 1;
     this.consume(body, oldN, newN);
-    if (body < end && he - starts[h - base] >= WRAP_WIDTH && this.isUnmarked(body) && !this.endsCleanly()) {
+    if (body < end && he - w.startOf(h) >= WRAP_WIDTH && this.isUnmarked(body) && !this.endsCleanly()) {
       // A mailer may have wrapped a long @@ line: try the next line as the rest of the heading.
       const first = {
         end: this.cEnd,
@@ -334,7 +325,7 @@ class DiffParser {
     if (this.cStop !== Stop.CountsDone) this.reportShortHunk(h, j, oldN, newN);
     const hunk = new LazyHunk(
       this.src,
-      this.window,
+      this.w,
       h,
       body,
       j,
@@ -357,7 +348,7 @@ class DiffParser {
    * "\ No newline" markers. Results in the c* fields.
    */
   private consume(from: number, oldN: number, newN: number): void {
-    const { text, starts, ends, base, end } = this;
+    const { w, end } = this;
     let o = oldN;
     let n = newN;
     let added = 0;
@@ -369,8 +360,9 @@ class DiffParser {
         stop = Stop.EndOfInput;
         break;
       }
-      const s = starts[j - base];
-      const e = ends[j - base];
+      const text = w.str(j);
+      const s = w.startOf(j);
+      const e = w.endOf(j);
       const c = s < e ? text.charCodeAt(s) : SPACE; // an empty line is a blank context line
       if (c === SPACE) {
         if (o === 0 || n === 0) {
@@ -404,7 +396,7 @@ class DiffParser {
         removed++;
       } else if (c !== BACKSLASH) {
         // Unmarked: the next header, or a context line that lost its leading space.
-        if (this.isHeaderLine(c, s, e, j)) {
+        if (this.isHeaderLine(text, c, s, e, j)) {
           stop = Stop.HeaderArrived;
           break;
         }
@@ -418,8 +410,7 @@ class DiffParser {
       j++;
     }
     if (stop === Stop.CountsDone) {
-      while (j < end && starts[j - base] < ends[j - base] && text.charCodeAt(starts[j - base]) === BACKSLASH)
-        j++;
+      while (j < end && w.startOf(j) < w.endOf(j) && w.str(j).charCodeAt(w.startOf(j)) === BACKSLASH) j++;
     }
     this.cEnd = j;
     this.cStop = stop;
@@ -430,8 +421,7 @@ class DiffParser {
   }
 
   /** An unmarked line that opens something new: a hunk, a git file diff, a quilt Index:. */
-  private isHeaderLine(c: number, s: number, e: number, j: number): boolean {
-    const text = this.text;
+  private isHeaderLine(text: string, c: number, s: number, e: number, j: number): boolean {
     if (c === AT) return looksLikeHunkHeader(text, s, e);
     if (c === LOWER_D) return text.startsWith('diff --git ', s);
     if (c === UPPER_I)
@@ -442,16 +432,18 @@ class DiffParser {
   /** "--- X" + "+++ Y" + "@@ -": a new file's header, even while counts remain. */
   private isNextFileHeader(j: number): boolean {
     if (!this.isSidePair(j) || j + 2 >= this.end) return false;
-    const s = this.starts[j + 2 - this.base];
-    return looksLikeHunkHeader(this.text, s, this.ends[j + 2 - this.base]);
+    return looksLikeHunkHeader(this.w.str(j + 2), this.w.startOf(j + 2), this.w.endOf(j + 2));
   }
 
   private isUnmarked(j: number): boolean {
-    const s = this.starts[j - this.base];
-    const e = this.ends[j - this.base];
+    const text = this.w.str(j);
+    const s = this.w.startOf(j);
+    const e = this.w.endOf(j);
     if (s >= e) return false;
-    const c = this.text.charCodeAt(s);
-    return c !== SPACE && c !== PLUS && c !== MINUS && c !== BACKSLASH && !this.isHeaderLine(c, s, e, j);
+    const c = text.charCodeAt(s);
+    return (
+      c !== SPACE && c !== PLUS && c !== MINUS && c !== BACKSLASH && !this.isHeaderLine(text, c, s, e, j)
+    );
   }
 
   /**
@@ -461,17 +453,17 @@ class DiffParser {
   private endsCleanly(): boolean {
     if (this.cStop !== Stop.CountsDone) return false;
     if (this.cEnd >= this.end) return true;
-    const s = this.starts[this.cEnd - this.base];
-    const e = this.ends[this.cEnd - this.base];
-    if (e - s >= 2 && this.text.charCodeAt(s) === SPACE) return false;
+    const s = this.w.startOf(this.cEnd);
+    const e = this.w.endOf(this.cEnd);
+    if (e - s >= 2 && this.w.str(this.cEnd).charCodeAt(s) === SPACE) return false;
     return !this.looksLikeBody(this.cEnd);
   }
 
   /** A line that reads as a hunk line (" x", "+x", "-x"), not a signature or a rule. */
   private looksLikeBody(j: number): boolean {
-    const { text } = this;
-    const s = this.starts[j - this.base];
-    const e = this.ends[j - this.base];
+    const text = this.w.str(j);
+    const s = this.w.startOf(j);
+    const e = this.w.endOf(j);
     if (s >= e) return false;
     const c = text.charCodeAt(s);
     if (c === PLUS) return !text.startsWith('+++', s);
@@ -517,7 +509,7 @@ class DiffParser {
   private skipBinaryPatch(j: number): number {
     while (j < this.end && (this.startsWith(j, 'literal ') || this.startsWith(j, 'delta '))) {
       j++;
-      while (j < this.end && this.starts[j - this.base] < this.ends[j - this.base]) j++;
+      while (j < this.end && this.w.startOf(j) < this.w.endOf(j)) j++;
       if (j < this.end) j++; // the empty line closing the block
     }
     return j;
@@ -532,7 +524,7 @@ class DiffParser {
     const l = Math.max(first, last);
     return {
       start: this.src.position(first, 0),
-      end: this.src.position(l, this.ends[l - this.base] - this.starts[l - this.base]),
+      end: this.src.position(l, this.w.endOf(l) - this.w.startOf(l)),
     };
   }
 
@@ -542,7 +534,7 @@ class DiffParser {
       this.end > this.start
         ? {
             start: this.src.position(line, 0),
-            end: this.src.position(line, this.ends[line - this.base] - this.starts[line - this.base]),
+            end: this.src.position(line, this.w.endOf(line) - this.w.startOf(line)),
           }
         : { start: this.src.position(line, 0), end: this.src.position(line, 0) };
     this.problems.push({ message, range, severity });

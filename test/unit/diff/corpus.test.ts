@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { documentLines } from '../../../server/src/diff/lines';
 import { parseDiffs } from '../../../server/src/diff/parse';
+import { readDocument } from '../../../server/src/mail/index';
 import { listShared, readShared, sharedMissing } from '../../support/shared';
 import { countsOf } from './support';
 
@@ -55,11 +56,22 @@ test('b (one git diff): exactly the reference counts', { skip: sharedMissing() }
   assert.deepEqual(r.problems, []);
 });
 
-test('a (format-patch mbox): exactly the reference counts', { skip: sharedMissing() }, () => {
-  const r = parseDiffs(documentLines(benchFile('a_')), { quoteDepth: 0, messageIndex: -1 });
-  assert.deepEqual(countsOf(r), { files: 1805, hunks: 4334, lines: 80965, added: 36640, removed: 13699 });
-  assert.deepEqual(r.problems, []);
-});
+test(
+  'a (format-patch mbox) through the whole reader: exactly the reference counts',
+  { skip: sharedMissing() },
+  () => {
+    const r = readDocument(benchFile('a_'));
+    assert.equal(r.kind, 'mbox');
+    assert.equal(r.messages.length, 873);
+    assert.deepEqual(countsOf(r), { files: 1805, hunks: 4334, lines: 80965, added: 36640, removed: 13699 });
+    assert.deepEqual(
+      r.problems.filter((p) => p.severity !== 'info'),
+      [],
+    );
+    // each file diff belongs to the message that holds it
+    for (const f of r.files) assert.ok(f.messageIndex >= 0 && f.messageIndex < r.messages.length);
+  },
+);
 
 test(
   'c2: differs from the naive walk exactly by the @@ lines quoted in a commit message',
