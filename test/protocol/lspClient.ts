@@ -19,6 +19,9 @@ import type {
 } from 'vscode-languageserver-protocol';
 import { projectRoot } from '../support/shared';
 
+/** The CLI the tests start: dist/cli.js (npm test builds it), or VFIO_LENS_CLI for another build. */
+export const cliPath = process.env.VFIO_LENS_CLI ?? path.join(projectRoot, 'dist', 'cli.js');
+
 export interface ClientOptions {
   /** The `vfioLens` settings object answered to workspace/configuration. */
   settings?: Record<string, unknown>;
@@ -52,7 +55,7 @@ export class LspClient {
   }
 
   static async start(options: ClientOptions = {}): Promise<LspClient> {
-    const child = spawn(process.execPath, [path.join(projectRoot, 'dist', 'cli.js'), 'lsp', '--stdio'], {
+    const child = spawn(process.execPath, [cliPath, 'lsp', '--stdio'], {
       cwd: projectRoot,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
