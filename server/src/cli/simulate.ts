@@ -13,6 +13,7 @@ import {
 } from '../analysis/simulation';
 import { DEVICE_KIND_IDS, KERNEL_IDS, type KernelId, type TraceEntry } from '../model/types';
 import { decodeCommand, hex4 } from '../model/pci';
+import { parseSteps } from '../model/steps';
 import { UsageError, choice, option, parseArgs } from './args';
 import { InputError } from './io';
 
@@ -101,9 +102,10 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   const steps = required(args, 'steps');
   checkIds(device, [kernel]);
   const explain = args.flags.has('explain');
-  await initCParser();
   let result;
   try {
+    parseSteps(steps);
+    await initCParser();
     result = simulateScript(checkDevice(device), kernel as KernelId, steps, true);
   } catch (e) {
     if (e instanceof StepScriptError) throw new InputError(`--steps: ${e.message}`);

@@ -98,6 +98,11 @@ function convert(node: Node | null): Expr {
       const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
         (c): c is Node => !!c && c.type !== 'comment',
       );
+      // (u16)(cmd): tree-sitter reads a cast of a parenthesised value to a type name as a call.
+      if (callee?.type === 'parenthesized_expression' && args.length === 1) {
+        const type = callee.namedChildren.filter((c) => c && c.type !== 'comment');
+        if (type.length === 1 && type[0]?.type === 'identifier') return convert(args[0]);
+      }
       if (!callee || callee.type !== 'identifier') return unknown(node, text);
       if (TRANSPARENT_CALLS.has(callee.text) && args.length === 1) return convert(args[0]);
       return { kind: 'call', callee: callee.text, args: args.map(convert), text };

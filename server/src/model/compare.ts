@@ -2,7 +2,9 @@
  * Comparing two policies: their transition systems on one device kind are explored together,
  * breadth first, from the closed device. A step whose observations differ ends that branch and
  * is reported with both traces; so every reported sequence is a shortest one to its difference,
- * and no extension of a differing prefix is reported. Unknown identifiers are shared by both
+ * and no extension of a differing prefix is reported. A sequence is also left out when a shorter
+ * reported one is a subsequence of it and ends in the same step with the same pair of
+ * observations (e.g. "open; d3hot; mmio-read" adds nothing to "open; mmio-read"). Unknown identifiers are shared by both
  * sides (the same world): each value is explored and the difference names what it depends on.
  */
 import type { DeviceState, StepObservation } from './machine';
@@ -30,6 +32,24 @@ export function visibleObservation(e: StepObservation): string {
 /** Adds what only the kernel sees: a restore called that returned early, zaps, the bits. */
 export function internalObservation(e: StepObservation): string {
   return JSON.stringify([visibleObservation(e), e.restore ?? null, e.zap, e.virt, e.hw]);
+}
+
+interface Found {
+  difference: Difference;
+  steps: Step[];
+  /** The last step, its two observations and the assumptions: what makes two differences the same. */
+  signature: string;
+  /** The assumptions of every branch in which this sequence differs. */
+  branches: Record<string, number>[];
+}
+
+/**
+ * The unknown identifiers a difference depends on: those assumed on some branch where it was
+ * found but not found under both values (a difference under 0 and under 1 does not depend on it).
+ */
+function dependencies(branches: Record<string, number>[]): string[] {
+  const names = [...new Set(branches.flatMap((b) => Object.keys(b)))].sort();
+  return names.filter((n) => !(branches.some((b) => b[n] === 0) && branches.some((b) => b[n] === 1)));
 }
 
 interface Node {
@@ -68,7 +88,7 @@ export function explorePair(
 
   const sysA = policySystem(a, device);
   const sysB = policySystem(b, device);
-  const differences = new Map<string, { difference: Difference; steps: Step[] }>();
+  const differences = new Map<string, Found>();
   const seen = new Set<string>();
   const stats: ExploreStats = { states: 1, transitions: 0, depth };
   let layer: Node[] = [{ a: CLOSED_STATE, b: CLOSED_STATE, assumptions: {}, steps: [] }];
@@ -83,7 +103,16 @@ export function explorePair(
             stats.transitions++;
             const steps = [...node.steps, step];
             if (observe(ra.entry) !== observe(rb.entry)) {
-              record(differences, device, steps, rb.assumptions, ra.entry, rb.entry, !!options.internal);
+              record(
+                differences,
+                device,
+                steps,
+                rb.assumptions,
+                ra.entry,
+                rb.entry,
+                !!options.internal,
+                observe,
+              );
               continue;
             }
             const assumptions = { ...rb.assumptions };
@@ -100,7 +129,11 @@ export function explorePair(
   }
 
   const result = {
-    differences: [...differences.values()].map((d) => withTraces(d.difference, d.steps, a, b, device)),
+    differences: withoutRedundant([...differences.values()]).map((d) => {
+      const dependsOn = dependencies(d.branches);
+      if (dependsOn.length) d.difference.dependsOn = dependsOn;
+      return withTraces(d.difference, d.steps, a, b, device);
+    }),
     stats,
   };
   cache.set(cacheKey, result);
@@ -108,20 +141,19 @@ export function explorePair(
 }
 
 function record(
-  differences: Map<string, { difference: Difference; steps: Step[] }>,
+  differences: Map<string, Found>,
   device: DeviceKind,
   steps: Step[],
   assumptions: Record<string, number>,
   before: StepObservation,
   after: StepObservation,
   internal: boolean,
+  observe: (e: StepObservation) => string,
 ): void {
   const key = steps.map((s) => s.text).join(';');
-  const names = Object.keys(assumptions).sort();
-  const existing = differences.get(key)?.difference;
+  const existing = differences.get(key);
   if (existing) {
-    const merged = new Set([...(existing.dependsOn ?? []), ...names]);
-    if (merged.size) existing.dependsOn = [...merged].sort();
+    existing.branches.push({ ...assumptions });
     return;
   }
   const difference: Difference = {
@@ -130,12 +162,32 @@ function record(
     before: [],
     after: [],
   };
-  if (names.length) {
-    difference.dependsOn = names;
-    difference.assumptions = { ...assumptions };
-  }
+  if (Object.keys(assumptions).length) difference.assumptions = { ...assumptions };
   if (internal && visibleObservation(before) === visibleObservation(after)) difference.internalOnly = true;
-  differences.set(key, { difference, steps });
+  const signature = JSON.stringify([key.split(';').pop(), observe(before), observe(after), assumptions]);
+  differences.set(key, { difference, steps, signature, branches: [{ ...assumptions }] });
+}
+
+function isSubsequence(short: string[], long: string[]): boolean {
+  let i = 0;
+  for (const s of long) if (i < short.length && s === short[i]) i++;
+  return i === short.length;
+}
+
+/** Drops a difference when a shorter kept one with the same signature is a subsequence of it. */
+function withoutRedundant(found: Found[]): Found[] {
+  const kept: Found[] = [];
+  for (const f of found) {
+    const texts = f.difference.steps;
+    const redundant = kept.some(
+      (k) =>
+        k.signature === f.signature &&
+        k.steps.length < f.steps.length &&
+        isSubsequence(k.difference.steps, texts),
+    );
+    if (!redundant) kept.push(f);
+  }
+  return kept;
 }
 
 /** Replays the sequence on both sides under the difference's assumptions to give both traces. */
