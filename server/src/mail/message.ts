@@ -25,7 +25,7 @@ export interface ReadMessage {
   headerless: boolean;
 }
 
-const TRAILER = /^((?:[A-Z][A-Za-z]*-)+by|Fixes|Link|Closes|Cc|Reported|Message-I[dD]):\s*(\S.*)$/;
+const TRAILER = /^([A-Z][A-Za-z]*(?:-[A-Za-z]+)*-by|Fixes|Link|Closes|Cc|Message-I[dD]):\s*(\S.*)$/;
 const DIFF_SIGN = /^(?:diff --git |@@ -\d|--- \S|Index: \S)/;
 
 export function readMessage(
