@@ -1,0 +1,452 @@
+/**
+ * The reader against its peers, in one run on the same inputs (../shared/corpus/bench a, b, c, c2,
+ * each read once into memory): throughput (MB/s, median of 5 after one warm-up run) and
+ * correctness of vfio-lens readDocument (mail + diff) and parseDiffs alone, parse-diff,
+ * gitdiff-parser, jsdiff parsePatch, and `git apply --numstat` (whole process).
+ *
+ * Correctness: each tool's file diffs as (path, hunks, added, removed) against the reference:
+ * for a and b the README's reference totals, file by file as vfio-lens reads them (the bench
+ * checks that vfio-lens's totals are the README's); for c and c2, vfio-lens's own reading (it
+ * differs from the naive walk only where the README explains). `git apply --numstat` gives no
+ * hunks: it is compared on files, added and removed.
+ *
+ * Each JS measurement runs in a worker thread with a time limit, so a hang or a throw is a
+ * result, not the end of the bench. vfio-lens's hunks build their line objects lazily; the row
+ * "parseDiffs + lines" materialises every line object, as the peers always do.
+ */
+import { spawnSync } from 'node:child_process';
+import * as os from 'node:os';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import parseDiff from 'parse-diff';
+import gitDiffParser from 'gitdiff-parser';
+import { parsePatch } from 'diff';
+import { documentLines } from '../../server/src/diff/lines';
+import { parseDiffs } from '../../server/src/diff/parse';
+import type { FileDiff } from '../../server/src/diff/types';
+import { readDocument } from '../../server/src/mail/index';
+import { listShared, readShared, sharedMissing, sharedPath } from '../support/shared';
+
+const RUNS = 5;
+const TIME_LIMIT_MS = 90_000;
+/** Keeps the materialised lines observable, so the work cannot be optimised away. */
+let sink = 0;
+
+/** One file diff as the tools are compared on. */
+interface FileCount {
+  path: string;
+  hunks: number;
+  lines: number;
+  added: number;
+  removed: number;
+}
+
+interface Input {
+  key: string;
+  file: string;
+  bytes: number;
+  /** README reference totals, when exact (a, b). */
+  reference?: { files: number; hunks: number; lines: number; added: number; removed: number };
+}
+
+const inputs: Input[] = [
+  {
+    key: 'a',
+    file: 'a_',
+    bytes: 0,
+    reference: { files: 1805, hunks: 4334, lines: 80965, added: 36640, removed: 13699 },
+  },
+  {
+    key: 'b',
+    file: 'b_',
+    bytes: 0,
+    reference: { files: 2067, hunks: 9742, lines: 310457, added: 171241, removed: 59974 },
+  },
+  { key: 'c', file: 'c_', bytes: 0 },
+  { key: 'c2', file: 'c2_', bytes: 0 },
+];
+
+/** A JS tool: parse the text, then (outside the timing) its file diffs for the comparison. */
+interface Tool {
+  name: string;
+  run(text: string): unknown;
+  files(result: unknown): FileCount[];
+}
+
+function normPath(p: string | undefined): string {
+  if (!p) return '';
+  let s = p.trim();
+  const tab = s.indexOf('\t');
+  if (tab >= 0) s = s.slice(0, tab);
+  s = s.replace(/^["']|["']$/g, '');
+  if (s === '/dev/null') return '';
+  return s.replace(/^[ab]\//, '');
+}
+
+function pick(newName: string | undefined, oldName: string | undefined): string {
+  return normPath(newName) || normPath(oldName);
+}
+
+function vfioFiles(files: FileDiff[]): FileCount[] {
+  return files
+    .filter((f) => f.quoteDepth === 0)
+    .map((f) => {
+      let lines = 0;
+      let added = 0;
+      let removed = 0;
+      for (const h of f.hunks) {
+        lines += h.bodyLines;
+        added += h.added;
+        removed += h.removed;
+      }
+      return { path: f.path, hunks: f.hunks.length, lines, added, removed };
+    });
+}
+
+const tools: Tool[] = [
+  {
+    name: 'vfio-lens readDocument',
+    run: (text) => readDocument(text),
+    files: (r) => vfioFiles((r as ReturnType<typeof readDocument>).files),
+  },
+  {
+    name: 'vfio-lens parseDiffs',
+    run: (text) => parseDiffs(documentLines(text), { quoteDepth: 0, messageIndex: -1 }),
+    files: (r) => vfioFiles((r as ReturnType<typeof parseDiffs>).files),
+  },
+  {
+    name: 'vfio-lens parseDiffs + lines',
+    run: (text) => {
+      const r = parseDiffs(documentLines(text), { quoteDepth: 0, messageIndex: -1 });
+      for (const f of r.files) for (const h of f.hunks) sink += h.lines.length;
+      return r;
+    },
+    files: (r) => vfioFiles((r as ReturnType<typeof parseDiffs>).files),
+  },
+  {
+    name: 'parse-diff',
+    run: (text) => parseDiff(text),
+    files: (r) =>
+      (r as parseDiff.File[]).map((f) => {
+        let lines = 0;
+        let added = 0;
+        let removed = 0;
+        for (const c of f.chunks) {
+          for (const ch of c.changes) {
+            if (ch.content.startsWith('\\')) continue; // its "\ No newline" entries
+            lines++;
+            if (ch.type === 'add') added++;
+            else if (ch.type === 'del') removed++;
+          }
+        }
+        return { path: pick(f.to, f.from), hunks: f.chunks.length, lines, added, removed };
+      }),
+  },
+  {
+    name: 'gitdiff-parser',
+    run: (text) => gitDiffParser.parse(text),
+    files: (r) =>
+      (r as ReturnType<typeof gitDiffParser.parse>).map((f) => {
+        let lines = 0;
+        let added = 0;
+        let removed = 0;
+        for (const h of f.hunks) {
+          for (const ch of h.changes) {
+            lines++;
+            if (ch.type === 'insert') added++;
+            else if (ch.type === 'delete') removed++;
+          }
+        }
+        return {
+          path: pick(f.type === 'delete' ? '' : f.newPath, f.oldPath),
+          hunks: f.hunks.length,
+          lines,
+          added,
+          removed,
+        };
+      }),
+  },
+  {
+    name: 'jsdiff parsePatch',
+    run: (text) => parsePatch(text),
+    files: (r) =>
+      (r as ReturnType<typeof parsePatch>).map((f) => {
+        let lines = 0;
+        let added = 0;
+        let removed = 0;
+        for (const h of f.hunks) {
+          for (const l of h.lines) {
+            if (l.startsWith('\\')) continue;
+            lines++;
+            if (l.startsWith('+')) added++;
+            else if (l.startsWith('-')) removed++;
+          }
+        }
+        return { path: pick(f.newFileName, f.oldFileName), hunks: f.hunks.length, lines, added, removed };
+      }),
+  },
+];
+
+// ---------------------------------------------------------------- worker side
+
+interface Job {
+  tool: string;
+  text: string;
+}
+
+interface Outcome {
+  times?: number[];
+  files?: FileCount[];
+  error?: string;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function gc(): void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g) g();
+}
+
+function measureInWorker(job: Job): Outcome {
+  const tool = tools.find((t) => t.name === job.tool)!;
+  try {
+    let result = tool.run(job.text); // warm-up
+    const times: number[] = [];
+    for (let k = 0; k < RUNS; k++) {
+      gc();
+      const t0 = process.hrtime.bigint();
+      result = tool.run(job.text);
+      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    return { times, files: tool.files(result) };
+  } catch (err) {
+    return {
+      error: `throws: ${String((err as Error)?.message ?? err)
+        .split('\n')[0]
+        .slice(0, 80)}`,
+    };
+  }
+}
+
+if (!isMainThread) {
+  parentPort!.postMessage(measureInWorker(workerData as Job));
+}
+
+// ---------------------------------------------------------------- main side
+
+function runWorker(job: Job): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const w = new Worker(__filename, { workerData: job });
+    const timer = setTimeout(() => {
+      void w.terminate();
+      resolve({ error: `hangs (no result in ${TIME_LIMIT_MS / 1000} s)` });
+    }, TIME_LIMIT_MS);
+    w.once('message', (m: Outcome) => {
+      clearTimeout(timer);
+      void w.terminate();
+      resolve(m);
+    });
+    w.once('error', (e) => {
+      clearTimeout(timer);
+      resolve({ error: `throws: ${e.message.split('\n')[0].slice(0, 80)}` });
+    });
+  });
+}
+
+function key(f: FileCount, withHunks: boolean): string {
+  return withHunks ? `${f.path}|${f.hunks}|${f.lines}|${f.added}|${f.removed}` : `${f.added}|${f.removed}`;
+}
+
+/** How many file diffs differ between two readings (multiset difference, larger side). */
+function filesDiffering(ref: FileCount[], got: FileCount[], withHunks: boolean): number {
+  const bag = new Map<string, number>();
+  for (const f of ref) bag.set(key(f, withHunks), (bag.get(key(f, withHunks)) ?? 0) + 1);
+  let extra = 0;
+  for (const f of got) {
+    const k = key(f, withHunks);
+    const n = bag.get(k) ?? 0;
+    if (n > 0) bag.set(k, n - 1);
+    else extra++;
+  }
+  let missing = 0;
+  for (const n of bag.values()) missing += n;
+  return Math.max(extra, missing);
+}
+
+function totals(files: FileCount[]): {
+  files: number;
+  hunks: number;
+  lines: number;
+  added: number;
+  removed: number;
+} {
+  const t = { files: files.length, hunks: 0, lines: 0, added: 0, removed: 0 };
+  for (const f of files) {
+    t.hunks += f.hunks;
+    t.lines += f.lines;
+    t.added += f.added;
+    t.removed += f.removed;
+  }
+  return t;
+}
+
+/** Files with neither a name nor a hunk are a tool's artefact of leading text, not file diffs. */
+function meaningful(files: FileCount[]): FileCount[] {
+  return files.filter((f) => f.path !== '' || f.hunks > 0);
+}
+
+function verdict(ref: FileCount[], got: FileCount[], withHunks = true): string {
+  const n = filesDiffering(ref, meaningful(got), withHunks);
+  return n === 0 ? 'correct' : `wrong (${n} files differ)`;
+}
+
+interface Cell {
+  mbps?: number;
+  status: string;
+}
+
+function gitApply(input: Input, ref: FileCount[]): Cell {
+  const file = sharedPath('corpus', 'bench', input.file);
+  const times: number[] = [];
+  let out = '';
+  for (let k = 0; k <= RUNS; k++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync('git', ['apply', '--numstat', file], {
+      cwd: os.tmpdir(),
+      encoding: 'utf8',
+      maxBuffer: 256 << 20,
+      timeout: TIME_LIMIT_MS,
+    });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (r.error) return { status: `fails to run: ${r.error.message}` };
+    if (r.status !== 0) {
+      const why = (r.stderr || '').split('\n').find((l) => l.trim()) ?? `exit ${r.status}`;
+      return { status: `stops with an error: ${why.slice(0, 70)}` };
+    }
+    if (k > 0) times.push(ms);
+    out = r.stdout;
+  }
+  const got: FileCount[] = out
+    .split('\n')
+    .filter((l) => l)
+    .map((l) => {
+      const [a, d, path] = l.split('\t');
+      return {
+        path,
+        hunks: 0,
+        lines: 0,
+        added: a === '-' ? 0 : Number(a),
+        removed: d === '-' ? 0 : Number(d),
+      };
+    });
+  return {
+    mbps: input.bytes / 1e6 / (median(times) / 1000),
+    status: verdict(ref, got, false) + ' (files, +/-)',
+  };
+}
+
+function fmt(c: Cell | undefined): string {
+  if (!c) return '';
+  return c.mbps === undefined ? c.status : `${c.mbps.toFixed(0).padStart(4)} MB/s, ${c.status}`;
+}
+
+async function main(): Promise<void> {
+  const skip = sharedMissing();
+  if (skip) {
+    console.log(`reader bench skipped: ${skip}`);
+    return;
+  }
+  const names = listShared('corpus', 'bench');
+  const texts = new Map<string, string>();
+  for (const input of inputs) {
+    const name = names.find((n) => n.startsWith(input.file) && !n.endsWith('.sources.txt'));
+    if (!name) throw new Error(`no ${input.file}* in corpus/bench`);
+    input.file = name;
+    const text = readShared('corpus', 'bench', name);
+    input.bytes = Buffer.byteLength(text, 'utf8');
+    texts.set(input.key, text);
+  }
+  console.log(
+    `reader bench: median of ${RUNS} runs after a warm-up, ${os.cpus().length} cores, node ${process.version}`,
+  );
+  const table = new Map<string, Map<string, Cell>>();
+  const notes: string[] = [];
+  for (const input of inputs) {
+    const text = texts.get(input.key)!;
+    const outcomes = new Map<string, Outcome>();
+    for (const tool of tools) outcomes.set(tool.name, await runWorker({ tool: tool.name, text }));
+    const mine = outcomes.get('vfio-lens readDocument')!;
+    const ref = meaningful(mine.files ?? []);
+    if (input.reference) {
+      const t = totals(ref);
+      const same = JSON.stringify(t) === JSON.stringify(input.reference);
+      notes.push(
+        `${input.key}: vfio-lens totals ${JSON.stringify(t)} ${same ? '= the README reference' : `!= README ${JSON.stringify(input.reference)}`}`,
+      );
+    } else {
+      notes.push(`${input.key}: vfio-lens totals (the reference here) ${JSON.stringify(totals(ref))}`);
+    }
+    for (const tool of tools) {
+      const o = outcomes.get(tool.name)!;
+      const cell: Cell = o.error
+        ? { status: o.error }
+        : { mbps: input.bytes / 1e6 / (median(o.times!) / 1000), status: verdict(ref, o.files!) };
+      if (
+        tool.name === 'vfio-lens readDocument' &&
+        input.reference &&
+        !notes[notes.length - 1].includes('= the README')
+      ) {
+        cell.status = 'wrong (totals differ from the README)';
+      }
+      if (!table.has(tool.name)) table.set(tool.name, new Map());
+      table.get(tool.name)!.set(input.key, cell);
+    }
+    if (!table.has('git apply --numstat')) table.set('git apply --numstat', new Map());
+    table.get('git apply --numstat')!.set(input.key, gitApply(input, ref));
+  }
+
+  const width = 30;
+  console.log('');
+  console.log(
+    'tool'.padEnd(width) +
+      inputs.map((i) => `${i.key} (${(i.bytes / 1e6).toFixed(1)} MB)`.padEnd(44)).join(''),
+  );
+  for (const [name, cells] of table) {
+    console.log(name.padEnd(width) + inputs.map((i) => fmt(cells.get(i.key)).padEnd(44)).join(''));
+  }
+  console.log('');
+  for (const n of notes) console.log(n);
+  console.log('');
+  const peers = ['parse-diff', 'gitdiff-parser', 'jsdiff parsePatch'];
+  for (const input of inputs) {
+    const mine = table.get('vfio-lens readDocument')!.get(input.key)!;
+    const alone = table.get('vfio-lens parseDiffs')!.get(input.key)!;
+    let best: { name: string; mbps: number } | undefined;
+    for (const p of peers) {
+      const c = table.get(p)!.get(input.key)!;
+      if (c.mbps !== undefined && c.status === 'correct' && (!best || c.mbps > best.mbps))
+        best = { name: p, mbps: c.mbps };
+    }
+    const git = table.get('git apply --numstat')!.get(input.key)!;
+    const parts = [`${input.key}: readDocument ${mine.mbps?.toFixed(0) ?? '-'} MB/s`];
+    if (best && mine.mbps)
+      parts.push(
+        `${(mine.mbps / best.mbps).toFixed(2)}x the fastest correct JS peer (${best.name}, ${best.mbps.toFixed(0)} MB/s)`,
+      );
+    else parts.push('no JS peer is correct');
+    if (best && alone.mbps && alone.status === 'correct')
+      parts.push(`parseDiffs alone ${(alone.mbps / best.mbps).toFixed(2)}x`);
+    if (git.mbps && mine.mbps) parts.push(`${(mine.mbps / git.mbps).toFixed(2)}x git apply --numstat`);
+    else parts.push(`git apply: ${git.status}`);
+    console.log(parts.join('; '));
+  }
+}
+
+if (isMainThread) {
+  main().catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}
