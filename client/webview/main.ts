@@ -1,2 +1,349 @@
-/** The simulator webview script (placeholder until the panel lands). */
-export {};
+/**
+ * The simulator page. It draws what the extension sends and asks for runs; it never computes
+ * behaviour itself. Its UI state (and the last result) survive hide/show via getState/setState.
+ */
+import type {
+  FromPage,
+  KernelOption,
+  PageState,
+  RenderReport,
+  StepPreset,
+  ToPage,
+} from '../src/simulator/messages';
+import { clear, h } from './dom';
+import { renderMatrix } from './matrixView';
+import { renderStates } from './statesView';
+import { renderTrace } from './traceView';
+
+interface VsCodeApi {
+  postMessage(msg: FromPage): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+type Saved = Partial<PageState> & { last?: ToPage };
+
+const vscode = acquireVsCodeApi();
+const app = document.getElementById('app') as HTMLElement;
+let saved: Saved = (vscode.getState() as Saved | undefined) ?? {};
+let devices: string[] = [];
+let kernels: KernelOption[] = [];
+let presets: StepPreset[] = [];
+let stepActions: string[] = [];
+
+const status = h('p', { class: 'status', role: 'status' });
+const output = h('section', { class: 'output', 'aria-label': 'result' });
+const deviceSelect = h('select', { id: 'device', 'aria-label': 'device kind' });
+const kernelA = h('select', { id: 'kernel-a', 'aria-label': 'first kernel' });
+const kernelB = h('select', { id: 'kernel-b', 'aria-label': 'second kernel' });
+const stepList = h('ol', { class: 'steps', id: 'steps' });
+const presetSelect = h('select', { id: 'preset', 'aria-label': 'step preset' });
+const addAction = h('select', { id: 'add-action', 'aria-label': 'step to add' });
+const addValue = h('input', {
+  id: 'add-value',
+  type: 'text',
+  placeholder: 'value, e.g. 0x0002',
+  'aria-label': 'value of the step',
+  size: 12,
+});
+
+function save(patch: Saved): void {
+  saved = { ...saved, ...patch };
+  vscode.setState(saved);
+}
+
+function currentSteps(): string[] {
+  return [...stepList.querySelectorAll('input')].map((i) => i.value.trim()).filter((v) => v.length > 0);
+}
+
+function setSteps(steps: string[]): void {
+  clear(stepList);
+  steps.forEach((step, i) => {
+    const input = h('input', { type: 'text', value: step, 'aria-label': `step ${i + 1}`, size: 28 });
+    input.addEventListener('change', () => save({ steps: currentSteps() }));
+    const move = (delta: number) => {
+      const list = currentSteps();
+      const j = i + delta;
+      if (j < 0 || j >= list.length) return;
+      [list[i], list[j]] = [list[j], list[i]];
+      setSteps(list);
+      (stepList.querySelectorAll('input')[j] as HTMLInputElement | undefined)?.focus();
+    };
+    stepList.append(
+      h(
+        'li',
+        {},
+        input,
+        h(
+          'button',
+          {
+            type: 'button',
+            title: 'Move up',
+            'aria-label': `move step ${i + 1} up`,
+            onclick: () => move(-1),
+          },
+          '↑',
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            title: 'Move down',
+            'aria-label': `move step ${i + 1} down`,
+            onclick: () => move(1),
+          },
+          '↓',
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            title: 'Remove',
+            'aria-label': `remove step ${i + 1}`,
+            onclick: () => setSteps(currentSteps().filter((_, k) => k !== i)),
+          },
+          '✕',
+        ),
+      ),
+    );
+  });
+  save({ steps });
+}
+
+function fill(
+  select: HTMLSelectElement,
+  options: { value: string; label: string }[],
+  value: string | null | undefined,
+): void {
+  clear(select);
+  for (const o of options) select.append(h('option', { value: o.value }, o.label));
+  if (value !== undefined && value !== null && options.some((o) => o.value === value)) select.value = value;
+}
+
+function kernelBValue(): string | null {
+  return kernelB.value === '' ? null : kernelB.value;
+}
+
+function send(msg: FromPage): void {
+  vscode.postMessage(msg);
+}
+
+function report(r: RenderReport): void {
+  status.textContent = r.headline;
+  send({ type: 'rendered', report: r });
+}
+
+function buildControls(): void {
+  clear(app);
+  const run = h('button', { type: 'button', id: 'run', class: 'primary' }, 'Run');
+  run.addEventListener('click', () => {
+    const steps = currentSteps();
+    if (steps.length === 0) {
+      status.textContent = 'Add at least one step.';
+      return;
+    }
+    send({
+      type: 'run',
+      device: deviceSelect.value as PageState['device'],
+      a: kernelA.value,
+      b: kernelBValue(),
+      steps,
+    });
+  });
+  const matrix = h('button', { type: 'button', id: 'matrix' }, 'Behaviour matrix');
+  matrix.addEventListener('click', () => send({ type: 'matrix', a: kernelA.value, b: kernelBValue() }));
+  const states = h('button', { type: 'button', id: 'states' }, 'State diagram');
+  states.addEventListener('click', () =>
+    send({
+      type: 'states',
+      device: deviceSelect.value as PageState['device'],
+      a: kernelA.value,
+      b: kernelBValue(),
+    }),
+  );
+  const copy = h('button', { type: 'button', id: 'copy' }, 'Copy as plain text');
+  copy.addEventListener('click', () => send({ type: 'copy' }));
+  const add = h('button', { type: 'button', id: 'add-step' }, 'Add step');
+  add.addEventListener('click', () => {
+    const step = [addAction.value, addValue.value.trim()].filter((v) => v).join(' ');
+    setSteps([...currentSteps(), step]);
+    addValue.value = '';
+  });
+  presetSelect.addEventListener('change', () => {
+    const p = presets.find((x) => x.name === presetSelect.value);
+    if (p)
+      setSteps(
+        p.steps
+          .split(';')
+          .map((x) => x.trim())
+          .filter((x) => x),
+      );
+  });
+  for (const sel of [deviceSelect, kernelA, kernelB]) {
+    sel.addEventListener('change', () =>
+      save({ device: deviceSelect.value as PageState['device'], a: kernelA.value, b: kernelBValue() }),
+    );
+  }
+  app.append(
+    h('h1', {}, 'vfio-lens scenario simulator'),
+    h(
+      'form',
+      { class: 'controls', onsubmit: (ev: Event) => ev.preventDefault() },
+      h('label', { for: 'device' }, 'Device kind '),
+      deviceSelect,
+      h('label', { for: 'kernel-a' }, 'Kernel A '),
+      kernelA,
+      h('label', { for: 'kernel-b' }, 'Kernel B '),
+      kernelB,
+    ),
+    h(
+      'fieldset',
+      { class: 'script' },
+      h('legend', {}, 'Step script'),
+      h('label', { for: 'preset' }, 'Preset '),
+      presetSelect,
+      stepList,
+      h('label', { for: 'add-action' }, 'Add '),
+      addAction,
+      addValue,
+      add,
+    ),
+    h('div', { class: 'actions' }, run, matrix, states, copy),
+    status,
+    output,
+  );
+}
+
+function show(msg: ToPage): void {
+  clear(output);
+  switch (msg.type) {
+    case 'trace': {
+      const r = renderTrace(msg.labels, msg.a, msg.b, 'trace');
+      output.append(h('h2', {}, `Trace: ${msg.a.device}`), r.element);
+      report({
+        view: 'trace',
+        rows: r.rows,
+        differing: r.differing,
+        headline: `${r.rows} steps, ${r.differing} differ`,
+      });
+      break;
+    }
+    case 'compare': {
+      output.append(h('h2', {}, `Differences between ${msg.labels[0]} and ${msg.labels[1]}`));
+      if (msg.result.differences.length === 0) output.append(h('p', {}, 'No observable difference found.'));
+      msg.result.differences.forEach((d, i) => {
+        const r = renderTrace(
+          msg.labels,
+          { device: d.device, kernel: msg.labels[0], trace: d.before },
+          { device: d.device, kernel: msg.labels[1], trace: d.after },
+          `diff${i}`,
+        );
+        output.append(
+          h('h3', {}, `${d.device}: ${d.steps.join('; ')}${d.internalOnly ? ' (internal only)' : ''}`),
+        );
+        if (d.dependsOn?.length) output.append(h('p', {}, `depends on: ${d.dependsOn.join(', ')}`));
+        output.append(r.element);
+      });
+      const n = msg.result.differences.length;
+      report({ view: 'compare', rows: n, differing: n, headline: `${n} differing scenarios` });
+      break;
+    }
+    case 'matrix': {
+      const r = renderMatrix(msg.result, (device, steps) => {
+        setSteps(steps);
+        deviceSelect.value = device;
+        send({
+          type: 'run',
+          device: device as PageState['device'],
+          a: kernelA.value,
+          b: kernelBValue(),
+          steps,
+        });
+      });
+      output.append(h('h2', {}, 'Behaviour matrix'), r.element);
+      report({
+        view: 'matrix',
+        rows: r.rows,
+        differing: r.differing,
+        headline: `matrix: ${r.rows} device kinds, ${r.differing} cells differ`,
+      });
+      break;
+    }
+    case 'states': {
+      const r = renderStates(msg.labels, msg.a, msg.b, msg.derived);
+      output.append(h('h2', {}, `States of ${msg.a.device}`), r.element);
+      report({
+        view: 'states',
+        rows: r.rows,
+        differing: r.differing,
+        headline: `${r.rows} states, ${r.differing} transitions differ`,
+      });
+      break;
+    }
+    default:
+      return;
+  }
+  save({ view: msg.type, last: msg });
+}
+
+window.addEventListener('message', (ev: MessageEvent) => {
+  const msg = ev.data as ToPage;
+  if (typeof msg !== 'object' || msg === null || typeof msg.type !== 'string') return;
+  switch (msg.type) {
+    case 'init': {
+      devices = msg.devices;
+      kernels = msg.kernels;
+      presets = msg.presets;
+      stepActions = msg.stepActions;
+      const setup = { ...saved, ...msg.setup };
+      fill(
+        deviceSelect,
+        devices.map((d) => ({ value: d, label: d })),
+        setup.device,
+      );
+      fill(kernelA, kernels, setup.a ?? 'v5.8');
+      fill(
+        kernelB,
+        [{ value: '', label: '(none)' }, ...kernels],
+        setup.b === undefined ? 'v5.10' : (setup.b ?? ''),
+      );
+      fill(
+        presetSelect,
+        [{ value: '', label: 'Choose a preset…' }, ...presets.map((p) => ({ value: p.name, label: p.name }))],
+        '',
+      );
+      fill(
+        addAction,
+        stepActions.map((a) => ({ value: a, label: a })),
+        'mmio-read',
+      );
+      setSteps(
+        setup.steps?.length ? setup.steps : (presets[0]?.steps.split(';').map((x) => x.trim()) ?? ['open']),
+      );
+      save({
+        device: deviceSelect.value as PageState['device'],
+        a: kernelA.value,
+        b: kernelBValue(),
+        patch: setup.patch,
+      });
+      if (saved.last && !msg.setup?.view) show(saved.last);
+      break;
+    }
+    case 'busy':
+      status.textContent = `Working: ${msg.what}…`;
+      break;
+    case 'error':
+      status.textContent = `Error: ${msg.message}`;
+      break;
+    case 'copied':
+      status.textContent = `Copied ${msg.text.split('\n').length - 1} lines as plain text.`;
+      break;
+    default:
+      show(msg);
+  }
+});
+
+buildControls();
+if (saved.last) show(saved.last);
+send({ type: 'ready' });

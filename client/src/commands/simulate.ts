@@ -1,0 +1,55 @@
+/**
+ * "vfio-lens: Simulate scenario…": device kind, kernel side(s) and step script from arguments or
+ * quick picks; runs them in the simulator panel and returns the TraceRun.
+ * Args: { device?, kernel?: KernelRef, compareWith?: KernelRef, steps?, uri?, patch? }; with uri
+ * (and patch) it compares that patch's before and after.
+ */
+import * as vscode from 'vscode';
+import type { KernelRef } from '../../../server/src/lsp/protocol';
+import type { VfioServer } from '../server';
+import type { SimulatorPanels, TraceRun } from '../simulator/panel';
+import { isDeviceId, toKernelRef } from '../kernels';
+import { activePatchDocument, pickDevice, pickKernel, pickSteps } from '../pickers';
+import { splitSteps } from '../steps';
+import { asArgs, patchIndexArg, reporting, uriArg } from './args';
+
+export function registerSimulate(
+  context: vscode.ExtensionContext,
+  _server: VfioServer,
+  panels: SimulatorPanels,
+): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand('vfioLens.simulate', (raw?: unknown) =>
+      reporting('simulate', () => simulate(panels, raw)),
+    ),
+  );
+}
+
+async function simulate(panels: SimulatorPanels, raw: unknown): Promise<TraceRun | undefined> {
+  const args = asArgs(raw, 'vfioLens.simulate');
+  let a: KernelRef | undefined;
+  let b: KernelRef | undefined;
+  if (args.uri !== undefined) {
+    const uri = uriArg(args.uri, 'uri').toString();
+    const patch = patchIndexArg(args.patch, 'patch');
+    a = { uri, patch, side: 'before' };
+    b = { uri, patch, side: 'after' };
+  }
+  if (args.kernel !== undefined) a = toKernelRef(args.kernel, 'kernel');
+  if (args.compareWith !== undefined) b = toKernelRef(args.compareWith, 'compareWith');
+  if (args.device !== undefined && !isDeviceId(args.device))
+    throw new Error(`unknown device kind "${String(args.device)}"`);
+  if (args.steps !== undefined && (typeof args.steps !== 'string' || splitSteps(args.steps).length === 0)) {
+    throw new Error('steps must be a script like "open; write-cmd 0x0002; mmio-read"');
+  }
+  const device = isDeviceId(args.device) ? args.device : await pickDevice();
+  if (!device) return undefined;
+  if (!a) {
+    a = await pickKernel('vfio-lens: kernel (or this patch)', activePatchDocument());
+    if (!a) return undefined;
+    if (!b && !('kernel' in a)) b = { ...a, side: a.side === 'before' ? 'after' : 'before' };
+  }
+  const script = typeof args.steps === 'string' ? args.steps : await pickSteps();
+  if (!script) return undefined;
+  return panels.runTrace(device, a, b ?? null, splitSteps(script));
+}
