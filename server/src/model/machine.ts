@@ -155,9 +155,10 @@ class StepRun {
     return !!result;
   }
 
-  zap(): void {
+  zap(why: string): void {
     this.state.mapped = false;
     this.entry.zap = true;
+    this.note(`BAR mmaps zapped: ${why}`);
   }
 
   /** vfio_basic_config_write and vfio_default_config_write for the bytes in mask. */
@@ -172,7 +173,7 @@ class StepRun {
         virt_io: Number(!!(s.virt & PCI_COMMAND_IO)),
         phys_io: Number(!!(s.hw & PCI_COMMAND_IO)),
       };
-      if (this.policy.traits.zapOnMemoryDisable && !locals.new_mem) this.zap();
+      if (this.policy.traits.zapOnMemoryDisable && !locals.new_mem) this.zap('the write clears MEMORY');
       let restore: RestoreObservation = 'none';
       if (this.decide('restore-condition', locals)) {
         if (this.decide('restore-skip')) {
@@ -196,6 +197,13 @@ class StepRun {
   }
 }
 
+/** "MEMORY hard-wired 0, IO hard-wired 0": what the device's COMMAND can hold. */
+function describeHardware(device: DeviceKind): string {
+  const hw = device.hardware;
+  const part = (name: string, v: string) => `${name} ${v === 'implemented' ? 'implemented' : 'hard-wired 0'}`;
+  return `${part('MEMORY', hw.commandMemory)}, ${part('IO', hw.commandIo)}${hw.ioBar ? ', I/O BAR' : ''}`;
+}
+
 type StepHandler = (run: StepRun) => void;
 
 function memoryAccess(blocked: AccessOutcome): StepHandler {
@@ -212,9 +220,12 @@ export const STEP_HANDLERS: Record<StepAction, StepHandler> = {
     let enable = PCI_COMMAND_MEMORY;
     if (hw.ioBar) enable |= PCI_COMMAND_IO;
     s.hw |= enable & implementedBits(run.device);
+    run.note(`pci_enable_device: hardware COMMAND ${decodeCommand(s.hw)} (${describeHardware(run.device)})`);
     // vfio_config_init: vconfig copies the header; rbar[] saved; mmaps not populated yet.
     s.virt = s.hw & (PCI_COMMAND_MEMORY | PCI_COMMAND_IO | PCI_COMMAND_INTX_DISABLE);
-    if (run.decide('init-force-memory')) s.virt |= PCI_COMMAND_MEMORY;
+    const force = run.decide('init-force-memory');
+    if (force === null) run.note('no forced MEMORY at init in this kernel: vconfig copies the hardware bit');
+    if (force) s.virt |= PCI_COMMAND_MEMORY;
     s.open = true;
     s.barsValid = true;
     s.power = PCI_D0;
@@ -284,7 +295,7 @@ export const STEP_HANDLERS: Record<StepAction, StepHandler> = {
     else run.note(`BARs ${run.device.hardware.bars}: not lost by the reset`);
   },
   d3hot(run) {
-    if (run.policy.traits.zapOnD3hot) run.zap();
+    if (run.policy.traits.zapOnD3hot) run.zap('entering D3hot');
     run.state.power = PCI_D3HOT;
   },
   d0(run) {
@@ -315,9 +326,4 @@ export function applyStep(
   run.entry.hw = run.state.hw;
   if (assumed.size) run.entry.dependsOn = [...assumed].sort();
   return [{ state: run.state, assumptions, entry: run.entry }];
-}
-
-/** A one-line reading of an observation, for text output and the matrix. */
-export function describeBits(value: number): string {
-  return decodeCommand(value);
 }
