@@ -122,17 +122,12 @@ export class LazyHunk implements Hunk {
       const c0 = s < e ? text.charCodeAt(s) : -1;
       const kind = bodyLineKind(c0);
       const m = markerLength(text, s, e);
-      const range = { start: this.src.position(i, m), end: this.src.position(i, e - s) };
-      const line: HunkLine = { kind, text: text.slice(s + m, e), range };
-      if (kind === 'context') {
-        line.oldLine = oldLine++;
-        line.newLine = newLine++;
-      } else if (kind === 'removed') {
-        line.oldLine = oldLine++;
-      } else if (kind === 'added') {
-        line.newLine = newLine++;
-      }
-      out.push(line);
+      const content = text.slice(s + m, e);
+      if (kind === 'context') out.push(new BodyLine(kind, content, oldLine++, newLine++, this.src, i, m));
+      else if (kind === 'removed')
+        out.push(new BodyLine(kind, content, oldLine++, undefined, this.src, i, m));
+      else if (kind === 'added') out.push(new BodyLine(kind, content, undefined, newLine++, this.src, i, m));
+      else out.push(new BodyLine(kind, content, undefined, undefined, this.src, i, m));
     }
     return out;
   }
@@ -150,5 +145,40 @@ export class LazyHunk implements Hunk {
       parts.push(text.slice(s + markerLength(text, s, e), e));
     }
     return parts.join('\n');
+  }
+}
+
+/** A body line: its range is worked out through the source on first access. */
+class BodyLine implements HunkLine {
+  private placed?: Range;
+
+  constructor(
+    public kind: HunkLineKind,
+    public text: string,
+    public oldLine: number | undefined,
+    public newLine: number | undefined,
+    private readonly src: LineSource,
+    private readonly line: number,
+    private readonly marker: number,
+  ) {}
+
+  get range(): Range {
+    if (this.placed === undefined) {
+      this.placed = {
+        start: this.src.position(this.line, this.marker),
+        end: this.src.position(this.line, this.marker + this.text.length),
+      };
+    }
+    return this.placed;
+  }
+  set range(r: Range) {
+    this.placed = r;
+  }
+
+  toJSON(): HunkLine {
+    const out: HunkLine = { kind: this.kind, text: this.text, range: this.range };
+    if (this.oldLine !== undefined) out.oldLine = this.oldLine;
+    if (this.newLine !== undefined) out.newLine = this.newLine;
+    return out;
   }
 }
