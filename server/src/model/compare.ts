@@ -24,14 +24,32 @@ export interface CompareOptions {
 
 export const DEFAULT_DEPTH = 6;
 
+const visibleKeys = new WeakMap<StepObservation, string>();
+const internalKeys = new WeakMap<StepObservation, string>();
+
 /** What a user sees of a step: outcome, value read, BARs rewritten, the log line. */
 export function visibleObservation(e: StepObservation): string {
-  return JSON.stringify([e.outcome ?? null, e.read ?? null, e.restore === 'performed', e.log ?? null]);
+  let key = visibleKeys.get(e);
+  if (key === undefined) {
+    key = `${e.outcome ?? '-'}|${e.read ?? '-'}|${e.restore === 'performed' ? e.log : '-'}`;
+    visibleKeys.set(e, key);
+  }
+  return key;
 }
 
 /** Adds what only the kernel sees: a restore called that returned early, zaps, the bits. */
 export function internalObservation(e: StepObservation): string {
-  return JSON.stringify([visibleObservation(e), e.restore ?? null, e.zap, e.virt, e.hw]);
+  let key = internalKeys.get(e);
+  if (key === undefined) {
+    key = `${visibleObservation(e)}|${e.restore ?? '-'}|${+e.zap}|${e.virt}|${e.hw}`;
+    internalKeys.set(e, key);
+  }
+  return key;
+}
+
+function assumptionKey(a: Record<string, number>): string {
+  const names = Object.keys(a);
+  return names.length ? JSON.stringify(names.sort().map((n) => [n, a[n]])) : '';
 }
 
 interface Found {
@@ -116,7 +134,7 @@ export function explorePair(
               continue;
             }
             const assumptions = { ...rb.assumptions };
-            const key = `${stateKey(ra.state)}/${stateKey(rb.state)}/${JSON.stringify(Object.entries(assumptions).sort())}`;
+            const key = `${stateKey(ra.state)}/${stateKey(rb.state)}/${assumptionKey(assumptions)}`;
             if (seen.has(key)) continue;
             seen.add(key);
             stats.states++;
