@@ -30,7 +30,11 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    banner: { js: '#!/usr/bin/env node' },
+    // web-tree-sitter finds its .wasm through import.meta.url, which a CommonJS bundle lacks
+    banner: {
+      js: "#!/usr/bin/env node\nconst __importMetaUrl = require('url').pathToFileURL(__filename).href;",
+    },
+    define: { 'import.meta.url': '__importMetaUrl' },
   },
   {
     ...common,

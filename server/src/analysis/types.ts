@@ -19,6 +19,8 @@ export interface BehaviourChange {
   /** Short observation before and after, e.g. "mmio-read: EIO" -> "mmio-read: ok". */
   before: string;
   after: string;
+  /** Only internal paths differ (a restore called that returns early, ...). */
+  internal?: boolean;
 }
 
 export interface RelatedInfo {

@@ -1,5 +1,155 @@
-/** vfio-lens analyze: not built yet. */
-export async function analyzeCommand(_argv: string[]): Promise<number> {
-  process.stderr.write('vfio-lens analyze: not available in this build yet\n');
-  return 2;
+/**
+ * vfio-lens analyze FILE...|- [--format text|json|sarif|b4] [--baseline ID] [--fail-on warning|error]
+ * text: `file:line:col: severity: message [code]` lines (what editors' problem matchers read), then a
+ * behaviour summary per document; json: the analysis; sarif: SARIF 2.1.0; b4: b4's review check
+ * protocol (one mail on stdin, a JSON array of {tool, status, summary, details} on stdout).
+ */
+import { analyzeText, initAnalysis, type AnalysisOutput } from '../analysis/index';
+import type { DocumentAnalysis, Finding, Severity } from '../analysis/types';
+import { KERNEL_IDS, type KernelId } from '../model/types';
+import { choice, option, parseArgs, UsageError } from './args';
+import { readInputs, readStdin } from './io';
+
+const FORMATS = ['text', 'json', 'sarif', 'b4'] as const;
+const RANK: Record<Severity, number> = { error: 3, warning: 2, information: 1, hint: 0 };
+
+export async function analyzeCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['format', 'baseline', 'fail-on']);
+  const format = choice(args, 'format', FORMATS, 'text');
+  const baseline = option(args, 'baseline');
+  if (baseline !== undefined && !(KERNEL_IDS as readonly string[]).includes(baseline)) {
+    throw new UsageError(`--baseline must be one of ${KERNEL_IDS.join(', ')} (got "${baseline}")`);
+  }
+  const failOn = option(args, 'fail-on');
+  if (failOn !== undefined && failOn !== 'warning' && failOn !== 'error') {
+    throw new UsageError(`--fail-on must be warning or error (got "${failOn}")`);
+  }
+  const inputs =
+    format === 'b4' && args.positional.length === 0
+      ? [{ file: '<stdin>', text: readStdin() }]
+      : readInputs(args.positional);
+  await initAnalysis();
+  const outputs = inputs.map((d) =>
+    analyzeText(d.text, { file: d.file, baseline: baseline as KernelId | undefined }),
+  );
+  const docs = outputs.map((o) => o.result);
+  if (format === 'json') process.stdout.write(JSON.stringify({ documents: docs }, null, 2) + '\n');
+  else if (format === 'sarif') process.stdout.write(JSON.stringify(toSarif(docs), null, 2) + '\n');
+  else if (format === 'b4') process.stdout.write(JSON.stringify(toB4(outputs), null, 2) + '\n');
+  else process.stdout.write(toText(outputs));
+  if (failOn) {
+    const limit = RANK[failOn as Severity];
+    if (docs.some((d) => d.findings.some((f) => RANK[f.severity] >= limit))) return 1;
+  }
+  return 0;
+}
+
+function loc(d: DocumentAnalysis, f: Finding): string {
+  return `${d.file}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
+}
+
+function toText(outputs: AnalysisOutput[]): string {
+  const out: string[] = [];
+  for (const { result: d } of outputs) {
+    for (const f of d.findings) out.push(`${loc(d, f)}: ${f.severity}: ${f.message} [${f.code}]`);
+  }
+  for (const { result: d } of outputs) {
+    out.push('', `== ${d.file}`, `baseline: ${d.baseline.kernel} (${d.baseline.detectedFrom})`);
+    for (const p of d.patches) {
+      const pos = p.index !== undefined ? `${p.index}/${p.total ?? '?'}` : '-';
+      out.push(`patch ${pos} v${p.version}: ${p.subject || '(no subject)'}`);
+    }
+    const rows = new Map<string, string>();
+    for (const f of d.findings) {
+      if (f.kind !== 'behaviour-change') continue;
+      for (const c of f.changes) {
+        const key = `${c.device}  ${c.steps.join('; ')}`;
+        const obs = (t: string) => t.replace(/^[^:]*:\s*/, '');
+        if (!rows.has(key))
+          rows.set(key, `${obs(c.before)} -> ${obs(c.after)}${c.internal ? ' (internal)' : ''}`);
+      }
+    }
+    if (rows.size === 0) out.push('behaviour: no change for any modelled device');
+    else {
+      out.push(`behaviour (device  steps: before -> after), ${rows.size} case(s):`);
+      for (const [k, v] of [...rows].sort()) out.push(`  ${k}: ${v}`);
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+const SARIF_LEVEL: Record<Severity, string> = {
+  error: 'error',
+  warning: 'warning',
+  information: 'note',
+  hint: 'note',
+};
+
+function toSarif(docs: DocumentAnalysis[]) {
+  const codes = [...new Set(docs.flatMap((d) => d.findings.map((f) => f.code)))].sort();
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'vfio-lens',
+            version: '0.1.0',
+            informationUri: 'https://example.invalid/vfio-lens',
+            rules: codes.map((id) => ({ id, shortDescription: { text: id.replace(/-/g, ' ') } })),
+          },
+        },
+        results: docs.flatMap((d) =>
+          d.findings.map((f) => ({
+            ruleId: f.code,
+            level: SARIF_LEVEL[f.severity],
+            message: { text: f.message },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: d.file },
+                  region: {
+                    startLine: f.range.start.line + 1,
+                    startColumn: f.range.start.character + 1,
+                    endLine: f.range.end.line + 1,
+                    endColumn: f.range.end.character + 1,
+                  },
+                },
+              },
+            ],
+            relatedLocations: f.related.map((r, i) => ({
+              id: i,
+              message: { text: r.message },
+              physicalLocation: {
+                artifactLocation: { uri: d.file },
+                region: { startLine: r.range.start.line + 1, startColumn: r.range.start.character + 1 },
+              },
+            })),
+            properties: { kind: f.kind, diffFile: f.diffFile, function: f.function, decision: f.decision },
+          })),
+        ),
+      },
+    ],
+  };
+}
+
+/** b4's review check protocol: pass / warn / fail with a one-line summary and details. */
+function toB4(outputs: AnalysisOutput[]) {
+  return outputs.map(({ result: d }) => {
+    const worst = d.findings.reduce((w, f) => Math.max(w, RANK[f.severity]), -1);
+    const status = worst >= RANK.error ? 'fail' : worst >= RANK.warning ? 'warn' : 'pass';
+    const changes = d.findings.filter((f) => f.kind === 'behaviour-change');
+    const summary =
+      changes.length === 0
+        ? `no change in vfio-pci Command-register behaviour (baseline ${d.baseline.kernel})`
+        : `${changes.length} decision(s) change behaviour for ${[
+            ...new Set(changes.flatMap((f) => f.changes.map((c) => c.device))),
+          ].join(', ')} (baseline ${d.baseline.kernel})`;
+    const details = d.findings
+      .filter((f) => f.severity !== 'hint')
+      .map((f) => `${f.range.start.line + 1}: ${f.severity}: ${f.message} [${f.code}]`)
+      .join('\n');
+    return { tool: 'vfio-lens', status, summary, details };
+  });
 }

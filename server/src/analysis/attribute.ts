@@ -1,0 +1,113 @@
+/**
+ * From the model's distinguishing sequences back to the lines of the patch: a difference is
+ * caused by the decision points whose value differs between the two traces at some step; it is
+ * put on the changed lines of those decision points (or, where the decision text did not change
+ * but its operands did, on the marker setters that changed them).
+ */
+import type { DecisionPoint, Difference, TraceEntry } from '../model/types';
+import type { BehaviourChange, Severity } from './types';
+
+/** Decision points whose evaluated value differs between the two traces. */
+export function causesOf(d: Difference): Set<DecisionPoint> {
+  const causes = new Set<DecisionPoint>();
+  const n = Math.min(d.before.length, d.after.length);
+  for (let i = 0; i < n; i++) {
+    const a = d.before[i].why ?? [];
+    const b = d.after[i].why ?? [];
+    const points = new Set([...a.map((w) => w.decision), ...b.map((w) => w.decision)]);
+    for (const p of points) {
+      const wa = a.filter((w) => w.decision === p).map((w) => String(w.result));
+      const wb = b.filter((w) => w.decision === p).map((w) => String(w.result));
+      if (wa.join(',') !== wb.join(',')) causes.add(p);
+    }
+  }
+  return causes;
+}
+
+/** The first step where the visible observation differs (falls back to the last step). */
+export function firstDifference(d: Difference): number {
+  const n = Math.min(d.before.length, d.after.length);
+  for (let i = 0; i < n; i++) {
+    if (observe(d.before[i]) !== observe(d.after[i])) return i;
+  }
+  return n - 1;
+}
+
+/** What a reviewer sees of a step, in a few words ("EIO", "reads 0x0002", "BARs restored"). */
+export function observe(e: TraceEntry): string {
+  const parts: string[] = [];
+  if (e.outcome) parts.push(e.outcome);
+  if (e.read !== undefined) parts.push(`reads 0x${e.read.toString(16).padStart(4, '0')}`);
+  if (e.restore === 'performed') parts.push('BARs restored + log');
+  else if (e.restore === 'skipped') parts.push('restore called, returns early');
+  return parts.join(', ') || (e.zap ? 'mmaps zapped' : 'no visible effect');
+}
+
+export function describeChange(d: Difference): BehaviourChange {
+  const i = firstDifference(d);
+  const action = d.after[i]?.action ?? d.steps[i];
+  return {
+    device: d.device,
+    steps: d.steps,
+    before: `${action}: ${observe(d.before[i])}`,
+    after: `${action}: ${observe(d.after[i])}`,
+    ...(d.internalOnly ? { internal: true } : {}),
+  };
+}
+
+const BLOCKED = new Set(['EIO', 'SIGBUS', 'dropped', 'unclaimed']);
+
+/**
+ * warning: a case that worked now fails, or a BAR restore appears; information: one that failed now
+ * works (or another visible change); hint: only internal paths differ.
+ */
+export function severityOf(d: Difference): Severity {
+  if (d.internalOnly) return 'hint';
+  const i = firstDifference(d);
+  const a = d.before[i];
+  const b = d.after[i];
+  if (a.outcome === 'ok' && b.outcome && BLOCKED.has(b.outcome)) return 'warning';
+  if (b.restore === 'performed' && a.restore !== 'performed') return 'warning';
+  if (a.read !== undefined && b.read !== undefined && a.read !== b.read) {
+    // reading back what was written is what a user expects: judge the bits that changed
+    const changed = a.read ^ b.read;
+    return (b.read & changed) === (b.virt & changed) ? 'information' : 'warning';
+  }
+  return 'information';
+}
+
+const RANK: Record<Severity, number> = { error: 3, warning: 2, information: 1, hint: 0 };
+
+export function worst(list: Severity[]): Severity {
+  return list.reduce<Severity>((w, s) => (RANK[s] > RANK[w] ? s : w), 'hint');
+}
+
+/** "s390-vf-detached: open+mmio-read EIO→ok" */
+export function shortHint(c: BehaviourChange): string {
+  const strip = (s: string) => s.replace(/^[^:]*:\s*/, '');
+  return `${c.device}: ${c.steps.join('+')} ${strip(c.before)}→${strip(c.after)}`;
+}
+
+/**
+ * Internal-only cases: internal differences none of whose extensions is a visible difference
+ * (exploring with internal observations stops at the first internal difference, so a visible
+ * case may sit behind it).
+ */
+export function internalOnly(internal: Difference[], visible: Difference[]): Difference[] {
+  const startsWith = (long: string[], short: string[]) => short.every((s, i) => long[i] === s);
+  return internal
+    .filter((d) => !visible.some((v) => v.device === d.device && startsWith(v.steps, d.steps)))
+    .map((d) => ({ ...d, internalOnly: true }));
+}
+
+/** One case per device and observed change: the shortest sequence that shows it. */
+export function distinctCases(diffs: Difference[]): Difference[] {
+  const seen = new Set<string>();
+  return diffs.filter((d) => {
+    const c = describeChange(d);
+    const key = `${d.device}|${c.before}|${c.after}|${d.internalOnly ? 'i' : 'v'}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

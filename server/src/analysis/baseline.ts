@@ -1,0 +1,66 @@
+/**
+ * Which kernel a document's patches apply to, read from the pre-images: every decision point
+ * a hunk shows before its change is compared with each kernel variant's expression for it.
+ */
+import type { MacroDef } from '../csrc/macros';
+import type { DecisionPoint, KernelId, PolicySpec } from '../model/types';
+import { KERNEL_IDS } from '../model/types';
+import { exprKey } from './exprKey';
+import type { HunkRecord } from './series';
+
+export interface BaselineChoice {
+  kernel: KernelId;
+  detected: boolean;
+  /** What the choice rests on, in words ("pre-images match v5.8 at 3 of 3 decision points ..."). */
+  detectedFrom: string;
+}
+
+/** The kernel assumed when nothing in the document tells: the last state before the s390 fixes. */
+export const DEFAULT_BASELINE: KernelId = 'v5.8';
+
+export function detectBaseline(
+  records: HunkRecord[],
+  macros: MacroDef[],
+  specOf: (id: KernelId) => PolicySpec,
+): BaselineChoice {
+  const seen: { decision: DecisionPoint; key: string }[] = [];
+  for (const r of records) {
+    if (r.unit.quoted) continue;
+    for (const c of r.facts.pre.decisions) {
+      if (c.confidence === 'marker') continue;
+      seen.push({ decision: c.decision, key: exprKey(c.expression, macros) });
+    }
+  }
+  if (seen.length === 0) {
+    return {
+      kernel: DEFAULT_BASELINE,
+      detected: false,
+      detectedFrom: `not detected: no vfio-pci decision point in the pre-images; assumed ${DEFAULT_BASELINE} (set --baseline or vfioLens.baseline)`,
+    };
+  }
+  const scores = KERNEL_IDS.map((id) => {
+    const spec = specOf(id);
+    let match = 0;
+    for (const s of seen) if (exprKey(spec.decisions[s.decision], macros) === s.key) match++;
+    return { id, match };
+  });
+  const best = Math.max(...scores.map((s) => s.match));
+  if (best === 0) {
+    return {
+      kernel: DEFAULT_BASELINE,
+      detected: false,
+      detectedFrom: `not detected: the ${seen.length} decision point(s) in the pre-images match no known kernel; assumed ${DEFAULT_BASELINE}`,
+    };
+  }
+  const tied = scores.filter((s) => s.match === best).map((s) => s.id);
+  // Among equally good matches the newest is the likeliest tree a patch is written against.
+  const kernel = tied[tied.length - 1];
+  const points = [...new Set(seen.map((s) => s.decision))].join(', ');
+  const sure =
+    tied.length === 1 ? '' : ` (equally consistent with ${tied.slice(0, -1).join(', ')}; took the newest)`;
+  return {
+    kernel,
+    detected: true,
+    detectedFrom: `pre-images match ${kernel} at ${best} of ${seen.length} decision point(s) (${points})${sure}`,
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * Turning one side of a hunk (a C fragment: it may start inside a comment or a block, and end
+ * before the block closes) into text tree-sitter-c reads cleanly, without moving any line:
+ * the fragment is wrapped in the context its @@ heading names (function body, struct, enum),
+ * unbalanced braces are balanced, a comment cut at either end is closed, and sparse annotations
+ * (__force, __bitwise, ...) are blanked out in place.
+ */
+import type { Node, Tree } from 'web-tree-sitter';
+import { cParser } from './treeSitter';
+
+export type FragmentContext = 'function' | 'struct' | 'enum' | 'top';
+
+export interface ParsedFragment {
+  tree: Tree;
+  /** Source line of fragment line 0 (the wrapper takes line 0 of the source). */
+  lineOffset: number;
+  /** The fragment's lines as parsed (after blanking). */
+  lines: string[];
+}
+
+const SPARSE_ANNOTATIONS =
+  /\b(__force|__bitwise|__iomem|__user|__rcu|__must_check|__init|__exit|__maybe_unused)\b/g;
+
+/** Blanks the tail of a comment the fragment starts inside (lines before the first unmatched close). */
+function blankLeadingCommentTail(lines: string[]): void {
+  for (let i = 0; i < lines.length; i++) {
+    const open = lines[i].indexOf('/*');
+    const close = lines[i].indexOf('*/');
+    if (close >= 0 && (open < 0 || close < open)) {
+      for (let j = 0; j < i; j++) lines[j] = ' '.repeat(lines[j].length);
+      lines[i] = ' '.repeat(close + 2) + lines[i].slice(close + 2);
+      return;
+    }
+    if (open >= 0) return;
+  }
+}
+
+interface BraceScan {
+  minDepth: number;
+  endDepth: number;
+  inComment: boolean;
+}
+
+/** Brace depth over the fragment, skipping comments, strings and character literals. */
+function scanBraces(lines: string[]): BraceScan {
+  let depth = 0;
+  let minDepth = 0;
+  let inComment = false;
+  for (const line of lines) {
+    let inString: string | null = null;
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i];
+      if (inComment) {
+        if (c === '*' && line[i + 1] === '/') {
+          inComment = false;
+          i++;
+        }
+        continue;
+      }
+      if (inString) {
+        if (c === '\\') i++;
+        else if (c === inString) inString = null;
+        continue;
+      }
+      if (c === '/' && line[i + 1] === '*') {
+        inComment = true;
+        i++;
+      } else if (c === '/' && line[i + 1] === '/') break;
+      else if (c === '"' || c === "'") inString = c;
+      else if (c === '{') depth++;
+      else if (c === '}') {
+        depth--;
+        if (depth < minDepth) minDepth = depth;
+      }
+    }
+  }
+  return { minDepth, endDepth: depth, inComment };
+}
+
+export function contextFromHeading(heading: string): FragmentContext {
+  const h = heading.trim();
+  if (/^(typedef\s+)?enum\b/.test(h)) return 'enum';
+  if (/^(typedef\s+)?(struct|union)\b[^(]*$/.test(h)) return 'struct';
+  if (/[A-Za-z_]\w*\s*\(/.test(h)) return 'function';
+  return 'top';
+}
+
+export function parseFragment(rawLines: string[], context: FragmentContext): ParsedFragment {
+  const lines = rawLines.map((l) => l.replace(SPARSE_ANNOTATIONS, (m) => ' '.repeat(m.length)));
+  blankLeadingCommentTail(lines);
+  const scan = scanBraces(lines);
+  const openers = '{ '.repeat(-scan.minDepth);
+  let head: string;
+  let tail: string;
+  switch (context) {
+    case 'function':
+      head = 'void __vfio_lens_fragment(void) { ' + openers;
+      tail = ' }';
+      break;
+    case 'struct':
+      head = 'struct __vfio_lens_fragment { ' + openers;
+      tail = ' };';
+      break;
+    case 'enum':
+      head = 'enum __vfio_lens_fragment { ' + openers;
+      tail = ' };';
+      break;
+    default:
+      head = openers ? 'void __vfio_lens_fragment(void) { ' + openers : '';
+      tail = openers ? ' }' : '';
+  }
+  const depthAtEnd = scan.endDepth - scan.minDepth;
+  const closers = (scan.inComment ? ' */' : '') + ' }'.repeat(Math.max(0, depthAtEnd)) + tail;
+  const source = head + '\n' + lines.join('\n') + '\n' + closers + '\n';
+  return { tree: cParser().parse(source)!, lineOffset: 1, lines };
+}
+
+/** Every node of a tree (or subtree) of the given types, in document order. */
+export function nodesOfType(root: Node, types: string[]): Node[] {
+  return root.descendantsOfType(types).filter((n): n is Node => n !== null);
+}
+
+/** Enclosing nodes of a node, innermost first. */
+export function ancestors(node: Node): Node[] {
+  const out: Node[] = [];
+  for (let p = node.parent; p; p = p.parent) out.push(p);
+  return out;
+}

@@ -1,0 +1,33 @@
+/** Which function (or aggregate) a hunk is in: from the @@ heading, else from the hunk's own text. */
+import type { Node } from 'web-tree-sitter';
+
+/** "bool __vfio_pci_memory_enabled(struct vfio_pci_device *vdev)" -> "__vfio_pci_memory_enabled". */
+export function functionFromHeading(heading: string): string | undefined {
+  const h = heading.trim();
+  if (!h) return undefined;
+  const agg = /^(?:typedef\s+)?(struct|enum|union)\s+([A-Za-z_]\w*)/.exec(h);
+  if (agg && !h.includes('(')) return `${agg[1]} ${agg[2]}`;
+  const paren = h.indexOf('(');
+  if (paren < 0) return undefined;
+  const m = /([A-Za-z_]\w*)\s*$/.exec(h.slice(0, paren));
+  return m ? m[1] : undefined;
+}
+
+/** The name of the function_definition enclosing a node of a parsed fragment, if the fragment has one. */
+export function enclosingFunctionName(node: Node): string | undefined {
+  for (let p: Node | null = node; p; p = p.parent) {
+    if (p.type === 'function_definition') {
+      const name = declaratorName(p.childForFieldName('declarator'));
+      if (name && name !== '__vfio_lens_fragment') return name;
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function declaratorName(d: Node | null): string | undefined {
+  for (let n = d; n; n = n.childForFieldName('declarator')) {
+    if (n.type === 'identifier') return n.text;
+  }
+  return undefined;
+}
