@@ -20,13 +20,22 @@ function benchFile(prefix: string): string {
  * The README's naive strict walk, written independently of the parser: count `diff --git` lines
  * and `@@` hunks, consume exactly the lines each `@@` announces. Returns the hunks it took, by line.
  */
-function naiveWalk(text: string): { files: number; hunks: Map<number, number>; lines: number } {
+function naiveWalk(text: string): {
+  files: number;
+  gitLines: Set<number>;
+  hunks: Map<number, number>;
+  lines: number;
+} {
   const lines = text.split('\n');
   let files = 0;
+  const gitLines = new Set<number>();
   let body = 0;
   const hunks = new Map<number, number>();
   for (let i = 0; i < lines.length; i++) {
-    if (lines[i].startsWith('diff --git ')) files++;
+    if (lines[i].startsWith('diff --git ')) {
+      files++;
+      gitLines.add(i);
+    }
     const m = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/.exec(lines[i]);
     if (!m) continue;
     const at = i;
@@ -47,7 +56,7 @@ function naiveWalk(text: string): { files: number; hunks: Map<number, number>; l
     hunks.set(at, taken);
     body += taken;
   }
-  return { files, hunks, lines: body };
+  return { files, gitLines, hunks, lines: body };
 }
 
 test('b (one git diff): exactly the reference counts', { skip: sharedMissing() }, () => {
@@ -106,5 +115,45 @@ test(
     assert.equal(ours.lines, naive.lines - droppedLines);
     // every hunk we read is one of the naive walk's, at the same line
     for (const f of r.files) for (const h of f.hunks) assert.ok(naive.hunks.has(h.headerRange.start.line));
+  },
+);
+
+test(
+  'c (raw kernel mails): every difference from the naive walk is one the reader can name',
+  { skip: sharedMissing() },
+  () => {
+    const text = benchFile('c_');
+    const naive = naiveWalk(text);
+    const src = documentLines(text);
+    const r = readDocument(text);
+    const files = r.files.filter((f) => f.quoteDepth === 0);
+    // 1. Hunks: exactly the naive walk's, at the same lines (QP decoding keeps them in place).
+    const ours = new Map<number, number>();
+    for (const f of files) for (const h of f.hunks) ours.set(h.headerRange.start.line, h.bodyLines);
+    assert.deepEqual(
+      [...ours.keys()].sort((a, b) => a - b),
+      [...naive.hunks.keys()].sort((a, b) => a - b),
+    );
+    // 2. Where a hunk has fewer body lines than the naive walk took, the mailer wrapped lines inside
+    //    it: the reader stops at the first line that cannot belong and says so at the hunk's line.
+    const shortHunks = [...ours].filter(([line, n]) => n !== naive.hunks.get(line));
+    assert.ok(shortHunks.length > 0);
+    for (const [line, n] of shortHunks) {
+      assert.ok(n < naive.hunks.get(line)!, `hunk at line ${line + 1}: fewer lines than the naive walk`);
+      const said = r.problems.find(
+        (p) => p.severity === 'error' && p.message.startsWith(`hunk at line ${line + 1} announces`),
+      );
+      assert.ok(said, `a problem names the hunk at line ${line + 1}`);
+    }
+    // 3. Files: the naive walk counts diff --git lines; the reader also reads patches written
+    //    without one ("--- a/X" + "+++ b/X", as quilt and some mailers send them).
+    const plain = files.filter((f) => !naive.gitLines.has(f.range.start.line));
+    assert.equal(files.length, naive.files + plain.length);
+    for (const f of plain) {
+      const first = src.text(f.range.start.line);
+      assert.match(first, /^(--- |Index: |diff )/, `file diff at line ${f.range.start.line + 1}`);
+      assert.ok(f.hunks.length > 0);
+    }
+    assert.ok(plain.length > 0);
   },
 );
