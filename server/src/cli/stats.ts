@@ -12,7 +12,7 @@ export const STATS_HELP = `usage: vfio-lens stats FILE...|- [--format text|json]
 
 Reads each FILE (or standard input for "-") as a patch, mail, mbox, thread or web-archive page
 and prints, per document: messages, patches (subject, version, index/total), file diffs, hunks,
-hunk-body lines, added and removed lines, problems, and parseMs: the in-process time of the read
+hunk-body lines ("\\ No newline" markers included), added and removed lines, problems, and parseMs: the in-process time of the read
 alone (median of --repeat N runs, default 1; file reading and printing are not included).
 
 --format json prints one JSON object per document with the keys
@@ -53,7 +53,7 @@ export function countStats(file: string, result: ReadResult, parseMs: number): D
     for (const h of f.hunks) {
       hunks++;
       for (const l of h.lines) {
-        if (l.kind === 'no-newline') continue;
+        // every line of the hunk body, "\ No newline at end of file" included
         hunkLines++;
         if (l.kind === 'added') added++;
         else if (l.kind === 'removed') removed++;

@@ -99,7 +99,6 @@ export function totals(result: ReadResult): {
     for (const h of f.hunks) {
       hunks++;
       for (const l of h.lines) {
-        if (l.kind === 'no-newline') continue;
         lines++;
         if (l.kind === 'added') added++;
         if (l.kind === 'removed') removed++;
