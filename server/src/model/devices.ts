@@ -56,8 +56,19 @@ export const DEVICE_KINDS: readonly DeviceKind[] = [
     label: 's390 VF linked to its PF (K3)',
     description:
       's390 VF whose PF is configured in the same LPAR on a multifunction zbus, CONFIG_PCI_IOV=y: the zPCI code can link it.',
-    paths: ['s390-pcibios_bus_add_device', 's390-link-virtfn', 's390-pcibios_enable_device'],
-    environment: { 'zdev->vfn': 1, 'zdev->zbus->multifunction': 1, CONFIG_PCI_IOV: 1, pf_visible: 1 },
+    paths: [
+      's390-zpci_bus_add_device',
+      's390-pcibios_bus_add_device',
+      's390-link-virtfn',
+      's390-pcibios_enable_device',
+    ],
+    environment: {
+      'zdev->is_physfn': 0,
+      'zdev->vfn': 1,
+      'zdev->zbus->multifunction': 1,
+      CONFIG_PCI_IOV: 1,
+      pf_visible: 1,
+    },
     hardware: vfHardware,
   },
   {
@@ -65,8 +76,14 @@ export const DEVICE_KINDS: readonly DeviceKind[] = [
     label: 's390 detached VF (K4)',
     description:
       's390 VF without its PF in the LPAR (zbus not multifunction): never linked, firmware emulates IDs and BARs, MEMORY reads 0.',
-    paths: ['s390-pcibios_bus_add_device', 's390-pcibios_enable_device'],
-    environment: { 'zdev->vfn': 1, 'zdev->zbus->multifunction': 0, CONFIG_PCI_IOV: 1, pf_visible: 0 },
+    paths: ['s390-zpci_bus_add_device', 's390-pcibios_bus_add_device', 's390-pcibios_enable_device'],
+    environment: {
+      'zdev->is_physfn': 0,
+      'zdev->vfn': 1,
+      'zdev->zbus->multifunction': 0,
+      CONFIG_PCI_IOV: 1,
+      pf_visible: 0,
+    },
     hardware: s390UnlinkedHardware,
   },
   {
@@ -74,8 +91,19 @@ export const DEVICE_KINDS: readonly DeviceKind[] = [
     label: 's390 VF, CONFIG_PCI_IOV=n (K6)',
     description:
       's390 VF on a kernel built without CONFIG_PCI_IOV: its PF is present (multifunction zbus) but linking is compiled out.',
-    paths: ['s390-pcibios_bus_add_device', 's390-link-virtfn', 's390-pcibios_enable_device'],
-    environment: { 'zdev->vfn': 1, 'zdev->zbus->multifunction': 1, CONFIG_PCI_IOV: 0, pf_visible: 1 },
+    paths: [
+      's390-zpci_bus_add_device',
+      's390-pcibios_bus_add_device',
+      's390-link-virtfn',
+      's390-pcibios_enable_device',
+    ],
+    environment: {
+      'zdev->is_physfn': 0,
+      'zdev->vfn': 1,
+      'zdev->zbus->multifunction': 1,
+      CONFIG_PCI_IOV: 0,
+      pf_visible: 1,
+    },
     hardware: s390UnlinkedHardware,
   },
   {

@@ -20,17 +20,17 @@ const SRIOV_VIRTFN: MarkerSetter[] = [
   { path: 'pci_iov_add_virtfn', marker: 'physfn' },
 ];
 
-/** e5794cf1a270 (v5.8-rc1): zpci_bus_setup_virtfn sets is_virtfn for every VF, linked or not. */
+/**
+ * e5794cf1a270 (v5.8-rc1 … v5.8.2): zpci_bus_add_device calls zpci_bus_setup_virtfn for every
+ * function that is not a PF, which sets is_virtfn before looking for the PF — also in the
+ * CONFIG_PCI_IOV=n stub. So every s390 VF is is_virtfn, linked or not.
+ */
 const S390_VIRTFN_EVERY_VF: MarkerSetter[] = [
-  {
-    path: 's390-pcibios_bus_add_device',
-    marker: 'is_virtfn',
-    condition: 'zdev->vfn && IS_ENABLED(CONFIG_PCI_IOV)',
-  },
+  { path: 's390-zpci_bus_add_device', marker: 'is_virtfn', condition: '!zdev->is_physfn' },
   { path: 's390-link-virtfn', marker: 'physfn', condition: 'IS_ENABLED(CONFIG_PCI_IOV)' },
 ];
 
-/** 3cddb79afc60 (v5.9-rc, 5.8.y stable): is_virtfn only when the VF is linked to its PF. */
+/** 3cddb79afc60 (v5.9-rc2, 5.8.3 stable): is_virtfn only when the VF is linked to its PF. */
 const S390_VIRTFN_LINKED: MarkerSetter[] = [
   { path: 's390-link-virtfn', marker: 'is_virtfn', condition: 'IS_ENABLED(CONFIG_PCI_IOV)' },
   { path: 's390-link-virtfn', marker: 'physfn', condition: 'IS_ENABLED(CONFIG_PCI_IOV)' },

@@ -69,6 +69,7 @@ export type Expr =
 /** Where a marker (is_virtfn, no_command_memory, a dev_flags bit, ...) gets set on a device. */
 export type CreationPath =
   | 'pci_iov_add_virtfn'
+  | 's390-zpci_bus_add_device'
   | 's390-pcibios_bus_add_device'
   | 's390-pcibios_enable_device'
   | 's390-link-virtfn'
