@@ -44,6 +44,7 @@ export class LspClient {
   readonly logs: string[] = [];
   settings: Record<string, unknown>;
   initializeResult: unknown;
+  private readonly publishListeners: ((p: PublishDiagnosticsParams) => void)[] = [];
   private exited: { code: number | null } | undefined;
 
   private constructor(
@@ -72,6 +73,7 @@ export class LspClient {
     });
     rpc.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       client.published.push(p);
+      for (const l of [...client.publishListeners]) l(p);
     });
     rpc.onNotification('window/logMessage', (p: { message: string }) => {
       client.logs.push(p.message);
@@ -128,6 +130,21 @@ export class LspClient {
       if (p.uri === uri && (version === undefined || p.version === version)) return p.diagnostics;
     }
     return undefined;
+  }
+
+  /**
+   * Resolves when diagnostics for the document at that version are published (event-driven, for
+   * latency measurements; register it before sending the didOpen/didChange).
+   */
+  nextDiagnostics(uri: string, version: number): Promise<Diagnostic[]> {
+    return new Promise((resolve) => {
+      const listener = (p: PublishDiagnosticsParams) => {
+        if (p.uri !== uri || p.version !== version) return;
+        this.publishListeners.splice(this.publishListeners.indexOf(listener), 1);
+        resolve(p.diagnostics);
+      };
+      this.publishListeners.push(listener);
+    });
   }
 
   /** Polls `probe` until it returns something other than undefined; fails after the deadline. */

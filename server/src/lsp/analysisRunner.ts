@@ -77,7 +77,11 @@ export interface AnalysisJob {
 
 interface Pending {
   resolve: (o: JobOutcome) => void;
+  req: JobRequest;
+  watchdogMs: number;
   watchdog?: NodeJS.Timeout;
+  /** Jobs re-sent after their worker died under another job; one retry each. */
+  retried?: boolean;
 }
 
 export class AnalysisRunner {
@@ -85,6 +89,8 @@ export class AnalysisRunner {
   private workerFailed = false;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  private readonly queue: number[] = [];
+  private inFlight: number | undefined;
 
   constructor(
     private readonly workerScript: string | undefined,
@@ -111,7 +117,18 @@ export class AnalysisRunner {
     if (this.worker !== w) return;
     this.worker = undefined;
     this.log(message);
-    for (const id of [...this.pending.keys()]) this.settle(id, { id, status: 'failed', message, ms: 0 });
+    // The job that was running when the worker died gets one more chance on a fresh worker.
+    const id = this.inFlight;
+    this.inFlight = undefined;
+    const p = id === undefined ? undefined : this.pending.get(id);
+    if (id !== undefined && p) {
+      if (p.retried) this.settle(id, { id, status: 'failed', message, ms: 0 });
+      else {
+        p.retried = true;
+        this.queue.unshift(id);
+      }
+    }
+    this.pump();
   }
 
   private settle(id: number, reply: JobReply): void {
@@ -119,6 +136,10 @@ export class AnalysisRunner {
     if (!p) return;
     this.pending.delete(id);
     if (p.watchdog) clearTimeout(p.watchdog);
+    if (this.inFlight === id) {
+      this.inFlight = undefined;
+      setImmediate(() => this.pump());
+    }
     if (reply.status === 'done') p.resolve({ status: 'done', output: reply.output, ms: reply.ms });
     else if (reply.status === 'failed') p.resolve({ status: 'failed', message: reply.message, ms: reply.ms });
     else p.resolve({ status: 'cancelled' });
@@ -129,29 +150,53 @@ export class AnalysisRunner {
     const id = this.nextId++;
     const cancel = new SharedArrayBuffer(4);
     const flag = new Int32Array(cancel);
-    const outcome = new Promise<JobOutcome>((resolve) => this.pending.set(id, { resolve }));
     const req: JobRequest = { id, text, options, cancel };
+    const outcome = new Promise<JobOutcome>((resolve) => this.pending.set(id, { resolve, req, watchdogMs }));
+    this.queue.push(id);
+    this.pump();
+    return {
+      outcome,
+      cancel: () => {
+        Atomics.store(flag, 0, 1);
+        if (this.queue.includes(id)) {
+          this.queue.splice(this.queue.indexOf(id), 1);
+          this.settle(id, { id, status: 'cancelled' });
+        }
+      },
+    };
+  }
+
+  /** Sends the next queued job to the worker (one at a time, so the watchdog times only that job). */
+  private pump(): void {
+    if (this.inFlight !== undefined) return;
+    const id = this.queue.shift();
+    if (id === undefined) return;
+    const p = this.pending.get(id);
+    if (!p) return this.pump();
+    this.inFlight = id;
     const worker = this.startWorker();
-    if (worker) {
-      const p = this.pending.get(id)!;
-      p.watchdog = setTimeout(() => {
-        if (!this.pending.has(id)) return;
-        this.log(`analysis of ${options.file} did not finish within ${watchdogMs} ms; restarting the worker`);
-        const w = this.worker;
-        this.settle(id, {
-          id,
-          status: 'failed',
-          message: `analysis did not finish within ${watchdogMs} ms (vfioLens.analysisBudgetMs)`,
-          ms: watchdogMs,
-        });
-        if (w) void w.terminate();
-      }, watchdogMs);
-      p.watchdog.unref();
-      worker.postMessage(req);
-    } else {
-      setImmediate(() => void runJob(req).then((reply) => this.settle(id, reply)));
+    if (!worker) {
+      setImmediate(() => void runJob(p.req).then((reply) => this.settle(id, reply)));
+      return;
     }
-    return { outcome, cancel: () => Atomics.store(flag, 0, 1) };
+    p.watchdog = setTimeout(() => {
+      if (this.inFlight !== id) return;
+      const file = p.req.options.file;
+      this.log(
+        `analysis of ${file} did not finish within ${p.watchdogMs} ms; restarting the analysis worker`,
+      );
+      p.retried = true; // no second chance for the job that hung
+      if (this.worker === worker) this.worker = undefined; // the next job gets a fresh worker
+      this.settle(id, {
+        id,
+        status: 'failed',
+        message: `analysis did not finish within ${p.watchdogMs} ms (vfioLens.analysisBudgetMs is not being honoured)`,
+        ms: p.watchdogMs,
+      });
+      void worker.terminate();
+    }, p.watchdogMs);
+    p.watchdog.unref();
+    worker.postMessage(p.req);
   }
 
   dispose(): void {
