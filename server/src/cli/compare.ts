@@ -47,6 +47,10 @@ export async function compareCommand(argv: string[]): Promise<number> {
     lines.push(`  ${kernels[0]}: ${summariseEntry(d.before[last])}`);
     lines.push(`  ${kernels[1]}: ${summariseEntry(d.after[last])}`);
     if (d.dependsOn) lines.push(`  depends on unknown: ${d.dependsOn.join(', ')}`);
+    if (d.assumptions) {
+      const assumed = Object.entries(d.assumptions).map(([name, value]) => `${name} = ${value}`);
+      lines.push(`  traces assume: ${assumed.join(', ')}`);
+    }
   }
   process.stdout.write(lines.join('\n') + '\n');
   return 0;

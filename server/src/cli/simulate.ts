@@ -126,8 +126,15 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     return 0;
   }
-  process.stdout.write(
-    `device ${result.device}, kernel ${result.kernel}\n${formatTrace(result.trace, explain)}\n`,
-  );
+  const header = `device ${result.device}, kernel ${result.kernel}`;
+  if (!result.branches) {
+    process.stdout.write(`${header}\n${formatTrace(result.trace, explain)}\n`);
+    return 0;
+  }
+  const parts = result.branches.map((b) => {
+    const assumed = Object.entries(b.assumptions).map(([name, value]) => `${name} = ${value}`);
+    return `assuming ${assumed.join(', ')} (unknown to the model):\n${formatTrace(b.trace, explain)}`;
+  });
+  process.stdout.write(`${header}: ${result.branches.length} branches\n${parts.join('\n\n')}\n`);
   return 0;
 }
