@@ -81,7 +81,18 @@ function segments(doc: DocumentText, first: number, bodyStart: number, top?: Par
       });
     }
   };
+  const text = doc.text;
   for (let i = bodyStart; i < doc.count; i++) {
+    const s = doc.starts[i];
+    const e = doc.ends[i];
+    if (e === s) continue;
+    // only two kinds of line matter: "--"/"-- " and lines ending with ":" (attributions)
+    const first = text.charCodeAt(s);
+    const last = text.charCodeAt(e - 1);
+    if (first !== 45 && last !== 58) {
+      if (!content && text.slice(s, e).trim() !== '') content = true;
+      continue;
+    }
     const t = doc.line(i);
     if ((t === '--' || t === '-- ') && i + 1 < doc.count && GIT_VERSION.test(doc.line(i + 1))) {
       close(i + 2);

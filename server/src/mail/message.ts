@@ -215,19 +215,22 @@ function readQuotedDiffs(
   }
 }
 
+/** Trailers (Signed-off-by, Reviewed-by, Fixes, ...) of the message's own text, up to its diff. */
 function readTrailers(read: ReadMessage): void {
   const { body, depth, message } = read;
-  const firstDiff = message.files.find((f) => f.quoteDepth === 0)?.range.start.line ?? Infinity;
   for (let i = 0; i < body.count; i++) {
     if (depth[i] !== 0) continue;
     const c = firstChar(body, i);
+    // the commit message ends at "---" or at the first diff
+    if (c === 45 || c === 100 || c === 64) {
+      const t = body.text(i);
+      if (t === '---' || t.startsWith('diff --git ') || t.startsWith('@@ -')) break;
+      continue;
+    }
     if (c < 65 || c > 90) continue;
     const t = body.text(i);
-    if (t.length > 300 || !TRAILER.test(t)) continue;
-    const at = body.position(i, 0);
-    if (at.line >= firstDiff) break;
-    const m = TRAILER.exec(t)!;
-    message.trailers.push({ name: m[1], value: m[2].trim(), range: lineRange(body, i, i) });
+    const m = t.length > 300 ? null : TRAILER.exec(t);
+    if (m) message.trailers.push({ name: m[1], value: m[2].trim(), range: lineRange(body, i, i) });
   }
 }
 

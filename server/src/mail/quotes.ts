@@ -30,6 +30,14 @@ export function quoteDepthOf(s: string): { depth: number; end: number } {
 /** Depth of each line of a source (0 for unquoted). */
 export function depths(src: LineSource): Uint8Array {
   const out = new Uint8Array(src.count);
+  const flat = src.flat;
+  if (flat) {
+    const { text, starts, ends } = flat;
+    for (let i = 0; i < src.count; i++) {
+      if (starts[i] < ends[i] && text.charCodeAt(starts[i]) === 62) out[i] = Math.min(255, quoteDepthOf(src.text(i)).depth);
+    }
+    return out;
+  }
   for (let i = 0; i < src.count; i++) {
     if (firstChar(src, i) === 62) out[i] = Math.min(255, quoteDepthOf(src.text(i)).depth);
   }
