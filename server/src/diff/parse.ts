@@ -37,6 +37,7 @@ const enum Stop {
   HeaderArrived,
   LineDoesNotFit,
   EndOfInput,
+  Signature,
 }
 
 export interface DiffParseResult {
@@ -383,6 +384,10 @@ class DiffParser {
           stop = Stop.LineDoesNotFit;
           break;
         }
+        if (e - s <= 4 && e - s >= 2 && text.charCodeAt(s + 1) === MINUS && this.isSignature(j)) {
+          stop = Stop.Signature;
+          break;
+        }
         if (
           e - s >= 4 &&
           text.charCodeAt(s + 1) === MINUS &&
@@ -427,6 +432,25 @@ class DiffParser {
     if (c === UPPER_I)
       return text.startsWith('Index: ', s) && j + 1 < this.end && this.startsWith(j + 1, '====');
     return false;
+  }
+
+  /**
+   * "-- " (or "--" where trailing blanks were stripped) followed by a git version line
+   * ("2.39.0", "1.8.3.1"): format-patch's signature, met while counts remain.
+   */
+  private isSignature(j: number): boolean {
+    const w = this.w;
+    const t = w.str(j);
+    const s = w.startOf(j);
+    const len = w.endOf(j) - s;
+    if (!(len === 2 || (len === 3 && t.charCodeAt(s + 2) === SPACE))) return false;
+    if (j + 1 >= this.end) return true;
+    const t2 = w.str(j + 1);
+    const s2 = w.startOf(j + 1);
+    const e2 = w.endOf(j + 1);
+    let p = s2;
+    while (p < e2 && t2.charCodeAt(p) >= 48 && t2.charCodeAt(p) <= 57) p++;
+    return p > s2 && p < e2 && t2.charCodeAt(p) === 46;
   }
 
   /** "--- X" + "+++ Y" + "@@ -": a new file's header, even while counts remain. */
@@ -494,7 +518,9 @@ class DiffParser {
         ? 'before the end of the input'
         : this.cStop === Stop.HeaderArrived
           ? 'before the next header'
-          : `before line ${this.lineNo(j)}, which cannot belong to it`;
+          : this.cStop === Stop.Signature
+            ? 'before the mail signature'
+            : `before line ${this.lineNo(j)}, which cannot belong to it`;
     const what =
       foundNew === newN
         ? `announces ${oldN} old lines, found ${foundOld}`
@@ -502,7 +528,16 @@ class DiffParser {
           ? `announces ${newN} new lines, found ${foundNew}`
           : `announces ${oldN} old and ${newN} new lines, found ${foundOld} and ${foundNew}`;
     const at = this.cStop === Stop.EndOfInput ? Math.max(h, j - 1) : j;
-    this.problem(at, `hunk at line ${this.lineNo(h)} ${what} ${where}`, 'error');
+    if (this.opts.quoteDepth > 0) {
+      // Reviewers trim the hunks they quote: worth knowing, not a defect of the document.
+      this.problem(
+        at,
+        `quoted hunk at line ${this.lineNo(h)} ${what} ${where} (trimmed in the reply?)`,
+        'info',
+      );
+    } else {
+      this.problem(at, `hunk at line ${this.lineNo(h)} ${what} ${where}`, 'error');
+    }
   }
 
   /** git's "GIT binary patch": literal/delta blocks of base85 lines, each ended by an empty line. */

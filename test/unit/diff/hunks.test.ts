@@ -336,3 +336,33 @@ test('never throws: random cuts and splices of a valid diff, and a LineSource th
   assert.equal(r.files.length, 0);
   assert.match(r.problems[0].message, /decoder broke/);
 });
+
+test('a hunk cut short by the mail signature: "-- " + version line is not a removed line', () => {
+  const text = doc(...header, '@@ -1,3 +1,3 @@', 'a', '-b', '+c', '--', '1.8.3.1');
+  const r = parse(text);
+  const h = r.files[0].hunks[0];
+  assert.deepEqual([h.removed, h.bodyLines], [1, 3]);
+  assert.equal(r.problems.length, 1);
+  assert.equal(
+    r.problems[0].message,
+    'hunk at line 4 announces 3 old and 3 new lines, found 2 and 2 before the mail signature',
+  );
+  assert.equal(r.problems[0].range.start.line, 7);
+});
+
+test('a quoted hunk the reply trimmed is an info, not an error', () => {
+  const lines = [...header, '@@ -1,7 +1,7 @@', ' a', '-b', '+c'];
+  const src: LineSource = {
+    count: lines.length,
+    text: (i) => lines[i],
+    position: (i, ch): Position => ({ line: i, character: ch + 2 }),
+  };
+  const r = parseDiffs(src, { quoteDepth: 1, messageIndex: 0 });
+  assert.equal(r.files[0].hunks.length, 1);
+  assert.equal(r.problems.length, 1);
+  assert.equal(r.problems[0].severity, 'info');
+  assert.match(
+    r.problems[0].message,
+    /^quoted hunk at line 4 announces 7 old and 7 new lines, found 2 and 2 before the end/,
+  );
+});
