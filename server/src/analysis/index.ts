@@ -282,7 +282,7 @@ export function analyzeText(text: string, options: AnalyzeOptions): AnalysisOutp
   // Marker definitions and setters.
   for (const r of records) {
     for (const d of r.facts.post.definitions) {
-      if (!d.changed) continue;
+      if (!d.changed || !isPciDevMarker(d, r.file.path)) continue;
       const later =
         d.bit !== undefined && LATER_MAINLINE_BITS[d.bit] && LATER_MAINLINE_BITS[d.bit] !== d.name;
       out.add({
@@ -387,6 +387,12 @@ export function analyzeText(text: string, options: AnalyzeOptions): AnalysisOutp
   const series =
     effects.length > 0 ? { before: effects[0].before, after: effects[effects.length - 1].after } : undefined;
   return { result, read, decisions, policies, series };
+}
+
+/** A dev_flags bit, or a bitfield of struct pci_dev (not of another struct a patch touches). */
+function isPciDevMarker(d: { kind: string; container?: string }, path: string): boolean {
+  if (d.kind === 'dev-flag') return true;
+  return d.container ? /^struct pci_dev$/.test(d.container) : /include\/linux\/pci\.h$/.test(path);
 }
 
 /** Subject and commit-message lines of one patch itself (not a cover letter, not quotes). */

@@ -208,7 +208,10 @@ function readSide(image: ImageLine[], context: FragmentContext, fn: string | und
     let confidence: Confidence = 'statement';
     if (/\boffset\b/.test(condText) && /\bPCI_COMMAND\b/.test(condText) && (!f || /config_read/.test(f))) {
       decision = 'read-or-in';
-    } else if (/\bvfio_bar_restore\s*\(/.test(bodyText) || /\b(new|virt|phys)_(mem|io)\b/.test(condText)) {
+    } else if (
+      /\bvfio_bar_restore\s*\(/.test(bodyText) ||
+      (/\bvirt_(mem|io)\b/.test(condText) && /\bphys_(mem|io)\b/.test(condText))
+    ) {
       if (!f || !/^vfio_bar_restore$/.test(f)) decision = 'restore-condition';
     } else if (f && /^vfio_bar_restore$/.test(f) && /^\{?\s*return\s*;/.test(bodyText.trim())) {
       decision = 'restore-skip';
