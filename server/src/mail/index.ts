@@ -13,6 +13,22 @@ import { linkReplies } from './thread';
 
 export type * from './types';
 
+const ARCHIVE_CUT = /^\s*< truncated lines (\d+)-(\d+) >\s*$/;
+
+/** A web archive's "< truncated lines N-M >" marker: text is missing there; say so at its place. */
+function noteArchiveCuts(doc: DocumentText, problems: ReadProblem[]): void {
+  if (!doc.text.includes('< truncated lines ')) return;
+  for (let i = 0; i < doc.count; i++) {
+    const m = ARCHIVE_CUT.exec(doc.line(i));
+    if (!m) continue;
+    problems.push({
+      message: `the archive left out lines ${m[1]}-${m[2]} here: a diff or quote around it may be incomplete`,
+      range: { start: { line: i, character: 0 }, end: { line: i, character: doc.lineLength(i) } },
+      severity: 'warning',
+    });
+  }
+}
+
 export function readDocument(text: string): ReadResult {
   const problems: ReadProblem[] = [];
   let lineCount = 0;
@@ -24,6 +40,7 @@ export function readDocument(text: string): ReadResult {
     linkReplies(reads);
     const headerless = raws.length > 0 && raws.every((r) => !r.headers && !r.commit);
     const patches = buildPatches(reads, headerless);
+    noteArchiveCuts(doc, problems);
     const files: FileDiff[] = [];
     for (const r of reads) for (const f of r.message.files) files.push(f);
     files.sort((a, b) => comparePos(a.range.start, b.range.start));

@@ -34,7 +34,8 @@ export function depths(src: LineSource): Uint8Array {
   if (flat) {
     const { text, starts, ends } = flat;
     for (let i = 0; i < src.count; i++) {
-      if (starts[i] < ends[i] && text.charCodeAt(starts[i]) === 62) out[i] = Math.min(255, quoteDepthOf(src.text(i)).depth);
+      if (starts[i] < ends[i] && text.charCodeAt(starts[i]) === 62)
+        out[i] = Math.min(255, quoteDepthOf(src.text(i)).depth);
     }
     return out;
   }

@@ -208,6 +208,16 @@ test('a headerless page: cover, patches cut at the git signature, replies cut at
   assert.equal(r.messages[2].author, 'Bjorn H', 'named by the attribution of the reply that quotes it');
 });
 
+test('an archive cut "< truncated lines N-M >" is named at its line', () => {
+  const r = readDocument(
+    ['[PATCH] x: y', 'From: A', '', 'text', '< truncated lines 12-40 >', 'more'].join('\n'),
+  );
+  assert.deepEqual(
+    r.problems.filter((p) => /left out lines 12-40/.test(p.message)).map((p) => p.range.start.line),
+    [4],
+  );
+});
+
 test('bad input never throws and says where it went wrong', () => {
   const inputs = [
     '',
