@@ -110,22 +110,27 @@ export function documentLines(text: string): LineSource {
  */
 export class LineWindow {
   private constructor(
-    private readonly flat: string,
-    private readonly starts: Int32Array,
-    private readonly ends: Int32Array,
-    private readonly texts: string[] | undefined,
-    private readonly base: number,
+    /** The string holding every line (flat view), or '' when `texts` holds them one by one. */
+    readonly flat: string,
+    /** Offsets of line j at [j - base]: into `flat`, or 0 and the length of texts[j - base]. */
+    readonly starts: Int32Array,
+    readonly ends: Int32Array,
+    readonly texts: string[] | undefined,
+    readonly base: number,
   ) {}
 
   static of(src: LineSource, start: number, end: number): LineWindow {
     if (src.flat) return new LineWindow(src.flat.text, src.flat.starts, src.flat.ends, undefined, 0);
     const n = Math.max(0, end - start);
     const texts: string[] = [];
+    const ends = new Int32Array(n);
     for (let k = 0; k < n; k++) {
-      const t = src.text(start + k);
-      texts.push(typeof t === 'string' ? t : '');
+      let t = src.text(start + k);
+      if (typeof t !== 'string') t = '';
+      texts.push(t);
+      ends[k] = t.length;
     }
-    return new LineWindow('', new Int32Array(0), new Int32Array(0), texts, start);
+    return new LineWindow('', new Int32Array(n), ends, texts, start);
   }
 
   str(j: number): string {
@@ -133,11 +138,11 @@ export class LineWindow {
   }
 
   startOf(j: number): number {
-    return this.texts === undefined ? this.starts[j] : 0;
+    return this.starts[j - this.base];
   }
 
   endOf(j: number): number {
-    return this.texts === undefined ? this.ends[j] : this.texts[j - this.base].length;
+    return this.ends[j - this.base];
   }
 
   line(j: number): string {

@@ -100,18 +100,19 @@ class DiffParser {
 
   run(): void {
     const { w, end } = this;
+    const { flat, starts, ends, texts, base } = w;
     /** A line that may open the next file diff (quilt's Index:, a plain "diff -u a b"). */
     let pending = -1;
     let combined = false;
     let i = this.start;
     while (i < end) {
-      const text = w.str(i);
-      const s = w.startOf(i);
-      const e = w.endOf(i);
+      const s = starts[i - base];
+      const e = ends[i - base];
       if (e - s < 4) {
         i++;
         continue;
       }
+      const text = texts === undefined ? flat : texts[i - base];
       const c0 = text.charCodeAt(s);
       if (c0 === LOWER_D && text.startsWith('diff ', s)) {
         this.current = i;
@@ -350,6 +351,7 @@ class DiffParser {
    */
   private consume(from: number, oldN: number, newN: number): void {
     const { w, end } = this;
+    const { flat, starts, ends, texts, base } = w;
     let o = oldN;
     let n = newN;
     let added = 0;
@@ -361,9 +363,9 @@ class DiffParser {
         stop = Stop.EndOfInput;
         break;
       }
-      const text = w.str(j);
-      const s = w.startOf(j);
-      const e = w.endOf(j);
+      const text = texts === undefined ? flat : texts[j - base];
+      const s = starts[j - base];
+      const e = ends[j - base];
       const c = s < e ? text.charCodeAt(s) : SPACE; // an empty line is a blank context line
       if (c === SPACE) {
         if (o === 0 || n === 0) {
