@@ -28,6 +28,7 @@ import {
   type PolicySpec,
   type TraceEntry,
 } from '../model/index';
+import { BoundedCache } from '../model/cache';
 
 export { StepScriptError } from '../model/index';
 
@@ -65,7 +66,7 @@ export function kernelVariants(): { id: KernelId; label: string; description: st
   return KERNEL_VARIANTS.map((k) => ({ ...k }));
 }
 
-const compiled = new Map<string, Policy>();
+const compiled = new BoundedCache<string, Policy>(128);
 
 /** The compiled policy of a spec or kernel id, cached by the spec's content. */
 export function policyOf(spec: PolicySpec | KernelId | string): Policy {

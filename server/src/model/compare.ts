@@ -9,6 +9,7 @@
  */
 import type { DeviceState, StepObservation } from './machine';
 import { CLOSED_STATE, stateKey, stepRefusal } from './machine';
+import { BoundedCache } from './cache';
 import type { Policy } from './policy';
 import type { Step } from './steps';
 import { EXPLORATION_ALPHABET } from './steps';
@@ -82,7 +83,7 @@ export interface ExploreResult {
   stats: ExploreStats;
 }
 
-const cache = new Map<string, ExploreResult>();
+const cache = new BoundedCache<string, ExploreResult>(512);
 
 export function explorePair(
   a: Policy,

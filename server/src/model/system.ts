@@ -4,6 +4,7 @@
  */
 import type { Assumptions, DeviceState, StepResult } from './machine';
 import { applyStep, stateKey, stepRefusal } from './machine';
+import { BoundedCache } from './cache';
 import type { Policy } from './policy';
 import type { Step } from './steps';
 import { StepScriptError } from './steps';
@@ -63,7 +64,8 @@ export class PolicySystem {
   }
 }
 
-const systems = new Map<string, PolicySystem>();
+/** Systems per (policy content, device kind); 7 kinds x 64 policies. */
+const systems = new BoundedCache<string, PolicySystem>(448);
 
 export function policySystem(policy: Policy, device: DeviceKind): PolicySystem {
   const key = `${device.id}\u0000${policy.key}`;
