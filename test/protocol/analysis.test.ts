@@ -215,6 +215,19 @@ describe('language server on the seed series and corpus threads', () => {
       const diagnostics = await client.waitForDiagnostics(uri, 1);
       assertSameAsCli(diagnostics, sharedPath('corpus', 'real', file));
       assert.ok(diagnostics.length > 0);
+      if (file.startsWith('k05')) {
+        const text = readShared('corpus', 'real', file);
+        const subject = lineIndex(text, /^Subject: \[PATCH v4 3\/3\]/);
+        const h = await client.request<Hover | null>('textDocument/hover', {
+          textDocument: { uri },
+          position: { line: subject, character: 12 },
+        });
+        assert.match(
+          hoverText(h),
+          /vfio-lens: \[PATCH v4 3\/3\] vfio\/pci: Decouple MSE bit checks from is_virtfn/,
+        );
+        assert.match(hoverText(h), /behaviour-change/);
+      }
       if (file.startsWith('k06')) {
         const reviewed = diagnostics.filter((d) =>
           (d.relatedInformation ?? []).some((r) => /Bjorn Helgaas/.test(r.message)),

@@ -149,11 +149,37 @@ function seriesOf(output: AnalysisOutput): { before: PolicySpec; after: PolicySp
   return p.length ? { before: p[0].before, after: p[p.length - 1].after } : undefined;
 }
 
+const cancelled = () => new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
+
+/** The context of one request: waiting for a document's analysis ends when the request is cancelled. */
+function cancellable(ctx: RequestContext, token: CancellationToken): RequestContext {
+  return {
+    ...ctx,
+    analysisOf: (uri) =>
+      new Promise((resolve, reject) => {
+        if (token.isCancellationRequested) return reject(cancelled());
+        const sub = token.onCancellationRequested(() => {
+          sub.dispose();
+          reject(cancelled());
+        });
+        ctx.analysisOf(uri).then(
+          (r) => {
+            sub.dispose();
+            resolve(r);
+          },
+          (e) => {
+            sub.dispose();
+            reject(e);
+          },
+        );
+      }),
+  };
+}
+
 /** Gives cancellation a chance to arrive, then checks it. */
 async function checkpoint(token: CancellationToken): Promise<void> {
   await new Promise((resolve) => setImmediate(resolve));
-  if (token.isCancellationRequested)
-    throw new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
+  if (token.isCancellationRequested) throw cancelled();
 }
 
 async function needFacade(ctx: RequestContext): Promise<SimulationFacade> {
@@ -195,6 +221,7 @@ export async function simulate(
   raw: unknown,
   token: CancellationToken,
 ): Promise<SimulateResult> {
+  ctx = cancellable(ctx, token);
   const p = paramsObject(raw, 'vfioLens/simulate') as Partial<Record<keyof SimulateParams, unknown>>;
   const device = deviceParam(p.device, 'device');
   if (typeof p.steps !== 'string' || !p.steps.trim())
@@ -214,6 +241,7 @@ export async function compare(
   raw: unknown,
   token: CancellationToken,
 ): Promise<CompareResult> {
+  ctx = cancellable(ctx, token);
   const p = paramsObject(raw, 'vfioLens/compare') as Partial<Record<keyof CompareParams, unknown>>;
   const device = optionalDevice(p.device, 'device');
   if (
@@ -241,6 +269,7 @@ export async function matrix(
   raw: unknown,
   token: CancellationToken,
 ): Promise<MatrixResult> {
+  ctx = cancellable(ctx, token);
   const p = (raw === undefined || raw === null ? {} : paramsObject(raw, 'vfioLens/matrix')) as MatrixParams;
   let specs: (PolicySpec | KernelId)[] | undefined;
   if (p.kernels !== undefined) {
@@ -259,6 +288,7 @@ export async function states(
   raw: unknown,
   token: CancellationToken,
 ): Promise<StatesResult> {
+  ctx = cancellable(ctx, token);
   const p = paramsObject(raw, 'vfioLens/states') as Partial<Record<keyof StatesParams, unknown>>;
   const device = deviceParam(p.device, 'device');
   if (p.depth !== undefined && (!Number.isInteger(p.depth) || (p.depth as number) < 1))
@@ -282,6 +312,7 @@ export async function explain(
   raw: unknown,
   token: CancellationToken,
 ): Promise<ExplainResult> {
+  ctx = cancellable(ctx, token);
   const p = paramsObject(raw, 'vfioLens/explain') as Partial<Record<keyof ExplainParams, unknown>>;
   const uri = uriParam(p.uri, 'uri');
   const position = positionParam(p.position, 'position');
@@ -308,6 +339,7 @@ export async function summary(
   raw: unknown,
   token: CancellationToken,
 ): Promise<SummaryResult> {
+  ctx = cancellable(ctx, token);
   const p = paramsObject(raw, 'vfioLens/summary') as Partial<Record<keyof SummaryParams, unknown>>;
   const uri = uriParam(p.uri, 'uri');
   const output = await analysedOutput(ctx, uri, 'uri');

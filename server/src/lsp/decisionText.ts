@@ -72,6 +72,7 @@ function dedupeChanges(changes: BehaviourChange[]): BehaviourChange[] {
 }
 
 export function patchTitle(p: PatchSummary): string {
+  if (/^\s*\[/.test(p.subject)) return p.subject.trim(); // the subject carries its tag
   const n = p.index !== undefined && p.total !== undefined ? ` ${p.index}/${p.total}` : '';
   const v = p.version > 1 ? ` v${p.version}` : '';
   return `[PATCH${v}${n}] ${p.subject}`;

@@ -1,0 +1,66 @@
+/** The vfioLens.* settings: defaults, validation with a message per bad value, and what they change. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  DEFAULT_SETTINGS,
+  analysisKey,
+  analyzeOptionsFor,
+  normalizeSettings,
+} from '../../server/src/lsp/settings';
+import { severityOf } from '../../server/src/lsp/diagnostics';
+import type { Finding } from '../../server/src/analysis/types';
+
+test('defaults are the documented ones', () => {
+  assert.deepEqual(normalizeSettings(undefined).settings, {
+    baseline: 'auto',
+    devices: ['pf', 'pf-no-io', 'vf', 's390-vf-linked', 's390-vf-detached', 's390-vf-noiov', 'guest-vf'],
+    severity: {},
+    inlayHints: { enabled: true },
+    maxDocumentSize: 4194304,
+    analysisBudgetMs: 3000,
+  });
+});
+
+test('bad values are named and replaced by defaults; good ones are kept', () => {
+  const { settings, problems } = normalizeSettings({
+    baseline: 'v9.9',
+    devices: ['vf', 'toaster'],
+    severity: { 'behaviour-change': 'off', lint: 'loud' },
+    inlayHints: { enabled: 'yes' },
+    maxDocumentSize: -1,
+    analysisBudgetMs: 500,
+  });
+  assert.equal(settings.baseline, 'auto');
+  assert.deepEqual(settings.devices, ['vf']);
+  assert.deepEqual(settings.severity, { 'behaviour-change': 'off' });
+  assert.equal(settings.inlayHints.enabled, true);
+  assert.equal(settings.maxDocumentSize, DEFAULT_SETTINGS.maxDocumentSize);
+  assert.equal(settings.analysisBudgetMs, 500);
+  assert.equal(problems.length, 5);
+  assert.match(problems.join('\n'), /vfioLens\.baseline: unknown kernel "v9\.9"/);
+  assert.match(problems.join('\n'), /"toaster"/);
+  assert.match(problems.join('\n'), /vfioLens\.severity\.lint: "loud"/);
+  assert.deepEqual(normalizeSettings('nonsense').problems, [
+    'vfioLens: settings must be an object; using defaults',
+  ]);
+});
+
+test('analysis options and cache key follow the settings', () => {
+  const s = normalizeSettings({ baseline: 'v5.8', severity: { lint: 'hint', 'marker-set': 'off' } }).settings;
+  const o = analyzeOptionsFor('file:///a.patch', s);
+  assert.equal(o.baseline, 'v5.8');
+  assert.deepEqual(o.severity, { lint: 'hint' });
+  assert.equal(o.budgetMs, 3000);
+  assert.notEqual(analysisKey(s), analysisKey(DEFAULT_SETTINGS));
+  const bigger = { ...DEFAULT_SETTINGS, maxDocumentSize: 10 };
+  assert.notEqual(analysisKey(bigger), analysisKey(DEFAULT_SETTINGS));
+});
+
+test('severity by code wins over severity by kind', () => {
+  const f = { code: 'dev-flags-bit-collision', kind: 'lint', severity: 'warning' } as Finding;
+  const s = normalizeSettings({ severity: { lint: 'hint' } }).settings;
+  assert.equal(severityOf(f, s), 'hint');
+  s.severity['dev-flags-bit-collision'] = 'error';
+  assert.equal(severityOf(f, s), 'error');
+  assert.equal(severityOf(f, DEFAULT_SETTINGS), 'warning');
+});
