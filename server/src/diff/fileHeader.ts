@@ -27,10 +27,20 @@ const extendedHeaderKinds: ExtendedHeaderKind[] = [
   { prefix: 'copy to ', apply: (h, v) => (h.copyTo = unquotePath(v)) },
 ];
 
+/** The kinds by their first character, so a line is compared with one or two prefixes only. */
+const kindsByFirstChar = new Map<number, ExtendedHeaderKind[]>();
+for (const kind of extendedHeaderKinds) {
+  const c = kind.prefix.charCodeAt(0);
+  kindsByFirstChar.set(c, [...(kindsByFirstChar.get(c) ?? []), kind]);
+}
+
 /** Applies line text[s..e) to `h` if it is an extended header line; false otherwise. */
 export function readExtendedHeader(text: string, s: number, e: number, h: ExtendedHeaders): boolean {
-  for (const kind of extendedHeaderKinds) {
-    if (text.startsWith(kind.prefix, s) && s + kind.prefix.length <= e) {
+  if (s >= e) return false;
+  const kinds = kindsByFirstChar.get(text.charCodeAt(s));
+  if (kinds === undefined) return false;
+  for (const kind of kinds) {
+    if (s + kind.prefix.length <= e && text.startsWith(kind.prefix, s)) {
       kind.apply(h, text.slice(s + kind.prefix.length, e));
       return true;
     }
