@@ -24,7 +24,7 @@ export const STEP_PRESETS: readonly StepPreset[] = [
   { name: 'ioeventfd write with memory off', steps: 'open; write-cmd 0x0000; ioeventfd-write' },
   { name: 'I/O port read', steps: 'open; write-cmd 0x0001; ioport-read' },
   { name: 'D3hot and back', steps: 'open; write-cmd 0x0002; d3hot; mmio-read; d0; mmio-read' },
-  { name: 'Byte write of COMMAND', steps: 'open; write-cmd-byte 0 0x02; read-cmd; mmio-read' },
+  { name: 'Byte write of COMMAND', steps: 'open; write-cmd-byte 0x04 0x02; read-cmd; mmio-read' },
 ];
 
 export const STEP_ACTION_NAMES: readonly string[] = STEP_ACTIONS;

@@ -190,12 +190,9 @@ function buildControls(): void {
     h(
       'form',
       { class: 'controls', onsubmit: (ev: Event) => ev.preventDefault() },
-      h('label', { for: 'device' }, 'Device kind '),
-      deviceSelect,
-      h('label', { for: 'kernel-a' }, 'Kernel A '),
-      kernelA,
-      h('label', { for: 'kernel-b' }, 'Kernel B '),
-      kernelB,
+      h('span', { class: 'field' }, h('label', { for: 'device' }, 'Device kind '), deviceSelect),
+      h('span', { class: 'field' }, h('label', { for: 'kernel-a' }, 'Kernel A '), kernelA),
+      h('span', { class: 'field' }, h('label', { for: 'kernel-b' }, 'Kernel B '), kernelB),
     ),
     h(
       'fieldset',

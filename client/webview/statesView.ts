@@ -123,7 +123,7 @@ export function renderStates(
     b ? h('span', { class: 'swatch edge-a' }, `only ${labels[0]}`) : null,
     b ? h('span', { class: 'swatch edge-b' }, `only ${labels[1]}`) : null,
   );
-  const caption = `${nodes.size} states, ${edges.size} transitions of ${a.device}${b ? `; ${differing} transitions differ` : ''}${derived ? ' (states visited by the script; the server did not explore)' : ''}${a.truncated || b?.truncated ? ' (exploration bounded)' : ''}`;
+  const caption = `${nodes.size} states, ${edges.size} transitions of ${a.device}${b ? `; ${differing} transitions differ` : ''}${derived ? ' (states visited by the preset scripts and the last run; the server did not explore)' : ''}${a.truncated || b?.truncated ? ' (exploration bounded)' : ''}`;
   const figure = h('figure', { class: 'states-figure' }, svg, h('figcaption', {}, caption), legend);
   return { element: figure, rows: nodes.size, differing };
 }

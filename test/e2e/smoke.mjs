@@ -106,6 +106,7 @@ export async function runSmoke({ mode, vsix, workspace }) {
     });
 
     await check('"vfio-lens: Simulate scenario…" from the palette, through its quick picks', async () => {
+      await runCommand(page, 'View: Hide Panel');
       await runCommand(page, 'vfio-lens: Simulate scenario…');
       await pick(page, 's390-vf-detached');
       await pick(page, 'this patch: before');
@@ -123,6 +124,7 @@ export async function runSmoke({ mode, vsix, workspace }) {
         const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
         await frame.locator('table.trace caption', { hasText: 'differ between this patch' }).waitFor();
         await frame.locator('table.trace tr.step.differs').first().waitFor();
+        await runCommand(page, 'View: Toggle Maximize Editor Group');
         await frame.locator('button.why-toggle').nth(1).click();
         await frame.locator('tr.explanation:not([hidden]) code').first().waitFor();
         await page.screenshot({ path: path.join(shots, '04-simulator-trace.png') });

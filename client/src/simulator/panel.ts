@@ -30,7 +30,7 @@ import {
   type ToPage,
 } from './messages';
 import { traceToPlainText } from './plainText';
-import { statesFromTrace } from './statesFromTraces';
+import { mergeStates, statesFromTrace } from './statesFromTraces';
 
 export const SIMULATOR_VIEW_TYPE = 'vfioLens.simulator';
 
@@ -275,11 +275,19 @@ export class SimulatorPanels {
       return { states: await this.server.request<StatesResult>(StatesRequest, params), derived: false };
     } catch (e) {
       this.server.output.info(
-        `vfioLens/states unavailable (${(e as Error).message}); drawing the states this script visited`,
+        `vfioLens/states unavailable (${(e as Error).message}); drawing the states the preset scripts visit`,
       );
-      const steps = this.lastRun?.device === device ? this.lastRun.steps : STEP_PRESETS[0].steps.split('; ');
-      const run = await this.simulate(device, kernel, steps);
-      return { states: statesFromTrace(device, kernelRefLabel(kernel), run.trace), derived: true };
+      const scripts = [
+        STEP_PRESETS.map((p) => p.steps.split('; ')),
+        this.lastRun?.device === device ? [this.lastRun.steps] : [],
+      ].flat();
+      const runs = await Promise.allSettled(scripts.map((steps) => this.simulate(device, kernel, steps)));
+      const traces = runs.flatMap((r) => (r.status === 'fulfilled' ? [r.value.trace] : []));
+      if (traces.length === 0) throw new Error(`no script could be simulated for ${device}`);
+      return {
+        states: mergeStates(traces.map((t) => statesFromTrace(device, kernelRefLabel(kernel), t))),
+        derived: true,
+      };
     }
   }
 

@@ -1,6 +1,6 @@
 /**
- * When the server does not answer vfioLens/states, the diagram falls back to the states a run
- * actually visited: each trace entry is a state (virtual and hardware COMMAND bits, mmap zap), each
+ * When the server does not answer vfioLens/states, the diagram falls back to the states runs
+ * actually visited (the preset scripts and the last one run): each trace entry is a state (virtual and hardware COMMAND bits, mmap zap), each
  * step an edge. The panel says "states visited by this script" in that case.
  */
 import type { ModelStateNode, StateEdge, StatesResult } from '../../../server/src/lsp/protocol';
@@ -43,4 +43,16 @@ export function statesFromTrace(device: DeviceKindId, kernel: string, trace: Tra
     from = s.id;
   }
   return { device, kernel, initial: CLOSED.id, states: [...states.values()], edges };
+}
+
+/** The union of several explorations of one device under one kernel side. */
+export function mergeStates(parts: StatesResult[]): StatesResult {
+  const [first] = parts;
+  const states = new Map<string, ModelStateNode>();
+  const edges = new Map<string, StateEdge>();
+  for (const p of parts) {
+    for (const s of p.states) if (!states.has(s.id)) states.set(s.id, s);
+    for (const e of p.edges) edges.set(`${e.from}\u0000${e.step}\u0000${e.to}\u0000${e.outcome ?? ''}`, e);
+  }
+  return { ...first, states: [...states.values()], edges: [...edges.values()] };
 }
