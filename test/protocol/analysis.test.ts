@@ -138,15 +138,28 @@ describe('language server on the seed series and corpus threads', () => {
     const simulate = lenses.filter((l) => l.command?.command === 'vfioLens.simulate');
     const explain = lenses.filter((l) => l.command?.command === 'vfioLens.explain');
     assert.ok(simulate.length > 0 && simulate.length === explain.length);
-    const atReturn = simulate.find((l) => Math.abs(l.range.start.line - returnLine) <= 1);
-    assert.ok(atReturn, 'a Simulate lens at the changed return line');
-    const arg = atReturn.command!.arguments![0] as { uri: string; patch?: number };
+    // Above the hunk of the changed return line: its @@ line.
+    const header = seed
+      .split('\n')
+      .slice(0, returnLine)
+      .map((l, i) => (l.startsWith('@@') ? i : -1))
+      .filter((i) => i >= 0)
+      .pop()!;
+    const atHunk = simulate.find((l) => l.range.start.line === header);
+    assert.ok(atHunk, 'a Simulate lens on the @@ line of the hunk with the changed return line');
+    const arg = atHunk.command!.arguments![0] as { uri: string; patch?: number };
     assert.equal(arg.uri, seedUri);
     assert.ok(Number.isInteger(arg.patch));
+    const explainHere = explain.find((l) => l.range.start.line === header);
+    const pos = (explainHere!.command!.arguments![0] as { position: { line: number } }).position;
+    assert.ok(
+      pos.line > header && pos.line <= returnLine,
+      'Explain points at the decision line in that hunk',
+    );
     for (const l of explain) {
       const a = l.command!.arguments![0] as { uri: string; position: { line: number } };
       assert.equal(a.uri, seedUri);
-      assert.equal(a.position.line, l.range.start.line);
+      assert.ok(a.position.line >= l.range.start.line);
     }
   });
 
@@ -173,7 +186,10 @@ describe('language server on the seed series and corpus threads', () => {
       textDocument: { uri: seedUri },
     });
     const lens = lenses.find(
-      (l) => l.command?.command === 'vfioLens.simulate' && Math.abs(l.range.start.line - returnLine) <= 1,
+      (l) =>
+        l.command?.command === 'vfioLens.simulate' &&
+        l.range.start.line < returnLine &&
+        l.range.start.line > returnLine - 8,
     );
     const patch = (lens!.command!.arguments![0] as { patch: number }).patch;
     const run = (side: 'before' | 'after') =>

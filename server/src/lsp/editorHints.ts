@@ -52,11 +52,12 @@ export function codeLenses(uri: string, output: AnalysisOutput): CodeLens[] {
       command: { title: 'Explain', command: Commands.explain, arguments: [{ uri, position: p.range.start }] },
     });
   });
-  const lines = new Set<number>();
+  // Above each hunk holding a changed decision line (one pair of lenses per hunk).
+  const hunkLines = new Set<number>();
   for (const d of output.decisions) {
-    const line = d.range.start.line;
-    if (lines.has(line)) continue;
-    lines.add(line);
+    const line = hunkHeaderLine(output, d.range.start.line) ?? d.range.start.line;
+    if (hunkLines.has(line)) continue;
+    hunkLines.add(line);
     lenses.push({
       range: at(line),
       command: { title: 'Simulate', command: Commands.simulate, arguments: [{ uri, patch: d.patch }] },
@@ -67,6 +68,16 @@ export function codeLenses(uri: string, output: AnalysisOutput): CodeLens[] {
     });
   }
   return lenses;
+}
+
+/** The @@ line of the hunk that holds a document line, if any. */
+export function hunkHeaderLine(output: AnalysisOutput, line: number): number | undefined {
+  for (const file of output.read.files) {
+    if (file.range.start.line > line || file.range.end.line < line) continue;
+    const hunk = file.hunks.find((h) => h.range.start.line <= line && line <= h.range.end.line);
+    if (hunk) return hunk.headerRange.start.line;
+  }
+  return undefined;
 }
 
 /** The patch a range lies in, if any. */
