@@ -9,13 +9,14 @@
  * the worker; a failure of the analysis is returned as an error, never thrown at the server.
  */
 import { Worker, parentPort } from 'node:worker_threads';
-import { analyzeText, initAnalysis, type AnalysisOutput } from '../analysis';
+import { analyzeText, initAnalysis } from '../analysis';
 import type { AnalyzeOptions } from '../analysis/types';
+import { outlineAnalysis, type ServerAnalysis } from './serverAnalysis';
 
 export type JobOptions = Omit<AnalyzeOptions, 'isCancelled'>;
 
 export type JobOutcome =
-  | { status: 'done'; output: AnalysisOutput; ms: number }
+  | { status: 'done'; output: ServerAnalysis; ms: number }
   | { status: 'failed'; message: string; ms: number }
   | { status: 'cancelled' };
 
@@ -26,7 +27,7 @@ interface JobRequest {
   cancel: SharedArrayBuffer;
 }
 type JobReply =
-  | { id: number; status: 'done'; output: AnalysisOutput; ms: number }
+  | { id: number; status: 'done'; output: ServerAnalysis; ms: number }
   | { id: number; status: 'failed'; message: string; ms: number }
   | { id: number; status: 'cancelled' };
 
@@ -44,7 +45,7 @@ async function runJob(req: JobRequest): Promise<JobReply> {
   const t0 = performance.now();
   try {
     await ensureInit();
-    const output = analyzeText(req.text, { ...req.options, isCancelled });
+    const output = outlineAnalysis(analyzeText(req.text, { ...req.options, isCancelled }));
     if (isCancelled()) return { id: req.id, status: 'cancelled' };
     return { id: req.id, status: 'done', output, ms: performance.now() - t0 };
   } catch (e) {

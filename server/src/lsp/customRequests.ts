@@ -11,7 +11,7 @@ import {
   type KernelId,
   type PolicySpec,
 } from '../model/types';
-import type { AnalysisOutput } from '../analysis';
+import type { ServerAnalysis } from './serverAnalysis';
 import type {
   CompareParams,
   CompareResult,
@@ -89,7 +89,7 @@ function positionParam(v: unknown, field: string): { line: number; character: nu
   return { line: v.line as number, character: v.character as number };
 }
 
-async function analysedOutput(ctx: RequestContext, uri: string, field: string): Promise<AnalysisOutput> {
+async function analysedOutput(ctx: RequestContext, uri: string, field: string): Promise<ServerAnalysis> {
   const analysed = await ctx.analysisOf(uri);
   if (!analysed) throw invalid(`${field}: ${uri} is not an open document`);
   if (analysed.state.kind !== 'analysed') {
@@ -144,7 +144,7 @@ export async function resolveKernel(
   return output.policies[ref.patch as number][side];
 }
 
-function seriesOf(output: AnalysisOutput): { before: PolicySpec; after: PolicySpec } | undefined {
+function seriesOf(output: ServerAnalysis): { before: PolicySpec; after: PolicySpec } | undefined {
   const p = output.policies;
   return p.length ? { before: p[0].before, after: p[p.length - 1].after } : undefined;
 }

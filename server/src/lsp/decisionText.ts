@@ -3,18 +3,19 @@
  * each operand's meaning (from the knowledge base), and the table of cases that change (from the
  * findings). Used by hover, vfioLens/explain and the reply summary.
  */
-import type { AnalysisOutput, DecisionSite } from '../analysis';
+import type { DecisionSite } from '../analysis';
+import type { ServerAnalysis } from './serverAnalysis';
 import type { BehaviourChange, Finding, PatchSummary } from '../analysis/types';
 import type { Position } from '../common/position';
 import { entriesInExpression } from '../knowledge';
 
 /** The changed decision line at a position (same line counts), if any. */
-export function decisionAt(output: AnalysisOutput, pos: Position): DecisionSite | undefined {
+export function decisionAt(output: ServerAnalysis, pos: Position): DecisionSite | undefined {
   return output.decisions.find((d) => d.range.start.line <= pos.line && pos.line <= d.range.end.line);
 }
 
 /** The findings about one decision site: same decision point and patch, on or touching its lines. */
-export function findingsOfDecision(output: AnalysisOutput, site: DecisionSite): Finding[] {
+export function findingsOfDecision(output: ServerAnalysis, site: DecisionSite): Finding[] {
   const lines = (f: Finding) =>
     f.range.start.line <= site.range.end.line && f.range.end.line >= site.range.start.line;
   const same = output.result.findings.filter(
@@ -34,7 +35,7 @@ export function changesTable(changes: BehaviourChange[]): string[] {
 }
 
 /** Markdown for a changed decision line. */
-export function decisionMarkdown(output: AnalysisOutput, site: DecisionSite): string {
+export function decisionMarkdown(output: ServerAnalysis, site: DecisionSite): string {
   const where = [site.diffFile, site.function ? `${site.function}()` : undefined]
     .filter(Boolean)
     .join(' \u2014 ');
@@ -79,7 +80,7 @@ export function patchTitle(p: PatchSummary): string {
 }
 
 /** Markdown summary of one patch: its findings and the cases it changes. */
-export function patchMarkdown(output: AnalysisOutput, patchIndex: number): string {
+export function patchMarkdown(output: ServerAnalysis, patchIndex: number): string {
   const p = output.result.patches[patchIndex];
   const findings = output.result.findings.filter((f) => f.patch === patchIndex);
   const parts = [`**vfio-lens: ${patchTitle(p)}**`, ''];
@@ -102,7 +103,7 @@ export function patchMarkdown(output: AnalysisOutput, patchIndex: number): strin
 
 /** The patch whose subject line is `line`, if the line carries a [PATCH ...] tag. */
 export function patchOfSubjectLine(
-  output: AnalysisOutput,
+  output: ServerAnalysis,
   line: number,
   lineText: string,
 ): number | undefined {

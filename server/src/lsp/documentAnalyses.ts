@@ -4,7 +4,7 @@
  * custom requests) awaits the same result. Knows the documents, not the LSP features.
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { AnalysisOutput } from '../analysis';
+import type { ServerAnalysis } from './serverAnalysis';
 import type { AnalysisJob, AnalysisRunner } from './analysisRunner';
 import { analysisKey, analyzeOptionsFor, type VfioLensSettings } from './settings';
 
@@ -28,9 +28,9 @@ export function roleOf(languageId: string): DocumentRole {
 }
 
 export type AnalysisState =
-  | { kind: 'analysed'; output: AnalysisOutput; ms: number }
+  | { kind: 'analysed'; output: ServerAnalysis; ms: number }
   /** Plain text in which the reader found no patch or thread: nothing to say. */
-  | { kind: 'not-a-patch'; output: AnalysisOutput }
+  | { kind: 'not-a-patch'; output: ServerAnalysis }
   | { kind: 'too-large'; bytes: number; limit: number }
   | { kind: 'failed'; message: string }
   /** C source: hovers only, no document analysis. */
@@ -175,7 +175,7 @@ export class DocumentAnalyses {
       result = { uri, version, key, state: { kind: 'failed', message: firstLine(outcome.message) } };
     } else {
       const output = outcome.output;
-      const isPatch = output.read.files.length > 0 || output.read.patches.length > 0;
+      const isPatch = output.read.fileCount > 0 || output.read.patchCount > 0;
       result = {
         uri,
         version,

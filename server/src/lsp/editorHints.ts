@@ -1,7 +1,7 @@
 /** Inlay hints at the end of changed decision lines, code lenses above patches and decision lines, code actions. */
 import { InlayHint, type CodeAction, type CodeLens, type Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { AnalysisOutput } from '../analysis';
+import type { ServerAnalysis } from './serverAnalysis';
 import { lineOf } from './hover';
 import type { VfioLensSettings } from './settings';
 
@@ -14,7 +14,7 @@ export const Commands = {
 /** One hint per line, at its end, joining the hints of the findings that start there. */
 export function inlayHints(
   doc: TextDocument,
-  output: AnalysisOutput,
+  output: ServerAnalysis,
   range: Range,
   settings: VfioLensSettings,
 ): InlayHint[] {
@@ -38,7 +38,7 @@ export function inlayHints(
 }
 
 /** "Simulate" and "Explain" above each patch and above each changed decision line. */
-export function codeLenses(uri: string, output: AnalysisOutput): CodeLens[] {
+export function codeLenses(uri: string, output: ServerAnalysis): CodeLens[] {
   const lenses: CodeLens[] = [];
   const at = (line: number): Range => ({ start: { line, character: 0 }, end: { line, character: 0 } });
   output.result.patches.forEach((p, patch) => {
@@ -71,22 +71,18 @@ export function codeLenses(uri: string, output: AnalysisOutput): CodeLens[] {
 }
 
 /** The @@ line of the hunk that holds a document line, if any. */
-export function hunkHeaderLine(output: AnalysisOutput, line: number): number | undefined {
-  for (const file of output.read.files) {
-    if (file.range.start.line > line || file.range.end.line < line) continue;
-    const hunk = file.hunks.find((h) => h.range.start.line <= line && line <= h.range.end.line);
-    if (hunk) return hunk.headerRange.start.line;
-  }
-  return undefined;
+export function hunkHeaderLine(output: ServerAnalysis, line: number): number | undefined {
+  const hunk = output.read.hunks.find((h) => h.range.start.line <= line && line <= h.range.end.line);
+  return hunk?.header.start.line;
 }
 
 /** The patch a range lies in, if any. */
-export function patchAtLine(output: AnalysisOutput, line: number): number | undefined {
+export function patchAtLine(output: ServerAnalysis, line: number): number | undefined {
   const i = output.result.patches.findIndex((p) => p.range.start.line <= line && line <= p.range.end.line);
   return i >= 0 ? i : undefined;
 }
 
-export function codeActions(uri: string, output: AnalysisOutput, range: Range): CodeAction[] {
+export function codeActions(uri: string, output: ServerAnalysis, range: Range): CodeAction[] {
   const actions: CodeAction[] = [
     {
       title: 'Copy behaviour summary as reply',

@@ -1,8 +1,8 @@
 /** A plain-text behaviour summary of a document, fit for a reply on the list (no Markdown). */
-import type { AnalysisOutput } from '../analysis';
+import type { ServerAnalysis } from './serverAnalysis';
 import { patchTitle } from './decisionText';
 
-export function behaviourSummary(output: AnalysisOutput): string {
+export function behaviourSummary(output: ServerAnalysis): string {
   const { result } = output;
   const lines: string[] = [];
   const base = result.baseline;
