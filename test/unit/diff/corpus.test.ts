@@ -8,7 +8,28 @@ import { documentLines } from '../../../server/src/diff/lines';
 import { parseDiffs } from '../../../server/src/diff/parse';
 import { readDocument } from '../../../server/src/mail/index';
 import { listShared, readShared, sharedMissing } from '../../support/shared';
+import type { FileDiff } from '../../../server/src/diff/types';
 import { countsOf } from './support';
+
+/** Every 50th hunk: its @@ line and each body line's range hold exactly its text in the raw document. */
+function checkSampledPositions(text: string, files: FileDiff[]): number {
+  const raw = text.split(/\r?\n/);
+  let k = 0;
+  let checked = 0;
+  for (const f of files) {
+    for (const h of f.hunks) {
+      if (k++ % 50 !== 0) continue;
+      const at = h.headerRange;
+      assert.match(raw[at.start.line].slice(at.start.character, at.end.character), /^@@ -\d+/);
+      for (const l of h.lines) {
+        const got = raw[l.range.start.line].slice(l.range.start.character, l.range.end.character);
+        assert.equal(got, l.text, `line ${l.range.start.line + 1}`);
+      }
+      checked++;
+    }
+  }
+  return checked;
+}
 
 function benchFile(prefix: string): string {
   const name = listShared('corpus', 'bench').find((f) => f.startsWith(prefix) && !f.endsWith('.sources.txt'));
@@ -60,9 +81,11 @@ function naiveWalk(text: string): {
 }
 
 test('b (one git diff): exactly the reference counts', { skip: sharedMissing() }, () => {
-  const r = parseDiffs(documentLines(benchFile('b_')), { quoteDepth: 0, messageIndex: -1 });
+  const text = benchFile('b_');
+  const r = parseDiffs(documentLines(text), { quoteDepth: 0, messageIndex: -1 });
   assert.deepEqual(countsOf(r), { files: 2067, hunks: 9742, lines: 310457, added: 171241, removed: 59974 });
   assert.deepEqual(r.problems, []);
+  assert.ok(checkSampledPositions(text, r.files) > 100);
 });
 
 test(
