@@ -134,6 +134,19 @@ describe('language server: hovers, limits, settings, cancellation', () => {
     assert.match(hoverText(z), /\*\*zdev->vfn\*\*/);
   });
 
+  test('C files get the line lints that apply to plain C', async () => {
+    const uri = 'file:///t/lint.c';
+    client.open(uri, 'c', '/* VF MSE lives in the PF */\nint a;\n/* set the MSE bit */\n');
+    const d = await client.waitForDiagnostics(uri, 1);
+    assert.deepEqual(
+      d.map((x) => [x.code, x.range.start.line, x.range.start.character]),
+      [['mse-means-vf-mse', 2, 11]],
+    );
+    const clean = 'file:///t/clean.c';
+    client.open(clean, 'c', '/* VF MSE lives in the PF (PCI_SRIOV_CTRL_MSE) */\n');
+    assert.deepEqual(await client.waitForDiagnostics(clean, 1), []);
+  });
+
   test('a document over vfioLens.maxDocumentSize is not analysed and says so; an edit and a setting change update it', async () => {
     client.settings = { maxDocumentSize: 100 };
     client.rpc.sendNotification('workspace/didChangeConfiguration', {

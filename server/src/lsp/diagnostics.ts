@@ -58,9 +58,11 @@ export function diagnosticsFor(
             `over the limit of ${state.limit.toLocaleString('en-US')} bytes set by vfioLens.maxDocumentSize.`,
         },
       ];
-    case 'analysed': {
+    case 'analysed':
+    case 'c-source': {
       const out: Diagnostic[] = [];
-      for (const f of state.output.result.findings) {
+      const findings = state.kind === 'analysed' ? state.output.result.findings : state.findings;
+      for (const f of findings) {
         const sev = severityOf(f, settings);
         if (sev !== 'off') out.push(findingToDiagnostic(result.uri, f, sev));
       }

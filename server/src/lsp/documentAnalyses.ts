@@ -5,7 +5,9 @@
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerAnalysis } from './serverAnalysis';
+import type { Finding } from '../analysis/types';
 import type { AnalysisJob, AnalysisRunner } from './analysisRunner';
+import { cSourceLints } from './cSourceLints';
 import { analysisKey, analyzeOptionsFor, type VfioLensSettings } from './settings';
 
 /** How a document is treated, from its languageId. */
@@ -33,8 +35,8 @@ export type AnalysisState =
   | { kind: 'not-a-patch'; output: ServerAnalysis }
   | { kind: 'too-large'; bytes: number; limit: number }
   | { kind: 'failed'; message: string }
-  /** C source: hovers only, no document analysis. */
-  | { kind: 'c-source' };
+  /** C source: hovers, and the line lints that apply to plain C (no patch analysis). */
+  | { kind: 'c-source'; findings: Finding[] };
 
 export interface AnalysedDocument {
   uri: string;
@@ -150,7 +152,7 @@ export class DocumentAnalyses {
       if (e.job.version === version && e.job.key === key) return; // already running for this version
       e.job.job.cancel();
     }
-    const state = this.precheck(doc.languageId, text, settings);
+    const state = this.precheck(uri, doc.languageId, text, settings);
     if (state) return this.finish(e, { uri, version, state, key }, settings);
 
     const job = this.o.runner.run(text, analyzeOptionsFor(uri, settings), watchdogFor(settings));
@@ -194,8 +196,13 @@ export class DocumentAnalyses {
     this.finish(e, result, settings);
   }
 
-  private precheck(languageId: string, text: string, settings: VfioLensSettings): AnalysisState | undefined {
-    if (roleOf(languageId) === 'c') return { kind: 'c-source' };
+  private precheck(
+    uri: string,
+    languageId: string,
+    text: string,
+    settings: VfioLensSettings,
+  ): AnalysisState | undefined {
+    if (roleOf(languageId) === 'c') return { kind: 'c-source', findings: cSourceLints(uri, text) };
     const bytes = Buffer.byteLength(text, 'utf8');
     if (bytes > settings.maxDocumentSize)
       return { kind: 'too-large', bytes, limit: settings.maxDocumentSize };
