@@ -6,6 +6,12 @@ import type { Range } from '../common/position';
 
 export type HunkLineKind = 'context' | 'added' | 'removed' | 'no-newline';
 
+/**
+ * Note for readers of parser output: `Hunk.lines`, `Hunk.preImage`, `Hunk.postImage` and
+ * `HunkLine.range` are built on first access (prototype getters), so the parse allocates nothing
+ * per body line. Reading them and JSON.stringify (toJSON) work as declared; an object spread
+ * (`{ ...hunk }`) does not carry them: copy the fields you need by name.
+ */
 export interface HunkLine {
   kind: HunkLineKind;
   /** The line's content without the diff marker (and without any quote prefix). */
