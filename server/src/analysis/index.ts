@@ -94,6 +94,54 @@ function recordBase(r: HunkRecord) {
   return { patch: r.unit.patch, diffFile: r.file.path, function: r.facts.functionName };
 }
 
+/** Comparisons already made, by the content of both policies (an edit elsewhere re-uses them). */
+const differenceCache = new Map<string, Difference[]>();
+const DIFFERENCE_CACHE_LIMIT = 128;
+
+/** The distinct visible and internal-only cases between two policies for the given devices. */
+function unitDifferences(before: PolicySpec, after: PolicySpec, devices: DeviceKindId[]): Difference[] {
+  const a = policyContentKey(before);
+  const b = policyContentKey(after);
+  if (a === b) return [];
+  const key = `${a}\u0000${b}\u0000${devices.join(',')}`;
+  const hit = differenceCache.get(key);
+  if (hit) return hit;
+  const all = devices.length === DEVICE_KIND_IDS.length;
+  const run = (internal: boolean) =>
+    all
+      ? comparePolicies(before, after, { depth: ANALYSIS_DEPTH, internal }).differences
+      : devices.flatMap(
+          (device) => comparePolicies(before, after, { device, depth: ANALYSIS_DEPTH, internal }).differences,
+        );
+  const visible = run(false);
+  const result = distinctCases([...visible, ...internalOnly(run(true), visible)]);
+  if (differenceCache.size >= DIFFERENCE_CACHE_LIMIT)
+    differenceCache.delete(differenceCache.keys().next().value!);
+  differenceCache.set(key, result);
+  return result;
+}
+
+/**
+ * Warms the parser and the model (JIT, tree-sitter, the built-in kernels' transition systems)
+ * so that the first document a server opens is not the one that pays for it.
+ */
+export async function warmUp(): Promise<void> {
+  await initAnalysis();
+  analyzeText(WARM_UP_PATCH, { file: 'warm-up' });
+}
+
+const WARM_UP_PATCH = [
+  'diff --git a/drivers/vfio/pci/vfio_pci_config.c b/drivers/vfio/pci/vfio_pci_config.c',
+  '--- a/drivers/vfio/pci/vfio_pci_config.c',
+  '+++ b/drivers/vfio/pci/vfio_pci_config.c',
+  '@@ -1,3 +1,3 @@ bool __vfio_pci_memory_enabled(struct vfio_pci_device *vdev)',
+  ' {',
+  '-\treturn pdev->is_virtfn || (cmd & PCI_COMMAND_MEMORY);',
+  '+\treturn pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY);',
+  ' }',
+  '',
+].join('\n');
+
 /** Behaviour differences of one unit, attributed to its decision sites (or its marker setters). */
 function behaviourFindings(
   effect: UnitEffect,
@@ -102,19 +150,7 @@ function behaviourFindings(
   related: (r: HunkRecord) => RelatedInfo[],
   markerRelated: RelatedInfo[],
 ): void {
-  if (policyContentKey(effect.before) === policyContentKey(effect.after)) return;
-  const visible = devices.flatMap(
-    (device) => comparePolicies(effect.before, effect.after, { device, depth: ANALYSIS_DEPTH }).differences,
-  );
-  const internal = internalOnly(
-    devices.flatMap(
-      (device) =>
-        comparePolicies(effect.before, effect.after, { device, depth: ANALYSIS_DEPTH, internal: true })
-          .differences,
-    ),
-    visible,
-  );
-  const all: Difference[] = distinctCases([...visible, ...internal]);
+  const all = unitDifferences(effect.before, effect.after, devices);
   if (all.length === 0) return;
 
   const bySite = new Map<DecisionChange | 'markers', Difference[]>();

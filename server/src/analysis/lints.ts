@@ -14,6 +14,7 @@ import type { MacroDef } from '../csrc/macros';
 import { expandMacros } from '../csrc/macros';
 import type { KernelId } from '../model/types';
 import { DEVICE_KINDS } from '../model/devices';
+import { policyContentKey } from '../model/policy';
 import { simulateScript } from './simulation';
 import { devFlagBits, LATER_MAINLINE_BITS } from './devFlags';
 import type { HunkRecord, UnitEffect } from './series';
@@ -127,16 +128,10 @@ export function lintRestore(effect: UnitEffect, devices: string[]): Lint[] {
   if (!change || !change.post) return [];
   const post = change.record.facts.post;
   const line = post.image[change.post.lines.find((i) => post.image[i].changed) ?? change.post.lines[0]].line;
-  const hits: string[] = [];
-  for (const kind of DEVICE_KINDS) {
-    if (!devices.includes(kind.id)) continue;
-    for (const c of UNIMPLEMENTED_CASES) {
-      const implemented = c.bit === 'io' ? kind.hardware.commandIo : kind.hardware.commandMemory;
-      if (implemented === 'implemented') continue;
-      const trace = simulateScript(kind.id, effect.after, c.script).trace;
-      if (trace.some((e) => e.restore === 'performed')) hits.push(`${kind.id}: ${c.script}`);
-    }
-  }
+  const key = `${policyContentKey(effect.after)}\u0000${devices.join(',')}`;
+  const hits = restoreHits.get(key) ?? unimplementedRestores(effect, devices);
+  if (restoreHits.size > 128) restoreHits.clear();
+  restoreHits.set(key, hits);
   if (!hits.length) return [];
   return [
     {
@@ -150,6 +145,22 @@ export function lintRestore(effect: UnitEffect, devices: string[]): Lint[] {
       related: [],
     },
   ];
+}
+
+const restoreHits = new Map<string, string[]>();
+
+function unimplementedRestores(effect: UnitEffect, devices: string[]): string[] {
+  const hits: string[] = [];
+  for (const kind of DEVICE_KINDS) {
+    if (!devices.includes(kind.id)) continue;
+    for (const c of UNIMPLEMENTED_CASES) {
+      const implemented = c.bit === 'io' ? kind.hardware.commandIo : kind.hardware.commandMemory;
+      if (implemented === 'implemented') continue;
+      const trace = simulateScript(kind.id, effect.after, c.script).trace;
+      if (trace.some((e) => e.restore === 'performed')) hits.push(`${kind.id}: ${c.script}`);
+    }
+  }
+  return hits;
 }
 
 export { LATER_MAINLINE_BITS };
