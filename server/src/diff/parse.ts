@@ -103,7 +103,6 @@ class DiffParser {
     const { flat, starts, ends, texts, base } = w;
     /** A line that may open the next file diff (quilt's Index:, a plain "diff -u a b"). */
     let pending = -1;
-    let combined = false;
     let i = this.start;
     while (i < end) {
       const s = starts[i - base];
@@ -121,19 +120,13 @@ class DiffParser {
           pending = -1;
           continue;
         }
+        // "diff -u a b" (plain diff), or "diff --cc" (a merge: its "@@@" hunks are not read)
         pending = i;
-        combined = text.startsWith('diff --cc ', s) || text.startsWith('diff --combined ', s);
-      } else if (c0 === MINUS && this.isSidePair(i)) {
+      } else if (c0 === MINUS && this.isSidePair(i) && this.isHunkHeaderAt(i + 2)) {
+        // without diff --git, a ---/+++ pair is a file header only when a hunk follows it
         this.current = i;
-        const opened = pending >= 0 && i - pending <= 2 ? pending : i;
-        if (combined && opened === pending) {
-          this.problem(i, `combined diff of a merge: not read (${this.lineNo(pending)})`, 'info');
-          i += 2;
-        } else {
-          i = this.readPlainFile(opened, i);
-        }
+        i = this.readPlainFile(pending >= 0 && i - pending <= 2 ? pending : i, i);
         pending = -1;
-        combined = false;
         continue;
       } else if (c0 === AT && looksLikeHunkHeader(text, s, e)) {
         this.problem(
@@ -143,10 +136,13 @@ class DiffParser {
         );
       } else if (c0 === UPPER_I && text.startsWith('Index: ', s)) {
         pending = i;
-        combined = false;
       }
       i++;
     }
+  }
+
+  private isHunkHeaderAt(j: number): boolean {
+    return j < this.end && looksLikeHunkHeader(this.w.str(j), this.w.startOf(j), this.w.endOf(j));
   }
 
   /** Lines i and i+1 are "--- X" and "+++ Y". */

@@ -230,3 +230,20 @@ test('a git header line wrapped by the mailer is skipped with a warning, not spl
   assert.equal(r.problems[0].range.start.line, 2);
   assert.match(r.problems[0].message, /wrapped by the mailer/);
 });
+
+test('without diff --git, a ---/+++ pair in prose opens no file diff unless a hunk follows', () => {
+  const text = doc(
+    '--- the old way',
+    '+++ the new way',
+    'is how I wrote it.',
+    '--- a/x.c',
+    '+++ b/x.c',
+    '@@ -1 +1 @@',
+    '-a',
+    '+b',
+  );
+  const r = parse(text);
+  assert.equal(r.files.length, 1);
+  assert.equal(r.files[0].path, 'x.c');
+  assert.equal(r.files[0].range.start.line, 3);
+});
