@@ -111,4 +111,38 @@ export const functionEntries: KnowledgeEntry[] = [
     commit: 'e5794cf1a270 (v5.8-rc1), 3cddb79afc60, abb95b7550f8 (rename, v5.10-rc1)',
     trap: 'The v5.10 merge renamed it under the no_command_memory patch: a series written against the old name conflicts.',
   },
+  ...(
+    [
+      ['new_mem', 'MEMORY bit of the value the user is writing to COMMAND.'],
+      ['virt_mem', 'MEMORY bit of vfio\u2019s virtual COMMAND copy before this write.'],
+      ['phys_mem', 'MEMORY bit the hardware COMMAND register shows before this write (0 on a VF).'],
+      ['new_io', 'IO bit of the value the user is writing to COMMAND.'],
+      ['virt_io', 'IO bit of vfio\u2019s virtual COMMAND copy before this write.'],
+      ['phys_io', 'IO bit the hardware COMMAND register shows (0 on a device without I/O space).'],
+    ] as const
+  ).map(([name, summary]): KnowledgeEntry => ({
+    name,
+    kind: 'vfio variable',
+    summary,
+    details:
+      'A local of vfio_basic_config_write. The BAR-restore trigger compares the three: an enable bit set now and before, but off in hardware, looks like a backdoor reset.',
+    trap: 'A bit the device never implements is off in hardware forever, so the comparison reads it as a reset on every write.',
+  })),
+  {
+    name: 'vconfig',
+    kind: 'vfio variable',
+    summary:
+      'vfio\u2019s virtual copy of the device\u2019s config space (what the user is shown for virtualised bits).',
+    details:
+      'Filled from hardware by vfio_config_init at open; its COMMAND MEMORY and IO bits record what the user last wrote and drive the memory-enabled decision.',
+  },
+  {
+    name: 'memory_lock',
+    kind: 'vfio variable',
+    summary:
+      'rw_semaphore of the vfio device: held for reading around BAR access, for writing around COMMAND writes and resets.',
+    details:
+      'Makes "is memory enabled?" and the access that depends on it atomic with respect to COMMAND writes.',
+    commit: 'abafbc551fdd (v5.8-rc1)',
+  },
 ];

@@ -6,6 +6,7 @@ export type SymbolKind =
   | 'COMMAND bit'
   | 'SR-IOV bit'
   | 'vfio function'
+  | 'vfio variable'
   | 'kernel function'
   | 'struct'
   | 's390 field'

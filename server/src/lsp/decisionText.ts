@@ -25,6 +25,15 @@ export function findingsOfDecision(output: ServerAnalysis, site: DecisionSite): 
   return onLine.length ? onLine : same;
 }
 
+/** Operands of decision expressions too generic for a hover of their own (a row each). */
+const OPERAND_MEANINGS: { name: RegExp; meaning: string }[] = [
+  { name: /\bcmd\b/, meaning: 'vfio\u2019s virtual COMMAND value (from vconfig), not the hardware register' },
+  {
+    name: /\boffset\b/,
+    meaning: 'config-space offset of the chunk being read or written (PCI_COMMAND = 0x04)',
+  },
+];
+
 const code = (c: string | null) => (c === null ? '_(absent)_' : '```c\n' + c + '\n```');
 
 export function changesTable(changes: BehaviourChange[]): string[] {
@@ -48,11 +57,12 @@ export function decisionMarkdown(output: ServerAnalysis, site: DecisionSite): st
     'After:',
   ];
   parts.push(code(site.after));
-  const operands = entriesInExpression(`${site.before ?? ''} ${site.after ?? ''}`);
-  if (operands.length) {
-    parts.push('', 'Operands:');
-    for (const e of operands) parts.push(`- \`${e.name}\`: ${e.summary}`);
+  const both = `${site.before ?? ''} ${site.after ?? ''}`;
+  const operands = entriesInExpression(both).map((e) => `- \`${e.name}\`: ${e.summary}`);
+  for (const o of OPERAND_MEANINGS) {
+    if (o.name.test(both)) operands.push(`- \`${o.name.source.replace(/\\b/g, '')}\`: ${o.meaning}`);
   }
+  if (operands.length) parts.push('', 'Operands:', ...operands);
   const findings = findingsOfDecision(output, site);
   const changes = dedupeChanges(findings.flatMap((f) => f.changes));
   if (changes.length) parts.push('', 'Cases that change:', '', ...changesTable(changes));

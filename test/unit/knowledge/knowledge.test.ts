@@ -131,3 +131,11 @@ test('entriesInExpression lists the operands of a decision expression', () => {
   );
   assert.deepEqual(names, ['no_command_memory', 'PCI_COMMAND_MEMORY']);
 });
+
+test('the locals of the restore trigger explain themselves', () => {
+  const names = entriesInExpression('(new_io && virt_io && !phys_io) || vfio_need_bar_restore(vdev)').map(
+    (e) => e.name,
+  );
+  assert.deepEqual(names, ['new_io', 'virt_io', 'phys_io', 'vfio_need_bar_restore']);
+  assert.match(lookupSymbol('phys_io')!.trap ?? '', /reset/);
+});
