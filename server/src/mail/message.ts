@@ -147,7 +147,11 @@ function readQuotes(read: ReadMessage): void {
       block.attribution = lineRange(body, attribution.start, a);
       block.author = attribution.name;
     }
-    const outlook = outlookAuthorAt(body, start, end);
+    // Outlook names the quoted mail in a "From: ... Sent: ..." header, inside the quote or just above it
+    let outlook = outlookAuthorAt(body, start, end);
+    for (let j = a; !outlook && !attribution && j >= 0 && j > a - 6 && depth[j] === 0; j--) {
+      outlook = outlookAuthorAt(body, j, start);
+    }
     if (outlook && !block.author) block.author = outlook;
     const replyEnd = k + 1 < blocks.length ? blocks[k + 1].start : n;
     let r0 = end;

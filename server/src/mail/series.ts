@@ -46,7 +46,8 @@ export function buildPatches(reads: ReadMessage[], headerless: boolean): Patch[]
       title: m.title,
       version: m.tag?.version ?? 1,
       index: tagged ? (m.tag?.index ?? (isCover ? 0 : undefined)) : undefined,
-      total: tagged ? m.tag?.total : undefined,
+      // a cover letter without N/M still says how many patches: "Name (N):" above its shortlog
+      total: tagged ? (m.tag?.total ?? (isCover ? facts?.shortlogCount : undefined)) : undefined,
       isCover,
       range: m.range,
       files: own,
