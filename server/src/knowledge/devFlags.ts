@@ -89,7 +89,7 @@ const rows: FlagRow[] = [
       'Root ports with broken Relaxed Ordering handling get this; drivers check it before enabling RO.',
     elsewhere: [
       {
-        kernel: 'v4.x (e.g. 4.13/4.14)',
+        kernel: 'a v4.x tree (about v4.14)',
         bit: 12,
         note: 'bit 11 was PCI_DEV_FLAGS_NEEDS_RESUME there; the flag moved down when that one was removed',
       },
@@ -102,7 +102,7 @@ const rows: FlagRow[] = [
     summary:
       'Old quirk (4.x kernels): resume this device fully instead of taking the direct-complete shortcut.',
     details: 'Present in some 4.x kernels at bit 11; removed before v5.9, which freed bit 11.',
-    elsewhere: [{ kernel: 'v4.x (e.g. 4.13/4.14)', bit: 11 }],
+    elsewhere: [{ kernel: 'a v4.x tree (about v4.14)', bit: 11 }],
   },
   {
     name: 'PCI_DEV_FLAGS_FORCE_COMMAND_MEM',
