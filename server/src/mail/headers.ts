@@ -59,7 +59,7 @@ export function readHeaderBlock(doc: DocumentText, start: number, end: number): 
     const e = doc.ends[i];
     const c = text.charCodeAt(s);
     if (c === 32 || c === 9) {
-      if (s === e || text.slice(s, e).trim() === '') {
+      if (isBlank(text, s, e)) {
         flush();
         return { fields, end: i, blankSeparated: true };
       }
@@ -71,17 +71,17 @@ export function readHeaderBlock(doc: DocumentText, start: number, end: number): 
       flush();
       return { fields, end: i, blankSeparated: true };
     }
-    const colon = text.indexOf(':', s);
-    if (colon < 0 || colon >= e || colon === s || !HEADER_NAME.test(text.slice(s, colon))) break;
+    const colon = nameEnd(text, s, e);
+    if (colon < 0) break;
     flush();
-    const key = text.slice(s, colon).toLowerCase();
+    const key = colon - s <= 25 ? text.slice(s, colon).toLowerCase() : '';
     if (KEPT.has(key)) {
       name = key;
       value = text.slice(colon + 1, e).trim();
       other = false;
     } else {
       // still a field: record that it is there, without its value
-      if (!fields.has(key)) fields.set(key, []);
+      if (key && !fields.has(key)) fields.set(key, []);
       other = true;
     }
   }
@@ -89,7 +89,23 @@ export function readHeaderBlock(doc: DocumentText, start: number, end: number): 
   return { fields, end: i, blankSeparated: false };
 }
 
-const HEADER_NAME = /^[!-9;-~]+$/;
+/** Where a header name ends (its colon), or -1 if the line does not start with "name:". */
+function nameEnd(text: string, s: number, e: number): number {
+  for (let k = s; k < e; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 58) return k > s ? k : -1;
+    if (c < 33 || c > 126) return -1;
+  }
+  return -1;
+}
+
+function isBlank(text: string, s: number, e: number): boolean {
+  for (let k = s; k < e; k++) {
+    const c = text.charCodeAt(k);
+    if (c !== 32 && c !== 9) return false;
+  }
+  return true;
+}
 
 export function field(block: HeaderBlock, name: string): string | undefined {
   return block.fields.get(name)?.[0];

@@ -102,8 +102,9 @@ function collect(
 ): void {
   if (opts.end <= opts.start) return;
   let any = false;
+  const flat = src.flat;
   for (let i = opts.start; i < opts.end && !any; i++) {
-    const c = firstChar(src, i);
+    const c = flat ? (flat.starts[i] < flat.ends[i] ? flat.text.charCodeAt(flat.starts[i]) : -1) : firstChar(src, i);
     // d(iff --git), @(@ -), -(-- a/), I(ndex:)
     if (c === 100 || c === 64 || c === 45 || c === 73) any = DIFF_SIGN.test(src.text(i));
   }
