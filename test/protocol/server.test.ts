@@ -134,6 +134,21 @@ describe('language server: hovers, limits, settings, cancellation', () => {
     assert.match(hoverText(z), /\*\*zdev->vfn\*\*/);
   });
 
+  test('plain text without a patch or thread is left alone; the same text as a diff is read', async () => {
+    // A stray @@ line and no file header: the reader finds no patch in it.
+    const prose = 'Notes to self\n@@ -1,3 +1,3 @@\n-a\n+b\n';
+    const uri = 'file:///t/notes.txt';
+    client.open(uri, 'plaintext', prose);
+    assert.deepEqual(await client.waitForDiagnostics(uri, 1), []);
+    const asDiff = 'file:///t/notes.diff';
+    client.open(asDiff, 'diff', prose);
+    const d = await client.waitForDiagnostics(asDiff, 1);
+    assert.deepEqual(
+      d.map((x) => [x.code, x.range.start.line]),
+      [['read-problem', 1]],
+    );
+  });
+
   test('C files get the line lints that apply to plain C', async () => {
     const uri = 'file:///t/lint.c';
     client.open(uri, 'c', '/* VF MSE lives in the PF */\nint a;\n/* set the MSE bit */\n');

@@ -177,7 +177,8 @@ export class DocumentAnalyses {
       result = { uri, version, key, state: { kind: 'failed', message: firstLine(outcome.message) } };
     } else {
       const output = outcome.output;
-      const isPatch = output.read.fileCount > 0 || output.read.patchCount > 0;
+      const r = output.read;
+      const isPatch = r.fileCount > 0 || r.patchCount > 0 || r.threadMessages > 0;
       result = {
         uri,
         version,

@@ -11,6 +11,8 @@ export interface ReadOutline {
   lineCount: number;
   patchCount: number;
   fileCount: number;
+  /** Messages that are part of a thread: replies, or mails with a [PATCH ...] tag. */
+  threadMessages: number;
   /** Every hunk of the document (quoted ones too): its @@ line and its extent. */
   hunks: { header: Range; range: Range; quoteDepth: number }[];
 }
@@ -41,6 +43,7 @@ export function outlineAnalysis(output: AnalysisOutput): ServerAnalysis {
       lineCount: read.lineCount,
       patchCount: read.patches.length,
       fileCount: read.files.length,
+      threadMessages: read.messages.filter((m) => m.isReply || m.tag !== undefined).length,
       hunks,
     },
   };
