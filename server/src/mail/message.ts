@@ -104,7 +104,11 @@ function collect(
   let any = false;
   const flat = src.flat;
   for (let i = opts.start; i < opts.end && !any; i++) {
-    const c = flat ? (flat.starts[i] < flat.ends[i] ? flat.text.charCodeAt(flat.starts[i]) : -1) : firstChar(src, i);
+    const c = flat
+      ? flat.starts[i] < flat.ends[i]
+        ? flat.text.charCodeAt(flat.starts[i])
+        : -1
+      : firstChar(src, i);
     // d(iff --git), @(@ -), -(-- a/), I(ndex:)
     if (c === 100 || c === 64 || c === 45 || c === 73) any = DIFF_SIGN.test(src.text(i));
   }
@@ -223,9 +227,14 @@ function readQuotedDiffs(
 /** Trailers (Signed-off-by, Reviewed-by, Fixes, ...) of the message's own text, up to its diff. */
 function readTrailers(read: ReadMessage): void {
   const { body, depth, message } = read;
+  const flat = body.flat;
   for (let i = 0; i < body.count; i++) {
     if (depth[i] !== 0) continue;
-    const c = firstChar(body, i);
+    const c = flat
+      ? flat.starts[i] < flat.ends[i]
+        ? flat.text.charCodeAt(flat.starts[i])
+        : -1
+      : firstChar(body, i);
     // the commit message ends at "---" or at the first diff
     if (c === 45 || c === 100 || c === 64) {
       const t = body.text(i);
