@@ -56,7 +56,7 @@ interface Entry {
 }
 
 export interface DocumentAnalysesOptions {
-  runner: AnalysisRunner;
+  runner: Pick<AnalysisRunner, 'run'>;
   settingsFor(uri: string): Promise<VfioLensSettings>;
   /** Called with every fresh result of the current version. */
   onAnalysed(result: AnalysedDocument, settings: VfioLensSettings): void;
