@@ -26,7 +26,8 @@ function fakeOutput(fileCount: number): ServerAnalysis {
   };
 }
 
-function setup(settings = DEFAULT_SETTINGS) {
+function setup(settings = DEFAULT_SETTINGS, progressDelayMs = 60_000) {
+  const progress: { uri: string; cancel: () => void; done: boolean }[] = [];
   const jobs: FakeJob[] = [];
   const published: AnalysedDocument[] = [];
   const analyses = new DocumentAnalyses({
@@ -47,11 +48,16 @@ function setup(settings = DEFAULT_SETTINGS) {
     },
     settingsFor: async () => settings,
     onAnalysed: (r) => published.push(r),
+    onLongAnalysis(uri, cancel) {
+      const p = { uri, cancel, done: false };
+      progress.push(p);
+      return { done: () => (p.done = true) };
+    },
     log: () => undefined,
     debounceMs: 0,
-    progressDelayMs: 60_000,
+    progressDelayMs,
   });
-  return { jobs, published, analyses };
+  return { jobs, published, analyses, progress };
 }
 
 async function until<T>(probe: () => T | undefined): Promise<T> {
@@ -133,4 +139,17 @@ test('closing a document cancels its work and releases whoever waits', async () 
   analyses.closed(doc.uri);
   assert.equal(await waiting, undefined);
   assert.equal(jobs[0].cancelled, true);
+});
+
+test('a long analysis reports progress, and cancelling the progress cancels the analysis', async () => {
+  const { jobs, published, analyses, progress } = setup(DEFAULT_SETTINGS, 0);
+  const doc = TextDocument.create('file:///h.patch', 'diff', 1, 'x');
+  analyses.opened(doc);
+  await until(() => jobs[0]);
+  const p = await until(() => progress[0]);
+  assert.equal(p.uri, doc.uri);
+  p.cancel();
+  assert.equal(jobs[0].cancelled, true);
+  await until(() => (p.done ? true : undefined));
+  assert.equal(published.length, 0);
 });
