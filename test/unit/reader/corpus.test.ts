@@ -323,3 +323,31 @@ test(
     );
   },
 );
+
+test(
+  'cut, re-quoted and damaged pieces of every corpus file never throw and keep positions in range',
+  { skip },
+  () => {
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (const file of corpusRealFiles()) {
+      const text = readShared('corpus', 'real', file);
+      for (let k = 0; k < 8; k++) {
+        const a = Math.floor(rnd() * text.length);
+        let piece = text.slice(a, a + Math.floor(rnd() * (text.length - a)));
+        if (k % 2 === 0)
+          piece = piece.replace(/\n/g, () => (rnd() < 0.05 ? '\n> ' : rnd() < 0.02 ? '\r' : '\n'));
+        if (k % 3 === 0) piece = piece.replace(/[\s\S]/g, (c) => (rnd() < 0.001 ? '' : c));
+        const r = readDocument(piece);
+        const where = `${file} piece ${k}`;
+        assert.ok(!r.problems.some((p) => /internal error|failed here/.test(p.message)), where);
+        for (const f of r.files) {
+          for (const h of f.hunks) {
+            for (const l of h.lines)
+              assert.ok(l.range.start.line >= 0 && l.range.end.line < r.lineCount, where);
+          }
+        }
+      }
+    }
+  },
+);
