@@ -36,6 +36,8 @@ const KEPT = new Set([
   'to',
 ]);
 
+const KEPT_LENGTHS = new Set([...KEPT].map((k) => k.length));
+
 /**
  * Reads the header block starting at line `start`; stops at a blank line or a non-header line.
  * Only the fields in KEPT are unfolded and stored (mail headers are mostly Received/DKIM noise).
@@ -74,14 +76,19 @@ export function readHeaderBlock(doc: DocumentText, start: number, end: number): 
     const colon = nameEnd(text, s, e);
     if (colon < 0) break;
     flush();
-    const key = colon - s <= 25 ? text.slice(s, colon).toLowerCase() : '';
+    // most fields are Received/DKIM/X- noise: their name's length already rules them out
+    const key = KEPT_LENGTHS.has(colon - s) ? text.slice(s, colon).toLowerCase() : '';
     if (KEPT.has(key)) {
       name = key;
       value = text.slice(colon + 1, e).trim();
       other = false;
     } else {
       // still a field: record that it is there, without its value
-      if (key && !fields.has(key)) fields.set(key, []);
+      if (!key) {
+        other = true;
+        continue;
+      }
+      if (!fields.has(key)) fields.set(key, []);
       other = true;
     }
   }

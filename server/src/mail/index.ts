@@ -40,7 +40,7 @@ export function readDocument(text: string): ReadResult {
     linkReplies(reads);
     const headerless = raws.length > 0 && raws.every((r) => !r.headers && !r.commit);
     const patches = buildPatches(reads, headerless);
-    noteArchiveCuts(doc, problems);
+    if (kind === 'web-archive' || kind === 'text') noteArchiveCuts(doc, problems);
     const files: FileDiff[] = [];
     for (const r of reads) for (const f of r.message.files) files.push(f);
     files.sort((a, b) => comparePos(a.range.start, b.range.start));

@@ -66,7 +66,10 @@ export function splitDocument(
   if (isHeaderLine(line) && !/^(?:re|aw|sv|fwd?)\s*:/i.test(line)) {
     const hb = readHeaderBlock(doc, first, doc.count);
     let known = 0;
-    for (const name of hb.fields.keys()) if (MAIL_FIELDS.has(name)) known++;
+    for (let i = first; i < hb.end; i++) {
+      const m = /^([!-9;-~]+):/.exec(doc.line(i));
+      if (m && MAIL_FIELDS.has(m[1].toLowerCase())) known++;
+    }
     if (known >= 2 || (hb.blankSeparated && (hb.fields.has('from') || hb.fields.has('subject')))) {
       return { kind: 'mail', raws: [mailAt(doc, first, doc.count, hb, false)] };
     }
