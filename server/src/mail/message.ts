@@ -3,6 +3,7 @@
  * after each, trailers, and the file diffs it writes (quoteDepth 0) or quotes (quoteDepth N,
  * read with N quote markers removed).
  */
+import libmime from 'libmime';
 import type { FileDiff, LineSource } from '../diff/types';
 import { parseDiffs } from '../diff/parse';
 import type { Position, Range } from '../common/position';
@@ -23,6 +24,7 @@ export interface ReadMessage {
   originalStart?: number;
   /** Read without mail headers (web-archive text): replies are linked by what they quote. */
   headerless: boolean;
+  flowed?: { delSp: boolean };
 }
 
 const TRAILER = /^([A-Z][A-Za-z]*(?:-[A-Za-z]+)*-by|Fixes|Link|Closes|Cc|Message-I[dD]):\s*(\S.*)$/;
@@ -40,6 +42,7 @@ export function readMessage(
   const subject = parseSubject(headers.subject);
   let body: LineSource;
   let parts: BodyPart[];
+  let flowed: { delSp: boolean } | undefined;
   if (raw.headers) {
     const decoded = decodeBody(
       doc,
@@ -52,6 +55,7 @@ export function readMessage(
     );
     body = decoded.lines;
     parts = decoded.parts;
+    flowed = decoded.flowed;
   } else {
     body = plainLines(doc, raw.bodyStart, raw.end, false);
     parts = [{ start: 0, end: body.count, contentType: 'text/plain', transferEncoding: '7bit' }];
@@ -71,7 +75,7 @@ export function readMessage(
     quotes: [],
     trailers: [],
   };
-  const read: ReadMessage = { message, body, depth, headerless: !raw.headers && !raw.commit };
+  const read: ReadMessage = { message, body, depth, headerless: !raw.headers && !raw.commit, flowed };
   const bareDiff = !raw.headers && !raw.partial && !raw.commit;
   const messageIndex = bareDiff ? -1 : index;
   readQuotes(read);
@@ -172,9 +176,18 @@ function readQuotes(read: ReadMessage): void {
       block.replyRange = lineRange(body, r0, r1);
       const texts: string[] = [];
       for (let i = r0; i <= r1; i++) texts.push(body.text(i));
-      block.replyText = texts.join('\n');
+      block.replyText = read.flowed ? unflow(texts.join('\n'), read.flowed.delSp) : texts.join('\n');
     }
     message.quotes.push(block);
+  }
+}
+
+/** A format=flowed reviewer's paragraph as one line per paragraph (libmime's RFC 3676 decoding). */
+function unflow(text: string, delSp: boolean): string {
+  try {
+    return libmime.decodeFlowed(text, delSp);
+  } catch {
+    return text;
   }
 }
 

@@ -23,6 +23,11 @@ export interface BodyPart {
 export interface DecodedBody {
   lines: LineSource;
   parts: BodyPart[];
+  /**
+   * format=flowed (RFC 3676): the body lines are left as sent (joining flowed lines would merge
+   * diff lines that end in a space); only prose taken out of it (reply text) is unflowed.
+   */
+  flowed?: { delSp: boolean };
 }
 
 const READABLE =
@@ -66,7 +71,14 @@ export function decodeBody(
   ) {
     // the common case: one plain text body, read straight from the document
     const lines = plainLines(doc, start, end, unescapeFrom);
-    return { lines, parts: [{ start: 0, end: lines.count, contentType: ct.type, transferEncoding: cte }] };
+    const flowed = /^flowed$/i.test(ct.params.format ?? '')
+      ? { delSp: /^yes$/i.test(ct.params.delsp ?? '') }
+      : undefined;
+    return {
+      lines,
+      parts: [{ start: 0, end: lines.count, contentType: ct.type, transferEncoding: cte }],
+      flowed,
+    };
   }
   const body = new BodyLines(doc);
   const out = { lines: body, parts: [] as BodyPart[] };

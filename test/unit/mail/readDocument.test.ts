@@ -208,6 +208,22 @@ test('a headerless page: cover, patches cut at the git signature, replies cut at
   assert.equal(r.messages[2].author, 'Bjorn H', 'named by the attribution of the reply that quotes it');
 });
 
+test('format=flowed: body lines stay as sent, the reviewer text after a quote is unflowed', () => {
+  const text = [
+    'From: B <b@x>',
+    'Subject: Re: [PATCH] x',
+    'Content-Type: text/plain; charset=utf-8; format=flowed',
+    '',
+    '> +\tvirtfn->no_command_memory = 1;',
+    '',
+    'This paragraph was wrapped by ',
+    'the mailer into two lines.',
+  ].join('\n');
+  const r = readDocument(text);
+  assert.equal(r.messages[0].quotes[0].replyText, 'This paragraph was wrapped by the mailer into two lines.');
+  assert.equal(r.lineCount, 8);
+});
+
 test('an archive cut "< truncated lines N-M >" is named at its line', () => {
   const r = readDocument(
     ['[PATCH] x: y', 'From: A', '', 'text', '< truncated lines 12-40 >', 'more'].join('\n'),
