@@ -15,6 +15,43 @@ import { cliJson } from './cli';
 import { LspClient } from './lspClient';
 
 const SEED = '002_4b73f9f607840218.txt';
+/** A patch and a reply quoting its hunk, written for this test. */
+const QUOTED_REVIEW = [
+  'From dev@example.com Mon Sep 14 00:00:00 2020',
+  'From: Dev Eloper <dev@example.com>',
+  'Subject: [PATCH] vfio/pci: key memory checks on no_command_memory',
+  'Message-ID: <1@example.com>',
+  '',
+  'Use the new bit.',
+  '',
+  '---',
+  'diff --git a/drivers/vfio/pci/vfio_pci_config.c b/drivers/vfio/pci/vfio_pci_config.c',
+  '--- a/drivers/vfio/pci/vfio_pci_config.c',
+  '+++ b/drivers/vfio/pci/vfio_pci_config.c',
+  '@@ -1,3 +1,3 @@ bool __vfio_pci_memory_enabled(struct vfio_pci_device *vdev)',
+  ' {',
+  '-\treturn pdev->is_virtfn || (cmd & PCI_COMMAND_MEMORY);',
+  '+\treturn pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY);',
+  ' }',
+  '',
+  'From rev@example.com Mon Sep 14 01:00:00 2020',
+  'From: Re Viewer <rev@example.com>',
+  'Subject: Re: [PATCH] vfio/pci: key memory checks on no_command_memory',
+  'In-Reply-To: <1@example.com>',
+  'References: <1@example.com>',
+  '',
+  'On Mon, Dev Eloper wrote:',
+  '> diff --git a/drivers/vfio/pci/vfio_pci_config.c b/drivers/vfio/pci/vfio_pci_config.c',
+  '> --- a/drivers/vfio/pci/vfio_pci_config.c',
+  '> +++ b/drivers/vfio/pci/vfio_pci_config.c',
+  '> @@ -1,3 +1,3 @@ bool __vfio_pci_memory_enabled(struct vfio_pci_device *vdev)',
+  '>  {',
+  '> -\treturn pdev->is_virtfn || (cmd & PCI_COMMAND_MEMORY);',
+  '> +\treturn pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY);',
+  '>  }',
+  '',
+  'Who sets the new bit on s390?',
+];
 /** Set while the analysis (issue 4) has not landed: the tests are then reported as todo. */
 const pending = process.env.VFIO_LENS_ANALYSIS_PENDING === '1' ? 'analysis pending' : undefined;
 const opts = { skip: sharedMissing(), todo: pending };
@@ -220,6 +257,29 @@ describe('language server on the seed series and corpus threads', () => {
     client.change(seedUri, 3, seed);
     await client.waitForDiagnostics(seedUri, 3);
   });
+
+  test(
+    'a reply that quotes a changed decision line: the quote hovers like the original',
+    { todo: pending },
+    async () => {
+      const uri = 'file:///t/quoted-review.mbox';
+      const text = QUOTED_REVIEW.join('\n') + '\n';
+      client.open(uri, 'patch-mail', text);
+      const diagnostics = await client.waitForDiagnostics(uri, 1);
+      const original = lineIndex(text, /^\+\treturn pdev->no_command_memory/);
+      const quoted = lineIndex(text, /^> \+\treturn pdev->no_command_memory/);
+      const change = diagnostics.find((d) => d.code === 'behaviour-change');
+      assert.equal(change?.range.start.line, original, 'reported once, on the original');
+      assert.ok(change?.relatedInformation?.some((r) => r.location.range.start.line <= quoted));
+      const hover = (line: number) =>
+        client.request<Hover | null>('textDocument/hover', {
+          textDocument: { uri },
+          position: { line, character: 3 },
+        });
+      assert.match(hoverText(await hover(quoted)), /decision `memory-enabled`/);
+      assert.doesNotMatch(hoverText(await hover(lineIndex(text, /^Who sets/))), /decision/);
+    },
+  );
 
   for (const [file, languageId] of [
     ['k05_mse-bit-v4_series.mbox', 'patch-mail'],

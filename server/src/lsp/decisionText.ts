@@ -6,12 +6,41 @@
 import type { DecisionSite } from '../analysis';
 import type { ServerAnalysis } from './serverAnalysis';
 import type { BehaviourChange, Finding, PatchSummary } from '../analysis/types';
-import type { Position } from '../common/position';
+import type { Position, Range } from '../common/position';
 import { entriesInExpression } from '../knowledge';
 
 /** The changed decision line at a position (same line counts), if any. */
 export function decisionAt(output: ServerAnalysis, pos: Position): DecisionSite | undefined {
   return output.decisions.find((d) => d.range.start.line <= pos.line && pos.line <= d.range.end.line);
+}
+
+/**
+ * The decision a quoted copy of a changed line stands for: a finding is reported once, on the
+ * original, with the quote among its related places. `sameText(line)` tells whether the document
+ * line `line` (the original) says what the hovered line says.
+ */
+export function quotedDecisionAt(
+  output: ServerAnalysis,
+  pos: Position,
+  sameText: (originalLine: number) => boolean,
+): DecisionSite | undefined {
+  for (const f of output.result.findings) {
+    if (!f.decision) continue;
+    const covers = (r: { range: Range }) => {
+      // A related place may name only the start of a quoted hunk: take the whole hunk there.
+      const hunk = output.read.hunks.find(
+        (h) => h.range.start.line <= r.range.start.line && r.range.start.line <= h.range.end.line,
+      );
+      const area = hunk ? hunk.range : r.range;
+      return area.start.line <= pos.line && pos.line <= area.end.line;
+    };
+    if (!f.related.some(covers)) continue;
+    const site = decisionAt(output, f.range.start);
+    if (!site) continue;
+    for (let line = site.range.start.line; line <= site.range.end.line; line++)
+      if (sameText(line)) return site;
+  }
+  return undefined;
 }
 
 /** The findings about one decision site: same decision point and patch, on or touching its lines. */

@@ -2,7 +2,13 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { hoverMarkdown, knowledgeAt } from '../knowledge';
-import { decisionAt, decisionMarkdown, patchMarkdown, patchOfSubjectLine } from './decisionText';
+import {
+  decisionAt,
+  decisionMarkdown,
+  patchMarkdown,
+  patchOfSubjectLine,
+  quotedDecisionAt,
+} from './decisionText';
 import type { AnalysedDocument } from './documentAnalyses';
 
 export function lineOf(doc: TextDocument, line: number): string {
@@ -29,7 +35,11 @@ export function hoverAt(
   }
   const output = analysed?.state.kind === 'analysed' ? analysed.state.output : undefined;
   if (output) {
-    const site = decisionAt(output, pos);
+    const code = (t: string) => t.replace(/^[>\s]*[+-]?/, '').trim();
+    const here = code(text);
+    const site =
+      decisionAt(output, pos) ??
+      (here ? quotedDecisionAt(output, pos, (line) => code(lineOf(doc, line)) === here) : undefined);
     if (site) sections.push(decisionMarkdown(output, site));
     else if (!symbol) {
       const patch = patchOfSubjectLine(output, pos.line, text);
