@@ -4,6 +4,7 @@
 import { runTests } from '@vscode/test-electron';
 import path from 'node:path';
 import { paths } from './paths.mjs';
+import { inputsMissing, makeWorkspace } from './workspace.mjs';
 
 export async function runExtensionHostSuite(workspace) {
   const download = process.env.VFIO_LENS_E2E_DOWNLOAD === '1';
@@ -32,5 +33,11 @@ export async function runExtensionHostSuite(workspace) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  process.exit(await runExtensionHostSuite(path.resolve(process.argv[2] ?? '.')));
+  // node test/e2e/extHost.mjs [workspace]: without a workspace, a fresh one with the ../shared inputs
+  const missing = process.argv[2] ? undefined : inputsMissing();
+  if (missing) {
+    console.error(missing);
+    process.exit(1);
+  }
+  process.exit(await runExtensionHostSuite(path.resolve(process.argv[2] ?? makeWorkspace())));
 }

@@ -116,23 +116,46 @@ describe('vfio-lens in VS Code', function () {
   });
 
   it('code lenses offer Simulate and Explain with arguments the commands accept', async () => {
-    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
-      'vscode.executeCodeLensProvider',
-      seed.uri,
-      100,
+    let seen = '';
+    const lensesAtReturn = async () => {
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+        'vscode.executeCodeLensProvider',
+        seed.uri,
+        100,
+      );
+      seen = lenses.map((l) => `${l.range.start.line}:${l.command?.command ?? '-'}`).join(' ');
+      // the lenses of the decision line, or of the hunk that holds it: the nearest at or above it
+      const above = lenses.filter((l) => l.range.start.line <= returnLine);
+      const line = Math.max(-1, ...above.map((l) => l.range.start.line));
+      const at = above.filter((l) => l.range.start.line === line);
+      const simulate = at.find((l) => l.command?.command === 'vfioLens.simulate');
+      const explain = at.find((l) => l.command?.command === 'vfioLens.explain');
+      return simulate && explain ? { simulate, explain } : undefined;
+    };
+    const found = await poll('lenses on or above the changed return line', lensesAtReturn, 20000).catch(
+      (e: Error) => {
+        throw new Error(`${e.message}; return line ${returnLine}; lenses: ${seen}`);
+      },
     );
-    const simulate = lenses.filter((l) => l.command?.command === 'vfioLens.simulate');
-    const explain = lenses.filter((l) => l.command?.command === 'vfioLens.explain');
-    assert.ok(simulate.length > 0 && explain.length > 0);
-    const lens = simulate.find((l) => Math.abs(l.range.start.line - returnLine) <= 1) ?? simulate[0];
+    const { simulate, explain } = found;
+    const lensArgs = simulate.command!.arguments![0] as { uri: string; patch?: number };
+    assert.equal(lensArgs.uri, seed.uri.toString());
+    assert.ok(Number.isInteger(lensArgs.patch));
+    const explainArgs = explain.command!.arguments![0] as { uri: string; position: { line: number } };
+    assert.equal(explainArgs.uri, seed.uri.toString());
+    assert.ok(explainArgs.position.line >= explain.range.start.line, 'Explain points into the lens hunk');
     const run = await vscode.commands.executeCommand<TraceRun>('vfioLens.simulate', {
-      ...(lens.command!.arguments![0] as object),
+      ...lensArgs,
       device: 's390-vf-detached',
       steps: 'open; mmio-read',
     });
-    assert.equal(run.labels[0].includes('before'), true);
-    assert.equal(run.a.trace[1].outcome, 'EIO', 'before the patch a detached s390 VF is blocked');
-    assert.equal(run.b?.trace[1].outcome, 'ok', 'after the patch it is usable');
+    assert.match(run.labels[0], /before/);
+    assert.equal(
+      run.a.trace[1].outcome,
+      'EIO',
+      `before patch ${lensArgs.patch} a detached s390 VF is blocked`,
+    );
+    assert.equal(run.b?.trace[1].outcome, 'ok', `after patch ${lensArgs.patch} it is usable`);
     assert.equal(run.rendered?.view, 'trace');
     assert.equal(run.rendered?.rows, 2);
     assert.ok((run.rendered?.differing ?? 0) >= 1, 'the panel marks the differing step');

@@ -1,0 +1,94 @@
+/**
+ * The extension as a user gets it: the .vsix size (vsce package --no-dependencies of the minified
+ * bundles), the activation time (activate() to the language client ready) and the time from opening
+ * the seed series to vfio-lens diagnostics in the editor (first open, which includes activation and
+ * the server start; then after each of 3 server restarts), measured in a real VS Code (code-server,
+ * through the e2e harness's runTests shim). Needs the e2e tools (node test/e2e/setup.mjs) and ../shared.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runTests } from '@vscode/test-electron';
+import { haveShared, projectRoot, sharedPath, seedFiles } from '../support/shared';
+
+const tools = process.env.E2E_TOOLS ?? path.join(projectRoot, '.e2e', 'tools');
+const codeServer = path.join(tools, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+
+function packageSize(): number {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-lens-vsix-'));
+  const vsix = path.join(dir, 'vfio-lens.vsix');
+  const build = spawnSync(process.execPath, ['scripts/build.mjs', '--minify'], {
+    cwd: projectRoot,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) throw new Error('the minified build failed');
+  const r = spawnSync(
+    path.join(projectRoot, 'node_modules', '.bin', 'vsce'),
+    ['package', '--no-dependencies', '--no-rewrite-relative-links', '-o', vsix],
+    {
+      cwd: projectRoot,
+      encoding: 'utf8',
+    },
+  );
+  if (r.status !== 0) throw new Error(`vsce package failed:\n${r.stdout}${r.stderr}`);
+  const size = fs.statSync(vsix).size;
+  fs.rmSync(dir, { recursive: true, force: true });
+  return size;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main(): Promise<void> {
+  const size = packageSize();
+  console.log(`vsix size: ${(size / 1024).toFixed(0)} KiB (${size} bytes)`);
+  if (!fs.existsSync(codeServer) || !haveShared()) {
+    console.log(
+      `activation / diagnostics: skipped (${!haveShared() ? '../shared missing' : 'e2e tools missing: node test/e2e/setup.mjs'})`,
+    );
+    return;
+  }
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-lens-bench-'));
+  const workspace = path.join(work, 'workspace');
+  fs.mkdirSync(workspace);
+  const seed = seedFiles().find((f) => f.startsWith('002_'));
+  if (!seed) throw new Error('seed 002 not found in ../shared/seeds');
+  fs.copyFileSync(sharedPath('seeds', seed), path.join(workspace, 'seed-002.txt'));
+  const out = path.join(work, 'result.json');
+  await runTests({
+    vscodeExecutablePath: path.join(projectRoot, 'test', 'e2e', 'code-shim.cjs'),
+    extensionDevelopmentPath: projectRoot,
+    extensionTestsPath: path.join(projectRoot, 'out', 'test', 'e2e', 'bench', 'index.js'),
+    launchArgs: [
+      workspace,
+      `--user-data-dir=${path.join(work, 'user-data')}`,
+      `--extensions-dir=${path.join(work, 'extensions')}`,
+    ],
+    extensionTestsEnv: { VFIO_LENS_BENCH_OUT: out, E2E_TOOLS: tools, E2E_OUTPUT: work },
+  });
+  const r = JSON.parse(fs.readFileSync(out, 'utf8')) as {
+    wasActive: boolean;
+    activationMs: number;
+    firstOpen: number;
+    afterRestart: number[];
+    diagnostics: number;
+  };
+  const product = path.join(path.dirname(codeServer), '..', '..', 'lib', 'vscode', 'product.json');
+  const version = (JSON.parse(fs.readFileSync(product, 'utf8')) as { version: string }).version;
+  console.log(`VS Code ${version} (code-server), extension host on Node 24`);
+  console.log(
+    `activation (activate() to language client ready): ${r.activationMs.toFixed(0)} ms${r.wasActive ? ' (already active before the open)' : ''}`,
+  );
+  console.log(
+    `open seed 002 -> ${r.diagnostics} diagnostics in the editor, first open (activation + server start + analysis): ${r.firstOpen.toFixed(0)} ms`,
+  );
+  console.log(
+    `after a server restart: median ${median(r.afterRestart).toFixed(0)} ms (runs: ${r.afterRestart.map((x) => x.toFixed(0)).join(', ')} ms)`,
+  );
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+main().catch((e: unknown) => {
+  console.error(`vscode bench: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
