@@ -98,7 +98,7 @@ export const commandBitEntries: KnowledgeEntry[] = rows
     details: `${row.details}\n\nBit ${row.bit} of PCI_COMMAND (0x${(1 << row.bit).toString(16).padStart(4, '0')}).`,
     value: 1 << row.bit,
     trap: row.trap,
-    commit: row.commit,
+    commit: row.commit ?? 'include/uapi/linux/pci_regs.h (PCI_COMMAND bits; unchanged for many releases)',
   }))
   .concat([
     {
@@ -108,6 +108,7 @@ export const commandBitEntries: KnowledgeEntry[] = rows
       details:
         'vfio treats a config write whose chunk starts at 0x04 as a COMMAND write: it stores the new MEMORY and IO bits in its virtual copy, may call vfio_bar_restore, and zaps BAR mmaps when MEMORY is cleared.',
       value: 0x04,
+      commit: 'include/uapi/linux/pci_regs.h; COMMAND-write handling in vfio_pci_config.c since v3.6',
       trap: 'A one-byte write at 0x05 (upper half, INTX_DISABLE) is not a COMMAND write for the MEMORY/IO bookkeeping.',
     },
     {
@@ -117,6 +118,7 @@ export const commandBitEntries: KnowledgeEntry[] = rows
       details:
         'This one bit turns memory decode on or off for all VFs of the PF; the VFs\u2019 own Command MEMORY bit is hard-wired 0. The PCI specification calls this bit "MSE". Bit 0 is VF Enable, bit 4 ARI Capable Hierarchy.',
       value: 0x0008,
+      commit: 'include/uapi/linux/pci_regs.h (SR-IOV capability, Control register)',
       trap: 'Calling PCI_COMMAND_MEMORY "MSE" in a VF context confuses it with this bit (a review point on the v4 series).',
     },
   ]);

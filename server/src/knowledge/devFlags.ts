@@ -155,7 +155,11 @@ export const devFlagEntries: KnowledgeEntry[] = rows.map((row) => ({
   kind: 'dev_flags bit',
   summary: row.summary,
   details: row.details,
-  commit: row.commit,
+  commit:
+    row.commit ??
+    (row.v59 !== null
+      ? 'include/linux/pci.h, enum pci_dev_flags of v5.9-rc (blob 835530605c0d)'
+      : 'include/linux/pci.h of the kernels named in the table (commit not recorded here)'),
   trap: row.trap,
   bits: bitsOf(row),
   value: row.v59 === null ? undefined : 1 << row.v59,

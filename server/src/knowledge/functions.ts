@@ -127,6 +127,7 @@ export const functionEntries: KnowledgeEntry[] = [
     details:
       'A local of vfio_basic_config_write. The BAR-restore trigger compares the three: an enable bit set now and before, but off in hardware, looks like a backdoor reset.',
     trap: 'A bit the device never implements is off in hardware forever, so the comparison reads it as a reset on every write.',
+    commit: 'drivers/vfio/pci/vfio_pci_config.c vfio_basic_config_write (since v3.6)',
   })),
   {
     name: 'vconfig',
@@ -135,6 +136,7 @@ export const functionEntries: KnowledgeEntry[] = [
       'vfio\u2019s virtual copy of the device\u2019s config space (what the user is shown for virtualised bits).',
     details:
       'Filled from hardware by vfio_config_init at open; its COMMAND MEMORY and IO bits record what the user last wrote and drive the memory-enabled decision.',
+    commit: 'drivers/vfio/pci/vfio_pci_config.c (since v3.6)',
   },
   {
     name: 'memory_lock',

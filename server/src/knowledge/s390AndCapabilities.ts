@@ -8,12 +8,14 @@ export const s390AndCapabilityEntries: KnowledgeEntry[] = [
     summary: 'PCI Load: s390 instruction reading from a function\u2019s config or BAR space.',
     details:
       'The classic form names a function handle, an address space (BAR) and an offset in registers; under KVM the guest\u2019s use is intercepted and performed by QEMU (or, with zPCI interpretation, by firmware).',
+    commit: 'QEMU hw/s390x/s390-pci-inst.c (interception); Linux arch/s390/include/asm/pci_insn.h',
   },
   {
     name: 'PCISTG',
     kind: 'zPCI instruction',
     summary: 'PCI Store: s390 instruction writing up to 8 bytes to a function\u2019s config or BAR space.',
     details: 'Same addressing as PCILG. QEMU intercepts it for vfio-pci devices unless interpretation is on.',
+    commit: 'QEMU hw/s390x/s390-pci-inst.c (interception); Linux arch/s390/include/asm/pci_insn.h',
   },
   {
     name: 'PCISTB',
@@ -31,6 +33,8 @@ export const s390AndCapabilityEntries: KnowledgeEntry[] = [
     summary:
       's390 Multi-I/O (z15+): PCI load/store instructions that use mapped addresses instead of function handles.',
     details: 'Linux uses the MIO forms when available; ISM still needs the classic (non-MIO) instructions.',
+    commit:
+      'Linux arch/s390/pci (MIO instructions, z15 era); ISM needing non-MIO: QEMU ISM series review, 2021',
   },
   {
     name: 'ISM',
@@ -67,5 +71,6 @@ export const s390AndCapabilityEntries: KnowledgeEntry[] = [
       'Address Translation Services: each VF has its own enable, but the translation unit size follows the PF.',
     details:
       'Linux requires a VF\u2019s Smallest Translation Unit to match the PF\u2019s (recalled from drivers/pci/ats.c; not re-verified). ATS enable and STU can be emulated per VF.',
+    commit: 'drivers/pci/ats.c (commit not recorded here)',
   },
 ];

@@ -139,3 +139,10 @@ test('the locals of the restore trigger explain themselves', () => {
   assert.deepEqual(names, ['new_io', 'virt_io', 'phys_io', 'vfio_need_bar_restore']);
   assert.match(lookupSymbol('phys_io')!.trap ?? '', /reset/);
 });
+
+test('every entry names its source', () => {
+  for (const e of knowledgeEntries) {
+    assert.ok(e.commit && e.commit.length > 5, `${e.name} has no source`);
+    assert.match(hoverMarkdown(e), /\*Source:\* /);
+  }
+});
