@@ -1,0 +1,158 @@
+/** The simulator panel's untrusted-message checks, plain-text copy, and the state-diagram fallback. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { parseFromPage, parsePageState, MessageError } from '../../../client/src/simulator/messages';
+import { traceToPlainText } from '../../../client/src/simulator/plainText';
+import { mergeStates, statesFromTrace } from '../../../client/src/simulator/statesFromTraces';
+import { decodeCommand } from '../../../client/src/simulator/commandBits';
+import { toKernelRef } from '../../../client/src/kernels';
+import { splitSteps } from '../../../client/src/steps';
+import type { TraceEntry } from '../../../server/src/model/types';
+
+const devices = ['pf', 's390-vf-detached'];
+const kernels = ['v5.8', 'v5.10', 'before', 'after'];
+
+describe('messages from the simulator page', () => {
+  test('a run with known device, kernels and steps is accepted as is', () => {
+    const msg = { type: 'run', device: 'pf', a: 'v5.8', b: null, steps: ['open', 'mmio-read'] };
+    assert.deepEqual(parseFromPage(msg, devices, kernels), msg);
+  });
+
+  test('unknown types, devices, kernels and oversized scripts are refused, naming the field', () => {
+    assert.throws(() => parseFromPage('run', devices, kernels), /must be an object/);
+    assert.throws(() => parseFromPage({ type: 'exec' }, devices, kernels), /unknown message type/);
+    assert.throws(
+      () =>
+        parseFromPage({ type: 'run', device: 'gpu', a: 'v5.8', b: null, steps: ['open'] }, devices, kernels),
+      (e: unknown) =>
+        e instanceof MessageError && /"device" must be one of pf, s390-vf-detached/.test(e.message),
+    );
+    assert.throws(
+      () =>
+        parseFromPage({ type: 'run', device: 'pf', a: 'v9.9', b: null, steps: ['open'] }, devices, kernels),
+      /"a" must be one of/,
+    );
+    assert.throws(
+      () => parseFromPage({ type: 'run', device: 'pf', a: 'v5.8', b: null, steps: [] }, devices, kernels),
+      /"steps" must be 1 to 64 steps/,
+    );
+    const long = Array.from({ length: 65 }, () => 'open');
+    assert.throws(() =>
+      parseFromPage({ type: 'run', device: 'pf', a: 'v5.8', b: null, steps: long }, devices, kernels),
+    );
+    assert.throws(() =>
+      parseFromPage(
+        { type: 'run', device: 'pf', a: 'v5.8', b: null, steps: ['x'.repeat(201)] },
+        devices,
+        kernels,
+      ),
+    );
+  });
+
+  test('a render report must carry counts and a short headline', () => {
+    const report = { view: 'trace', rows: 2, differing: 1, headline: '2 steps, 1 differ' };
+    assert.deepEqual(parseFromPage({ type: 'rendered', report }, devices, kernels), {
+      type: 'rendered',
+      report,
+    });
+    assert.throws(
+      () => parseFromPage({ type: 'rendered', report: { ...report, rows: -1 } }, devices, kernels),
+      /"rows"/,
+    );
+    assert.throws(
+      () => parseFromPage({ type: 'rendered', report: { ...report, view: 'x' } }, devices, kernels),
+      /"view"/,
+    );
+  });
+
+  test('saved page state keeps only well-formed fields', () => {
+    assert.deepEqual(
+      parsePageState(
+        { device: 'gpu', a: 'v5.8', steps: [1, 2], view: 'trace', patch: { uri: 'file:///x', patch: -1 } },
+        devices,
+      ),
+      {
+        a: 'v5.8',
+        view: 'trace',
+        patch: { uri: 'file:///x', patch: undefined },
+      },
+    );
+    assert.deepEqual(parsePageState(null, devices), {});
+  });
+});
+
+const entry = (step: number, action: string, over: Partial<TraceEntry>): TraceEntry => ({
+  step,
+  action,
+  zap: false,
+  virt: 0,
+  hw: 0,
+  why: [],
+  ...over,
+});
+
+describe('trace as plain text and the state-diagram fallback', () => {
+  const before = [entry(1, 'open', {}), entry(2, 'mmio-read', { outcome: 'EIO' })];
+  const after = [entry(1, 'open', { virt: 2 }), entry(2, 'mmio-read', { outcome: 'ok', virt: 2 })];
+  before[1].why = [
+    {
+      decision: 'memory-enabled',
+      expression: 'pdev->is_virtfn || (cmd & PCI_COMMAND_MEMORY)',
+      operands: [{ name: 'pdev->is_virtfn', value: 0 }],
+      result: 0,
+    },
+  ];
+
+  test('differing steps are marked and explained, equal ones are not', () => {
+    const text = traceToPlainText(
+      's390-vf-detached',
+      ['v5.8', 'v5.10'],
+      { device: 's390-vf-detached', kernel: 'v5.8', trace: before },
+      { device: 's390-vf-detached', kernel: 'v5.10', trace: after },
+    );
+    assert.match(text, /^vfio-lens simulation: s390-vf-detached\nsteps: open; mmio-read\n/);
+    assert.match(
+      text,
+      /2\. mmio-read {3}<-- differs\n {3}v5\.8 {3}EIO, virt -, hw -\n {3}v5\.10 {2}ok, virt MEMORY, hw -/,
+    );
+    assert.match(
+      text,
+      /v5\.8: memory-enabled: pdev->is_virtfn \|\| \(cmd & PCI_COMMAND_MEMORY\) \[pdev->is_virtfn=0\] -> 0/,
+    );
+  });
+
+  test('states visited by traces, merged across scripts', () => {
+    const a = statesFromTrace('pf', 'v5.8', before);
+    assert.equal(a.initial, 'closed');
+    assert.deepEqual(
+      a.edges.map((e) => `${e.from} -${e.step}-> ${e.to}`),
+      ['closed -open-> virt=0x0000 hw=0x0000', 'virt=0x0000 hw=0x0000 -mmio-read-> virt=0x0000 hw=0x0000'],
+    );
+    const b = statesFromTrace('pf', 'v5.8', after);
+    const merged = mergeStates([a, b]);
+    assert.equal(merged.states.length, 3);
+    assert.equal(merged.edges.length, 4);
+  });
+
+  test('COMMAND bits decoded, kernel refs and step scripts checked', () => {
+    assert.equal(decodeCommand(0x0406), 'MEMORY|MASTER|INTX_DISABLE');
+    assert.equal(decodeCommand(0), '-');
+    assert.equal(decodeCommand(0x8002), 'MEMORY|0x8000');
+    assert.deepEqual(toKernelRef('v5.10', 'kernel'), { kernel: 'v5.10' });
+    assert.deepEqual(toKernelRef({ uri: 'file:///a', side: 'after' }, 'b'), {
+      uri: 'file:///a',
+      patch: undefined,
+      side: 'after',
+    });
+    assert.throws(() => toKernelRef({ kernel: 'v9' }, 'kernel'), /kernel must be a kernel id/);
+    assert.throws(
+      () => toKernelRef({ uri: 'file:///a', side: 'after', patch: 1.5 }, 'b'),
+      /b\.patch must be a patch index/,
+    );
+    assert.deepEqual(splitSteps(' open ;write-cmd   0x2;;\nread-cmd '), [
+      'open',
+      'write-cmd 0x2',
+      'read-cmd',
+    ]);
+  });
+});
