@@ -45,6 +45,22 @@ describe('detached_vf proposals against v5.8 (table column d)', { skip: sharedMi
       out.result.findings.some((f) => f.code === 'marker-set' && /pci_iov_add_virtfn/.test(f.message)),
     );
   });
+
+  test("k06: Bjorn Helgaas' and Alex Williamson's review comments are attached to the hunks they quote", async () => {
+    const out = await analyse(corpus('k06_'));
+    for (const code of ['marker-set', 'marker-defined']) {
+      const f = out.result.findings.find((x) => x.code === code)!;
+      const msgs = f.related.map((r) => r.message);
+      assert.ok(
+        msgs.some((m) => /^quoted by Bjorn Helgaas$/.test(m)),
+        `${code}: ${msgs.join(' | ')}`,
+      );
+      assert.ok(msgs.some((m) => /^Bjorn Helgaas: This approach seems sensible to me/.test(m)));
+      assert.ok(msgs.some((m) => /^Alex Williamson: The usage of MSE threw me/.test(m)));
+      const alex = f.related.find((r) => /^Alex Williamson:/.test(r.message))!;
+      assert.match(lineOf(out.text, { ...f, range: alex.range }), /The usage of MSE threw me/);
+    }
+  });
 });
 
 describe('changes that are not behaviour changes', { skip: sharedMissing() }, () => {

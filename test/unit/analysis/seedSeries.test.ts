@@ -90,6 +90,26 @@ for (const [name, file] of [
       assert.match(lineOf(out.text, lint), /new_mem && virt_mem && !phys_mem &&/);
     });
 
+    test(
+      'the review replies that quote patch 1/3 are attached to its findings',
+      { skip: name !== 'seed 002' && 'k05 holds no replies' },
+      async () => {
+        const out = await analyse(file());
+        const f = out.result.findings.find(
+          (x) => x.code === 'marker-set' && /pci_iov_add_virtfn/.test(x.message),
+        )!;
+        const msgs = f.related.map((r) => r.message);
+        assert.ok(
+          msgs.some((m) => /^Bjorn Helgaas: This approach seems sensible to me/.test(m)),
+          msgs.join(' | '),
+        );
+        assert.ok(
+          msgs.some((m) => /^Alex( Williamson)?: The usage of MSE threw me/.test(m)),
+          msgs.join(' | '),
+        );
+      },
+    );
+
     test('"MSE" for the Command register bit is flagged in the patches\' own words', async () => {
       const out = await analyse(file());
       assert.ok(out.result.findings.some((f) => f.code === 'mse-means-vf-mse'));
