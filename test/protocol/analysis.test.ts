@@ -218,6 +218,9 @@ describe('language server on the seed series and corpus threads', () => {
     assert.match(summary.text, /s390-vf-detached/);
     assert.match(summary.text, /\[behaviour-change\]/);
     assert.doesNotMatch(summary.text, /\*\*|\|---\|/, 'plain text, not Markdown');
+    assert.doesNotMatch(summary.text, /`/, 'no Markdown code spans');
+    for (const l of summary.text.split('\n'))
+      assert.ok(l.length <= 72 || !/\s/.test(l.trim()), `wrapped: ${l}`);
 
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', {
       textDocument: { uri: seedUri },

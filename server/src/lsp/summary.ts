@@ -1,12 +1,40 @@
-/** A plain-text behaviour summary of a document, fit for a reply on the list (no Markdown). */
-import type { ServerAnalysis } from './serverAnalysis';
+/**
+ * A plain-text behaviour summary of a document, fit for a reply on the list: no Markdown, lines
+ * wrapped at 72 columns with hanging indents.
+ */
 import { patchTitle } from './decisionText';
+import type { ServerAnalysis } from './serverAnalysis';
+
+const WIDTH = 72;
+
+/** Wraps one logical line; continuation lines get `indent` plus two spaces. */
+export function wrapLine(text: string, indent: string, width = WIDTH): string[] {
+  const words = text.split(/\s+/).filter(Boolean);
+  const out: string[] = [];
+  let line = indent;
+  for (const w of words) {
+    const sep = line.trim() ? ' ' : '';
+    if (line.trim() && line.length + sep.length + w.length > width) {
+      out.push(line);
+      line = indent + '  ' + w;
+    } else line += sep + w;
+  }
+  if (line.trim()) out.push(line);
+  return out;
+}
+
+const plain = (s: string) => s.replace(/`([^`]*)`/g, '$1');
 
 export function behaviourSummary(output: ServerAnalysis): string {
   const { result } = output;
   const lines: string[] = [];
   const base = result.baseline;
-  lines.push(`vfio-lens behaviour summary (baseline ${base.kernel ?? 'not detected'}: ${base.detectedFrom})`);
+  lines.push(
+    ...wrapLine(
+      `vfio-lens behaviour summary (baseline ${base.kernel ?? 'not detected'}: ${base.detectedFrom})`,
+      '',
+    ),
+  );
   const groups: { title: string; patch: number | undefined }[] = result.patches.map((p, i) => ({
     title: patchTitle(p),
     patch: i,
@@ -17,12 +45,13 @@ export function behaviourSummary(output: ServerAnalysis): string {
     const findings = result.findings.filter((f) => f.patch === g.patch);
     if (!findings.length) continue;
     any = true;
-    lines.push('', g.title);
+    lines.push('', ...wrapLine(g.title, ''));
     for (const f of findings) {
       const where = `${f.diffFile ?? f.file}${f.function ? ` ${f.function}()` : ''}, line ${f.range.start.line + 1}`;
-      lines.push(`  - ${f.message} [${f.code}] (${where})`);
-      for (const c of f.changes)
-        lines.push(`      ${c.device}: ${c.steps.join('; ')}: ${c.before} -> ${c.after}`);
+      lines.push(...wrapLine(`- ${plain(f.message)} [${f.code}] (${where})`, '  '));
+      for (const c of f.changes) {
+        lines.push(...wrapLine(`${c.device}: ${c.steps.join('; ')}: ${c.before} -> ${c.after}`, '      '));
+      }
     }
   }
   if (!any) lines.push('', 'No behaviour change of vfio-pci Command-register emulation found.');
