@@ -14,7 +14,7 @@ export function renderMatrix(
 ): MatrixRendering {
   const head = h('tr', {}, h('th', { scope: 'col' }, 'device'));
   for (const sc of m.scenarios)
-    head.append(h('th', { scope: 'col', title: sc.steps.join('; ') }, sc.description || sc.id));
+    head.append(h('th', { scope: 'col', title: `${sc.description}\n${sc.steps.join('; ')}` }, sc.id));
   const body = h('tbody', {});
   let differing = 0;
   for (const device of m.devices) {

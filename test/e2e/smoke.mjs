@@ -133,6 +133,15 @@ export async function runSmoke({ mode, vsix, workspace }) {
         await page.screenshot({ path: path.join(shots, '05-simulator-states.png') });
       },
     );
+
+    await check('the behaviour matrix, and one of its cells opening a trace', async () => {
+      const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      await frame.locator('#matrix').click();
+      await frame.locator('table.matrix td.differs button.cell-open').first().waitFor();
+      await page.screenshot({ path: path.join(shots, '06-matrix.png') });
+      await frame.locator('table.matrix td.differs button.cell-open').first().click();
+      await frame.locator('table.trace tr.step.differs').first().waitFor();
+    });
   } catch (e) {
     results.push({ name: 'workbench', ok: false, error: e?.message ?? String(e) });
   } finally {
