@@ -1,0 +1,54 @@
+/** The settings package.json contributes have the server's defaults, and the manifest's contracts hold. */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { DEFAULT_SETTINGS } from '../../../server/src/lsp/settings';
+import { DEVICE_KIND_IDS, KERNEL_IDS } from '../../../server/src/model/types';
+import { projectRoot } from '../../support/shared';
+
+interface Manifest {
+  activationEvents: string[];
+  capabilities: Record<string, unknown>;
+  contributes: {
+    commands: { command: string; title: string }[];
+    configuration: {
+      properties: Record<string, { default: unknown; enum?: unknown[]; items?: { enum: unknown[] } }>;
+    };
+    languages: { id: string; extensions: string[] }[];
+  };
+}
+const manifest = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as Manifest;
+const props = manifest.contributes.configuration.properties;
+
+test('contributed setting defaults are the server defaults', () => {
+  assert.equal(props['vfioLens.baseline'].default, DEFAULT_SETTINGS.baseline);
+  assert.deepEqual(props['vfioLens.baseline'].enum, ['auto', ...KERNEL_IDS]);
+  assert.deepEqual(props['vfioLens.devices'].default, DEFAULT_SETTINGS.devices);
+  assert.deepEqual(props['vfioLens.devices'].items?.enum, [...DEVICE_KIND_IDS]);
+  assert.deepEqual(props['vfioLens.severity'].default, DEFAULT_SETTINGS.severity);
+  assert.equal(props['vfioLens.inlayHints.enabled'].default, DEFAULT_SETTINGS.inlayHints.enabled);
+  assert.equal(props['vfioLens.maxDocumentSize'].default, DEFAULT_SETTINGS.maxDocumentSize);
+  assert.equal(props['vfioLens.analysisBudgetMs'].default, DEFAULT_SETTINGS.analysisBudgetMs);
+  assert.equal(props['vfioLens.trace.server'].default, 'off');
+});
+
+test('commands, activation and capabilities as agreed', () => {
+  const titles = Object.fromEntries(manifest.contributes.commands.map((c) => [c.command, c.title]));
+  assert.deepEqual(titles, {
+    'vfioLens.simulate': 'vfio-lens: Simulate scenario…',
+    'vfioLens.compare': 'vfio-lens: Compare kernels…',
+    'vfioLens.showMatrix': 'vfio-lens: Show behaviour matrix',
+    'vfioLens.explain': 'vfio-lens: Explain decision at cursor',
+    'vfioLens.copySummary': 'vfio-lens: Copy behaviour summary as reply',
+    'vfioLens.restartServer': 'vfio-lens: Restart server',
+    'vfioLens.showOutput': 'vfio-lens: Show output',
+  });
+  assert.ok(!manifest.activationEvents.includes('*'));
+  for (const lang of ['diff', 'patch-mail', 'plaintext', 'c']) {
+    assert.ok(manifest.activationEvents.includes(`onLanguage:${lang}`), lang);
+  }
+  assert.deepEqual(manifest.capabilities.untrustedWorkspaces, { supported: true });
+  const mail = manifest.contributes.languages.find((l) => l.id === 'patch-mail');
+  assert.deepEqual(mail?.extensions, ['.mbox', '.eml']);
+});
