@@ -4,12 +4,23 @@
  * built-in kernel variants or PolicySpecs built from patches.
  */
 import { parseCExpression } from '../csrc/cexpr';
-import type { CompareResult, MatrixCell, MatrixResult, SimulateResult } from '../lsp/protocol';
+import type {
+  CompareResult,
+  MatrixCell,
+  MatrixResult,
+  ModelStateNode,
+  SimulateResult,
+  StateEdge,
+  StatesResult,
+} from '../lsp/protocol';
 import {
   CLOSED_STATE,
   DEFAULT_DEPTH,
   DEVICE_KINDS,
   DEVICE_KIND_IDS,
+  EXPLORATION_ALPHABET,
+  decodeCommand,
+  parseStep,
   KERNEL_IDS,
   KERNEL_SPECS,
   KERNEL_VARIANTS,
@@ -24,6 +35,7 @@ import {
   scenarioSummary,
   type DeviceKindId,
   type KernelId,
+  type DeviceState,
   type Policy,
   type PolicySpec,
   type TraceEntry,
@@ -149,5 +161,83 @@ export function behaviourMatrix(specs?: PolicySpec[]): MatrixResult {
     devices: DEVICE_KINDS.map((d) => d.id),
     kernels: policies.map((p) => p.spec.id),
     cells,
+  };
+}
+
+/** Bound on the states of a diagram: past this the exploration stops and says so. */
+const MAX_DIAGRAM_STATES = 60;
+
+function stateNode(s: DeviceState): ModelStateNode {
+  const id =
+    `${s.open ? 'open' : 'closed'} virt=0x${s.virt.toString(16).padStart(4, '0')} ` +
+    `hw=0x${s.hw.toString(16).padStart(4, '0')} bars=${s.barsValid ? 'saved' : 'lost'} ` +
+    `map=${s.mapped ? 'mapped' : 'zapped'}${s.power ? ` D${s.power}` : ''}`;
+  const label = s.open
+    ? `v:${decodeCommand(s.virt & 0x3) || '-'} hw:${decodeCommand(s.hw & 0x3) || '-'}` +
+      `${s.barsValid ? '' : ' BARs lost'}${s.power ? ` D${s.power}hot` : ''}`
+    : 'closed';
+  return { id, label, virt: s.virt, hw: s.hw, barsValid: s.barsValid, zap: !s.mapped };
+}
+
+/**
+ * The states one device reaches under one kernel, breadth first from the closed device, with the
+ * step that leads from each to the next (the first branch where an identifier is unknown).
+ */
+export function reachableStates(
+  device: DeviceKindId,
+  spec: PolicySpec | KernelId,
+  options: { depth?: number; steps?: string[] } = {},
+): StatesResult {
+  const policy = policyOf(spec);
+  const system = policySystem(policy, deviceKind(checkDevice(device)));
+  const alphabet = options.steps ? options.steps.map((t) => parseStep(t)) : EXPLORATION_ALPHABET;
+  const depth = options.depth ?? DEFAULT_DEPTH;
+  const nodes = new Map<string, ModelStateNode>();
+  const edges: StateEdge[] = [];
+  const seenEdges = new Set<string>();
+  const initial = stateNode(CLOSED_STATE);
+  nodes.set(initial.id, initial);
+  let frontier: DeviceState[] = [CLOSED_STATE];
+  let truncated = false;
+  for (let d = 0; d < depth && frontier.length; d++) {
+    const next: DeviceState[] = [];
+    for (const state of frontier) {
+      for (const step of alphabet) {
+        if (step.action === 'open' ? state.open : !state.open) continue;
+        const [result] = system.step(state, step, {});
+        if (!result) continue;
+        const from = stateNode(state).id;
+        const to = stateNode(result.state);
+        const key = `${from}|${step.text}|${to.id}`;
+        if (!seenEdges.has(key)) {
+          seenEdges.add(key);
+          edges.push({
+            from,
+            to: to.id,
+            step: step.text,
+            outcome: result.entry.outcome,
+            restore: result.entry.restore,
+          });
+        }
+        if (!nodes.has(to.id)) {
+          if (nodes.size >= MAX_DIAGRAM_STATES) {
+            truncated = true;
+            continue;
+          }
+          nodes.set(to.id, to);
+          next.push(result.state);
+        }
+      }
+    }
+    frontier = next;
+  }
+  if (frontier.length) truncated = true;
+  return {
+    device,
+    kernel: policy.spec.id,
+    initial: initial.id,
+    states: [...nodes.values()],
+    edges,
+    truncated,
   };
 }

@@ -2,7 +2,13 @@
  * The model's facade (server/src/analysis/simulation.ts) as the server's custom requests see it:
  * the same functions, with the same defaults, as the CLI's simulate / compare / matrix commands.
  */
-import { behaviourMatrix, comparePolicies, kernelSpec, simulateScript } from '../analysis/simulation';
+import {
+  behaviourMatrix,
+  comparePolicies,
+  kernelSpec,
+  reachableStates,
+  simulateScript,
+} from '../analysis/simulation';
 import { initCParser } from '../csrc/treeSitter';
 import type { SimulationFacade } from './customRequests';
 
@@ -14,6 +20,7 @@ export function simulationFacade(): SimulationFacade {
     simulateScript: (device, kernel, steps, explain) =>
       simulateScript(device, kernel, steps, explain ?? true),
     comparePolicies: (a, b, options) => comparePolicies(a, b, options),
+    reachableStates: (device, kernel, options) => reachableStates(device, kernel, options),
     behaviourMatrix: (specs) =>
       behaviourMatrix(specs?.map((s) => (typeof s === 'string' ? kernelSpec(s) : s))),
   };
