@@ -26,8 +26,12 @@ const BACKSLASH = 92;
 const AT = 64;
 const LOWER_D = 100;
 const UPPER_I = 73;
+const UPPER_F = 70;
+const LOWER_C = 99;
 /** Mailers wrap at 72..80 columns: a shorter @@ line was not wrapped. */
 const WRAP_WIDTH = 60;
+/** At most this many stray lines between a file's hunk and its next "@@" (see hunkAfterStrayLines). */
+const MAX_STRAY_LINES = 12;
 /** At most this many wrapped remains between diff --git and its ---/+++ pair. */
 const WRAPPED_HEADER_LINES = 3;
 
@@ -268,7 +272,21 @@ class DiffParser {
       const text = w.str(j);
       const s = w.startOf(j);
       const e = w.endOf(j);
-      if (!looksLikeHunkHeader(text, s, e)) break;
+      if (!looksLikeHunkHeader(text, s, e)) {
+        // stray lines (a line the mailer wrapped, a miscounted hunk) before this file's next @@
+        const next = file.hunks.length > 0 ? this.hunkAfterStrayLines(j) : -1;
+        if (next < 0) break;
+        const h = file.hunks[file.hunks.length - 1].headerRange.start;
+        this.problem(
+          j,
+          `${next - j === 1 ? `line ${this.lineNo(j)} does` : `lines ${this.lineNo(j)}-${this.lineNo(next - 1)} do`} ` +
+            `not fit the hunk at line ${h.line + 1} (a line wrapped by the mailer, or miscounted?): ` +
+            `skipped; the "@@" at line ${this.lineNo(next)} still belongs to ${file.path}`,
+          'warning',
+        );
+        j = next;
+        continue;
+      }
       this.current = j;
       if (!readHunkHeader(text, s, e, this.hh)) {
         this.problem(j, `malformed hunk header: expected "@@ -a,b +c,d @@"`, 'error');
@@ -497,6 +515,33 @@ class DiffParser {
     return false; // " x" may be indented prose (git log -p indents messages); not a sure sign
   }
 
+  /**
+   * After a hunk, lines that fit no hunk, then a "@@" line: the file diff goes on with that hunk
+   * (an "@@" after a file header and its hunks continues the file). Returns the "@@" line, or -1
+   * when something that ends the file diff comes first: a file header, the mail signature, an
+   * mbox "From " line, a "commit" line, or more than MAX_STRAY_LINES lines.
+   */
+  private hunkAfterStrayLines(j: number): number {
+    const { w, end } = this;
+    for (let k = j; k < end && k - j <= MAX_STRAY_LINES; k++) {
+      const text = w.str(k);
+      const s = w.startOf(k);
+      const e = w.endOf(k);
+      if (s === e) continue;
+      const c = text.charCodeAt(s);
+      if (c === AT) {
+        if (looksLikeHunkHeader(text, s, e)) return k > j ? k : -1;
+      } else if (c === MINUS) {
+        if (this.isSignature(k) || this.isSidePair(k) || text.startsWith('---', s)) return -1;
+      } else if (c === LOWER_D || c === UPPER_I) {
+        if (this.isHeaderLine(text, c, s, e, k) || text.startsWith('diff ', s)) return -1;
+      } else if (c === UPPER_F || c === LOWER_C) {
+        if (text.startsWith('From ', s) || text.startsWith('commit ', s)) return -1;
+      }
+    }
+    return -1;
+  }
+
   /** After a file's last hunk: a line that reads like one more body line means the counts were short. */
   private checkLeftover(j: number): void {
     if (this.looksLikeBody(j)) {
@@ -532,6 +577,12 @@ class DiffParser {
         at,
         `quoted hunk at line ${this.lineNo(h)} ${what} ${where} (trimmed in the reply?)`,
         'info',
+      );
+    } else if (this.opts.webArchive) {
+      this.problem(
+        at,
+        `hunk at line ${this.lineNo(h)} ${what} ${where} (a web-archive copy drops blank lines)`,
+        'warning',
       );
     } else {
       this.problem(at, `hunk at line ${this.lineNo(h)} ${what} ${where}`, 'error');

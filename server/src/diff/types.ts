@@ -75,7 +75,10 @@ export interface FileDiff {
   range: Range;
   hunks: Hunk[];
   quoteDepth: number;
-  /** Index into ReadResult.messages of the message holding this diff, or -1 for a bare diff. */
+  /**
+   * Index into ReadResult.messages of the message holding this diff (a mail of an mbox or thread,
+   * a commit of `git log -p`, a message of a web-archive page), or -1 for a bare diff.
+   */
   messageIndex: number;
 }
 
@@ -112,4 +115,9 @@ export interface DiffParseOptions {
   end?: number;
   quoteDepth: number;
   messageIndex: number;
+  /**
+   * The lines come from a web-archive copy, which drops blank context lines: a hunk that comes
+   * up short there is a warning, not an error.
+   */
+  webArchive?: boolean;
 }

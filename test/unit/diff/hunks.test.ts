@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Position } from '../../../server/src/common/position';
 import { parseDiffs } from '../../../server/src/diff/parse';
+import { documentLines } from '../../../server/src/diff/lines';
 import type { LineSource } from '../../../server/src/diff/types';
 import { doc, parse, textAt } from './support';
 
@@ -364,5 +365,97 @@ test('a quoted hunk the reply trimmed is an info, not an error', () => {
   assert.match(
     r.problems[0].message,
     /^quoted hunk at line 4 announces 7 old and 7 new lines, found 2 and 2 before the end/,
+  );
+});
+
+test('a stray line does not close the file diff: the next "@@" still belongs to the file', () => {
+  // the short heading's rest, wrapped by the mailer, is taken as a context line; " d" then fits no count
+  const text = doc(
+    'diff --git a/f.c b/f.c',
+    '--- a/f.c',
+    '+++ b/f.c',
+    '@@ -1,3 +1,3 @@ int f(int a,',
+    'wrapped);',
+    ' a',
+    '-b',
+    '+c',
+    ' d',
+    '@@ -10,2 +10,2 @@',
+    ' x',
+    '-y',
+    '+z',
+  );
+  const r = parse(text);
+  assert.equal(r.files.length, 1);
+  const f = r.files[0];
+  assert.equal(f.path, 'f.c');
+  assert.deepEqual(
+    f.hunks.map((h) => [h.oldStart, h.headerRange.start.line, h.added, h.removed]),
+    [
+      [1, 3, 1, 1],
+      [10, 9, 1, 1],
+    ],
+  );
+  assert.equal(f.range.end.line, 12, 'the file diff runs to the last hunk line');
+  assert.equal(r.problems.length, 1);
+  assert.equal(r.problems[0].severity, 'warning');
+  assert.equal(r.problems[0].range.start.line, 8, 'at the stray line');
+  assert.equal(
+    r.problems[0].message,
+    'line 9 does not fit the hunk at line 4 (a line wrapped by the mailer, or miscounted?): ' +
+      'skipped; the "@@" at line 10 still belongs to f.c',
+  );
+  assert.ok(!r.problems.some((p) => /outside any file diff/.test(p.message)));
+});
+
+test('stray lines continue a file only up to what ends a file diff', () => {
+  const hunk = ['@@ -1,1 +1,1 @@', '-a', '+b'];
+  const after = (...between: string[]) =>
+    parse(doc('--- a/f.c', '+++ b/f.c', ...hunk, ...between, '@@ -9,1 +9,1 @@', '-y', '+z'));
+  // the mail signature, an mbox separator, a commit line or a file header ends the file diff
+  for (const stop of [
+    ['-- ', '2.40.0'],
+    ['From 1234 Mon Sep 17 00:00:00 2001'],
+    ['commit 1234567'],
+    ['---'],
+  ]) {
+    const r = after('stray', ...stop);
+    assert.equal(r.files[0].hunks.length, 1, stop.join(' / '));
+    assert.ok(
+      r.problems.some((p) => /outside any file diff/.test(p.message)),
+      stop.join(' / '),
+    );
+  }
+  // so do more stray lines than a wrapped hunk leaves
+  const many = after(...Array.from({ length: 20 }, (_, k) => `prose ${k}`));
+  assert.equal(many.files[0].hunks.length, 1);
+  // a few stray lines do not
+  assert.equal(after('stray', ' more').files[0].hunks.length, 2);
+  // and without stray lines the next @@ is simply the next hunk (no problem)
+  const plain = after();
+  assert.deepEqual([plain.files[0].hunks.length, plain.problems.length], [2, 0]);
+});
+
+test('a web-archive copy: a hunk one line short is a warning that names the dropped blank lines', () => {
+  const text = doc(...header, '@@ -1,4 +1,4 @@', ' a', '-b', '+c', ' d', '@@ -9,1 +9,1 @@', '-y', '+z');
+  const archive = parseDiffs(documentLines(text), { quoteDepth: 0, messageIndex: 0, webArchive: true });
+  assert.equal(archive.problems.length, 1);
+  assert.equal(archive.problems[0].severity, 'warning');
+  assert.match(
+    archive.problems[0].message,
+    /found 3 and 3 before the next header \(a web-archive copy drops blank lines\)$/,
+  );
+  // the same text elsewhere is an error
+  const plain = parse(text);
+  assert.deepEqual(
+    plain.problems.map((p) => p.severity),
+    ['error'],
+  );
+  assert.doesNotMatch(plain.problems[0].message, /web-archive/);
+  // quoted, it is an info (a trimmed quote), web archive or not
+  const quoted = parseDiffs(documentLines(text), { quoteDepth: 1, messageIndex: 0, webArchive: true });
+  assert.deepEqual(
+    quoted.problems.map((p) => p.severity),
+    ['info'],
   );
 });
