@@ -36,7 +36,9 @@ export function readDocument(text: string): ReadResult {
     const doc = new DocumentText(typeof text === 'string' ? text : String(text ?? ''));
     lineCount = doc.count;
     const { kind, raws } = splitDocument(doc, problems);
-    const reads: ReadMessage[] = raws.map((raw, i) => readMessage(doc, raw, i, problems));
+    // a bare diff is one pseudo-message that is no mail: its files carry messageIndex -1
+    const facts = { webArchive: kind === 'web-archive', bare: kind === 'diff' };
+    const reads: ReadMessage[] = raws.map((raw, i) => readMessage(doc, raw, i, problems, facts));
     linkReplies(reads);
     const headerless = raws.length > 0 && raws.every((r) => !r.headers && !r.commit);
     const patches = buildPatches(reads, headerless);

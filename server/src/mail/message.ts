@@ -4,7 +4,7 @@
  * read with N quote markers removed).
  */
 import libmime from 'libmime';
-import type { FileDiff, LineSource } from '../diff/types';
+import type { DiffParseOptions, FileDiff, LineSource } from '../diff/types';
 import { parseDiffs } from '../diff/parse';
 import type { Position, Range } from '../common/position';
 import type { MailHeaders, Message, QuoteBlock, ReadProblem } from './types';
@@ -30,11 +30,20 @@ export interface ReadMessage {
 const TRAILER = /^([A-Z][A-Za-z]*(?:-[A-Za-z]+)*-by|Fixes|Link|Closes|Cc|Message-I[dD]):\s*(\S.*)$/;
 const DIFF_SIGN = /^(?:diff --git |@@ -\d|--- \S|Index: \S)/;
 
+/** What the reader knows of the whole document when it reads one of its messages. */
+export interface DocumentFacts {
+  /** The document is web-archive text (blank context lines of its diffs may be gone). */
+  webArchive: boolean;
+  /** The document is a bare diff: its pseudo-message is no mail, its files carry messageIndex -1. */
+  bare: boolean;
+}
+
 export function readMessage(
   doc: DocumentText,
   raw: RawMessage,
   index: number,
   problems: ReadProblem[],
+  facts: DocumentFacts = { webArchive: false, bare: false },
 ): ReadMessage {
   const headers: MailHeaders = raw.headers
     ? mailHeaders(raw.headers)
@@ -76,8 +85,8 @@ export function readMessage(
     trailers: [],
   };
   const read: ReadMessage = { message, body, depth, headerless: !raw.headers && !raw.commit, flowed };
-  const bareDiff = !raw.headers && !raw.partial && !raw.commit;
-  const messageIndex = bareDiff ? -1 : index;
+  const messageIndex = facts.bare && !raw.headers && !raw.commit ? -1 : index;
+  const webArchive = facts.webArchive;
   readQuotes(read);
   if (!message.isReply && !raw.headers && message.quotes.length > 0 && !subject.tag) message.isReply = true;
   if (message.isReply) read.originalStart = outlookOriginal(read);
@@ -87,11 +96,11 @@ export function readMessage(
       read.originalStart !== undefined && read.originalStart < part.end
         ? Math.max(part.start, read.originalStart)
         : part.end;
-    collect(files, problems, body, { start: part.start, end: cut, quoteDepth: 0, messageIndex });
+    collect(files, problems, body, { start: part.start, end: cut, quoteDepth: 0, messageIndex, webArchive });
     if (cut < part.end)
-      collect(files, problems, body, { start: cut, end: part.end, quoteDepth: 1, messageIndex });
+      collect(files, problems, body, { start: cut, end: part.end, quoteDepth: 1, messageIndex, webArchive });
   }
-  readQuotedDiffs(read, files, problems, messageIndex);
+  readQuotedDiffs(read, files, problems, messageIndex, webArchive);
   files.sort((a, b) => comparePos(a.range.start, b.range.start));
   message.files = files;
   readTrailers(read);
@@ -102,7 +111,7 @@ function collect(
   files: FileDiff[],
   problems: ReadProblem[],
   src: LineSource,
-  opts: { start: number; end: number; quoteDepth: number; messageIndex: number },
+  opts: DiffParseOptions & { start: number; end: number },
 ): void {
   if (opts.end <= opts.start) return;
   let any = false;
@@ -227,13 +236,14 @@ function readQuotedDiffs(
   files: FileDiff[],
   problems: ReadProblem[],
   messageIndex: number,
+  webArchive: boolean,
 ): void {
   const { body, depth } = read;
   let max = 0;
   for (let i = 0; i < body.count; i++) if (depth[i] > max) max = depth[i];
   for (let d = 1; d <= max; d++) {
     const view = quotedView(body, depth, d);
-    collect(files, problems, view, { start: 0, end: view.count, quoteDepth: d, messageIndex });
+    collect(files, problems, view, { start: 0, end: view.count, quoteDepth: d, messageIndex, webArchive });
   }
 }
 

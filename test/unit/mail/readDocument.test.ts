@@ -116,6 +116,15 @@ test('an mbox series: cover letter with diffstat, patches, a reply quoting a pat
   assert.equal(review.files[0].hunks[0].lines[1].text, '\tvirtfn->no_command_memory = 1;');
   // document order, quoted file included; positions point at the text
   assert.equal(r.files.length, 3);
+  assert.deepEqual(
+    r.files.map((f) => [f.messageIndex, f.quoteDepth]),
+    [
+      [1, 0],
+      [2, 0],
+      [3, 1],
+    ],
+    'each file diff names the message holding it',
+  );
   const lines = text.split('\n');
   for (const f of r.files) {
     for (const l of f.hunks[0].lines) {
@@ -160,6 +169,10 @@ test('git log -p: one message and one patch per commit', () => {
     ],
   );
   assert.equal(r.messages[1].author, 'B');
+  assert.deepEqual(
+    r.files.map((f) => f.messageIndex),
+    [0, 1],
+  );
 });
 
 test('a bare diff is one pseudo-message whose files belong to no mail', () => {
@@ -206,6 +219,57 @@ test('a headerless page: cover, patches cut at the git signature, replies cut at
     [undefined, undefined, 1, 2],
   );
   assert.equal(r.messages[2].author, 'Bjorn H', 'named by the attribution of the reply that quotes it');
+  assert.deepEqual(
+    r.files.map((f) => f.messageIndex),
+    [1],
+  );
+});
+
+test('a web-archive page: every file diff, quoted or not, names its message; short hunks are warnings', () => {
+  // the archive dropped the blank context line of the patch's hunk (announced 4, shows 3)
+  const hunk = ['@@ -1,4 +1,4 @@', ' a', '-b', '+c', ' d'];
+  const text = [
+    '[PATCH] PCI: the patch',
+    'From: M R',
+    'Commit message of the patch.',
+    'diff --git a/drivers/pci/iov.c b/drivers/pci/iov.c',
+    '--- a/drivers/pci/iov.c',
+    '+++ b/drivers/pci/iov.c',
+    ...hunk.slice(0, 4),
+    '--',
+    '1.8.3.1',
+    'On Wed, Aug 12, 2020 at 10:00:00AM -0400, M R wrote:',
+    '> Commit message of the patch.',
+    'Not this way.',
+    'On 8/12/20 11:00 AM, Bjorn H wrote:',
+    '> Not this way.',
+    'Here, read it again:',
+    '> > diff --git a/drivers/pci/iov.c b/drivers/pci/iov.c',
+    '> > --- a/drivers/pci/iov.c',
+    '> > +++ b/drivers/pci/iov.c',
+    ...hunk.slice(0, 3).map((l) => '> > ' + l),
+    'and that is all.',
+  ].join('\n');
+  const r = readDocument(text);
+  assert.equal(r.kind, 'web-archive');
+  assert.equal(r.messages.length, 3);
+  assert.deepEqual(
+    r.files.map((f) => [f.messageIndex, f.quoteDepth]),
+    [
+      [0, 0],
+      [2, 2],
+    ],
+  );
+  const short = r.problems.filter((p) => /announces/.test(p.message));
+  assert.deepEqual(
+    short.map((p) => [p.severity, p.range.start.line]),
+    [
+      ['warning', 10],
+      ['info', 23],
+    ],
+  );
+  assert.match(short[0].message, /a web-archive copy drops blank lines/);
+  assert.match(short[1].message, /trimmed in the reply/);
 });
 
 test('format=flowed: body lines stay as sent, the reviewer text after a quote is unflowed', () => {

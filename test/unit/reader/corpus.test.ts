@@ -166,6 +166,46 @@ test('seed 002: a cover letter, then patches 3/3, 2/3, 1/3 without headers, then
   assert.equal(replies[0].author, 'Bjorn Helgaas', 'named by the attribution of the answer that quotes it');
   assert.ok(replies[0].files.some((f) => f.quoteDepth === 1 && f.path === 'drivers/pci/iov.c'));
   assert.ok(replies[1].files.some((f) => f.quoteDepth === 2 && f.path === 'include/linux/pci.h'));
+  // every file diff names the message holding it, the quoted ones of the replies too
+  for (const m of r.messages) for (const f of m.files) assert.equal(f.messageIndex, m.index, f.path);
+  assert.deepEqual(
+    r.files.filter((f) => f.quoteDepth > 0).map((f) => [f.range.start.line + 1, f.messageIndex]),
+    [
+      [207, 4],
+      [219, 4],
+      [289, 5],
+      [301, 5],
+      [421, 7],
+      [433, 7],
+    ],
+  );
+  // the archive dropped blank context lines: short hunks are warnings that say so, not errors
+  const short = r.problems.filter((p) => /announces/.test(p.message));
+  assert.ok(short.length > 0);
+  for (const p of short) {
+    assert.equal(p.severity, 'warning', p.message);
+    assert.match(p.message, /a web-archive copy drops blank lines/);
+  }
+});
+
+test('x02: a quoted @@ line wrapped by the mailer does not end the file diff', { skip }, () => {
+  const r = readDocument(
+    readShared('corpus', 'real', 'x02_vfio-sriov-configure-reply_base64-body-decoded_CRLF.txt'),
+  );
+  const pci = r.files.filter((f) => f.path === 'drivers/vfio/pci/vfio_pci.c');
+  assert.equal(pci.length, 1);
+  assert.deepEqual(
+    pci[0].hunks.map((h) => h.headerRange.start.line + 1),
+    [47, 63, 102, 122, 142, 151, 161],
+  );
+  assert.ok(!r.problems.some((p) => /outside any file diff/.test(p.message)));
+  // the lines that fit no hunk are named where they are
+  const stray = r.problems.filter((p) => /does not fit|do not fit/.test(p.message));
+  assert.deepEqual(
+    stray.map((p) => p.range.start.line + 1),
+    [60, 99],
+  );
+  for (const f of r.files) assert.equal(f.messageIndex, 0);
 });
 
 test(
