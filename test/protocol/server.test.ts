@@ -162,6 +162,26 @@ describe('language server: hovers, limits, settings, cancellation', () => {
     assert.deepEqual(await client.waitForDiagnostics(clean, 1), []);
   });
 
+  test('a C file whose memory-enabled predicate asks is_virtfn gets that lint on the return line', async () => {
+    const uri = 'file:///t/vfio_pci_config.c';
+    const text = [
+      'bool __vfio_pci_memory_enabled(struct vfio_pci_core_device *vdev)',
+      '{',
+      '\tstruct pci_dev *pdev = vdev->pdev;',
+      '\tu16 cmd = le16_to_cpu(*(__le16 *)&vdev->vconfig[PCI_COMMAND]);',
+      '',
+      '\treturn pdev->is_virtfn || (cmd & PCI_COMMAND_MEMORY);',
+      '}',
+      '',
+    ].join('\n');
+    client.open(uri, 'c', text);
+    const lint = await client.waitFor('the is_virtfn lint', () =>
+      client.diagnosticsOf(uri)?.find((d) => d.code === 'is-virtfn-for-command-memory'),
+    );
+    assert.equal(lint.range.start.line, 5);
+    assert.equal(lint.source, 'vfio-lens');
+  });
+
   test('a document over vfioLens.maxDocumentSize is not analysed and says so; an edit and a setting change update it', async () => {
     client.settings = { maxDocumentSize: 100 };
     client.rpc.sendNotification('workspace/didChangeConfiguration', {

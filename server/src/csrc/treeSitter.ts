@@ -36,3 +36,8 @@ export function cParser(): Parser {
   if (!parser) throw new Error('tree-sitter-c is not initialised: await initCParser() first');
   return parser;
 }
+
+/** True once initCParser() has resolved (synchronous callers may then use cParser()). */
+export function cParserReady(): boolean {
+  return parser !== undefined;
+}

@@ -9,7 +9,7 @@
  * the worker; a failure of the analysis is returned as an error, never thrown at the server.
  */
 import { Worker, parentPort } from 'node:worker_threads';
-import { analyzeText, initAnalysis } from '../analysis';
+import { analyzeText, warmUp } from '../analysis';
 import type { AnalyzeOptions } from '../analysis/types';
 import { outlineAnalysis, type ServerAnalysis } from './serverAnalysis';
 
@@ -33,7 +33,8 @@ type JobReply =
 
 let initialised: Promise<void> | undefined;
 function ensureInit(): Promise<void> {
-  initialised ??= initAnalysis();
+  // warmUp: tree-sitter plus one small analysis, so the first document does not pay the JIT
+  initialised ??= warmUp();
   return initialised;
 }
 

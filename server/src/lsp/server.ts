@@ -20,6 +20,7 @@ import { codeActions, codeLenses, inlayHints } from './editorHints';
 import { hoverAt } from './hover';
 import { Requests, StatesRequest } from './protocol';
 import { normalizeSettings, type VfioLensSettings } from './settings';
+import { initCParser } from '../csrc/treeSitter';
 
 export interface ServerOptions {
   /** The model's facade for the simulator requests (undefined: those requests say it is missing). */
@@ -153,6 +154,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   connection.onInitialized(() => {
+    // C files are linted on this thread: load tree-sitter-c now, then lint what is already open
+    void initCParser().then(
+      () => analyses?.refreshAll(),
+      (e) => connection.console.error(`tree-sitter-c did not load: ${String(e)}`),
+    );
     if (canRegisterConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION });
     }
