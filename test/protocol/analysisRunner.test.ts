@@ -8,9 +8,12 @@ import * as path from 'node:path';
 import { AnalysisRunner } from '../../server/src/lsp/analysisRunner';
 import { projectRoot } from '../support/shared';
 
+/** The file of vfio-pci's config-space emulation (built, so no line of a real patch is copied). */
+const CONFIG_C = 'drivers/vfio/pci/vfio_pci_config.c';
+
 const script = path.join(projectRoot, 'out', 'server', 'src', 'cli', 'main.js');
 const patch = [
-  'diff --git a/drivers/vfio/pci/vfio_pci_config.c b/drivers/vfio/pci/vfio_pci_config.c',
+  `diff --git a/${CONFIG_C} b/${CONFIG_C}`,
   '--- a/drivers/vfio/pci/vfio_pci_config.c',
   '+++ b/drivers/vfio/pci/vfio_pci_config.c',
   '@@ -1,3 +1,3 @@ bool __vfio_pci_memory_enabled(struct vfio_pci_device *vdev)',
