@@ -16,6 +16,7 @@ import { paths } from './paths.mjs';
 
 const TIMEOUT_MS = Number(process.env.E2E_STEP_TIMEOUT_MS ?? 90000);
 const SEED = 'seed-002.txt';
+const THREAD = 'k05-series.mbox';
 
 async function runCommand(page, title) {
   await page.keyboard.press('Escape');
@@ -49,6 +50,7 @@ export async function runSmoke({ mode, vsix, workspace }) {
   const server = await startCodeServer(sb, { developmentMode: mode === 'devpath' });
   const payload = mode === 'devpath' ? [['extensionDevelopmentPath', server.remote(paths.root)]] : undefined;
   const seedText = readFileSync(path.join(workspace, SEED), 'utf8');
+  const threadText = readFileSync(path.join(workspace, THREAD), 'utf8');
   const returnLine = seedText
     .split('\n')
     .findIndex((l) => /^\+\s*return \(pdev->dev_flags & PCI_DEV_FLAGS_FORCE_COMMAND_MEM\)/.test(l));
@@ -141,6 +143,24 @@ export async function runSmoke({ mode, vsix, workspace }) {
       await page.screenshot({ path: path.join(shots, '06-matrix.png') });
       await frame.locator('table.matrix td.differs button.cell-open').first().click();
       await frame.locator('table.trace tr.step.differs').first().waitFor();
+    });
+
+    await check('a thread (.mbox) opens as Patch mail, highlighted by the grammar', async () => {
+      await runCommand(page, 'View: Close All Editor Groups');
+      // open the thread from the Explorer (keyboard focus may have been inside the webview)
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: THREAD }).first().dblclick();
+      await page.locator('.editor-instance .view-line', { hasText: 'From ' }).first().click();
+      await page.locator('.statusbar-item', { hasText: 'Patch mail' }).first().waitFor();
+      const diffLine = threadText.split('\n').findIndex((l) => l.startsWith('diff --git a/drivers/vfio'));
+      await page.keyboard.press('Control+G');
+      await page.locator('.quick-input-widget input').waitFor();
+      await page.keyboard.type(`${diffLine + 12}`);
+      await page.keyboard.press('Enter');
+      await page
+        .locator('.editor-instance .view-line', { hasText: 'diff --git a/drivers/vfio' })
+        .first()
+        .waitFor();
+      await page.screenshot({ path: path.join(shots, '07-patch-mail.png') });
     });
   } catch (e) {
     results.push({ name: 'workbench', ok: false, error: e?.message ?? String(e) });
