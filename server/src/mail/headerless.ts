@@ -15,8 +15,10 @@ const REPLY_SUBJECT = /^(?:re|aw|fwd?)\s*:\s*\S/i;
 const GIT_VERSION = /^\d+\.\d+(?:\.\d+)*(?:\.windows\.\d+)?(?:\.[a-z0-9]+)?\s*$/i;
 const ATTRIBUTION_END = /\b(?:wrote|writes)\s*:\s*$/i;
 const DIFF_START = /^(?:diff --git |Index: |@@ -\d)/m;
-/** A paragraph of 600+ characters on one line: a page whose line breaks were flattened. */
-const FLATTENED = /^[^\n]{600,}$/m;
+/** A paragraph of this many characters on one line: a page whose line breaks were flattened. */
+const FLATTENED = 600;
+/** How much of the text the kind is recognised from. */
+const SAMPLE = 400_000;
 const OBFUSCATED = /\[email\s+protected\]|@x{4,}|< truncated lines \d+-\d+ >/;
 
 export function splitHeaderless(
@@ -25,13 +27,22 @@ export function splitHeaderless(
 ): { kind: DocumentKind; raws: RawMessage[] } {
   const top = partialHeaders(doc, first);
   const raws = segments(doc, first, top.bodyStart, top.headers);
-  const sample = doc.text.length > 400_000 ? doc.text.slice(0, 400_000) : doc.text;
+  const sample = doc.text.length > SAMPLE ? doc.text.slice(0, SAMPLE) : doc.text;
   let kind: DocumentKind;
-  if (top.headers || OBFUSCATED.test(sample) || raws.length > 1 || FLATTENED.test(sample))
+  if (top.headers || raws.length > 1 || OBFUSCATED.test(sample) || hasFlattenedLine(doc))
     kind = 'web-archive';
   else if (DIFF_START.test(sample)) kind = 'diff';
   else kind = 'text';
   return { kind, raws };
+}
+
+/** A line of FLATTENED+ characters within the first SAMPLE characters. */
+function hasFlattenedLine(doc: DocumentText): boolean {
+  const { starts, ends, count } = doc;
+  for (let i = 0; i < count && starts[i] < SAMPLE; i++) {
+    if (Math.min(ends[i], SAMPLE) - starts[i] >= FLATTENED) return true;
+  }
+  return false;
 }
 
 /** The subject / From / Date lines a web archive keeps at the top of a page, if any. */
@@ -86,11 +97,16 @@ function segments(doc: DocumentText, first: number, bodyStart: number, top?: Par
     const s = doc.starts[i];
     const e = doc.ends[i];
     if (e === s) continue;
-    // only two kinds of line matter: "--"/"-- " and lines ending with ":" (attributions)
+    // only two kinds of line matter: "--"/"-- " and lines ending with ":" (attributions); the
+    // character checks keep the other lines (diff lines mostly) free of slices and regexes
     const first = text.charCodeAt(s);
     const last = text.charCodeAt(e - 1);
     if (first !== 45 && last !== 58) {
-      if (!content && text.slice(s, e).trim() !== '') content = true;
+      if (!content && !isBlank(text, s, e)) content = true;
+      continue;
+    }
+    if (!mayEndAttribution(text, s, e) && !(first === 45 && e - s <= 3)) {
+      content = true; // not blank: it has a "-" or a ":"
       continue;
     }
     const t = doc.line(i);
@@ -122,4 +138,35 @@ function segments(doc: DocumentText, first: number, bodyStart: number, top?: Par
   }
   close(doc.count);
   return raws;
+}
+
+/** As `text.slice(s, e).trim() === ''`, without the slice for the usual lines. */
+function isBlank(text: string, s: number, e: number): boolean {
+  for (let k = s; k < e; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 32 || c === 9) continue;
+    if (c > 32 && c < 160) return false;
+    return text.slice(k, e).trim() === ''; // control characters and Unicode spaces: as trim sees them
+  }
+  return true;
+}
+
+/**
+ * Whether the line, trimmed, may end with "wrote:" / "writes:" (any case): the cheap test before
+ * ATTRIBUTION_END.
+ */
+function mayEndAttribution(text: string, s: number, e: number): boolean {
+  let k = e - 1;
+  while (k >= s && isSpace(text.charCodeAt(k))) k--;
+  if (k < s || text.charCodeAt(k) !== 58) return false;
+  k--;
+  while (k >= s && isSpace(text.charCodeAt(k))) k--;
+  const c = text.charCodeAt(k) | 32;
+  return (c === 101 || c === 115) && k - s >= 4; // "wrot(e)", "write(s)"
+}
+
+function isSpace(c: number): boolean {
+  return (
+    c <= 32 || c === 160 || (c >= 0x1680 && (c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c >= 0x2028))
+  );
 }

@@ -14,47 +14,51 @@ export class DocumentText {
   readonly count: number;
 
   constructor(readonly text: string) {
-    let cap = 1024;
+    const len = text.length;
+    // a first guess at the line count (most patch lines are 20..80 characters) saves regrowing
+    let cap = Math.max(1024, (len >>> 5) + 16);
     let starts = new Int32Array(cap);
     let ends = new Int32Array(cap);
     let n = 0;
-    const push = (s: number, e: number) => {
-      if (n === cap) {
-        cap *= 2;
-        const s2 = new Int32Array(cap);
-        s2.set(starts);
-        starts = s2;
-        const e2 = new Int32Array(cap);
-        e2.set(ends);
-        ends = e2;
-      }
-      starts[n] = s;
-      ends[n] = e;
-      n++;
-    };
-    const len = text.length;
-    const loneCr = hasLoneCr(text);
     let start = 0;
-    if (!loneCr) {
+    const cr = text.indexOf('\r');
+    if (cr < 0 || !hasLoneCr(text, cr)) {
       // the common case: "\n" or "\r\n" line ends, found with indexOf
       for (;;) {
         const nl = text.indexOf('\n', start);
         if (nl < 0) break;
-        push(start, nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
+        if (n === cap) {
+          cap *= 2;
+          starts = grown(starts, cap);
+          ends = grown(ends, cap);
+        }
+        starts[n] = start;
+        ends[n++] = cr >= 0 && nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
         start = nl + 1;
       }
     } else {
       for (let i = 0; i < len; i++) {
         const c = text.charCodeAt(i);
-        if (c === 10 || c === 13) {
-          push(start, i);
-          if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-          start = i + 1;
+        if (c !== 10 && c !== 13) continue;
+        if (n === cap) {
+          cap *= 2;
+          starts = grown(starts, cap);
+          ends = grown(ends, cap);
         }
+        starts[n] = start;
+        ends[n++] = i;
+        if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+        start = i + 1;
       }
     }
     // LSP: after a final terminator there is still an empty last line
-    push(start, len);
+    if (n === cap) {
+      cap += 1;
+      starts = grown(starts, cap);
+      ends = grown(ends, cap);
+    }
+    starts[n] = start;
+    ends[n++] = len;
     this.starts = starts.subarray(0, n);
     this.ends = ends.subarray(0, n);
     this.count = n;
@@ -69,11 +73,17 @@ export class DocumentText {
   }
 }
 
-function hasLoneCr(text: string): boolean {
-  for (let at = text.indexOf('\r'); at >= 0; at = text.indexOf('\r', at + 1)) {
+function hasLoneCr(text: string, from: number): boolean {
+  for (let at = from; at >= 0; at = text.indexOf('\r', at + 1)) {
     if (text.charCodeAt(at + 1) !== 10) return true;
   }
   return false;
+}
+
+function grown(a: Int32Array, cap: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(cap);
+  b.set(a);
+  return b;
 }
 
 /** The first character code of line i of a source (-1 for an empty line), without slicing it. */
@@ -83,6 +93,8 @@ export function firstChar(src: LineSource, i: number): number {
   const t = src.text(i);
   return t.length ? t.charCodeAt(0) : -1;
 }
+
+const NONE: ReadonlySet<number> = new Set();
 
 /**
  * A plain body: document lines [start, end) as they stand, except mbox ">From " lines, which lose
@@ -98,7 +110,7 @@ export class PlainLines implements LineSource {
     private readonly start: number,
     end: number,
     /** Body lines (relative) that lost a leading ">" to mboxrd unescaping. */
-    private readonly unescaped: ReadonlySet<number> = new Set(),
+    private readonly unescaped: ReadonlySet<number> = NONE,
   ) {
     this.count = Math.max(0, end - start);
   }

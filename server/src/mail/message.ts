@@ -4,7 +4,7 @@
  * read with N quote markers removed).
  */
 import libmime from 'libmime';
-import type { DiffParseOptions, FileDiff, LineSource } from '../diff/types';
+import type { DiffParseOptions, FileDiff, FlatLines, LineSource } from '../diff/types';
 import { parseDiffs } from '../diff/parse';
 import type { Position, Range } from '../common/position';
 import type { MailHeaders, Message, QuoteBlock, ReadProblem } from './types';
@@ -28,6 +28,8 @@ export interface ReadMessage {
 }
 
 const TRAILER = /^([A-Z][A-Za-z]*(?:-[A-Za-z]+)*-by|Fixes|Link|Closes|Cc|Message-I[dD]):\s*(\S.*)$/;
+/** Longer trailer names than this ("Suggested-and-reviewed-by-someone:") are not looked for. */
+const TRAILER_NAME_MAX = 64;
 const DIFF_SIGN = /^(?:diff --git |@@ -\d|--- \S|Index: \S)/;
 
 /** What the reader knows of the whole document when it reads one of its messages. */
@@ -264,11 +266,20 @@ function readTrailers(read: ReadMessage): void {
       if (t === '---' || t.startsWith('diff --git ') || t.startsWith('@@ -')) break;
       continue;
     }
-    if (c < 65 || c > 90) continue;
+    if (c < 65 || c > 90 || !colonEarly(flat, body, i)) continue;
     const t = body.text(i);
     const m = t.length > 300 ? null : TRAILER.exec(t);
     if (m) message.trailers.push({ name: m[1], value: m[2].trim(), range: lineRange(body, i, i) });
   }
+}
+
+/** A ":" within the first TRAILER_NAME_MAX characters of line i: a trailer may start it. */
+function colonEarly(flat: FlatLines | undefined, body: LineSource, i: number): boolean {
+  if (!flat) return body.text(i).slice(0, TRAILER_NAME_MAX).includes(':');
+  const { text } = flat;
+  const e = Math.min(flat.ends[i], flat.starts[i] + TRAILER_NAME_MAX);
+  for (let k = flat.starts[i]; k < e; k++) if (text.charCodeAt(k) === 58) return true;
+  return false;
 }
 
 export function lineRange(src: LineSource, first: number, last: number): Range {

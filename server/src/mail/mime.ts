@@ -40,12 +40,29 @@ interface ContentType {
 
 function contentType(value: string | undefined): ContentType {
   if (!value) return { type: 'text/plain', params: {} };
+  if (!/["\\*]/.test(value)) return simpleContentType(value);
   try {
     const parsed = libmime.parseHeaderValue(value);
     return { type: (parsed.value || 'text/plain').toLowerCase(), params: parsed.params ?? {} };
   } catch {
     return { type: 'text/plain', params: {} };
   }
+}
+
+/**
+ * "text/plain; charset=utf-8; format=flowed" without quotes, escapes or RFC 2231 continuations:
+ * what libmime.parseHeaderValue gives, without its character-by-character walk.
+ */
+function simpleContentType(value: string): ContentType {
+  const parts = value.split(';');
+  const params: Record<string, string> = {};
+  for (let k = 1; k < parts.length; k++) {
+    const p = parts[k];
+    const eq = p.indexOf('=');
+    const key = (eq < 0 ? p : p.slice(0, eq)).trim().toLowerCase();
+    if (key) params[key] = eq < 0 ? '' : p.slice(eq + 1).trim();
+  }
+  return { type: (parts[0].trim() || 'text/plain').toLowerCase(), params };
 }
 
 /**
@@ -209,13 +226,22 @@ function readLeaf(
 
 /** A plain body as a view of the document; in an mbox, ">From " lines lose one ">". */
 export function plainLines(doc: DocumentText, start: number, end: number, unescapeFrom: boolean): PlainLines {
-  const unescaped = new Set<number>();
+  let unescaped: Set<number> | undefined;
   if (unescapeFrom) {
     for (let i = start; i < end; i++) {
-      if (doc.text.charCodeAt(doc.starts[i]) === 62 && /^>+From /.test(doc.line(i))) unescaped.add(i - start);
+      if (isEscapedFrom(doc, i)) (unescaped ??= new Set<number>()).add(i - start);
     }
   }
   return new PlainLines(doc, start, end, unescaped);
+}
+
+/** mboxrd's ">From " (">>From ", ...): a line that loses its first ">". */
+function isEscapedFrom(doc: DocumentText, i: number): boolean {
+  const text = doc.text;
+  let k = doc.starts[i];
+  if (text.charCodeAt(k) !== 62) return false;
+  while (text.charCodeAt(k) === 62) k++;
+  return k + 5 <= doc.ends[i] && text.startsWith('From ', k);
 }
 
 /** Plain 7bit/8bit lines; in an mbox, ">From " (mboxrd: ">>From " too) loses one ">". */
@@ -226,11 +252,5 @@ function pushPlainLines(
   lines: BodyLines,
   unescapeFrom: boolean,
 ): void {
-  for (let i = start; i < end; i++) {
-    if (unescapeFrom && doc.text.charCodeAt(doc.starts[i]) === 62 && /^>+From /.test(doc.line(i))) {
-      lines.pushPlain(i, 1);
-    } else {
-      lines.pushPlain(i, 0);
-    }
-  }
+  for (let i = start; i < end; i++) lines.pushPlain(i, unescapeFrom && isEscapedFrom(doc, i) ? 1 : 0);
 }

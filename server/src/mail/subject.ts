@@ -15,19 +15,29 @@ export interface ParsedSubject {
   title: string;
 }
 
+const TAG_GROUP = /^\[([^\]]*)\]\s*/;
+const GLUED = /^([A-Za-z]+)(\d+\/\d+)$/;
+const VERSION = /^v(\d+)$/i;
+const INDEX = /^(\d+)\/(\d+)$/;
+const RFC = /^rfc$/i;
+/** Whitespace other than single spaces: only then is the subject's spacing normalised. */
+const ODD_SPACE = /[^\S ]| {2}/;
+
 export function parseSubject(subject: string | undefined): ParsedSubject {
-  let s = (subject ?? '').replace(/\s+/g, ' ').trim();
+  let s = subject ?? '';
+  if (ODD_SPACE.test(s)) s = s.replace(/\s+/g, ' ');
+  s = s.trim();
   let isReply = false;
   const words: string[] = [];
   let sawTag = false;
   for (;;) {
-    const re = REPLY_PREFIX.exec(s);
+    const re = s.charCodeAt(0) === 91 ? null : REPLY_PREFIX.exec(s);
     if (re) {
       isReply = true;
       s = s.slice(re[0].length);
       continue;
     }
-    const group = /^\[([^\]]*)\]\s*/.exec(s);
+    const group = s.charCodeAt(0) === 91 /* [ */ ? TAG_GROUP.exec(s) : null;
     if (!group) break;
     const tokens = splitTagTokens(group[1]);
     if (tokens.some((t) => TAG_WORD.test(t))) {
@@ -44,7 +54,7 @@ function splitTagTokens(group: string): string[] {
   const out: string[] = [];
   for (const raw of group.split(/[\s,]+/)) {
     if (!raw) continue;
-    const glued = /^([A-Za-z]+)(\d+\/\d+)$/.exec(raw);
+    const glued = GLUED.exec(raw);
     if (glued) out.push(glued[1], glued[2]);
     else out.push(raw);
   }
@@ -57,8 +67,8 @@ function tagOf(tokens: string[]): PatchTag {
   let total: number | undefined;
   const prefix: string[] = [];
   for (const t of tokens) {
-    const v = /^v(\d+)$/i.exec(t);
-    const n = /^(\d+)\/(\d+)$/.exec(t);
+    const v = VERSION.exec(t);
+    const n = v ? null : INDEX.exec(t);
     if (v && version === undefined) version = Number(v[1]);
     else if (n && index === undefined) {
       index = Number(n[1]);
@@ -70,6 +80,6 @@ function tagOf(tokens: string[]): PatchTag {
     version: version ?? 1,
     index,
     total,
-    rfc: prefix.some((w) => /^rfc$/i.test(w)),
+    rfc: prefix.some((w) => RFC.test(w)),
   };
 }
