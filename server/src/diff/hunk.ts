@@ -30,8 +30,8 @@ function markerLength(text: string, s: number, e: number): number {
 
 export class LazyHunk implements Hunk {
   heading: string;
-  headerRange: Range;
-  range: Range;
+  private header?: Range;
+  private extent?: Range;
   private materialised?: HunkLine[];
   private pre?: string;
   private post?: string;
@@ -54,16 +54,40 @@ export class LazyHunk implements Hunk {
     public bodyLines: number,
   ) {
     this.heading = heading;
-    const hs = w.startOf(headerLine);
-    const he = w.endOf(headerLine);
-    this.headerRange = { start: src.position(headerLine, 0), end: src.position(headerLine, he - hs) };
-    const last = bodyEnd > bodyStart ? bodyEnd - 1 : headerLine;
-    const ls = w.startOf(last);
-    const le = w.endOf(last);
-    this.range = {
-      start: this.headerRange.start,
-      end: last === headerLine ? this.headerRange.end : src.position(last, le - ls),
+  }
+
+  /** The @@ line (placed through the source on first access). */
+  get headerRange(): Range {
+    if (this.header === undefined) this.place();
+    return this.header as Range;
+  }
+  set headerRange(r: Range) {
+    this.header = r;
+  }
+
+  /** From the @@ line to the last body line (placed through the source on first access). */
+  get range(): Range {
+    if (this.extent === undefined) this.place();
+    return this.extent as Range;
+  }
+  set range(r: Range) {
+    this.extent = r;
+  }
+
+  private place(): void {
+    const { w, src, headerLine, bodyStart, bodyEnd } = this;
+    const header = this.header ?? {
+      start: src.position(headerLine, 0),
+      end: src.position(headerLine, w.endOf(headerLine) - w.startOf(headerLine)),
     };
+    this.header = header;
+    if (this.extent === undefined) {
+      const last = bodyEnd > bodyStart ? bodyEnd - 1 : headerLine;
+      this.extent = {
+        start: header.start,
+        end: last === headerLine ? header.end : src.position(last, w.endOf(last) - w.startOf(last)),
+      };
+    }
   }
 
   get lines(): HunkLine[] {

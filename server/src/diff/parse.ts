@@ -35,6 +35,8 @@ const MAX_STRAY_LINES = 12;
 /** At most this many wrapped remains between diff --git and its ---/+++ pair. */
 const WRAPPED_HEADER_LINES = 3;
 
+const UNPLACED: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
 /** Why a hunk body ended. */
 const enum Stop {
   CountsDone,
@@ -261,12 +263,13 @@ class DiffParser {
       path: newPath ?? oldPath ?? '',
       extended,
       binary,
-      range: this.span(header, j - 1),
+      range: UNPLACED, // placed below, once its last line is known
       hunks: [],
       quoteDepth: this.opts.quoteDepth,
       messageIndex: this.opts.messageIndex,
     };
     this.files.push(file);
+    const headerEnd = j;
     const { w, end } = this;
     while (j < end) {
       const text = w.str(j);
@@ -296,7 +299,7 @@ class DiffParser {
       j = this.readHunk(file, j);
     }
     if (j < end) this.checkLeftover(j);
-    if (file.hunks.length > 0) file.range = this.span(header, j - 1);
+    file.range = this.span(header, (file.hunks.length > 0 ? j : headerEnd) - 1);
     return j;
   }
 

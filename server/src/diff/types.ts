@@ -7,9 +7,9 @@ import type { Range } from '../common/position';
 export type HunkLineKind = 'context' | 'added' | 'removed' | 'no-newline';
 
 /**
- * Note for readers of parser output: `Hunk.lines`, `Hunk.preImage`, `Hunk.postImage` and
- * `HunkLine.range` are built on first access (prototype getters), so the parse allocates nothing
- * per body line. Reading them and JSON.stringify (toJSON) work as declared; an object spread
+ * Note for readers of parser output: `Hunk.lines`, `Hunk.preImage`, `Hunk.postImage`,
+ * `Hunk.headerRange`, `Hunk.range` and `HunkLine.range` are built on first access (prototype
+ * getters), so the parse allocates nothing per body line and little per hunk. Reading them and JSON.stringify (toJSON) work as declared; an object spread
  * (`{ ...hunk }`) does not carry them: copy the fields you need by name.
  */
 export interface HunkLine {
