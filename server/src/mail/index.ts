@@ -7,7 +7,7 @@ import type { FileDiff } from '../diff/types';
 import type { ReadProblem, ReadResult } from './types';
 import { DocumentText } from './lines';
 import { splitDocument } from './split';
-import { readMessage, comparePos, type ReadMessage } from './message';
+import { readMessage, sortByPlace, type ReadMessage } from './message';
 import { buildPatches } from './series';
 import { linkReplies } from './thread';
 
@@ -45,8 +45,8 @@ export function readDocument(text: string): ReadResult {
     if (kind === 'web-archive' || kind === 'text') noteArchiveCuts(doc, problems);
     const files: FileDiff[] = [];
     for (const r of reads) for (const f of r.message.files) files.push(f);
-    files.sort((a, b) => comparePos(a.range.start, b.range.start));
-    problems.sort((a, b) => comparePos(a.range.start, b.range.start));
+    sortByPlace(files);
+    sortByPlace(problems);
     return { kind, lineCount, messages: reads.map((r) => r.message), patches, files, problems };
   } catch (e) {
     problems.push({

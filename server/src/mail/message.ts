@@ -28,6 +28,8 @@ export interface ReadMessage {
 }
 
 const TRAILER = /^([A-Z][A-Za-z]*(?:-[A-Za-z]+)*-by|Fixes|Link|Closes|Cc|Message-I[dD]):\s*(\S.*)$/;
+/** TRAILER matched in place at a line start of the document (sticky; the caller checks the end). */
+const TRAILER_AT = /([A-Z][A-Za-z]*(?:-[A-Za-z]+)*-by|Fixes|Link|Closes|Cc|Message-I[dD]):\s*(\S.*)/y;
 /** Longer trailer names than this ("Suggested-and-reviewed-by-someone:") are not looked for. */
 const TRAILER_NAME_MAX = 64;
 const DIFF_SIGN = /^(?:diff --git |@@ -\d|--- \S|Index: \S)/;
@@ -103,7 +105,7 @@ export function readMessage(
       collect(files, problems, body, { start: cut, end: part.end, quoteDepth: 1, messageIndex, webArchive });
   }
   readQuotedDiffs(read, files, problems, messageIndex, webArchive);
-  files.sort((a, b) => comparePos(a.range.start, b.range.start));
+  sortByPlace(files);
   message.files = files;
   readTrailers(read);
   return read;
@@ -262,15 +264,43 @@ function readTrailers(read: ReadMessage): void {
       : firstChar(body, i);
     // the commit message ends at "---" or at the first diff
     if (c === 45 || c === 100 || c === 64) {
-      const t = body.text(i);
-      if (t === '---' || t.startsWith('diff --git ') || t.startsWith('@@ -')) break;
+      if (
+        isLine(flat, body, i, '---') ||
+        startsLine(flat, body, i, 'diff --git ') ||
+        startsLine(flat, body, i, '@@ -')
+      )
+        break;
       continue;
     }
     if (c < 65 || c > 90 || !colonEarly(flat, body, i)) continue;
-    const t = body.text(i);
-    const m = t.length > 300 ? null : TRAILER.exec(t);
+    const m = trailerAt(flat, body, i);
     if (m) message.trailers.push({ name: m[1], value: m[2].trim(), range: lineRange(body, i, i) });
   }
+}
+
+/** TRAILER on line i; with the flat view, matched in place (no copy of the line). */
+function trailerAt(flat: FlatLines | undefined, body: LineSource, i: number): RegExpExecArray | null {
+  if (!flat) {
+    const t = body.text(i);
+    return t.length > 300 ? null : TRAILER.exec(t);
+  }
+  const s = flat.starts[i];
+  const e = flat.ends[i];
+  if (e - s > 300) return null;
+  TRAILER_AT.lastIndex = s;
+  const m = TRAILER_AT.exec(flat.text);
+  // as TRAILER's "$": the match must end where the line ends
+  return m && TRAILER_AT.lastIndex === e ? m : null;
+}
+
+function startsLine(flat: FlatLines | undefined, body: LineSource, i: number, prefix: string): boolean {
+  if (!flat) return body.text(i).startsWith(prefix);
+  return flat.ends[i] - flat.starts[i] >= prefix.length && flat.text.startsWith(prefix, flat.starts[i]);
+}
+
+function isLine(flat: FlatLines | undefined, body: LineSource, i: number, whole: string): boolean {
+  if (!flat) return body.text(i) === whole;
+  return flat.ends[i] - flat.starts[i] === whole.length && flat.text.startsWith(whole, flat.starts[i]);
 }
 
 /** A ":" within the first TRAILER_NAME_MAX characters of line i: a trailer may start it. */
@@ -288,6 +318,16 @@ export function lineRange(src: LineSource, first: number, last: number): Range {
 
 function rangeOf(doc: DocumentText, first: number, last: number): Range {
   return { start: { line: first, character: 0 }, end: { line: last, character: doc.lineLength(last) } };
+}
+
+/** Sorts things by where they start in the document; most lists come in order already. */
+export function sortByPlace<T extends { range: Range }>(list: T[]): void {
+  for (let k = 1; k < list.length; k++) {
+    if (comparePos(list[k - 1].range.start, list[k].range.start) > 0) {
+      list.sort((a, b) => comparePos(a.range.start, b.range.start));
+      return;
+    }
+  }
 }
 
 export function comparePos(a: Position, b: Position): number {
