@@ -1,8 +1,11 @@
 /**
  * The state diagram (SVG): the union of the states reachable under both kernel sides, laid out in
- * breadth-first columns from the initial state; edges present under one side only are marked.
+ * breadth-first columns from the initial state; transitions present under one side only are
+ * marked. Parallel transitions between two states are drawn as one arrow (its tooltip lists the
+ * steps). "Only transitions that differ" keeps the initial state, the differing transitions and the
+ * states they touch, in the same places.
  */
-import type { StateEdge, StatesResult } from '../../server/src/lsp/protocol';
+import type { ModelStateNode, StateEdge, StatesResult } from '../../server/src/lsp/protocol';
 import { h, s } from './dom';
 
 const COL = 230;
@@ -18,7 +21,31 @@ export interface StatesRendering {
   differing: number;
 }
 
+interface Arrow {
+  from: string;
+  to: string;
+  side: Side;
+  steps: string[];
+}
+
 const edgeKey = (e: StateEdge): string => `${e.from}\u0000${e.step}\u0000${e.to}\u0000${e.outcome ?? ''}`;
+const stepLabel = (e: StateEdge): string =>
+  `${e.step}${e.outcome ? ` → ${e.outcome}` : ''}${e.restore && e.restore !== 'none' ? ` (restore ${e.restore})` : ''}`;
+
+function nodeLabel(n: ModelStateNode): string {
+  const extra = [
+    n.zap && !/zap/.test(n.label) ? 'zapped' : '',
+    !n.barsValid && !/BAR/i.test(n.label) ? 'BARs lost' : '',
+  ]
+    .filter((x) => x)
+    .join(' ');
+  const text = extra ? `${n.label} ${extra}` : n.label;
+  return text.length > 30 ? text.slice(0, 29) + '…' : text;
+}
+
+function sideName(side: Side, labels: [string, string | null]): string {
+  return side === 'both' ? 'both' : side === 'a' ? `only ${labels[0]}` : `only ${labels[1]}`;
+}
 
 export function renderStates(
   labels: [string, string | null],
@@ -32,102 +59,121 @@ export function renderStates(
   for (const e of a.edges) edges.set(edgeKey(e), { edge: e, side: b ? 'a' : 'both' });
   for (const e of b?.edges ?? []) {
     const k = edgeKey(e);
-    const seen = edges.get(k);
-    edges.set(k, { edge: e, side: seen ? 'both' : 'b' });
+    edges.set(k, { edge: e, side: edges.has(k) ? 'both' : 'b' });
   }
-  // breadth-first columns from the initial state
+  const differing = [...edges.values()].filter((e) => e.side !== 'both').length;
+  // one arrow per (from, to, side)
+  const arrows = new Map<string, Arrow>();
+  for (const { edge, side } of edges.values()) {
+    const k = `${edge.from}\u0000${edge.to}\u0000${side}`;
+    const arrow = arrows.get(k) ?? { from: edge.from, to: edge.to, side, steps: [] };
+    arrow.steps.push(stepLabel(edge));
+    arrows.set(k, arrow);
+  }
+  // breadth-first columns from the initial state, over all transitions
   const column = new Map<string, number>([[a.initial, 0]]);
   const queue = [a.initial];
   while (queue.length) {
     const id = queue.shift() as string;
-    for (const { edge } of edges.values()) {
-      if (edge.from === id && !column.has(edge.to)) {
-        column.set(edge.to, (column.get(id) ?? 0) + 1);
-        queue.push(edge.to);
+    for (const { from, to } of arrows.values()) {
+      if (from === id && !column.has(to)) {
+        column.set(to, (column.get(id) ?? 0) + 1);
+        queue.push(to);
       }
     }
   }
   for (const id of nodes.keys()) if (!column.has(id)) column.set(id, 0);
-  const perColumn = new Map<number, string[]>();
-  for (const [id, c] of column) perColumn.set(c, [...(perColumn.get(c) ?? []), id]);
-  const pos = new Map<string, { x: number; y: number }>();
-  for (const [c, ids] of perColumn) ids.forEach((id, i) => pos.set(id, { x: 20 + c * COL, y: 40 + i * ROW }));
-  const width = 40 + (Math.max(...perColumn.keys()) + 1) * COL;
-  const height = 60 + Math.max(...[...perColumn.values()].map((v) => v.length)) * ROW;
 
-  const svg = s('svg', { class: 'states', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img' });
-  svg.append(s('title', {}, `Reachable states of ${a.device}`));
-  const defs = s('defs', {});
-  for (const side of ['both', 'a', 'b']) {
-    defs.append(
-      s(
+  const draw = (onlyDiffering: boolean): SVGElement => {
+    const shownArrows = [...arrows.values()].filter((x) => !onlyDiffering || x.side !== 'both');
+    const shown = new Set<string>([a.initial, ...shownArrows.flatMap((x) => [x.from, x.to])]);
+    const perColumn = new Map<number, string[]>();
+    for (const [id, c] of column) if (shown.has(id)) perColumn.set(c, [...(perColumn.get(c) ?? []), id]);
+    const pos = new Map<string, { x: number; y: number }>();
+    for (const [c, ids] of perColumn)
+      ids.forEach((id, i) => pos.set(id, { x: 20 + c * COL, y: 40 + i * ROW }));
+    const width = 40 + (Math.max(...perColumn.keys()) + 1) * COL;
+    const height = 60 + Math.max(...[...perColumn.values()].map((v) => v.length)) * ROW;
+    const svg = s('svg', { class: 'states', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img' });
+    svg.append(s('title', {}, `Reachable states of ${a.device}`));
+    const defs = s('defs', {});
+    for (const side of ['both', 'a', 'b']) {
+      const marker = s(
         'marker',
-        {
-          id: `arrow-${side}`,
-          viewBox: '0 0 10 10',
-          refX: 10,
-          refY: 5,
-          markerWidth: 6,
-          markerHeight: 6,
-          orient: 'auto-start-reverse',
-        },
+        { id: `arrow-${side}`, viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 6, markerHeight: 6 },
         s('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: `arrow-${side}` }),
-      ),
-    );
-  }
-  svg.append(defs);
-  let differing = 0;
-  for (const { edge, side } of edges.values()) {
-    if (side !== 'both') differing++;
-    const p = pos.get(edge.from);
-    const q = pos.get(edge.to);
-    if (!p || !q) continue;
-    const label = `${edge.step}${edge.outcome ? ` → ${edge.outcome}` : ''}${edge.restore && edge.restore !== 'none' ? ` (restore ${edge.restore})` : ''}`;
-    let d: string;
-    if (edge.from === edge.to) {
-      d = `M ${p.x + 40} ${p.y} C ${p.x + 40} ${p.y - 30}, ${p.x + 90} ${p.y - 30}, ${p.x + 90} ${p.y}`;
-    } else {
-      const x1 = p.x + NODE_W;
-      const y1 = p.y + NODE_H / 2;
-      const x2 = q.x;
-      const y2 = q.y + NODE_H / 2;
-      const bend = q.x <= p.x ? 60 : 0;
-      d = `M ${x1} ${y1} C ${x1 + 40} ${y1 + bend}, ${x2 - 40} ${y2 + bend}, ${x2} ${y2}`;
+      );
+      marker.setAttribute('orient', 'auto-start-reverse');
+      defs.append(marker);
     }
-    svg.append(
-      s(
-        'path',
-        { d, class: `edge edge-${side}`, 'marker-end': `url(#arrow-${side})`, 'data-side': side },
-        s('title', {}, `${label} [${sideName(side, labels)}]`),
-      ),
-    );
-  }
-  for (const [id, n] of nodes) {
-    const p = pos.get(id);
-    if (!p) continue;
-    const short = n.label.length > 30 ? n.label.slice(0, 29) + '…' : n.label;
-    svg.append(
-      s(
-        'g',
-        { class: id === a.initial ? 'node initial' : 'node', transform: `translate(${p.x},${p.y})` },
-        s('title', {}, id),
-        s('rect', { width: NODE_W, height: NODE_H, rx: 6 }),
-        s('text', { x: 8, y: 24 }, short),
-      ),
-    );
-  }
+    svg.append(defs);
+    for (const x of shownArrows) {
+      const p = pos.get(x.from);
+      const q = pos.get(x.to);
+      if (!p || !q) continue;
+      let d: string;
+      if (x.from === x.to) {
+        const o = x.side === 'b' ? 60 : x.side === 'a' ? 30 : 0;
+        d = `M ${p.x + 40 + o} ${p.y} C ${p.x + 40 + o} ${p.y - 28}, ${p.x + 80 + o} ${p.y - 28}, ${p.x + 80 + o} ${p.y}`;
+      } else {
+        const x1 = p.x + NODE_W;
+        const y1 = p.y + NODE_H / 2 + (x.side === 'a' ? -6 : x.side === 'b' ? 6 : 0);
+        const x2 = q.x;
+        const y2 = q.y + NODE_H / 2 + (x.side === 'a' ? -6 : x.side === 'b' ? 6 : 0);
+        const bend = q.x <= p.x ? 60 : 0;
+        d = `M ${x1} ${y1} C ${x1 + 40} ${y1 + bend}, ${x2 - 40} ${y2 + bend}, ${x2} ${y2}`;
+      }
+      svg.append(
+        s(
+          'path',
+          { d, class: `edge edge-${x.side}`, 'marker-end': `url(#arrow-${x.side})`, 'data-side': x.side },
+          s('title', {}, `${x.steps.join('\n')}\n[${sideName(x.side, labels)}]`),
+        ),
+      );
+    }
+    for (const id of shown) {
+      const p = pos.get(id);
+      const n = nodes.get(id);
+      if (!p || !n) continue;
+      svg.append(
+        s(
+          'g',
+          { class: id === a.initial ? 'node initial' : 'node', transform: `translate(${p.x},${p.y})` },
+          s('title', {}, id),
+          s('rect', { width: NODE_W, height: NODE_H, rx: 6 }),
+          s('text', { x: 8, y: 24 }, nodeLabel(n)),
+        ),
+      );
+    }
+    return svg;
+  };
+
+  const startOnlyDiffering = !!b && differing > 0;
+  let svg = draw(startOnlyDiffering);
+  const toggle = h('input', {
+    type: 'checkbox',
+    id: 'only-differing',
+    checked: startOnlyDiffering,
+    disabled: !b,
+  });
+  toggle.addEventListener('change', () => {
+    const next = draw(toggle.checked);
+    svg.replaceWith(next);
+    svg = next;
+  });
   const legend = h(
     'p',
     { class: 'legend' },
     h('span', { class: 'swatch edge-both' }, 'both'),
     b ? h('span', { class: 'swatch edge-a' }, `only ${labels[0]}`) : null,
     b ? h('span', { class: 'swatch edge-b' }, `only ${labels[1]}`) : null,
+    h('label', { for: 'only-differing' }, toggle, ' Only transitions that differ'),
   );
-  const caption = `${nodes.size} states, ${edges.size} transitions of ${a.device}${b ? `; ${differing} transitions differ` : ''}${derived ? ' (states visited by the preset scripts and the last run; the server did not explore)' : ''}${a.truncated || b?.truncated ? ' (exploration bounded)' : ''}`;
-  const figure = h('figure', { class: 'states-figure' }, svg, h('figcaption', {}, caption), legend);
+  const caption =
+    `${nodes.size} states, ${edges.size} transitions of ${a.device}` +
+    (b ? `; ${differing} transitions differ` : '') +
+    (derived ? ' (states visited by the preset scripts and the last run; the server did not explore)' : '') +
+    (a.truncated || b?.truncated ? ' (exploration bounded)' : '');
+  const figure = h('figure', { class: 'states-figure' }, legend, svg, h('figcaption', {}, caption));
   return { element: figure, rows: nodes.size, differing };
-}
-
-function sideName(side: Side, labels: [string, string | null]): string {
-  return side === 'both' ? 'both' : side === 'a' ? `only ${labels[0]}` : `only ${labels[1]}`;
 }
