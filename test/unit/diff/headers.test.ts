@@ -8,7 +8,7 @@ test('diff --git with index, ---/+++ and a/ b/ prefixes', () => {
     'index 4afd4ee..f5a2b0f 100644',
     '--- a/drivers/pci/iov.c',
     '+++ b/drivers/pci/iov.c',
-    '@@ -180,6 +180,7 @@ int pci_iov_add_virtfn(struct pci_dev *dev, int id)',
+    '@@ -178,6 +178,7 @@ int pci_iov_add_virtfn(struct pci_dev *dev, int id)',
     ' \tvirtfn->is_virtfn = 1;',
     ' \tvirtfn->physfn = pci_dev_get(dev);',
     '+\tvirtfn->no_command_memory = 1;',

@@ -6,8 +6,11 @@ import { documentLines } from '../../../server/src/diff/lines';
 import type { LineSource } from '../../../server/src/diff/types';
 import { doc, parse, textAt } from './support';
 
+/** vfio-pci's config-space file (the header line is built, not copied from a real patch). */
+const CONFIG_C = 'drivers/vfio/pci/vfio_pci_config.c';
+
 const header = [
-  'diff --git a/drivers/vfio/pci/vfio_pci_config.c b/drivers/vfio/pci/vfio_pci_config.c',
+  `diff --git a/${CONFIG_C} b/${CONFIG_C}`,
   '--- a/drivers/vfio/pci/vfio_pci_config.c',
   '+++ b/drivers/vfio/pci/vfio_pci_config.c',
 ];

@@ -7,12 +7,15 @@ import * as assert from 'node:assert/strict';
 import { readDocument } from '../../../server/src/mail';
 import type { Position } from '../../../server/src/common/position';
 
+/** vfio-pci's config-space file (the header line is built, not copied from a real patch). */
+const CONFIG_C = 'drivers/vfio/pci/vfio_pci_config.c';
+
 const PATCH = [
   'Make the VF check explicit.',
   '',
   'Signed-off-by: A Tester <a@example.org>',
   '---',
-  'diff --git a/drivers/vfio/pci/vfio_pci_config.c b/drivers/vfio/pci/vfio_pci_config.c',
+  `diff --git a/${CONFIG_C} b/${CONFIG_C}`,
   'index 1111111..2222222 100644',
   '--- a/drivers/vfio/pci/vfio_pci_config.c',
   '+++ b/drivers/vfio/pci/vfio_pci_config.c',
