@@ -14,6 +14,8 @@ const USER_SETTINGS = {
   'telemetry.telemetryLevel': 'off',
   'security.workspace.trust.enabled': false,
   'workbench.startupEditor': 'none',
+  // the workspace sits inside the checkout: do not offer to open its git repository in screenshots
+  'git.openRepositoryInParentFolders': 'never',
   'workbench.tips.enabled': false,
   'workbench.enableExperiments': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
