@@ -360,6 +360,7 @@ export function analyzeText(text: string, options: AnalyzeOptions): AnalysisOutp
         message: msg,
         range: s.record.facts.post.image[s.setter.lines[0]].line.range,
         ...recordBase(s.record),
+        function: where === 'an unknown function' ? undefined : where,
         related: related(s.record),
       });
     }
@@ -401,6 +402,7 @@ export function analyzeText(text: string, options: AnalyzeOptions): AnalysisOutp
       message: l.message,
       range: l.range,
       ...(l.record ? recordBase(l.record) : {}),
+      ...(l.functionName ? { function: l.functionName } : {}),
       related: l.related,
     });
   }

@@ -26,6 +26,8 @@ export interface Lint {
   message: string;
   range: Range;
   record?: HunkRecord;
+  /** The function the linted statement is in, when the hunk's own text says (else the hunk's). */
+  functionName?: string;
   related: RelatedInfo[];
 }
 
@@ -51,6 +53,7 @@ export function lintRecords(records: HunkRecord[], macros: MacroDef[], baseline:
           '(mark the device itself, as no_command_memory does)',
         range: lineRange(post.image[first].line),
         record: r,
+        functionName: c.functionName,
         related: [],
       });
     }
@@ -72,7 +75,11 @@ export function lintRecords(records: HunkRecord[], macros: MacroDef[], baseline:
     }
     for (const s of post.setters) {
       if (!s.changed || s.marker !== 'is_virtfn' || /^(0|false)$/.test(s.value)) continue;
-      const physfn = post.setters.some((o) => o.marker === 'physfn' && !/^(0|NULL)$/.test(o.value));
+      // physfn must be set on the same path: a link made in another function, only when the PF is
+      // found, leaves every unlinked function with is_virtfn and no physfn
+      const physfn = post.setters.some(
+        (o) => o.marker === 'physfn' && o.functionName === s.functionName && !/^(0|NULL)$/.test(o.value),
+      );
       if (physfn) continue;
       lints.push({
         code: 'is-virtfn-without-physfn',
@@ -82,6 +89,7 @@ export function lintRecords(records: HunkRecord[], macros: MacroDef[], baseline:
           'a linked PF in physfn (3cddb79afc60 restricted s390 to linked VFs for this reason)',
         range: lineRange(post.image[s.lines[0]].line),
         record: r,
+        functionName: s.functionName,
         related: [],
       });
     }

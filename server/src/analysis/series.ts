@@ -52,7 +52,10 @@ const CREATION_PATHS: { fn: RegExp; file?: RegExp; path: string }[] = [
   { fn: /^pci_iov_add_virtfn$/, path: 'pci_iov_add_virtfn' },
   { fn: /^pcibios_bus_add_device$/, file: /arch\/s390\//, path: 's390-pcibios_bus_add_device' },
   { fn: /^pcibios_enable_device$/, file: /arch\/s390\//, path: 's390-pcibios_enable_device' },
-  { fn: /^zpci_(bus|iov)_(setup|link)_virtfn$/, file: /arch\/s390\//, path: 's390-link-virtfn' },
+  // zpci_*_setup_virtfn runs for every zPCI function zpci_bus_add_device adds (e5794cf1a270);
+  // zpci_*_link_virtfn only once the PF is found
+  { fn: /^zpci_(bus|iov)_setup_virtfn$/, file: /arch\/s390\//, path: 's390-zpci_bus_add_device' },
+  { fn: /^zpci_(bus|iov)_link_virtfn$/, file: /arch\/s390\//, path: 's390-link-virtfn' },
 ];
 
 export function creationPath(fn: string | undefined, file: string): string | undefined {

@@ -66,6 +66,27 @@ describe('detached_vf proposals against v5.8 (table column d)', { skip: sharedMi
   });
 });
 
+describe('s390 PF/VF linking (e5794cf1a270, corpus k10)', { skip: sharedMissing() }, () => {
+  test('is_virtfn set for every zPCI VF in zpci_bus_setup_virtfn, physfn only when linked: the lint fires there', async () => {
+    const out = await analyse(corpus('k10_'));
+    const lints = out.result.findings.filter((f) => f.code === 'is-virtfn-without-physfn');
+    assert.equal(lints.length, 2, 'the CONFIG_PCI_IOV=y function and its =n stub');
+    for (const l of lints) {
+      assert.equal(l.function, 'zpci_bus_setup_virtfn');
+      assert.match(lineOf(out.text, l), /virtfn->is_virtfn = 1;/);
+    }
+  });
+
+  test('the unlinked s390 VFs it marks change behaviour (the kernel code, not the linked-only summary)', async () => {
+    const out = await analyse(corpus('k10_'));
+    assert.deepEqual(visibleDevices(out), ['s390-vf-detached', 's390-vf-noiov']);
+    const set = out.result.findings.find(
+      (f) => f.code === 'marker-set' && /is_virtfn in zpci_bus_setup_virtfn/.test(f.message),
+    )!;
+    assert.match(set.message, /carried by s390-vf-linked, s390-vf-detached, s390-vf-noiov/);
+  });
+});
+
 describe('changes that are not behaviour changes', { skip: sharedMissing() }, () => {
   const incidental = () => corpusRealFiles().filter((f) => /^(n|q|w)\d/.test(f));
 
