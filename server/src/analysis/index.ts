@@ -94,6 +94,9 @@ function recordBase(r: HunkRecord) {
   return { patch: r.unit.patch, diffFile: r.file.path, function: r.facts.functionName };
 }
 
+/** "mmio-read: EIO" -> "EIO": the step is already named in the sequence. */
+const observed = (t: string) => t.replace(/^[^:]*:\s*/, '');
+
 /** Comparisons already made, by the content of both policies (an edit elsewhere re-uses them). */
 const differenceCache = new Map<string, Difference[]>();
 const DIFFERENCE_CACHE_LIMIT = 128;
@@ -178,7 +181,7 @@ function behaviourFindings(
     const more = diffs.length > 1 ? ` (and ${diffs.length - 1} more case${diffs.length > 2 ? 's' : ''})` : '';
     const visibleNote = diffs.every((d) => d.internalOnly) ? ' (internal paths only)' : '';
     const tail =
-      `${leadChange.device}: ${lead.steps.join('; ')}: ${leadChange.before} → ${leadChange.after}${more}` +
+      `${leadChange.device}: ${lead.steps.join('; ')}: ${observed(leadChange.before)} → ${observed(leadChange.after)}${more}` +
       (depends.length ? `; depends on ${depends.join(', ')} (unknown to the model)` : '');
     if (site === 'markers') {
       const s = effect.setters[0];
