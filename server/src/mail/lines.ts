@@ -12,6 +12,8 @@ export class DocumentText {
   /** Offset one past the last character of each line's content (before its terminator). */
   readonly ends: Int32Array;
   readonly count: number;
+  /** Some line ends in a lone "\r": a line may start after "\r", so line starts are not all after "\n". */
+  private readonly loneCr: boolean;
 
   constructor(readonly text: string) {
     const len = text.length;
@@ -22,7 +24,8 @@ export class DocumentText {
     let n = 0;
     let start = 0;
     const cr = text.indexOf('\r');
-    if (cr < 0 || !hasLoneCr(text, cr)) {
+    this.loneCr = cr >= 0 && hasLoneCr(text, cr);
+    if (!this.loneCr) {
       // the common case: "\n" or "\r\n" line ends, found with indexOf
       for (;;) {
         const nl = text.indexOf('\n', start);
@@ -71,6 +74,65 @@ export class DocumentText {
   lineLength(i: number): number {
     return this.ends[i] - this.starts[i];
   }
+
+  /**
+   * Lines of [from, to) whose text starts with `prefix` (which holds no line terminator), in
+   * order. The whole document is searched once per prefix with the engine's string search for
+   * "\n" + prefix rather than a walk over every line (most prefixes looked for, "From " and ">",
+   * start few lines of a patch mail); each call then picks its range out of that list.
+   */
+  linesStartingWith(prefix: string, from: number, to: number): number[] {
+    let all = this.byPrefix.get(prefix);
+    if (!all) {
+      all = this.findLinesStartingWith(prefix);
+      this.byPrefix.set(prefix, all);
+    }
+    to = Math.min(to, this.count);
+    if (from >= to || all.length === 0) return [];
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (all[mid] < from) lo = mid + 1;
+      else hi = mid;
+    }
+    let k = lo;
+    while (k < all.length && all[k] < to) k++;
+    return lo === k ? [] : all.slice(lo, k);
+  }
+
+  private readonly byPrefix = new Map<string, number[]>();
+
+  private findLinesStartingWith(prefix: string): number[] {
+    const out: number[] = [];
+    const { text, starts } = this;
+    if (this.loneCr) {
+      for (let i = 0; i < this.count; i++) if (text.startsWith(prefix, starts[i])) out.push(i);
+      return out;
+    }
+    if (text.startsWith(prefix, 0)) out.push(0);
+    const needle = '\n' + prefix;
+    let line = 0;
+    for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+      // the line starting right after this "\n" (found in order: the search goes forward)
+      line = this.lineFrom(line, at + 1);
+      out.push(line);
+    }
+    return out;
+  }
+
+  /** The line starting at offset `at`, at or after line `from`. */
+  private lineFrom(from: number, at: number): number {
+    const starts = this.starts;
+    let lo = from;
+    let hi = this.count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (starts[mid] <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
 }
 
 function hasLoneCr(text: string, from: number): boolean {
@@ -111,8 +173,19 @@ export class PlainLines implements LineSource {
     end: number,
     /** Body lines (relative) that lost a leading ">" to mboxrd unescaping. */
     private readonly unescaped: ReadonlySet<number> = NONE,
+    /**
+     * The document lines of [start, end) that start with ">" (the only ones that can be quoted),
+     * when the caller found them already; else found on demand.
+     */
+    private quoteLike?: number[],
   ) {
     this.count = Math.max(0, end - start);
+  }
+
+  /** Body lines (relative) whose document line starts with ">", in order. */
+  quoteCandidates(): number[] {
+    this.quoteLike ??= this.doc.linesStartingWith('>', this.start, this.start + this.count);
+    return this.quoteLike.map((line) => line - this.start);
   }
 
   text(i: number): string {

@@ -227,12 +227,14 @@ function readLeaf(
 /** A plain body as a view of the document; in an mbox, ">From " lines lose one ">". */
 export function plainLines(doc: DocumentText, start: number, end: number, unescapeFrom: boolean): PlainLines {
   let unescaped: Set<number> | undefined;
+  // only lines starting with ">" can be unescaped, and only they can be quoted
+  const quoteLike = doc.linesStartingWith('>', start, end);
   if (unescapeFrom) {
-    for (let i = start; i < end; i++) {
+    for (const i of quoteLike) {
       if (isEscapedFrom(doc, i)) (unescaped ??= new Set<number>()).add(i - start);
     }
   }
-  return new PlainLines(doc, start, end, unescaped);
+  return new PlainLines(doc, start, end, unescaped, quoteLike);
 }
 
 /** mboxrd's ">From " (">>From ", ...): a line that loses its first ">". */

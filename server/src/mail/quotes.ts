@@ -6,7 +6,7 @@
  * removed so that quoted diffs can be read.
  */
 import type { LineSource } from '../diff/types';
-import { QuotedLines, firstChar } from './lines';
+import { PlainLines, QuotedLines, firstChar } from './lines';
 import { displayName } from './headers';
 
 /** Depth of a line's quote prefix and where the last ">" ends. */
@@ -30,6 +30,11 @@ export function quoteDepthOf(s: string): { depth: number; end: number } {
 /** Depth of each line of a source (0 for unquoted). */
 export function depths(src: LineSource): Uint8Array {
   const out = new Uint8Array(src.count);
+  if (src instanceof PlainLines) {
+    // a plain body: only its lines starting with ">" in the document can be quoted
+    for (const i of src.quoteCandidates()) out[i] = Math.min(255, quoteDepthOf(src.text(i)).depth);
+    return out;
+  }
   const flat = src.flat;
   if (flat) {
     const { text, starts, ends } = flat;

@@ -85,12 +85,9 @@ function mailAt(doc: DocumentText, start: number, end: number, hb: HeaderBlock, 
 
 function splitMbox(doc: DocumentText, first: number, problems: ReadProblem[]): RawMessage[] {
   const seps: number[] = [];
-  const text = doc.text;
-  for (let i = first; i < doc.count - 1; i++) {
-    const s = doc.starts[i];
-    // "From " at the start of a line, and a header line right after it
-    if (text.charCodeAt(s) === 70 && text.startsWith('From ', s) && isHeaderLine(doc.line(i + 1)))
-      seps.push(i);
+  // "From " at the start of a line, and a header line right after it
+  for (const i of doc.linesStartingWith('From ', first, doc.count - 1)) {
+    if (isHeaderLine(doc.line(i + 1))) seps.push(i);
   }
   const raws: RawMessage[] = [];
   for (let k = 0; k < seps.length; k++) {
