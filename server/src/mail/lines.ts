@@ -12,8 +12,6 @@ export class DocumentText {
   /** Offset one past the last character of each line's content (before its terminator). */
   readonly ends: Int32Array;
   readonly count: number;
-  /** Some line ends in a lone "\r": a line may start after "\r", so line starts are not all after "\n". */
-  private readonly loneCr: boolean;
 
   constructor(readonly text: string) {
     const len = text.length;
@@ -24,8 +22,7 @@ export class DocumentText {
     let n = 0;
     let start = 0;
     const cr = text.indexOf('\r');
-    this.loneCr = cr >= 0 && hasLoneCr(text, cr);
-    if (!this.loneCr) {
+    if (cr < 0 || !hasLoneCr(text, cr)) {
       // the common case: "\n" or "\r\n" line ends, found with indexOf
       for (;;) {
         const nl = text.indexOf('\n', start);
@@ -76,16 +73,17 @@ export class DocumentText {
   }
 
   /**
-   * Lines of [from, to) whose text starts with `prefix` (which holds no line terminator), in
-   * order. The whole document is searched once per prefix with the engine's string search for
-   * "\n" + prefix rather than a walk over every line (most prefixes looked for, "From " and ">",
-   * start few lines of a patch mail); each call then picks its range out of that list.
+   * Lines of [from, to) whose text starts with `prefix` (not empty), in order. The document's
+   * lines are walked once per first character looked for (">" and "F" start few lines of a
+   * patch mail); each call then picks its range out of that list, so a message does not walk
+   * its own lines again.
    */
   linesStartingWith(prefix: string, from: number, to: number): number[] {
-    let all = this.byPrefix.get(prefix);
+    const code = prefix.charCodeAt(0);
+    let all = this.byFirst.get(code);
     if (!all) {
-      all = this.findLinesStartingWith(prefix);
-      this.byPrefix.set(prefix, all);
+      all = this.linesStartingWithCode(code);
+      this.byFirst.set(code, all);
     }
     to = Math.min(to, this.count);
     if (from >= to || all.length === 0) return [];
@@ -96,42 +94,24 @@ export class DocumentText {
       if (all[mid] < from) lo = mid + 1;
       else hi = mid;
     }
-    let k = lo;
-    while (k < all.length && all[k] < to) k++;
-    return lo === k ? [] : all.slice(lo, k);
-  }
-
-  private readonly byPrefix = new Map<string, number[]>();
-
-  private findLinesStartingWith(prefix: string): number[] {
     const out: number[] = [];
     const { text, starts } = this;
-    if (this.loneCr) {
-      for (let i = 0; i < this.count; i++) if (text.startsWith(prefix, starts[i])) out.push(i);
-      return out;
-    }
-    if (text.startsWith(prefix, 0)) out.push(0);
-    const needle = '\n' + prefix;
-    let line = 0;
-    for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
-      // the line starting right after this "\n" (found in order: the search goes forward)
-      line = this.lineFrom(line, at + 1);
-      out.push(line);
+    for (let k = lo; k < all.length && all[k] < to; k++) {
+      const line = all[k];
+      if (prefix.length === 1 || text.startsWith(prefix, starts[line])) out.push(line);
     }
     return out;
   }
 
-  /** The line starting at offset `at`, at or after line `from`. */
-  private lineFrom(from: number, at: number): number {
-    const starts = this.starts;
-    let lo = from;
-    let hi = this.count - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (starts[mid] <= at) lo = mid;
-      else hi = mid - 1;
+  private readonly byFirst = new Map<number, number[]>();
+
+  private linesStartingWithCode(code: number): number[] {
+    const out: number[] = [];
+    const { text, starts, ends } = this;
+    for (let i = 0; i < this.count; i++) {
+      if (starts[i] < ends[i] && text.charCodeAt(starts[i]) === code) out.push(i);
     }
-    return lo;
+    return out;
   }
 }
 

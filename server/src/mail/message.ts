@@ -28,8 +28,6 @@ export interface ReadMessage {
 }
 
 const TRAILER = /^([A-Z][A-Za-z]*(?:-[A-Za-z]+)*-by|Fixes|Link|Closes|Cc|Message-I[dD]):\s*(\S.*)$/;
-/** TRAILER matched in place at a line start of the document (sticky; the caller checks the end). */
-const TRAILER_AT = /([A-Z][A-Za-z]*(?:-[A-Za-z]+)*-by|Fixes|Link|Closes|Cc|Message-I[dD]):\s*(\S.*)/y;
 /** Longer trailer names than this ("Suggested-and-reviewed-by-someone:") are not looked for. */
 const TRAILER_NAME_MAX = 64;
 const DIFF_SIGN = /^(?:diff --git |@@ -\d|--- \S|Index: \S)/;
@@ -272,25 +270,74 @@ function readTrailers(read: ReadMessage): void {
         break;
       continue;
     }
-    if (c < 65 || c > 90 || !colonEarly(flat, body, i)) continue;
-    const m = trailerAt(flat, body, i);
-    if (m) message.trailers.push({ name: m[1], value: m[2].trim(), range: lineRange(body, i, i) });
+    if (c < 65 || c > 90) continue;
+    const t = flat
+      ? trailerIn(flat.text, flat.starts[i], flat.ends[i], body, i)
+      : trailerIn(body.text(i), 0, body.text(i).length, body, i);
+    if (t) message.trailers.push(t);
   }
 }
 
-/** TRAILER on line i; with the flat view, matched in place (no copy of the line). */
-function trailerAt(flat: FlatLines | undefined, body: LineSource, i: number): RegExpExecArray | null {
-  if (!flat) {
-    const t = body.text(i);
-    return t.length > 300 ? null : TRAILER.exec(t);
+/** A trailer whose range is placed through its body on first access (most are never asked). */
+class LineTrailer {
+  private placed?: Range;
+
+  constructor(
+    public name: string,
+    public value: string,
+    private readonly body: LineSource,
+    private readonly line: number,
+    private readonly length: number,
+  ) {}
+
+  get range(): Range {
+    this.placed ??= {
+      start: this.body.position(this.line, 0),
+      end: this.body.position(this.line, this.length),
+    };
+    return this.placed;
   }
-  const s = flat.starts[i];
-  const e = flat.ends[i];
-  if (e - s > 300) return null;
-  TRAILER_AT.lastIndex = s;
-  const m = TRAILER_AT.exec(flat.text);
-  // as TRAILER's "$": the match must end where the line ends
-  return m && TRAILER_AT.lastIndex === e ? m : null;
+  set range(r: Range) {
+    this.placed = r;
+  }
+
+  toJSON(): { name: string; value: string; range: Range } {
+    return { name: this.name, value: this.value, range: this.range };
+  }
+}
+
+const TRAILER_NAMES = new Set(['Fixes', 'Link', 'Closes', 'Cc', 'Message-Id', 'Message-ID']);
+
+/**
+ * TRAILER on text[s, e) (body line i), matched in place by a walk over the name: what
+ * TRAILER.exec gives, without its match array and copies. A value holding U+2028/U+2029 (which
+ * "." does not match) is left to the regex.
+ */
+function trailerIn(text: string, s: number, e: number, body: LineSource, i: number): LineTrailer | undefined {
+  if (e - s > 300) return undefined;
+  // the name: letters in "-"-separated runs up to the first ":" (within TRAILER_NAME_MAX)
+  let k = s;
+  let runs = 1;
+  let runStart = s;
+  const stop = Math.min(e, s + TRAILER_NAME_MAX);
+  for (; k < stop; k++) {
+    const c = text.charCodeAt(k);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) continue;
+    if (c !== 45 /* - */ || k === runStart) break;
+    runs++;
+    runStart = k + 1;
+  }
+  if (k >= stop || text.charCodeAt(k) !== 58 /* : */ || k === runStart) return undefined;
+  const name = text.slice(s, k);
+  const byName = runs >= 2 && k - runStart === 2 && text.startsWith('by', runStart);
+  if (!byName && !TRAILER_NAMES.has(name)) return undefined;
+  const rest = text.slice(k + 1, e);
+  if (rest.includes('\u2028') || rest.includes('\u2029')) {
+    const m = TRAILER.exec(text.slice(s, e));
+    return m ? new LineTrailer(m[1], m[2].trim(), body, i, e - s) : undefined;
+  }
+  const value = rest.trim();
+  return value ? new LineTrailer(name, value, body, i, e - s) : undefined;
 }
 
 function startsLine(flat: FlatLines | undefined, body: LineSource, i: number, prefix: string): boolean {
@@ -301,15 +348,6 @@ function startsLine(flat: FlatLines | undefined, body: LineSource, i: number, pr
 function isLine(flat: FlatLines | undefined, body: LineSource, i: number, whole: string): boolean {
   if (!flat) return body.text(i) === whole;
   return flat.ends[i] - flat.starts[i] === whole.length && flat.text.startsWith(whole, flat.starts[i]);
-}
-
-/** A ":" within the first TRAILER_NAME_MAX characters of line i: a trailer may start it. */
-function colonEarly(flat: FlatLines | undefined, body: LineSource, i: number): boolean {
-  if (!flat) return body.text(i).slice(0, TRAILER_NAME_MAX).includes(':');
-  const { text } = flat;
-  const e = Math.min(flat.ends[i], flat.starts[i] + TRAILER_NAME_MAX);
-  for (let k = flat.starts[i]; k < e; k++) if (text.charCodeAt(k) === 58) return true;
-  return false;
 }
 
 export function lineRange(src: LineSource, first: number, last: number): Range {
