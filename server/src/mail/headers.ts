@@ -5,6 +5,7 @@
 import libmime from 'libmime';
 import type { MailHeaders } from './types';
 import type { DocumentText } from './lines';
+import type { DocumentMemo } from './memo';
 
 /** A header name as RFC 2822 allows it: printable ASCII without the colon. */
 const HEADER_LINE = /^([!-9;-~]+):[ \t]?(.*)$/;
@@ -137,11 +138,11 @@ export function messageIds(value: string | undefined): string[] {
   return out;
 }
 
-export function mailHeaders(block: HeaderBlock): MailHeaders {
+export function mailHeaders(block: HeaderBlock, memo?: DocumentMemo): MailHeaders {
   const subject = field(block, 'subject');
   const from = field(block, 'from');
   return {
-    from: from === undefined ? undefined : decodeWords(from),
+    from: from === undefined ? undefined : memo ? memo.word(from, decodeWords) : decodeWords(from),
     subject: subject === undefined ? undefined : decodeWords(subject),
     date: field(block, 'date'),
     messageId: messageIds(field(block, 'message-id'))[0],

@@ -10,6 +10,7 @@ import { splitDocument } from './split';
 import { readMessage, sortByPlace, type ReadMessage } from './message';
 import { buildPatches } from './series';
 import { linkReplies } from './thread';
+import { DocumentMemo } from './memo';
 
 export type * from './types';
 
@@ -37,7 +38,7 @@ export function readDocument(text: string): ReadResult {
     lineCount = doc.count;
     const { kind, raws } = splitDocument(doc, problems);
     // a bare diff is one pseudo-message that is no mail: its files carry messageIndex -1
-    const facts = { webArchive: kind === 'web-archive', bare: kind === 'diff' };
+    const facts = { webArchive: kind === 'web-archive', bare: kind === 'diff', memo: new DocumentMemo() };
     const reads: ReadMessage[] = raws.map((raw, i) => readMessage(doc, raw, i, problems, facts));
     linkReplies(reads);
     const headerless = raws.length > 0 && raws.every((r) => !r.headers && !r.commit);

@@ -13,6 +13,7 @@ import { displayName, field, mailHeaders } from './headers';
 import { decodeBody, plainLines, type BodyPart } from './mime';
 import { parseSubject } from './subject';
 import type { RawMessage } from './split';
+import type { DocumentMemo } from './memo';
 import { ORIGINAL_MESSAGE, attributionAt, depths, outlookAuthorAt, quotedView } from './quotes';
 
 /** A message plus what later stages (series, threading) need of its body. */
@@ -38,6 +39,8 @@ export interface DocumentFacts {
   webArchive: boolean;
   /** The document is a bare diff: its pseudo-message is no mail, its files carry messageIndex -1. */
   bare: boolean;
+  /** What the document's mails repeat (From:, Content-Type), worked out once per document. */
+  memo?: DocumentMemo;
 }
 
 export function readMessage(
@@ -47,8 +50,9 @@ export function readMessage(
   problems: ReadProblem[],
   facts: DocumentFacts = { webArchive: false, bare: false },
 ): ReadMessage {
+  const memo = facts.memo;
   const headers: MailHeaders = raw.headers
-    ? mailHeaders(raw.headers)
+    ? mailHeaders(raw.headers, memo)
     : { references: [], subject: raw.partial?.subject, from: raw.partial?.from, date: raw.partial?.date };
   const subject = parseSubject(headers.subject);
   let body: LineSource;
@@ -63,6 +67,7 @@ export function readMessage(
       field(raw.headers, 'content-transfer-encoding'),
       problems,
       raw.mbox,
+      memo,
     );
     body = decoded.lines;
     parts = decoded.parts;
@@ -80,7 +85,7 @@ export function readMessage(
     title: subject.title,
     tag: subject.tag,
     isReply: subject.isReply,
-    author: displayName(headers.from),
+    author: memo && headers.from ? memo.name(headers.from, displayName) : displayName(headers.from),
     bodyRange: rangeOf(doc, Math.min(raw.bodyStart, lastLine), lastLine),
     files: [],
     quotes: [],

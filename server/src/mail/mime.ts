@@ -11,6 +11,7 @@ import type { LineSource } from '../diff/types';
 import { field, readHeaderBlock } from './headers';
 import { pushBase64, pushQuotedPrintable } from './decode';
 import type { ReadProblem } from './types';
+import type { DocumentMemo } from './memo';
 
 /** A text part inside the body's lines: [start, end) indexes into BodyLines. */
 export interface BodyPart {
@@ -38,8 +39,13 @@ interface ContentType {
   params: Record<string, string>;
 }
 
-function contentType(value: string | undefined): ContentType {
+function contentType(value: string | undefined, memo?: DocumentMemo): ContentType {
   if (!value) return { type: 'text/plain', params: {} };
+  if (memo) return memo.parsed(value, parseContentType);
+  return parseContentType(value);
+}
+
+function parseContentType(value: string): ContentType {
   if (!/["\\*]/.test(value)) return simpleContentType(value);
   try {
     const parsed = libmime.parseHeaderValue(value);
@@ -77,8 +83,9 @@ export function decodeBody(
   cteValue: string | undefined,
   problems: ReadProblem[],
   unescapeFrom: boolean,
+  memo?: DocumentMemo,
 ): DecodedBody {
-  const ct = contentType(ctValue);
+  const ct = contentType(ctValue, memo);
   const cte = (cteValue ?? '7bit').trim().toLowerCase();
   if (
     !ct.type.startsWith('multipart/') &&
@@ -99,17 +106,7 @@ export function decodeBody(
   }
   const body = new BodyLines(doc);
   const out = { lines: body, parts: [] as BodyPart[] };
-  readPart(
-    doc,
-    start,
-    end,
-    contentType(ctValue),
-    (cteValue ?? '7bit').trim().toLowerCase(),
-    out,
-    problems,
-    unescapeFrom,
-    0,
-  );
+  readPart(doc, start, end, ct, (cteValue ?? '7bit').trim().toLowerCase(), out, problems, unescapeFrom, 0);
   return out;
 }
 
