@@ -14,13 +14,16 @@ import { decodeBody, plainLines, type BodyPart } from './mime';
 import { parseSubject } from './subject';
 import type { RawMessage } from './split';
 import type { DocumentMemo } from './memo';
-import { ORIGINAL_MESSAGE, attributionAt, depths, outlookAuthorAt, quotedView } from './quotes';
+import { ORIGINAL_MESSAGE, attributionAt, outlookAuthorAt, quoteDepths, quotedView } from './quotes';
 
 /** A message plus what later stages (series, threading) need of its body. */
 export interface ReadMessage {
   message: Message;
   body: LineSource;
+  /** Quote depth of each body line (read only: may be shared between bodies that quote nothing). */
   depth: Uint8Array;
+  /** The deepest quote of the body (0: it quotes nothing). */
+  maxDepth: number;
   /** Body line where Outlook's quoted original starts (everything after it is quoted), if any. */
   originalStart?: number;
   /** Read without mail headers (web-archive text): replies are linked by what they quote. */
@@ -76,7 +79,7 @@ export function readMessage(
     body = plainLines(doc, raw.bodyStart, raw.end, false);
     parts = [{ start: 0, end: body.count, contentType: 'text/plain', transferEncoding: '7bit' }];
   }
-  const depth = depths(body);
+  const { depth, max: maxDepth } = quoteDepths(body);
   const lastLine = Math.max(raw.start, raw.end - 1);
   const message: Message = {
     index,
@@ -91,7 +94,14 @@ export function readMessage(
     quotes: [],
     trailers: [],
   };
-  const read: ReadMessage = { message, body, depth, headerless: !raw.headers && !raw.commit, flowed };
+  const read: ReadMessage = {
+    message,
+    body,
+    depth,
+    maxDepth,
+    headerless: !raw.headers && !raw.commit,
+    flowed,
+  };
   const messageIndex = facts.bare && !raw.headers && !raw.commit ? -1 : index;
   const webArchive = facts.webArchive;
   readQuotes(read);
@@ -149,6 +159,7 @@ function collect(
 /** Runs of quoted lines; for each, the attribution before it and the reviewer's text after it. */
 function readQuotes(read: ReadMessage): void {
   const { body, depth, message } = read;
+  if (read.maxDepth === 0) return;
   const n = body.count;
   const blocks: { start: number; end: number }[] = [];
   for (let i = 0; i < n;) {
@@ -246,9 +257,7 @@ function readQuotedDiffs(
   webArchive: boolean,
 ): void {
   const { body, depth } = read;
-  let max = 0;
-  for (let i = 0; i < body.count; i++) if (depth[i] > max) max = depth[i];
-  for (let d = 1; d <= max; d++) {
+  for (let d = 1; d <= read.maxDepth; d++) {
     const view = quotedView(body, depth, d);
     collect(files, problems, view, { start: 0, end: view.count, quoteDepth: d, messageIndex, webArchive });
   }

@@ -29,25 +29,50 @@ export function quoteDepthOf(s: string): { depth: number; end: number } {
 
 /** Depth of each line of a source (0 for unquoted). */
 export function depths(src: LineSource): Uint8Array {
-  const out = new Uint8Array(src.count);
+  return quoteDepths(src).depth;
+}
+
+/** Zeros shared by the bodies that quote nothing (read only: nobody writes to a depth array). */
+let zeros = new Uint8Array(1 << 16);
+
+/** Depth of each line of a source, and the deepest. */
+export function quoteDepths(src: LineSource): { depth: Uint8Array; max: number } {
   if (src instanceof PlainLines) {
     // a plain body: only its lines starting with ">" in the document can be quoted
-    for (const i of src.quoteCandidates()) out[i] = Math.min(255, quoteDepthOf(src.text(i)).depth);
-    return out;
+    const candidates = src.quoteCandidates();
+    if (candidates.length === 0) {
+      if (zeros.length < src.count) zeros = new Uint8Array(src.count * 2);
+      return { depth: zeros.subarray(0, src.count), max: 0 };
+    }
+    const out = new Uint8Array(src.count);
+    let max = 0;
+    for (const i of candidates) {
+      const d = Math.min(255, quoteDepthOf(src.text(i)).depth);
+      out[i] = d;
+      if (d > max) max = d;
+    }
+    return { depth: out, max };
   }
+  const out = new Uint8Array(src.count);
+  let max = 0;
   const flat = src.flat;
   if (flat) {
     const { text, starts, ends } = flat;
     for (let i = 0; i < src.count; i++) {
-      if (starts[i] < ends[i] && text.charCodeAt(starts[i]) === 62)
+      if (starts[i] < ends[i] && text.charCodeAt(starts[i]) === 62) {
         out[i] = Math.min(255, quoteDepthOf(src.text(i)).depth);
+        if (out[i] > max) max = out[i];
+      }
     }
-    return out;
+    return { depth: out, max };
   }
   for (let i = 0; i < src.count; i++) {
-    if (firstChar(src, i) === 62) out[i] = Math.min(255, quoteDepthOf(src.text(i)).depth);
+    if (firstChar(src, i) === 62) {
+      out[i] = Math.min(255, quoteDepthOf(src.text(i)).depth);
+      if (out[i] > max) max = out[i];
+    }
   }
-  return out;
+  return { depth: out, max };
 }
 
 /** Where `depth` quote markers of a line end (after the separator space, if the block uses one). */
