@@ -12,6 +12,8 @@ export class DocumentText {
   /** Offset one past the last character of each line's content (before its terminator). */
   readonly ends: Int32Array;
   readonly count: number;
+  /** Lines by their first character code, for the codes asked for (">" and "F" from the start). */
+  private readonly byFirst = new Map<number, number[]>();
 
   constructor(readonly text: string) {
     const len = text.length;
@@ -21,6 +23,8 @@ export class DocumentText {
     let ends = new Int32Array(cap);
     let n = 0;
     let start = 0;
+    const quoteLike: number[] = [];
+    const fromLike: number[] = [];
     const cr = text.indexOf('\r');
     if (cr < 0 || !hasLoneCr(text, cr)) {
       // the common case: "\n" or "\r\n" line ends, found with indexOf
@@ -32,6 +36,10 @@ export class DocumentText {
           starts = grown(starts, cap);
           ends = grown(ends, cap);
         }
+        // the lines the mail layer looks for by their first character: ">" and "From "
+        const c0 = text.charCodeAt(start);
+        if (c0 === 62) quoteLike.push(n);
+        else if (c0 === 70) fromLike.push(n);
         starts[n] = start;
         ends[n++] = cr >= 0 && nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
         start = nl + 1;
@@ -45,6 +53,9 @@ export class DocumentText {
           starts = grown(starts, cap);
           ends = grown(ends, cap);
         }
+        const c0 = text.charCodeAt(start);
+        if (start < i && c0 === 62) quoteLike.push(n);
+        else if (start < i && c0 === 70) fromLike.push(n);
         starts[n] = start;
         ends[n++] = i;
         if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
@@ -57,8 +68,12 @@ export class DocumentText {
       starts = grown(starts, cap);
       ends = grown(ends, cap);
     }
+    if (start < len && text.charCodeAt(start) === 62) quoteLike.push(n);
+    else if (start < len && text.charCodeAt(start) === 70) fromLike.push(n);
     starts[n] = start;
     ends[n++] = len;
+    this.byFirst.set(62, quoteLike);
+    this.byFirst.set(70, fromLike);
     this.starts = starts.subarray(0, n);
     this.ends = ends.subarray(0, n);
     this.count = n;
@@ -102,8 +117,6 @@ export class DocumentText {
     }
     return out;
   }
-
-  private readonly byFirst = new Map<number, number[]>();
 
   private linesStartingWithCode(code: number): number[] {
     const out: number[] = [];
