@@ -66,7 +66,7 @@ export function readHeaderBlock(doc: DocumentText, start: number, end: number): 
         flush();
         return { fields, end: i, blankSeparated: true };
       }
-      if (name !== undefined) value += ' ' + text.slice(s, e).trim();
+      if (name !== undefined) value += ' ' + trimmedSlice(text, s, e);
       else if (!other) break;
       continue;
     }
@@ -78,10 +78,11 @@ export function readHeaderBlock(doc: DocumentText, start: number, end: number): 
     if (colon < 0) break;
     flush();
     // most fields are Received/DKIM/X- noise: their name's length already rules them out
-    const key = KEPT_LENGTHS.has(colon - s) ? text.slice(s, colon).toLowerCase() : '';
-    if (KEPT.has(key)) {
-      name = key;
-      value = text.slice(colon + 1, e).trim();
+    const kept = KEPT_LENGTHS.has(colon - s) ? keptName(text, s, colon) : undefined;
+    const key = kept ?? (KEPT_LENGTHS.has(colon - s) ? text.slice(s, colon).toLowerCase() : '');
+    if (kept !== undefined) {
+      name = kept;
+      value = trimmedSlice(text, colon + 1, e);
       other = false;
     } else {
       // still a field: record that it is there, without its value
@@ -95,6 +96,37 @@ export function readHeaderBlock(doc: DocumentText, start: number, end: number): 
   }
   flush();
   return { fields, end: i, blankSeparated: false };
+}
+
+const KEPT_BY_LENGTH = new Map<number, string[]>();
+for (const k of KEPT) KEPT_BY_LENGTH.set(k.length, [...(KEPT_BY_LENGTH.get(k.length) ?? []), k]);
+
+/** The KEPT name text[s, colon) spells in any case, or undefined (compared in place, no copy). */
+function keptName(text: string, s: number, colon: number): string | undefined {
+  const names = KEPT_BY_LENGTH.get(colon - s);
+  if (!names) return undefined;
+  next: for (const name of names) {
+    for (let k = 0; k < name.length; k++) {
+      let c = text.charCodeAt(s + k);
+      if (c >= 65 && c <= 90) c += 32;
+      if (c !== name.charCodeAt(k)) continue next;
+    }
+    return name;
+  }
+  return undefined;
+}
+
+/** text.slice(s, e).trim(), cutting ASCII blanks before slicing (one string, not two). */
+function trimmedSlice(text: string, s: number, e: number): string {
+  while (s < e && isAsciiSpace(text.charCodeAt(s))) s++;
+  while (e > s && isAsciiSpace(text.charCodeAt(e - 1))) e--;
+  const out = text.slice(s, e);
+  // other white space (U+00A0, U+2028, ...) is trim()'s to judge
+  return s < e && (text.charCodeAt(s) > 127 || text.charCodeAt(e - 1) > 127) ? out.trim() : out;
+}
+
+function isAsciiSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
 }
 
 /** Where a header name ends (its colon), or -1 if the line does not start with "name:". */
