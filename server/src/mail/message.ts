@@ -342,16 +342,36 @@ function trailerIn(text: string, s: number, e: number, body: LineSource, i: numb
     runStart = k + 1;
   }
   if (k >= stop || text.charCodeAt(k) !== 58 /* : */ || k === runStart) return undefined;
-  const name = text.slice(s, k);
   const byName = runs >= 2 && k - runStart === 2 && text.startsWith('by', runStart);
+  const name = commonName(text, s, k) ?? text.slice(s, k);
   if (!byName && !TRAILER_NAMES.has(name)) return undefined;
-  const rest = text.slice(k + 1, e);
-  if (rest.includes('\u2028') || rest.includes('\u2029')) {
+  // the value: ASCII text trimmed in place; anything else (U+2028, which "." does not match, or
+  // white space trim() knows beyond ASCII) is left to the regex
+  let a = k + 1;
+  let b = e;
+  let ascii = true;
+  for (let p = a; p < b && ascii; p++) ascii = text.charCodeAt(p) < 128;
+  if (!ascii) {
     const m = TRAILER.exec(text.slice(s, e));
     return m ? new LineTrailer(m[1], m[2].trim(), body, i, e - s) : undefined;
   }
-  const value = rest.trim();
-  return value ? new LineTrailer(name, value, body, i, e - s) : undefined;
+  while (a < b && isAsciiSpace(text.charCodeAt(a))) a++;
+  while (b > a && isAsciiSpace(text.charCodeAt(b - 1))) b--;
+  return a < b ? new LineTrailer(name, text.slice(a, b), body, i, e - s) : undefined;
+}
+
+/** The trailer names most mails carry, shared instead of copied out of each line. */
+const COMMON_NAMES = ['Signed-off-by', 'Reviewed-by', 'Acked-by', 'Tested-by', 'Reported-by', 'Suggested-by'];
+
+function commonName(text: string, s: number, colon: number): string | undefined {
+  for (const name of COMMON_NAMES) {
+    if (colon - s === name.length && text.startsWith(name, s)) return name;
+  }
+  return undefined;
+}
+
+function isAsciiSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
 }
 
 function startsLine(flat: FlatLines | undefined, body: LineSource, i: number, prefix: string): boolean {

@@ -20,6 +20,8 @@ const mail = [
   'CC: shouting',
   'Link2: digits are no trailer name',
   'Suggested-by:\tTab Separated',
+  'Reviewed-by: Zoë Ünïcode <z@example.org>\u00a0',
+  'Tested-by: cut\u2028here',
   '---',
   'Signed-off-by: after the cut is no trailer',
   '',
@@ -36,6 +38,8 @@ test('trailers: names as the kernel writes them, values trimmed, ranges on their
     ['Message-Id', '<2@example.org>', 8, 27],
     ['Cc', 'stable@vger.kernel.org', 13, 26],
     ['Suggested-by', 'Tab Separated', 16, 27],
+    // non-ASCII: trimmed as trim() does (U+00A0 too); a U+2028 inside the value is no trailer
+    ['Reviewed-by', 'Zoë Ünïcode <z@example.org>', 17, 41],
   ]);
   // JSON (what the language server sends) carries the lazily placed range
   const json = JSON.parse(JSON.stringify(r.messages[0].trailers[0]));
