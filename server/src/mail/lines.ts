@@ -16,67 +16,12 @@ export class DocumentText {
   private readonly byFirst = new Map<number, number[]>();
 
   constructor(readonly text: string) {
-    const len = text.length;
-    // a first guess at the line count (most patch lines are 20..80 characters) saves regrowing
-    let cap = Math.max(1024, (len >>> 5) + 16);
-    let starts = new Int32Array(cap);
-    let ends = new Int32Array(cap);
-    let n = 0;
-    let start = 0;
-    const quoteLike: number[] = [];
-    const fromLike: number[] = [];
-    const cr = text.indexOf('\r');
-    if (cr < 0 || !hasLoneCr(text, cr)) {
-      // the common case: "\n" or "\r\n" line ends, found with indexOf
-      for (;;) {
-        const nl = text.indexOf('\n', start);
-        if (nl < 0) break;
-        if (n === cap) {
-          cap *= 2;
-          starts = grown(starts, cap);
-          ends = grown(ends, cap);
-        }
-        // the lines the mail layer looks for by their first character: ">" and "From "
-        const c0 = text.charCodeAt(start);
-        if (c0 === 62) quoteLike.push(n);
-        else if (c0 === 70) fromLike.push(n);
-        starts[n] = start;
-        ends[n++] = cr >= 0 && nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-        start = nl + 1;
-      }
-    } else {
-      for (let i = 0; i < len; i++) {
-        const c = text.charCodeAt(i);
-        if (c !== 10 && c !== 13) continue;
-        if (n === cap) {
-          cap *= 2;
-          starts = grown(starts, cap);
-          ends = grown(ends, cap);
-        }
-        const c0 = text.charCodeAt(start);
-        if (start < i && c0 === 62) quoteLike.push(n);
-        else if (start < i && c0 === 70) fromLike.push(n);
-        starts[n] = start;
-        ends[n++] = i;
-        if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-        start = i + 1;
-      }
-    }
-    // LSP: after a final terminator there is still an empty last line
-    if (n === cap) {
-      cap += 1;
-      starts = grown(starts, cap);
-      ends = grown(ends, cap);
-    }
-    if (start < len && text.charCodeAt(start) === 62) quoteLike.push(n);
-    else if (start < len && text.charCodeAt(start) === 70) fromLike.push(n);
-    starts[n] = start;
-    ends[n++] = len;
-    this.byFirst.set(62, quoteLike);
-    this.byFirst.set(70, fromLike);
-    this.starts = starts.subarray(0, n);
-    this.ends = ends.subarray(0, n);
-    this.count = n;
+    const index = indexLines(text);
+    this.starts = index.starts;
+    this.ends = index.ends;
+    this.count = index.starts.length;
+    this.byFirst.set(62, index.quoteLike);
+    this.byFirst.set(70, index.fromLike);
   }
 
   line(i: number): string {
@@ -126,6 +71,90 @@ export class DocumentText {
     }
     return out;
   }
+}
+
+interface LineIndex {
+  starts: Int32Array;
+  ends: Int32Array;
+  /** Lines starting with ">" and with "F". */
+  quoteLike: number[];
+  fromLike: number[];
+}
+
+/** The line index of a document (a plain function: it is optimised as such, not only on stack replacement). */
+function indexLines(text: string): LineIndex {
+  const len = text.length;
+  // a first guess at the line count (most patch lines are 20..80 characters) saves regrowing
+  let cap = Math.max(1024, (len >>> 5) + 16);
+  let starts = new Int32Array(cap);
+  let ends: Int32Array<ArrayBuffer>;
+  let n = 0;
+  let start = 0;
+  const quoteLike: number[] = [];
+  const fromLike: number[] = [];
+  const cr = text.indexOf('\r');
+  if (cr < 0 || !hasLoneCr(text, cr)) {
+    // the common case: "\n" or "\r\n" line ends. The search loop only records where lines
+    // start (one indexOf per line is the whole cost); the ends follow from the starts.
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl < 0) break;
+      if (n === cap) {
+        cap *= 2;
+        starts = grown(starts, cap);
+      }
+      starts[n++] = start;
+      start = nl + 1;
+    }
+    // LSP: after a final terminator there is still an empty last line
+    if (n === cap) {
+      cap += 1;
+      starts = grown(starts, cap);
+    }
+    starts[n++] = start;
+    ends = new Int32Array(n);
+    for (let i = 0; i < n - 1; i++) {
+      let e = starts[i + 1] - 1;
+      if (cr >= 0 && e > starts[i] && text.charCodeAt(e - 1) === 13) e--;
+      ends[i] = e;
+      // the lines the mail layer looks for by their first character: ">" and "From "
+      const c0 = text.charCodeAt(starts[i]);
+      if (c0 === 62) quoteLike.push(i);
+      else if (c0 === 70) fromLike.push(i);
+    }
+    ends[n - 1] = len;
+    if (start < len && text.charCodeAt(start) === 62) quoteLike.push(n - 1);
+    else if (start < len && text.charCodeAt(start) === 70) fromLike.push(n - 1);
+  } else {
+    ends = new Int32Array(cap);
+    for (let i = 0; i < len; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 10 && c !== 13) continue;
+      if (n === cap) {
+        cap *= 2;
+        starts = grown(starts, cap);
+        ends = grown(ends, cap);
+      }
+      const c0 = text.charCodeAt(start);
+      if (start < i && c0 === 62) quoteLike.push(n);
+      else if (start < i && c0 === 70) fromLike.push(n);
+      starts[n] = start;
+      ends[n++] = i;
+      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+      start = i + 1;
+    }
+    // LSP: after a final terminator there is still an empty last line
+    if (n === cap) {
+      cap += 1;
+      starts = grown(starts, cap);
+      ends = grown(ends, cap);
+    }
+    if (start < len && text.charCodeAt(start) === 62) quoteLike.push(n);
+    else if (start < len && text.charCodeAt(start) === 70) fromLike.push(n);
+    starts[n] = start;
+    ends[n++] = len;
+  }
+  return { starts: starts.subarray(0, n), ends: ends.subarray(0, n), quoteLike, fromLike };
 }
 
 function hasLoneCr(text: string, from: number): boolean {
