@@ -207,7 +207,7 @@ export class PlainLines implements LineSource {
   /** Body lines (relative) whose document line starts with ">", in order. */
   quoteCandidates(): number[] {
     this.quoteLike ??= this.doc.linesStartingWith('>', this.start, this.start + this.count);
-    return this.quoteLike.map((line) => line - this.start);
+    return this.quoteLike.length === 0 ? this.quoteLike : this.quoteLike.map((line) => line - this.start);
   }
 
   text(i: number): string {

@@ -20,7 +20,7 @@ import { ORIGINAL_MESSAGE, attributionAt, outlookAuthorAt, quoteDepths, quotedVi
 export interface ReadMessage {
   message: Message;
   body: LineSource;
-  /** Quote depth of each body line (read only: may be shared between bodies that quote nothing). */
+  /** Quote depth of each body line [0, body.count) (read only: bodies that quote nothing share one longer zero array). */
   depth: Uint8Array;
   /** The deepest quote of the body (0: it quotes nothing). */
   maxDepth: number;

@@ -41,8 +41,9 @@ export function quoteDepths(src: LineSource): { depth: Uint8Array; max: number }
     // a plain body: only its lines starting with ">" in the document can be quoted
     const candidates = src.quoteCandidates();
     if (candidates.length === 0) {
+      // longer than the body: every reader of a depth array stops at the body's line count
       if (zeros.length < src.count) zeros = new Uint8Array(src.count * 2);
-      return { depth: zeros.subarray(0, src.count), max: 0 };
+      return { depth: zeros, max: 0 };
     }
     const out = new Uint8Array(src.count);
     let max = 0;
