@@ -1,6 +1,6 @@
 /**
  * The reader against its peers, in one run on the same inputs (../shared/corpus/bench a, b, c, c2,
- * each read once into memory): throughput (MB/s, median of 5 after three warm-up runs) and
+ * each read once into memory): throughput (MB/s, median of 5 after ten warm-up runs) and
  * correctness of vfio-lens readDocument (mail + diff) and parseDiffs alone, parse-diff,
  * gitdiff-parser, jsdiff parsePatch, and `git apply --numstat` (whole process).
  *
@@ -204,22 +204,17 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function gc(): void {
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (g) g();
-}
-
-const WARM_UP_RUNS = 3;
+const WARM_UP_RUNS = 10;
 
 function measureInWorker(job: Job): Outcome {
   const tool = tools.find((t) => t.name === job.tool)!;
   try {
-    // Steady state, the same for every tool: warm-up runs first, then the measured runs back to
-    // back. A forced gc() before each run was tried and dropped: it discards V8's optimised code
-    // for class-based readers (deopts on "weak objects") and so measured a cold start each time.
+    // Steady state, the same for every tool: ten warm-up runs (a reader of many small functions
+    // is still being optimised after three), then the measured runs back to back. No forced gc():
+    // it makes V8 discard optimised code (deopts on "weak objects", pretenuring) and so measured
+    // a cold start each time.
     let result = tool.run(job.text);
     for (let k = 1; k < WARM_UP_RUNS; k++) result = tool.run(job.text);
-    gc();
     const times: number[] = [];
     for (let k = 0; k < RUNS; k++) {
       const t0 = process.hrtime.bigint();
