@@ -12,7 +12,14 @@ import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { haveShared, projectRoot, sharedPath, seedFiles } from '../support/shared';
 
-const tools = process.env.E2E_TOOLS ?? path.join(projectRoot, '.e2e', 'tools');
+// the same default as test/e2e/paths.mjs: installed once per machine, outside the checkout
+const tools =
+  process.env.E2E_TOOLS ??
+  path.join(
+    process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'),
+    'vfio-lens-e2e',
+    'code-server-4.139.1',
+  );
 const codeServer = path.join(tools, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 
 function packageSize(): number {
