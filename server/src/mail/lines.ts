@@ -94,37 +94,36 @@ function indexLines(text: string): LineIndex {
   const fromLike: number[] = [];
   const cr = text.indexOf('\r');
   if (cr < 0 || !hasLoneCr(text, cr)) {
-    // the common case: "\n" or "\r\n" line ends. The search loop only records where lines
-    // start (one indexOf per line is the whole cost); the ends follow from the starts.
+    // the common case: "\n" or "\r\n" line ends. One indexOf per line; the start, end and
+    // first character of each line are recorded in the same loop (no second pass).
+    ends = new Int32Array(cap);
     for (;;) {
       const nl = text.indexOf('\n', start);
       if (nl < 0) break;
       if (n === cap) {
         cap *= 2;
         starts = grown(starts, cap);
+        ends = grown(ends, cap);
       }
-      starts[n++] = start;
+      starts[n] = start;
+      ends[n] = cr >= 0 && nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      // the lines the mail layer looks for by their first character: ">" and "From "
+      const c0 = text.charCodeAt(start);
+      if (c0 === 62) quoteLike.push(n);
+      else if (c0 === 70) fromLike.push(n);
+      n++;
       start = nl + 1;
     }
     // LSP: after a final terminator there is still an empty last line
     if (n === cap) {
       cap += 1;
       starts = grown(starts, cap);
+      ends = grown(ends, cap);
     }
-    starts[n++] = start;
-    ends = new Int32Array(n);
-    for (let i = 0; i < n - 1; i++) {
-      let e = starts[i + 1] - 1;
-      if (cr >= 0 && e > starts[i] && text.charCodeAt(e - 1) === 13) e--;
-      ends[i] = e;
-      // the lines the mail layer looks for by their first character: ">" and "From "
-      const c0 = text.charCodeAt(starts[i]);
-      if (c0 === 62) quoteLike.push(i);
-      else if (c0 === 70) fromLike.push(i);
-    }
-    ends[n - 1] = len;
-    if (start < len && text.charCodeAt(start) === 62) quoteLike.push(n - 1);
-    else if (start < len && text.charCodeAt(start) === 70) fromLike.push(n - 1);
+    if (start < len && text.charCodeAt(start) === 62) quoteLike.push(n);
+    else if (start < len && text.charCodeAt(start) === 70) fromLike.push(n);
+    starts[n] = start;
+    ends[n++] = len;
   } else {
     ends = new Int32Array(cap);
     for (let i = 0; i < len; i++) {
