@@ -26,6 +26,10 @@ const ODD_SPACE = /[^\S ]| {2}/;
 export function parseSubject(subject: string | undefined): ParsedSubject {
   let s = subject ?? '';
   if (ODD_SPACE.test(s)) s = s.replace(/\s+/g, ' ');
+  else {
+    const common = commonPatchSubject(s);
+    if (common) return common;
+  }
   s = s.trim();
   let isReply = false;
   const words: string[] = [];
@@ -47,6 +51,47 @@ export function parseSubject(subject: string | undefined): ParsedSubject {
     s = s.slice(group[0].length);
   }
   return { isReply, tag: sawTag ? tagOf(words) : undefined, title: s.trim() };
+}
+
+/**
+ * The shape most patch mails have, "[PATCH] t", "[PATCH n/m] t", "[PATCH vN] t" or
+ * "[PATCH vN n/m] t" (single spaces only), read without the general regexes; the same result as
+ * the general walk, or undefined for anything else (another group or a reply prefix after it).
+ */
+function commonPatchSubject(s: string): ParsedSubject | undefined {
+  if (!s.startsWith('[PATCH')) return undefined;
+  let i = 6;
+  let version = 1;
+  let index: number | undefined;
+  let total: number | undefined;
+  if (s.charCodeAt(i) === 32 /* space */ && s.charCodeAt(i + 1) === 118 /* v */) {
+    const end = digitsEnd(s, i + 2);
+    if (end === i + 2) return undefined;
+    version = Number(s.slice(i + 2, end));
+    i = end;
+  }
+  if (s.charCodeAt(i) === 32) {
+    const slash = digitsEnd(s, i + 1);
+    if (slash === i + 1 || s.charCodeAt(slash) !== 47 /* / */) return undefined;
+    const end = digitsEnd(s, slash + 1);
+    if (end === slash + 1) return undefined;
+    index = Number(s.slice(i + 1, slash));
+    total = Number(s.slice(slash + 1, end));
+    i = end;
+  }
+  if (s.charCodeAt(i) !== 93 /* ] */) return undefined;
+  i++;
+  if (s.charCodeAt(i) === 32) i++;
+  if (s.charCodeAt(i) === 91 /* [ */) return undefined;
+  const rest = s.slice(i);
+  if (REPLY_PREFIX.test(rest)) return undefined;
+  return { isReply: false, tag: { prefix: 'PATCH', version, index, total, rfc: false }, title: rest.trim() };
+}
+
+function digitsEnd(s: string, from: number): number {
+  let i = from;
+  for (let c = s.charCodeAt(i); c >= 48 && c <= 57; c = s.charCodeAt(++i));
+  return i;
 }
 
 /** "PATCH1/8" -> PATCH, 1/8; "v4" stays; "2/3" stays. */

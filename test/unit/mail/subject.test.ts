@@ -72,3 +72,38 @@ test('a subject without a series tag keeps its whole title', () => {
   assert.equal(got.isReply, false);
   assert.equal(got.title, 'Patch "x: y" has been added to the 5.10-stable tree');
 });
+
+// Subjects near the common "[PATCH vN n/m] title" shape, which is read by a fast path: each must
+// read exactly as the general walk reads it (a leading space keeps a subject off the fast path).
+const nearCommon = [
+  '[PATCH] pci: a',
+  '[PATCH 3/7] pci: b',
+  '[PATCH v2] vfio: c',
+  '[PATCH v12 01/10] vfio: d',
+  '[PATCH v0 0/0] e',
+  '[PATCH]f',
+  '[PATCH] ',
+  '[PATCH]',
+  '[PATCH 1/2] Re: g',
+  '[PATCH 1/2] fwd: h',
+  '[PATCH 1/2] [RFC] i',
+  '[PATCH v2 ] j',
+  '[PATCH v 1/2] k',
+  '[PATCH vfio 1/2] l',
+  '[PATCH 1/] m',
+  '[PATCH 1/2 v2] n',
+  '[PATCH V2 1/2] o',
+  '[PATCH 1/2] p ',
+  '[PATCH 1/2]  q',
+  '[PATCH\t1/2] r',
+  '[PATCHv2 1/2] s',
+  '[PATCH,1/2] t',
+  '[PATCH] Revert "u"',
+  '[PATCH] Sv: v',
+];
+
+for (const s of nearCommon) {
+  test(`fast path reads "${s}" as the general walk does`, () => {
+    assert.deepEqual(parseSubject(s), parseSubject(` ${s}`));
+  });
+}
