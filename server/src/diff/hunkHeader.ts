@@ -33,60 +33,48 @@ export function looksLikeHunkHeader(text: string, s: number, e: number): boolean
   );
 }
 
+/** The value readNumber() read last (a module-level slot: no allocation per number). */
+let parsed = 0;
+
+/**
+ * Reads the decimal digits at text[p..e) into `parsed` (saturating at MAX_COUNT); returns the
+ * position after them, or -1 when there is no digit.
+ */
+function readNumber(text: string, p: number, e: number): number {
+  let n = 0;
+  const from = p;
+  for (; p < e; p++) {
+    const d = text.charCodeAt(p) - ZERO;
+    if (d < 0 || d > 9) break;
+    if (n < MAX_COUNT) n = n * 10 + d;
+  }
+  if (p === from) return -1;
+  parsed = n;
+  return p;
+}
+
 /** Reads the header of text[s..e) into `out`; false when the line is not a well-formed header. */
 export function readHunkHeader(text: string, s: number, e: number, out: HunkHeader): boolean {
   if (!looksLikeHunkHeader(text, s, e)) return false;
-  let p = s + 4;
-  // old start
-  let n = 0;
-  let digits = 0;
-  for (; p < e; p++) {
-    const d = text.charCodeAt(p) - ZERO;
-    if (d < 0 || d > 9) break;
-    if (n < MAX_COUNT) n = n * 10 + d;
-    digits++;
-  }
-  if (digits === 0) return false;
-  out.oldStart = n;
+  // -a[,b] +c[,d]
+  let p = readNumber(text, s + 4, e);
+  if (p < 0) return false;
+  out.oldStart = parsed;
   out.oldLines = 1;
   if (p < e && text.charCodeAt(p) === COMMA) {
-    p++;
-    n = 0;
-    digits = 0;
-    for (; p < e; p++) {
-      const d = text.charCodeAt(p) - ZERO;
-      if (d < 0 || d > 9) break;
-      if (n < MAX_COUNT) n = n * 10 + d;
-      digits++;
-    }
-    if (digits === 0) return false;
-    out.oldLines = n;
+    p = readNumber(text, p + 1, e);
+    if (p < 0) return false;
+    out.oldLines = parsed;
   }
   if (p + 1 >= e || text.charCodeAt(p) !== SPACE || text.charCodeAt(p + 1) !== PLUS) return false;
-  p += 2;
-  n = 0;
-  digits = 0;
-  for (; p < e; p++) {
-    const d = text.charCodeAt(p) - ZERO;
-    if (d < 0 || d > 9) break;
-    if (n < MAX_COUNT) n = n * 10 + d;
-    digits++;
-  }
-  if (digits === 0) return false;
-  out.newStart = n;
+  p = readNumber(text, p + 2, e);
+  if (p < 0) return false;
+  out.newStart = parsed;
   out.newLines = 1;
   if (p < e && text.charCodeAt(p) === COMMA) {
-    p++;
-    n = 0;
-    digits = 0;
-    for (; p < e; p++) {
-      const d = text.charCodeAt(p) - ZERO;
-      if (d < 0 || d > 9) break;
-      if (n < MAX_COUNT) n = n * 10 + d;
-      digits++;
-    }
-    if (digits === 0) return false;
-    out.newLines = n;
+    p = readNumber(text, p + 1, e);
+    if (p < 0) return false;
+    out.newLines = parsed;
   }
   if (
     p + 3 > e ||
