@@ -76,10 +76,11 @@ export function severityOf(d: Difference): Severity {
   return 'information';
 }
 
-const RANK: Record<Severity, number> = { error: 3, warning: 2, information: 1, hint: 0 };
+/** Severities in order, for "worst of" and --fail-on. */
+export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, information: 1, hint: 0 };
 
 export function worst(list: Severity[]): Severity {
-  return list.reduce<Severity>((w, s) => (RANK[s] > RANK[w] ? s : w), 'hint');
+  return list.reduce<Severity>((w, s) => (SEVERITY_RANK[s] > SEVERITY_RANK[w] ? s : w), 'hint');
 }
 
 /** "s390-vf-detached: open+mmio-read EIO→ok" */

@@ -4,6 +4,7 @@
  * behaviour summary per document; json: the analysis; sarif: SARIF 2.1.0; b4: b4's review check
  * protocol (one mail on stdin, a JSON array of {tool, status, summary, details} on stdout).
  */
+import { SEVERITY_RANK } from '../analysis/attribute';
 import { analyzeText, initAnalysis, type AnalysisOutput } from '../analysis/index';
 import type { DocumentAnalysis, Finding, Severity } from '../analysis/types';
 import { KERNEL_IDS, type KernelId } from '../model/types';
@@ -11,7 +12,7 @@ import { choice, option, parseArgs, UsageError } from './args';
 import { readInputs, readStdin } from './io';
 
 const FORMATS = ['text', 'json', 'sarif', 'b4'] as const;
-const RANK: Record<Severity, number> = { error: 3, warning: 2, information: 1, hint: 0 };
+const RANK = SEVERITY_RANK;
 
 export async function analyzeCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['format', 'baseline', 'fail-on']);

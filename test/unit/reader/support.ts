@@ -2,6 +2,7 @@
 import { readShared } from '../../support/shared';
 import type { ReadResult } from '../../../server/src/mail/types';
 import type { Range } from '../../../server/src/common/position';
+import { countStats } from '../../../server/src/cli/stats';
 
 /** MANIFEST.tsv rows: file -> the subjects listed in its notes ("subjects: A || B"). */
 export function manifestSubjects(): Map<string, string[]> {
@@ -84,6 +85,7 @@ export function benchReference(file: string): {
   };
 }
 
+/** The totals as `vfio-lens stats` counts them (every hunk-body line, "\\ No newline" markers included). */
 export function totals(result: ReadResult): {
   files: number;
   hunks: number;
@@ -91,19 +93,6 @@ export function totals(result: ReadResult): {
   added: number;
   removed: number;
 } {
-  let hunks = 0;
-  let lines = 0;
-  let added = 0;
-  let removed = 0;
-  for (const f of result.files) {
-    for (const h of f.hunks) {
-      hunks++;
-      for (const l of h.lines) {
-        lines++;
-        if (l.kind === 'added') added++;
-        if (l.kind === 'removed') removed++;
-      }
-    }
-  }
-  return { files: result.files.length, hunks, lines, added, removed };
+  const s = countStats('', result, 0);
+  return { files: s.files, hunks: s.hunks, lines: s.hunkLines, added: s.added, removed: s.removed };
 }
