@@ -10,7 +10,6 @@ import type {
   MatrixResult,
   ModelStateNode,
   SimulateResult,
-  StateEdge,
   StatesResult,
 } from '../lsp/protocol';
 import {
@@ -35,12 +34,13 @@ import {
   scenarioSummary,
   type DeviceKindId,
   type KernelId,
-  type DeviceState,
   type Policy,
   type PolicySpec,
   type TraceEntry,
 } from '../model/index';
 import { BoundedCache } from '../model/cache';
+import { reachable } from '../model/core/explore';
+import type { DeviceState } from '../model/machine';
 
 export { StepScriptError } from '../model/index';
 
@@ -191,53 +191,24 @@ export function reachableStates(
   const policy = policyOf(spec);
   const system = policySystem(policy, deviceKind(checkDevice(device)));
   const alphabet = options.steps ? options.steps.map((t) => parseStep(t)) : EXPLORATION_ALPHABET;
-  const depth = options.depth ?? DEFAULT_DEPTH;
-  const nodes = new Map<string, ModelStateNode>();
-  const edges: StateEdge[] = [];
-  const seenEdges = new Set<string>();
-  const initial = stateNode(CLOSED_STATE);
-  nodes.set(initial.id, initial);
-  let frontier: DeviceState[] = [CLOSED_STATE];
-  let truncated = false;
-  for (let d = 0; d < depth && frontier.length; d++) {
-    const next: DeviceState[] = [];
-    for (const state of frontier) {
-      for (const step of alphabet) {
-        if (step.action === 'open' ? state.open : !state.open) continue;
-        const [result] = system.step(state, step, {});
-        if (!result) continue;
-        const from = stateNode(state).id;
-        const to = stateNode(result.state);
-        const key = `${from}|${step.text}|${to.id}`;
-        if (!seenEdges.has(key)) {
-          seenEdges.add(key);
-          edges.push({
-            from,
-            to: to.id,
-            step: step.text,
-            outcome: result.entry.outcome,
-            restore: result.entry.restore,
-          });
-        }
-        if (!nodes.has(to.id)) {
-          if (nodes.size >= MAX_DIAGRAM_STATES) {
-            truncated = true;
-            continue;
-          }
-          nodes.set(to.id, to);
-          next.push(result.state);
-        }
-      }
-    }
-    frontier = next;
-  }
-  if (frontier.length) truncated = true;
+  const walk = reachable(system, {
+    depth: options.depth ?? DEFAULT_DEPTH,
+    alphabet,
+    maxStates: MAX_DIAGRAM_STATES,
+    nodeKey: (s) => stateNode(s).id,
+  });
   return {
     device,
     kernel: policy.spec.id,
-    initial: initial.id,
-    states: [...nodes.values()],
-    edges,
-    truncated,
+    initial: stateNode(CLOSED_STATE).id,
+    states: walk.states.map(stateNode),
+    edges: walk.edges.map((e) => ({
+      from: stateNode(e.from).id,
+      to: stateNode(e.to).id,
+      step: e.step.text,
+      outcome: e.observation.outcome,
+      restore: e.observation.restore,
+    })),
+    truncated: walk.frontier || walk.stats.cut !== undefined,
   };
 }

@@ -1,42 +1,49 @@
 /**
- * One policy on one device kind as a labelled transition system, with its transitions memoised.
- * Systems are cached per (policy content, device), so comparing many pairs reuses each side.
+ * One policy on one device kind as a labelled transition system (model/core/system.ts), with its
+ * transitions memoised. Systems are cached per (policy content, device), so comparing many pairs
+ * reuses each side.
  */
-import type { Assumptions, DeviceState, StepResult } from './machine';
-import { applyStep, stateKey, stepRefusal } from './machine';
 import { BoundedCache } from './cache';
+import { MemoisedSystem, runScript, type Assumptions, type TransitionSystem } from './core/system';
+import type { DeviceState, StepObservation } from './machine';
+import { CLOSED_STATE, applyStep, stateKey, stepRefusal } from './machine';
 import type { Policy } from './policy';
 import type { Step } from './steps';
 import { StepScriptError } from './steps';
 import type { DeviceKind, TraceEntry } from './types';
 
-function assumptionKey(a: Assumptions): string {
-  const keys = Object.keys(a);
-  if (keys.length === 0) return '';
-  return keys
-    .sort()
-    .map((k) => `${k}=${a[k]}`)
-    .join(',');
-}
-
-export class PolicySystem {
-  private memo = new Map<string, StepResult[]>();
-  transitionsComputed = 0;
+/** The vfio-pci model of one device under one policy, before memoisation. */
+class VfioSystem implements TransitionSystem<DeviceState, Step, StepObservation> {
+  readonly initial = CLOSED_STATE;
 
   constructor(
     readonly policy: Policy,
     readonly device: DeviceKind,
   ) {}
 
-  step(state: DeviceState, step: Step, assumptions: Assumptions): StepResult[] {
-    const key = `${stateKey(state)}|${step.text}|${assumptionKey(assumptions)}`;
-    let results = this.memo.get(key);
-    if (!results) {
-      results = applyStep(this.policy, this.device, state, step, assumptions);
-      this.memo.set(key, results);
-      this.transitionsComputed++;
-    }
-    return results;
+  key(state: DeviceState): string {
+    return stateKey(state);
+  }
+
+  refusal(state: DeviceState, step: Step): string | null {
+    return stepRefusal(state, step);
+  }
+
+  step(state: DeviceState, step: Step, assumptions: Assumptions) {
+    return applyStep(this.policy, this.device, state, step, assumptions).map((r) => ({
+      state: r.state,
+      assumptions: r.assumptions,
+      observation: r.entry,
+    }));
+  }
+}
+
+export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservation> {
+  constructor(
+    readonly policy: Policy,
+    readonly device: DeviceKind,
+  ) {
+    super(new VfioSystem(policy, device));
   }
 
   /**
@@ -45,22 +52,14 @@ export class PolicySystem {
    */
   run(
     steps: Step[],
-    start: DeviceState,
+    start: DeviceState = CLOSED_STATE,
     assumptions: Assumptions = {},
   ): { assumptions: Assumptions; trace: TraceEntry[] }[] {
-    let branches = [{ state: start, assumptions, trace: [] as TraceEntry[] }];
-    steps.forEach((step, i) => {
-      const refusal = stepRefusal(branches[0].state, step);
-      if (refusal) throw new StepScriptError(`step ${i + 1} "${step.text}": ${refusal}`, i + 1, 0);
-      branches = branches.flatMap((b) =>
-        this.step(b.state, step, b.assumptions).map((r) => ({
-          state: r.state,
-          assumptions: r.assumptions,
-          trace: [...b.trace, { step: i + 1, ...r.entry }],
-        })),
-      );
-    });
-    return branches.map(({ assumptions: a, trace }) => ({ assumptions: a, trace }));
+    const runs = runScript(this, steps, start, assumptions, (m, p) => new StepScriptError(m, p, 0));
+    return runs.map((r) => ({
+      assumptions: r.assumptions,
+      trace: r.observations.map((o, i) => ({ step: i + 1, ...o })),
+    }));
   }
 }
 
