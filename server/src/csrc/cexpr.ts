@@ -29,6 +29,9 @@ const BINARY_OPS: readonly string[] = [
   '>>',
   '+',
   '-',
+  '*',
+  '/',
+  '%',
 ];
 const UNARY_OPS: readonly string[] = ['!', '~', '-'];
 

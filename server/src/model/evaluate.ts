@@ -84,6 +84,10 @@ const BINARY: Record<string, (a: number, b: number) => number> = {
   '>>': (a, b) => a >> b,
   '+': (a, b) => a + b,
   '-': (a, b) => a - b,
+  '*': (a, b) => a * b,
+  // C's unsigned division and remainder; by zero the model says 0 (the kernel would trap)
+  '/': (a, b) => (b === 0 ? 0 : Math.trunc(a / b)),
+  '%': (a, b) => (b === 0 ? 0 : a % b),
 };
 
 const UNARY: Record<string, (a: number) => number> = {

@@ -72,10 +72,22 @@ test('numbers, calls, conditionals and shifts', () => {
   );
 });
 
+test('arithmetic as QEMU writes its length checks', () => {
+  assert.equal(
+    shape(parseCExpression('len <= 8 || len % 8 || len > maxstbl')),
+    '(((len <= 8) || (len % 8)) || (len > maxstbl))',
+  );
+  assert.equal(shape(parseCExpression('len / 8 * 8')), '((len / 8) * 8)');
+  assert.equal(
+    shape(parseCExpression('!len || len > 8 - (offset & 7)')),
+    '(!len || (len > (8 - (offset & 7))))',
+  );
+});
+
 test('what it cannot read becomes unknown with the text', () => {
   assert.equal(parseCExpression('offset == (').kind, 'unknown');
   assert.equal(parseCExpression('').kind, 'unknown');
-  const mul = parseCExpression('a * b');
-  assert.deepEqual(mul, { kind: 'unknown', text: 'a * b' });
+  const assignment = parseCExpression('a = b');
+  assert.deepEqual(assignment, { kind: 'unknown', text: 'a = b' });
   assert.equal(shape(parseCExpression('x && sizeof(int)')), '(x && ?{sizeof(int)})');
 });
