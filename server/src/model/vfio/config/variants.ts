@@ -417,6 +417,12 @@ const ROWS: Row[] = [
         commit: '2b0ae7cc3bfc, 9bf49e36d718 (PCI core, v5.5)',
         summary: 'VFs share the PF PASID and PRI',
         pciCore: 'v5.5',
+        decisions: {
+          'pasid-vf-shared': 'pdev->is_virtfn',
+          'pasid-vf-result': 'pci_physfn(pdev)->pasid_enabled',
+          'pri-vf-shared': 'pdev->is_virtfn',
+          'pri-vf-result': 'pci_physfn(pdev)->pri_enabled',
+        },
       },
       {
         commit: 'unconfirmed',
