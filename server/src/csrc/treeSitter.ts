@@ -21,7 +21,9 @@ export function initCParser(): Promise<Parser> {
     ready = (async () => {
       const runtimeWasm = locate('tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm');
       await Parser.init({ locateFile: () => runtimeWasm });
-      const language = await Language.load(locate('tree-sitter-c.wasm', 'tree-sitter-c/tree-sitter-c.wasm'));
+      // the bytes, not the path: given a path web-tree-sitter reads it through a dynamic import()
+      const grammar = fs.readFileSync(locate('tree-sitter-c.wasm', 'tree-sitter-c/tree-sitter-c.wasm'));
+      const language = await Language.load(grammar);
       const p = new Parser();
       p.setLanguage(language);
       parser = p;
