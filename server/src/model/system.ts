@@ -1,13 +1,15 @@
 /**
  * One policy on one device kind as a labelled transition system (model/core/system.ts), with its
- * transitions memoised. Systems are cached per (policy content, device), so comparing many pairs
- * reuses each side.
+ * transitions memoised. Systems are cached per (device, what the device sees of the policy), so
+ * comparing many pairs reuses each side, and policies that differ only where a device cannot tell
+ * (a setter on another creation path) share that device's system.
  */
 import { BoundedCache } from './cache';
 import { MemoisedSystem, runScript, type Assumptions, type TransitionSystem } from './core/system';
 import type { DeviceState, StepObservation } from './machine';
 import { CLOSED_STATE, applyStep, stateKey, stepRefusal } from './machine';
 import type { Policy } from './policy';
+import { deviceViewKey } from './scope';
 import type { Step } from './steps';
 import { StepScriptError } from './steps';
 import type { DeviceKind, TraceEntry } from './types';
@@ -63,11 +65,11 @@ export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservat
   }
 }
 
-/** Systems per (policy content, device kind); 7 kinds x 64 policies. */
+/** Systems per (device kind, its view of the policy); 7 kinds x 64 policies. */
 const systems = new BoundedCache<string, PolicySystem>(448);
 
 export function policySystem(policy: Policy, device: DeviceKind): PolicySystem {
-  const key = `${device.id}\u0000${policy.key}`;
+  const key = `${device.id}\u0000${deviceViewKey(policy, device)}`;
   let system = systems.get(key);
   if (!system) {
     system = new PolicySystem(policy, device);
