@@ -125,10 +125,14 @@ function writeLoader(withHashes) {
       throw new Error(`${f} holds a dynamic import(), which dist/cli.js cannot load from a code cache`);
     hashes[f] = createHash('sha256').update(text).digest('hex').slice(0, 16);
   }
-  const loader = readFileSync(path.join(root, 'scripts', 'cli-loader.cjs'), 'utf8').replace(
-    '/* BUNDLE_HASHES */ null',
-    withHashes ? JSON.stringify(hashes) : 'null',
+  // the wasm tier-up flag treeSitter.ts sets, so that the loader sets the same before compiling
+  const tiering = /export const WASM_TIERING = ('[^']*');/.exec(
+    readFileSync(path.join(root, 'server/src/csrc/treeSitter.ts'), 'utf8'),
   );
+  if (!tiering) throw new Error('server/src/csrc/treeSitter.ts no longer exports WASM_TIERING');
+  const loader = readFileSync(path.join(root, 'scripts', 'cli-loader.cjs'), 'utf8')
+    .replace('/* BUNDLE_HASHES */ null', withHashes ? JSON.stringify(hashes) : 'null')
+    .replace("/* WASM_TIERING */ ''", tiering[1]);
   writeFileSync(out('cli.js'), loader);
   chmodSync(out('cli.js'), 0o755);
 }

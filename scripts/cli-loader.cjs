@@ -18,6 +18,11 @@ const os = require('node:os');
 const path = require('node:path');
 const vm = require('node:vm');
 
+// tree-sitter's wasm tier-up budget, as server/src/csrc/treeSitter.ts sets it (see there why). Set
+// here too, before the bundle is compiled: V8 checks a code cache against the flags it was made
+// under, and one made after treeSitter.ts changed them would never fit the next run's compile.
+require('node:v8').setFlagsFromString(/* WASM_TIERING */ '');
+
 /** Bundle file -> its content hash; null when the bundles may change under us (esbuild --watch). */
 const BUNDLE_HASHES = /* BUNDLE_HASHES */ null;
 
