@@ -14,6 +14,9 @@ import type { Step } from './steps';
 import { StepScriptError } from './steps';
 import type { DeviceKind, TraceEntry } from './types';
 
+/** State keys, computed once per state: a step's result state is never changed afterwards. */
+const stateKeys = new WeakMap<DeviceState, string>();
+
 /** The vfio-pci model of one device under one policy, before memoisation. */
 class VfioSystem implements TransitionSystem<DeviceState, Step, StepObservation> {
   readonly initial = CLOSED_STATE;
@@ -24,7 +27,9 @@ class VfioSystem implements TransitionSystem<DeviceState, Step, StepObservation>
   ) {}
 
   key(state: DeviceState): string {
-    return stateKey(state);
+    let key = stateKeys.get(state);
+    if (key === undefined) stateKeys.set(state, (key = stateKey(state)));
+    return key;
   }
 
   refusal(state: DeviceState, step: Step): string | null {
