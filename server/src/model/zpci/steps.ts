@@ -3,7 +3,7 @@
  * ZPCI_STEP_SYNTAX (optional arguments last); a bad step is a StepScriptError naming the step,
  * its position and what was expected. ZPCI_EXPLORATION_ALPHABET is what comparisons explore.
  */
-import { StepScriptError } from '../steps';
+import { StepScriptError, parseScript } from '../steps';
 import type { ZpciStep, ZpciStepAction } from './types';
 import { ZPCI_STEP_ACTIONS } from './types';
 
@@ -118,20 +118,9 @@ export function parseZpciStep(source: string, position = 1, column = 0): ZpciSte
   return { ...step, text: zpciStepText(step) };
 }
 
-/** Parses a script of steps separated by ";" or new lines (at most 10000 steps). */
+/** Parses a script of steps separated by ";" or new lines. */
 export function parseZpciSteps(script: string): ZpciStep[] {
-  const steps: ZpciStep[] = [];
-  const re = /[^;\n]+/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(script))) {
-    if (!m[0].trim()) continue;
-    if (steps.length >= 10000)
-      throw new StepScriptError('the step script has more than 10000 steps', steps.length + 1, m.index);
-    steps.push(parseZpciStep(m[0], steps.length + 1, m.index + (m[0].length - m[0].trimStart().length)));
-  }
-  if (steps.length === 0)
-    throw new StepScriptError('the step script is empty; e.g. "plug; enable; pcistb 0 0 4096"', 0, 0);
-  return steps;
+  return parseScript(script, parseZpciStep, 'plug; enable; pcistb 0 0 4096');
 }
 
 /** The lengths and offsets comparisons explore (issue 12): 0, 8, 16, 24, 128, 4096 at 0, 4, 8, 0xFC0. */
