@@ -202,7 +202,7 @@ export function loadStoreBody(store: boolean, era: LoadStoreEra): BodyNode[] {
         {
           when: null,
           label: 'other PCIAS',
-          body: [check('pcias-invalid', 'invalid address space', '1', INVALID_AS)],
+          body: [check('pcias-invalid', 'invalid address space', 'true', INVALID_AS)],
         },
       ],
     },

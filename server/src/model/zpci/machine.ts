@@ -9,7 +9,6 @@ import type { FunctionGroup } from './clp';
 import { functionGroup } from './clp';
 import type { ZpciVersion } from './compile';
 import { FH_MASK_ENABLE, FH_SHM_EMUL, FH_SHM_VFIO, ZPCI_FS, ZPCI_PFT_ISM, constantName } from './constants';
-import type { EvaluableCheck } from './evaluation';
 import { evaluateCheck, evaluateExpression, firstHolding } from './evaluation';
 import type { CompiledHost, ZdevGroupInfo } from './host';
 import { zdevGroupInfo } from './host';
@@ -61,6 +60,7 @@ class StepRun {
   readonly state: ZpciState;
   readonly observation: ZpciObservation;
   readonly ctx: ScopeContext;
+  private readonly scopes: ReturnType<typeof zpciScope>[] = [];
 
   constructor(
     readonly model: ZpciModel,
@@ -86,14 +86,13 @@ class StepRun {
     };
   }
 
+  /** A scope on the current state; the unknown names it assumed are collected by finish(). */
   scope() {
     this.ctx.group = groupOf(this.model, this.state);
     const scope = zpciScope(this.ctx, this.assumptions);
     this.scopes.push(scope);
     return scope;
   }
-
-  private scopes: ReturnType<typeof zpciScope>[] = [];
 
   finish(): void {
     for (const s of this.scopes) for (const name of s.assumed) this.assumed.add(name);
@@ -155,7 +154,7 @@ function plug(run: StepRun): void {
   s.plug = 'plugged';
   const scope = run.scope();
   for (const c of plugSpec.checks) {
-    const e = evaluateCheck(c as EvaluableCheck, scope, `plug/${c.id}`);
+    const e = evaluateCheck(c, scope, `plug/${c.id}`);
     run.observation.why.push(e);
     if (e.result) {
       e.decided = true;
@@ -186,6 +185,16 @@ function instruction(run: StepRun): void {
   const name = step.action as 'pcilg' | 'pcistg' | 'pcistb';
   if (s.plug === 'plugged' && s.interp) {
     run.observation.outcome = { kind: 'interpreted' };
+    run.observation.why.push({
+      node: `${name}/interpreted`,
+      label: 'the function is interpreted: the instruction never reaches QEMU',
+      expression: 'pbdev->interp',
+      operands: [
+        { name: 'pbdev->interp', value: 1, meaning: 'chosen at plug (interpret=on, KVM allows it)' },
+      ],
+      result: 1,
+      decided: true,
+    });
     run.note(
       "interpreted: firmware/KVM executes the instruction, QEMU's checks do not apply; firmware's outcome is not modelled",
     );
