@@ -126,23 +126,29 @@ export function parseStep(source: string, position = 1, column = 0): Step {
   return { ...step, text: stepText(step) };
 }
 
-/** Parses a script of steps separated by ";" or new lines. */
-export function parseSteps(script: string): Step[] {
-  const steps: Step[] = [];
+/**
+ * Splits a script at ";" and new lines and parses each step with `parseOne` (its 1-based position
+ * and 0-based column); an empty script is an error giving `example`. Shared by every model's steps.
+ */
+export function parseScript<S>(
+  script: string,
+  parseOne: (source: string, position: number, column: number) => S,
+  example: string,
+): S[] {
+  const steps: S[] = [];
   const re = /[^;\n]+/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(script))) {
     if (!m[0].trim()) continue;
-    steps.push(parseStep(m[0], steps.length + 1, m.index + (m[0].length - m[0].trimStart().length)));
+    steps.push(parseOne(m[0], steps.length + 1, m.index + (m[0].length - m[0].trimStart().length)));
   }
-  if (steps.length === 0) {
-    throw new StepScriptError(
-      'the step script is empty; e.g. "open; write-cmd 0x0002; read-cmd; mmio-read"',
-      0,
-      0,
-    );
-  }
+  if (steps.length === 0) throw new StepScriptError(`the step script is empty; e.g. "${example}"`, 0, 0);
   return steps;
+}
+
+/** Parses a script of steps separated by ";" or new lines. */
+export function parseSteps(script: string): Step[] {
+  return parseScript(script, parseStep, 'open; write-cmd 0x0002; read-cmd; mmio-read');
 }
 
 /**
