@@ -37,27 +37,53 @@ interface SarifLog {
   }[];
 }
 
-function sarifOf(file: string, cwd = projectRoot): { log: SarifLog; path: string } {
+/** `file` "-" reads `input` from standard input. */
+function sarifOf(file: string, cwd = projectRoot, input?: string): { log: SarifLog; path: string } {
   const text = execFileSync(process.execPath, [cliPath, 'analyze', '--format', 'sarif', file], {
     cwd,
+    input,
     encoding: 'utf8',
     maxBuffer: 64 << 20,
   });
-  const out = path.join(tempDir('sarif'), `${path.basename(file)}.sarif`);
+  const out = path.join(tempDir('sarif'), `${file === '-' ? 'stdin' : path.basename(file)}.sarif`);
   fs.writeFileSync(out, text);
   return { log: JSON.parse(text) as SarifLog, path: out };
 }
 
-/** The validator's results by level ("error", "warning", "note") with their rule ids. */
+interface Notification {
+  level?: string;
+  descriptor?: { id?: string };
+  associatedRule?: { id?: string };
+}
+interface Invocation {
+  executionSuccessful?: boolean;
+  toolExecutionNotifications?: Notification[];
+  toolConfigurationNotifications?: Notification[];
+}
+
+/** The validator's results and notifications by level ("error", "warning", "note"), as rule ids. */
 function validate(sarif: string, extra: string[] = []): Record<string, string[]> {
   const out = `${sarif}.validation.sarif`;
   const r = spawnSync(multitool, ['validate', sarif, '-o', out, '--log', 'ForceOverwrite', ...extra], {
     encoding: 'utf8',
   });
   assert.ok(fs.existsSync(out), `sarif-multitool wrote no log (exit ${r.status}): ${r.stdout}${r.stderr}`);
-  const log = JSON.parse(fs.readFileSync(out, 'utf8')) as SarifLog;
+  const log = JSON.parse(fs.readFileSync(out, 'utf8')) as SarifLog & {
+    runs: { invocations?: Invocation[] }[];
+  };
   const byLevel: Record<string, string[]> = { error: [], warning: [], note: [] };
   for (const res of log.runs[0].results ?? []) (byLevel[res.level ?? 'warning'] ??= []).push(res.ruleId);
+  // The validator's own trouble (a check that threw, a bad option) is a notification, not a result.
+  for (const inv of log.runs[0].invocations ?? []) {
+    for (const n of [
+      ...(inv.toolExecutionNotifications ?? []),
+      ...(inv.toolConfigurationNotifications ?? []),
+    ])
+      (byLevel[n.level ?? 'warning'] ??= []).push(
+        `${n.descriptor?.id ?? '?'} (${n.associatedRule?.id ?? 'tool'})`,
+      );
+    if (inv.executionSuccessful === false) byLevel.error.push('executionSuccessful: false');
+  }
   return byLevel;
 }
 
@@ -99,6 +125,19 @@ describe('sarif-multitool validate on analyze --format sarif', () => {
     assert.equal(loc.uriBaseId, undefined);
     assert.deepEqual(validate(p).error, []);
     assert.deepEqual(validate(p, ALL_RULES).warning, []);
+  });
+
+  it('standard input: an artifact without a location, valid for the SARIF rules (GitHub needs a file)', () => {
+    const { log, path: p } = sarifOf('-', projectRoot, fs.readFileSync(sampleSeries, 'utf8'));
+    assert.equal(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri, undefined);
+    for (const extra of [[], ['--rule-kind', 'Sarif', '--level', 'Error;Warning;Note']]) {
+      const v = validate(p, extra);
+      assert.deepEqual(
+        [...v.error, ...v.warning],
+        [],
+        `stdin ${extra.join(' ')}: ${summary([...v.error, ...v.warning])}`,
+      );
+    }
   });
 
   it('carries ruleId, a rule per finding code with help and full description, related locations, the version', () => {

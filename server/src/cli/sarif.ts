@@ -2,9 +2,10 @@
  * SARIF 2.1.0 output of `vfio-lens analyze --format sarif`: one run, one result per finding, a rule
  * with its descriptions for every finding code. Locations are relative references against the
  * uriBaseId SRCROOT (the working directory, given in originalUriBaseIds) for files below it, and
- * file:// URIs for files elsewhere; standard input is an artifact without a location that holds
- * its text (GitHub code scanning, which needs a uri, cannot place those results). Columns
- * count UTF-16 code units, as the analysis' LSP ranges do.
+ * file:// URIs for files elsewhere; standard input is an artifact without a location (GitHub code
+ * scanning, which needs a uri, cannot place those results; sarif-multitool 5.7.0 throws on such an
+ * artifact when it also embeds its contents, so it does not). Columns count UTF-16 code units,
+ * as the analysis' LSP ranges do.
  */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -131,11 +132,7 @@ export function toSarif(inputs: InputDocument[], docs: DocumentAnalysis[], optio
   const artifacts = docs.map((d, index) => {
     const where = locate(d.file, options.cwd);
     const length = Buffer.byteLength(inputs[index].text);
-    // Standard input has no location to look at later: its text goes into the log.
-    const text = inputs[index].text;
-    return where
-      ? { location: where, length }
-      : { description: { text: 'standard input' }, length, contents: { text } };
+    return where ? { location: where, length } : { description: { text: 'standard input' }, length };
   });
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
