@@ -64,7 +64,8 @@ function checkView(input: InputDocument, options: B4Options): CheckView {
   const alone = analyse(input.text, input.file, options);
   const pos = position(alone.result);
   const trackingFile = options.env.B4_TRACKING_FILE;
-  const read = trackingFile && pos ? readReviewSeries(trackingFile, options.cwd) : undefined;
+  // Patch 1/n needs nothing before it; the others and the cover letter use the series if b4 has one.
+  const read = trackingFile && pos && pos.k !== 1 ? readReviewSeries(trackingFile, options.cwd) : undefined;
   const series = read && 'mails' in read ? read : undefined;
   const notes =
     read && 'error' in read ? [`information: B4_TRACKING_FILE: ${read.error}; checked this mail alone`] : [];
@@ -108,7 +109,8 @@ function seriesView(series: ReviewSeries, options: B4Options): CheckView {
     scope: `series of ${series.mails.length} patch(es) from ${series.branch}`,
     expects: [],
     assumed: [],
-    where: (f) => `${label(f)} line ${f.range.start.line + 1}`,
+    // Lines of the series as git formats it mean nothing to the reader: say the patch.
+    where: label,
   };
 }
 
