@@ -56,6 +56,16 @@ test('analysis options and cache key follow the settings', () => {
   assert.notEqual(analysisKey(bigger), analysisKey(DEFAULT_SETTINGS));
 });
 
+test("an empty list for severity is Neovim's empty Lua table: an empty map, no problem", () => {
+  const { settings, problems } = normalizeSettings({ severity: [] });
+  assert.deepEqual(settings.severity, {});
+  assert.deepEqual(problems, []);
+  assert.match(
+    normalizeSettings({ severity: ['hint'] }).problems.join('\n'),
+    /vfioLens\.severity: must be an object/,
+  );
+});
+
 test('severity by code wins over severity by kind', () => {
   const f = { code: 'dev-flags-bit-collision', kind: 'lint', severity: 'warning' } as Finding;
   const s = normalizeSettings({ severity: { lint: 'hint' } }).settings;
