@@ -137,6 +137,24 @@ export function parseFragment(
   return { tree: cParser().parse(source)!, lineOffset: 1, lines };
 }
 
+/**
+ * The fragment lines (0-based) a node spans, for a fragment whose line 0 is source row `offset`
+ * and which has `count` lines; a node that ends at column 0 (a #define takes its newline) does
+ * not reach that line, and wrapper rows are no fragment lines.
+ */
+export function fragmentLines(node: Node, offset: number, count: number): number[] {
+  const out: number[] = [];
+  const last =
+    node.endPosition.column === 0 && node.endPosition.row > node.startPosition.row
+      ? node.endPosition.row - 1
+      : node.endPosition.row;
+  for (let r = node.startPosition.row; r <= last; r++) {
+    const i = r - offset;
+    if (i >= 0 && i < count) out.push(i);
+  }
+  return out;
+}
+
 /** Every node of a tree (or subtree) of the given types, in document order. */
 export function nodesOfType(root: Node, types: string[]): Node[] {
   return root.descendantsOfType(types).filter((n): n is Node => n !== null);

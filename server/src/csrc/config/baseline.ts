@@ -6,7 +6,13 @@
  * it; without a line, the newest). The result lists the evidence with the variants each fact
  * matches.
  */
-import { CONFIG_VARIANTS, commandSpec, type CapPerms, type ConfigVariantSpec } from '../../model/vfio/config';
+import {
+  CONFIG_VARIANTS,
+  commandSpec,
+  tableDefault,
+  type CapPerms,
+  type ConfigVariantSpec,
+} from '../../model/vfio/config';
 import { slotKey, slotName } from './changes';
 import type { KernelLineReading } from './kernelLine';
 import type { ConfigPatchReading } from './read';
@@ -47,14 +53,7 @@ const lineVersion = (line: string) => {
 };
 
 const entryOf = (v: ConfigVariantSpec, cap: string): CapPerms =>
-  v.perms.find((p) => p.cap === cap) ?? {
-    cap,
-    init: null,
-    alloc: null,
-    readfn: 'vfio_direct_config_read',
-    writefn: null,
-    rows: [],
-  };
+  v.perms.find((p) => p.cap === cap) ?? tableDefault(cap);
 
 /** A size as the variant reads it: `pci_cap_length[PCI_CAP_ID_PM]` is that variant's table entry. */
 function sizeIn(v: ConfigVariantSpec, text: string | null): number | undefined {

@@ -66,30 +66,29 @@ const slot = (
   decision,
 });
 
-function readCapInit(ctx: ReadContext): void {
-  const lengthFrom = (table: RegExp) => (c: Node) =>
-    assignmentsTo(c, /^len$/).filter((a) => table.test(a.text));
-  decisionIfs(
-    ctx,
-    'vfio_cap_init',
-    'cap-length-known',
-    lengthFrom(/pci_cap_length\[/),
-    (c) => `if (${c}) { len = pci_cap_length[cap]; ... }`,
-  );
-  decisionIfs(
-    ctx,
+const lengthFrom = (table: RegExp) => (c: Node) =>
+  assignmentsTo(c, /^len$/).filter((a) => table.test(a.text));
+
+/** The walk's decisions: function, decision, the branch's own statements, how it reads. */
+const WALK_DECISIONS: [string, Parameters<typeof slot>[0], (c: Node) => Node[], string][] = [
+  ['vfio_cap_init', 'cap-length-known', lengthFrom(/pci_cap_length\[/), 'len = pci_cap_length[cap]'],
+  [
     'vfio_cap_init',
     'pm-vconfig-clear',
     (c) => callsTo(c, ['vfio_update_pm_vconfig_bytes']),
-    (c) => `if (${c}) vfio_update_pm_vconfig_bytes(vdev, pos)`,
-  );
-  decisionIfs(
-    ctx,
+    'vfio_update_pm_vconfig_bytes',
+  ],
+  [
     'vfio_ecap_init',
     'ecap-length-known',
     lengthFrom(/pci_ext_cap_length\[/),
-    (c) => `if (${c}) { len = pci_ext_cap_length[ecap]; ... }`,
-  );
+    'len = pci_ext_cap_length[ecap]',
+  ],
+];
+
+function readCapInit(ctx: ReadContext): void {
+  for (const [fn, decision, actions, what] of WALK_DECISIONS)
+    decisionIfs(ctx, fn, decision, actions, (c) => `if (${c}) ${what}`);
 }
 
 const VENDOR_ID = /vconfig\[PCI_VENDOR_ID\]$/;

@@ -20,7 +20,7 @@ import {
   nodes,
   statementOf,
 } from './side';
-import { constantOf } from './values';
+import { constantOf, unknownNames } from './values';
 
 const SETTERS: Record<string, 1 | 2 | 4> = { p_setb: 1, p_setw: 2, p_setd: 4 };
 const INIT_FN = /^init_pci_(?:ext_)?cap_\w+_perm$/;
@@ -47,11 +47,21 @@ function localValue(ctx: ReadContext, name: string, at: Node): string | undefine
   return found;
 }
 
+/** What a name-less value lacks: the names the model has no value for. */
+export function unknown(text: string): string | undefined {
+  const names = unknownNames(text);
+  return names.length
+    ? `${names.map((n) => `"${n}"`).join(', ')} ${names.length > 1 ? 'are not names' : 'is not a name'} the model knows`
+    : undefined;
+}
+
 function argument(ctx: ReadContext, arg: Node, at: Node): { text: string; problem?: string } {
-  if (arg.type !== 'identifier' || constantOf(arg.text) !== undefined) return { text: codeText(arg) };
-  const local = localValue(ctx, arg.text, at);
-  if (local) return { text: local };
-  return { text: arg.text, problem: `\`${arg.text}\` is assigned outside the lines read` };
+  if (arg.type === 'identifier' && constantOf(arg.text) === undefined) {
+    const local = localValue(ctx, arg.text, at);
+    if (local) return { text: local, problem: unknown(local) };
+    return { text: arg.text, problem: `\`${arg.text}\` is assigned outside the lines read` };
+  }
+  return { text: codeText(arg), problem: unknown(codeText(arg)) };
 }
 
 function readInitFunctions(ctx: ReadContext): void {
@@ -80,10 +90,7 @@ function readInitFunctions(ctx: ReadContext): void {
       record(ctx, { kind: 'perm-row', cap, offset: offset ?? -1, width, when }, text, stmt, text, {
         row,
         offsetText,
-        problem:
-          virt.problem ??
-          write.problem ??
-          (offset === undefined ? `offset ${offsetText} is not a name the model knows` : undefined),
+        problem: virt.problem ?? write.problem ?? (offset === undefined ? unknown(offsetText) : undefined),
       });
     } else if (callee === 'alloc_perm_bits' && args.length === 2) {
       record(
@@ -167,7 +174,7 @@ function readLengthTables(ctx: ReadContext): void {
     record(ctx, { kind: 'length', space, id: id ?? -1 }, text, lines, `${name}[${idText}] = ${text}`, {
       function: name,
       implies,
-      problem: id === undefined ? `${idText} is not a capability ID the model knows` : undefined,
+      problem: id === undefined ? `${idText} is not a capability ID the model knows` : unknown(text),
     });
   }
 }

@@ -122,16 +122,21 @@ const pureCondition = (cond: Node | null) =>
   !nodes(cond, ['assignment_expression', 'update_expression']).length &&
   nodes(cond, ['call_expression']).every((c) => PURE_CALL.test(calleeOf(c) ?? ''));
 
+/** How deep nested blocks are followed when judging a statement (deeper: not judged). */
+const MAX_NESTING = 32;
+
 /** 'log' or 'release' when every statement of the subtree is one (an if only if its condition just reads). */
-export function effectClass(s: Node): 'log' | 'release' | undefined {
+export function effectClass(s: Node, depth = 0): 'log' | 'release' | undefined {
+  if (depth > MAX_NESTING) return undefined;
+  const inner = (x: Node) => effectClass(x, depth + 1);
   if (isLogCall(s)) return 'log';
   if (isRelease(s)) return 'release';
   if (s.type === 'compound_statement' || s.type === 'else_clause') {
-    const inner = statementsOf(
+    const stmts = statementsOf(
       s.type === 'else_clause' ? (s.namedChildren.find((c) => c && c.type !== 'comment') ?? null) : s,
     );
-    if (!inner.length) return undefined;
-    const classes = inner.map(effectClass);
+    if (!stmts.length) return undefined;
+    const classes = stmts.map(inner);
     if (classes.some((c) => !c)) return undefined;
     return classes.every((c) => c === 'log') ? 'log' : 'release';
   }
@@ -139,7 +144,7 @@ export function effectClass(s: Node): 'log' | 'release' | undefined {
     const parts = [s.childForFieldName('consequence'), s.childForFieldName('alternative')].filter(
       (p): p is Node => !!p,
     );
-    const classes = parts.map(effectClass);
+    const classes = parts.map(inner);
     if (classes.some((c) => !c)) return undefined;
     return classes.every((c) => c === 'log') ? 'log' : 'release';
   }
@@ -201,16 +206,21 @@ export function declaredName(decl: Node): string | undefined {
 /** A key of a statement that ignores spelling: tokens with known names replaced by their values. */
 export function statementKey(node: Node): string {
   const out: string[] = [];
-  const walk = (n: Node) => {
-    if (n.type === 'comment') return;
+  // depth-first over an explicit stack: a deeply nested statement needs no deep recursion
+  const stack: Node[] = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'comment') continue;
     if (n.childCount === 0) {
       const v = n.type === 'identifier' ? PCI_CONFIG_CONSTANTS[n.text] : undefined;
       out.push(v !== undefined ? String(v) : n.text);
-      return;
+      continue;
     }
-    for (const c of n.children) if (c) walk(c);
-  };
-  walk(node);
+    for (let i = n.childCount - 1; i >= 0; i--) {
+      const c = n.child(i);
+      if (c) stack.push(c);
+    }
+  }
   return out.join(' ');
 }
 

@@ -5,7 +5,13 @@
  * it is in, the conditions of the ifs above it, whether a block is wholly in the image.
  */
 import type { Node } from 'web-tree-sitter';
-import { ancestors, contextFromHeading, parseFragment, type FragmentContext } from '../fragment';
+import {
+  ancestors,
+  contextFromHeading,
+  fragmentLines,
+  parseFragment,
+  type FragmentContext,
+} from '../fragment';
 import { functionFromHeading } from '../functions';
 import type { HunkImages, ImageLine } from './types';
 
@@ -73,16 +79,7 @@ export function parseSide(h: HunkImages, image: ImageLine[]): Side {
 
 /** Image lines a node spans (wrapper rows are not image lines). */
 export function lineSpan(side: Side, node: Node): number[] {
-  const out: number[] = [];
-  const last =
-    node.endPosition.column === 0 && node.endPosition.row > node.startPosition.row
-      ? node.endPosition.row - 1
-      : node.endPosition.row;
-  for (let r = node.startPosition.row; r <= last; r++) {
-    const i = r - side.offset;
-    if (i >= 0 && i < side.image.length) out.push(i);
-  }
-  return out;
+  return fragmentLines(node, side.offset, side.image.length);
 }
 
 /** True when any of the lines is changed. */

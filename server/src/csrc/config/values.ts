@@ -13,6 +13,8 @@ import { parseCExpression } from '../cexpr';
 
 /** How deep macro bodies may nest (a macro naming itself stops here). */
 const MACRO_DEPTH = 8;
+/** Longest expression text read (the recursion over a form is as deep as its nesting). */
+const MAX_TEXT = 4096;
 /** Most free names probed; forms with more are compared by form only. */
 const MAX_FREE = 6;
 
@@ -33,65 +35,60 @@ function macroBody(name: string): Expr | undefined {
   return e;
 }
 
-function substitute(e: Expr, bind: Map<string, Expr>): Expr {
+/** The expression with each operand replaced by f(operand) (leaves as they are). */
+function mapOperands(e: Expr, f: (x: Expr) => Expr): Expr {
   switch (e.kind) {
-    case 'ident': {
-      const direct = bind.get(e.name);
-      if (direct) return direct;
-      // a field of a parameter, `(vdev)->irq_type`: the field of the argument
-      const field = /^\((\w+)\)->(.+)$/.exec(e.name);
-      const arg = field ? bind.get(field[1]) : undefined;
-      return arg?.kind === 'ident' ? { ...e, name: `${arg.name}->${field![2]}` } : e;
-    }
     case 'call':
-      return { ...e, args: e.args.map((a) => substitute(a, bind)) };
+      return { ...e, args: e.args.map(f) };
     case 'unary':
-      return { ...e, arg: substitute(e.arg, bind) };
+      return { ...e, arg: f(e.arg) };
     case 'binary':
-      return { ...e, left: substitute(e.left, bind), right: substitute(e.right, bind) };
+      return { ...e, left: f(e.left), right: f(e.right) };
     case 'cond':
-      return {
-        ...e,
-        test: substitute(e.test, bind),
-        then: substitute(e.then, bind),
-        else: substitute(e.else, bind),
-      };
+      return { ...e, test: f(e.test), then: f(e.then), else: f(e.else) };
     default:
       return e;
   }
 }
 
+/** The operands of an expression (none for a leaf). */
+function operands(e: Expr): Expr[] {
+  switch (e.kind) {
+    case 'call':
+      return e.args;
+    case 'unary':
+      return [e.arg];
+    case 'binary':
+      return [e.left, e.right];
+    case 'cond':
+      return [e.test, e.then, e.else];
+    default:
+      return [];
+  }
+}
+
+function substitute(e: Expr, bind: Map<string, Expr>): Expr {
+  if (e.kind !== 'ident') return mapOperands(e, (x) => substitute(x, bind));
+  const direct = bind.get(e.name);
+  if (direct) return direct;
+  // a field of a parameter, `(vdev)->irq_type`: the field of the argument
+  const field = /^\((\w+)\)->(.+)$/.exec(e.name);
+  const arg = field ? bind.get(field[1]) : undefined;
+  return arg?.kind === 'ident' ? { ...e, name: `${arg.name}->${field![2]}` } : e;
+}
+
 /** Names replaced by their values, known macros expanded (a field through a macro argument keeps its name). */
 export function resolveExpr(e: Expr, depth = 0): Expr {
-  switch (e.kind) {
-    case 'ident': {
-      const v = PCI_CONFIG_CONSTANTS[e.name];
-      return v === undefined ? e : { kind: 'num', value: v, text: e.text };
-    }
-    case 'call': {
-      const args = e.args.map((a) => resolveExpr(a, depth));
-      const body = depth < MACRO_DEPTH ? macroBody(e.callee) : undefined;
-      const params = PCI_CONFIG_MACROS[e.callee]?.params ?? [];
-      if (body && params.length === args.length) {
-        const expanded = substitute(body, new Map(params.map((p, i) => [p, args[i]])));
-        return resolveExpr(expanded, depth + 1);
-      }
-      return { ...e, args };
-    }
-    case 'unary':
-      return { ...e, arg: resolveExpr(e.arg, depth) };
-    case 'binary':
-      return { ...e, left: resolveExpr(e.left, depth), right: resolveExpr(e.right, depth) };
-    case 'cond':
-      return {
-        ...e,
-        test: resolveExpr(e.test, depth),
-        then: resolveExpr(e.then, depth),
-        else: resolveExpr(e.else, depth),
-      };
-    default:
-      return e;
+  if (e.kind === 'ident') {
+    const v = PCI_CONFIG_CONSTANTS[e.name];
+    return v === undefined ? e : { kind: 'num', value: v, text: e.text };
   }
+  const resolved = mapOperands(e, (x) => resolveExpr(x, depth));
+  if (resolved.kind !== 'call' || depth >= MACRO_DEPTH) return resolved;
+  const body = macroBody(resolved.callee);
+  const params = PCI_CONFIG_MACROS[resolved.callee]?.params ?? [];
+  if (!body || params.length !== resolved.args.length) return resolved;
+  return resolveExpr(substitute(body, new Map(params.map((p, i) => [p, resolved.args[i]]))), depth + 1);
 }
 
 /** One text for one form: numbers as values, names as written, unreadable parts marked. */
@@ -116,24 +113,12 @@ export function canonical(e: Expr): string {
 
 /** The free names of a form (opaque calls and unreadable parts count as names). */
 function freeNames(e: Expr, out: Set<string>): boolean {
-  switch (e.kind) {
-    case 'num':
-      return true;
-    case 'ident':
-      out.add(e.name);
-      return true;
-    case 'call':
-      out.add(canonical(e));
-      return true;
-    case 'unknown':
-      return false;
-    case 'unary':
-      return freeNames(e.arg, out);
-    case 'binary':
-      return freeNames(e.left, out) && freeNames(e.right, out);
-    case 'cond':
-      return freeNames(e.test, out) && freeNames(e.then, out) && freeNames(e.else, out);
+  if (e.kind === 'unknown') return false;
+  if (e.kind === 'ident' || e.kind === 'call') {
+    out.add(e.kind === 'ident' ? e.name : canonical(e));
+    return true;
   }
+  return operands(e).every((x) => freeNames(x, out));
 }
 
 /** C's unsigned 32-bit arithmetic (the kernel's registers and masks are u32 or narrower). */
@@ -206,24 +191,8 @@ const MAX_PRODUCT = 60000;
 const SAMPLE = 20000;
 
 function constantsOf(e: Expr, out: Set<number>): void {
-  switch (e.kind) {
-    case 'num':
-      out.add(e.value >>> 0);
-      return;
-    case 'call':
-      return e.args.forEach((a) => constantsOf(a, out));
-    case 'unary':
-      return constantsOf(e.arg, out);
-    case 'binary':
-      constantsOf(e.left, out);
-      return constantsOf(e.right, out);
-    case 'cond':
-      constantsOf(e.test, out);
-      constantsOf(e.then, out);
-      return constantsOf(e.else, out);
-    default:
-      return;
-  }
+  if (e.kind === 'num') out.add(e.value >>> 0);
+  else operands(e).forEach((x) => constantsOf(x, out));
 }
 
 /**
@@ -276,6 +245,8 @@ function compareValues(a: string, b: string): Sameness {
   const fa = a.replace(/\s+/g, ' ').trim();
   const fb = b.replace(/\s+/g, ' ').trim();
   if (fa === fb) return { same: true, how: 'identical', detail: 'the same text' };
+  if (fa.length > MAX_TEXT || fb.length > MAX_TEXT)
+    return { same: false, detail: `not compared: longer than ${MAX_TEXT} characters` };
   const ea = resolveExpr(parseCExpression(a));
   const eb = resolveExpr(parseCExpression(b));
   const ca = canonical(ea);
@@ -314,6 +285,7 @@ function compareValues(a: string, b: string): Sameness {
 
 /** The numeric value of a constant expression, or undefined when it names something unknown. */
 export function constantOf(text: string): number | undefined {
+  if (text.length > MAX_TEXT) return undefined;
   const e = resolveExpr(parseCExpression(text));
   const names = new Set<string>();
   if (!freeNames(e, names) || names.size) return undefined;
@@ -321,28 +293,21 @@ export function constantOf(text: string): number | undefined {
 }
 
 function rename(e: Expr, from: string, to: string): Expr {
-  switch (e.kind) {
-    case 'ident':
-      return e.name === from ? { ...e, name: to } : e;
-    case 'call':
-      return { ...e, args: e.args.map((a) => rename(a, from, to)) };
-    case 'unary':
-      return { ...e, arg: rename(e.arg, from, to) };
-    case 'binary':
-      return { ...e, left: rename(e.left, from, to), right: rename(e.right, from, to) };
-    case 'cond':
-      return {
-        ...e,
-        test: rename(e.test, from, to),
-        then: rename(e.then, from, to),
-        else: rename(e.else, from, to),
-      };
-    default:
-      return e;
-  }
+  if (e.kind === 'ident') return e.name === from ? { ...e, name: to } : e;
+  return mapOperands(e, (x) => rename(x, from, to));
 }
 
 /** The canonical C text of an expression with one name renamed (a local read into `v`). */
 export function canonicalWith(text: string, from: string, to: string): string {
+  if (text.length > MAX_TEXT) return `?{longer than ${MAX_TEXT} characters}`;
   return canonical(resolveExpr(rename(parseCExpression(text), from, to)));
+}
+
+/** The names in a C expression the model has no value for (macros it knows are expanded first). */
+export function unknownNames(text: string): string[] {
+  if (text.length > MAX_TEXT) return [`${text.slice(0, 40)}…`];
+  const names = new Set<string>();
+  const e = resolveExpr(parseCExpression(text));
+  if (!freeNames(e, names)) return [text.trim()];
+  return [...names];
 }

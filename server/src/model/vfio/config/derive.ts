@@ -109,8 +109,8 @@ function knownCap(cap: string): boolean {
   return `PCI_CAP_ID_${cap}` in CAP_IDS;
 }
 
-/** The entry a table slot has when no init function or assignment touches it. */
-const tableDefault = (cap: string): CapPerms => ({
+/** The entry a cap_perms/ecap_perms slot has when no init function or assignment touches it. */
+export const tableDefault = (cap: string): CapPerms => ({
   cap,
   init: null,
   alloc: null,

@@ -54,6 +54,7 @@ export {
 export {
   deriveConfigVariant,
   sameExpr,
+  tableDefault,
   type ConfigEdit,
   type DerivedVariantMeta,
   type PermField,
