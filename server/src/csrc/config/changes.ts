@@ -6,7 +6,7 @@
  * model computes the same way in every variant joins the decision that uses it.
  */
 import type { ConfigEdit } from '../../model/vfio/config';
-import { canonical, constantOf, resolveExpr, sameValue } from './values';
+import { canonical, constantOf, resolveExpr, sameValue, unknownNames } from './values';
 import { parseCExpression } from '../cexpr';
 import type { ConfigChange, ConfigFact, ConfigSlot, SideFacts } from './types';
 import { LOCK_HELPER, VIA_LOCK_HELPER } from './writeDecisions';
@@ -134,7 +134,8 @@ function pick(ls: Located[]): { one?: Located; disagree: boolean } {
   const changed = ls.filter((l) => l.changed);
   const pool = changed.length ? changed : ls;
   const one = pool[0];
-  const disagree = pool.some((l) => l.fact.value !== one?.fact.value);
+  // the model holds one value per slot: say so when the side shows two (msi-flags-covered in read and write)
+  const disagree = ls.some((l) => l.fact.value !== one?.fact.value);
   return { one, disagree };
 }
 
@@ -171,8 +172,9 @@ export function changesFromFacts(sides: SideFacts[], files: string[]): FactChang
     const before = b.one?.fact.value;
     const after = a.one ? a.one.fact.value : pre.length ? null : undefined;
     const base = { file, function: fn, places: placesOf([...pre, ...post]), target, before, after };
-    const disagreement =
-      b.disagree || a.disagree ? ' (the images hold more than one form of it; the changed one is taken)' : '';
+    const disagreement = a.disagree
+      ? ' (the post-images hold more than one form of it; the model has one, the changed one is taken)'
+      : '';
     if (slot.kind === 'built-in') {
       const serves = SERVES[slot.what];
       const agrees = a.one ? a.one.fact.builtIn?.agrees : b.one?.fact.builtIn?.agrees;
@@ -204,7 +206,10 @@ export function changesFromFacts(sides: SideFacts[], files: string[]): FactChang
       }
       continue;
     }
-    const problem = a.one?.fact.problem ?? (a.one ? undefined : b.one?.fact.problem);
+    const problem =
+      a.one?.fact.problem ??
+      (a.one ? undefined : b.one?.fact.problem) ??
+      unknownConstants(slot, a.one?.fact.value);
     if (problem) {
       changes.push({
         ...base,
@@ -258,6 +263,20 @@ export function changesFromFacts(sides: SideFacts[], files: string[]): FactChang
     }
   }
   return { changes, covered };
+}
+
+/** Names a decision's scope gives (run.ts): the table bounds of the variant. */
+const SCOPE_CONSTANTS = new Set(['PCI_CAP_ID_MAX', 'PCI_EXT_CAP_ID_MAX']);
+
+/**
+ * A decision naming a macro constant the model has no value for: a rename it cannot read, not an
+ * unknown fact to fork on (fields, locals and calls still fork in the model).
+ */
+function unknownConstants(slot: ConfigSlot, value: string | null | undefined): string | undefined {
+  if ((slot.kind !== 'decision' && slot.kind !== 'command') || !value) return undefined;
+  const names = unknownNames(value).filter((n) => /^[A-Z][A-Z0-9_]*$/.test(n) && !SCOPE_CONSTANTS.has(n));
+  if (!names.length) return undefined;
+  return `${names.map((n) => `"${n}"`).join(', ')} ${names.length > 1 ? 'are macros' : 'is a macro'} whose value the model does not know`;
 }
 
 /** `vfio_pm_config_write` calls the lock helper: its decision is the helper's condition. */

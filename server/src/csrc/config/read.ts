@@ -161,10 +161,15 @@ function residueChanges(
       .map((i) => `\`${i.text.slice(0, 70)}\``)
       .join(', ') + (g.length > 3 ? ` and ${g.length - 3} more` : '');
   for (const g of perFunction(byClass('log'))) nbc(g, `no behaviour change: log or WARN only (${listed(g)})`);
-  for (const g of perFunction(byClass('release')))
-    nbc(g, `no behaviour change: memory release only (${listed(g)})`);
   out.push(...macroChanges(byClass('macro'), file));
   const code = byClass('code');
+  const keyOf = (c: Item) => `${file(c)}\u0000${c.function ?? ''}`;
+  // a release is no change where nothing else of its function changed (moved, it can leak or free twice)
+  const releases = byClass('release');
+  const withCode = new Set(code.map(keyOf));
+  for (const g of perFunction(releases.filter((r) => !withCode.has(keyOf(r)))))
+    nbc(g, `no behaviour change: memory release only (${listed(g)})`);
+  code.push(...releases.filter((r) => withCode.has(keyOf(r))));
   for (const i of byClass('declaration')) {
     const why = declarationUse(i, parsed);
     if (why) nbc([i], `no behaviour change: ${i.function ?? 'a table'} is ${why}`);
@@ -202,7 +207,6 @@ function residueChanges(
       );
   }
   const groups = new Map<string, Item[]>();
-  const keyOf = (c: Item) => `${file(c)}\u0000${c.function ?? ''}`;
   for (const c of code.filter((x) => !paired.has(x)))
     groups.set(keyOf(c), [...(groups.get(keyOf(c)) ?? []), c]);
   for (const g of groups.values()) {

@@ -273,11 +273,23 @@ const ROWS: Row[] = [
 
 const skip = sharedMissing();
 
-function read(row: Row) {
+const readings = new Map<Row, ReturnType<typeof readRow>>();
+
+function readRow(row: Row) {
   const patch = corpusPatches(row.file)[(row.patch ?? 1) - 1];
   const reading = readConfigPatch(patch.hunks);
   const baseline = detectConfigBaseline(reading, kernelLineFromMail(patch.subject, patch.body));
   return { reading, baseline, patch };
+}
+
+/** A row read once for its three tests. */
+function read(row: Row) {
+  let r = readings.get(row);
+  if (!r) {
+    r = readRow(row);
+    readings.set(row, r);
+  }
+  return r;
 }
 
 const only = (changes: ConfigChange[], kind: ConfigChange['kind']) => changes.filter((c) => c.kind === kind);

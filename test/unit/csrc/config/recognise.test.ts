@@ -185,6 +185,43 @@ describe('config-space recognisers on written hunks', () => {
     assert.match(c!.message, /"PCI_EXP_DEVCTL2_NEW_BIT" is not a name the model knows/);
   });
 
+  test('a decision naming a macro the model has no value for is "not modelled", not forked on', () => {
+    const r = readConfigPatch([
+      hunk(
+        'static int vfio_cap_init(struct vfio_pci_core_device *vdev)',
+        `
+-		if (cap && cap <= PCI_CAP_ID_MAX) {
++		if (cap && cap <= PCI_CAP_ID_LAST) {
+ 			len = pci_cap_length[cap];`,
+      ),
+    ]);
+    const c = r.changes.find((x) => x.target === 'decision cap-length-known');
+    assert.equal(c?.kind, 'not-modelled');
+    assert.match(c!.message, /"PCI_CAP_ID_LAST" is a macro whose value the model does not know/);
+  });
+
+  test('msi-flags-covered changed in the write function only: the one model decision says the two now differ', () => {
+    const r = readConfigPatch([
+      hunk(
+        'static int vfio_msi_config_read(struct vfio_pci_core_device *vdev, int pos,',
+        `
+ 	if (offset <= PCI_MSI_FLAGS && offset + count >= PCI_MSI_FLAGS) {
+ 		start = vfio_find_cap_start(vdev, pos);
+ 	}`,
+      ),
+      hunk(
+        'static int vfio_msi_config_write(struct vfio_pci_core_device *vdev, int pos,',
+        `
+-	if (offset <= PCI_MSI_FLAGS && offset + count >= PCI_MSI_FLAGS) {
++	if (offset <= PCI_MSI_FLAGS && offset + count > PCI_MSI_FLAGS) {
+ 		start = vfio_find_cap_start(vdev, pos);
+ 	}`,
+      ),
+    ]);
+    const c = model(r.changes).find((x) => x.target === 'decision msi-flags-covered');
+    assert.match(c?.message ?? '', /more than one form of it; the model has one/);
+  });
+
   test('vconfig[PCI_INTERRUPT_PIN] = 0 under a condition outside the lines read: not modelled, with why', () => {
     const r = readConfigPatch([
       hunk(
