@@ -185,6 +185,71 @@ describe('config-space recognisers on written hunks', () => {
     assert.match(c!.message, /"PCI_EXP_DEVCTL2_NEW_BIT" is not a name the model knows/);
   });
 
+  test('the shadow-ROM branch removed from vfio_bar_fixup (the v6.14 shape): rom-shadow none', () => {
+    const r = readConfigPatch([
+      hunk(
+        'static void vfio_bar_fixup(struct vfio_pci_core_device *vdev)',
+        `
+ 	if (pci_resource_start(pdev, PCI_ROM_RESOURCE)) {
+ 		mask = ~(pci_resource_len(pdev, PCI_ROM_RESOURCE) - 1);
+ 		mask |= PCI_ROM_ADDRESS_ENABLE;
+ 		*vbar &= cpu_to_le32((u32)mask);
+-	} else if (pdev->resource[PCI_ROM_RESOURCE].flags &
+-					IORESOURCE_ROM_SHADOW) {
+-		mask = ~(0x20000 - 1);
+-		mask |= PCI_ROM_ADDRESS_ENABLE;
+-		*vbar &= cpu_to_le32((u32)mask);
+ 	} else
+ 		*vbar = 0;`,
+      ),
+    ]);
+    const c = model(r.changes).find((x) => x.target === 'decision rom-shadow');
+    assert.deepEqual(
+      [c?.before, c?.after],
+      ['pdev->resource[PCI_ROM_RESOURCE].flags & IORESOURCE_ROM_SHADOW', null],
+    );
+    const derived = applyConfigChanges(v('v6.13'), r.changes).variant;
+    assert.equal(derived.decisions['rom-shadow'], null);
+  });
+
+  test('the PCIe FLR support test changed: exp-flr-supported, and pf-pcie resets on a DEVCTL FLR write no more', () => {
+    const r = readConfigPatch([
+      hunk(
+        'static int vfio_exp_config_write(struct vfio_pci_core_device *vdev, int pos,',
+        `
+ 	if (*ctrl & cpu_to_le16(PCI_EXP_DEVCTL_BCR_FLR)) {
+ 		u32 cap;
+ 		int ret;
+ 
+ 		*ctrl &= ~cpu_to_le16(PCI_EXP_DEVCTL_BCR_FLR);
+ 
+ 		ret = pci_user_read_config_dword(vdev->pdev,
+ 						 pos - offset + PCI_EXP_DEVCAP,
+ 						 &cap);
+ 
+-		if (!ret && (cap & PCI_EXP_DEVCAP_FLR)) {
++		if (!ret && (cap & PCI_EXP_DEVCAP_FLR) && !vdev->pdev->is_virtfn) {
+ 			vfio_pci_zap_and_down_write_memory_lock(vdev);
+ 			pci_try_reset_function(vdev->pdev);
+ 			up_write(&vdev->memory_lock);
+ 		}
+ 	}`,
+      ),
+    ]);
+    assert.deepEqual(
+      model(r.changes).map((c) => c.target),
+      ['decision exp-flr-supported'],
+    );
+    const derived = applyConfigChanges(v('mainline'), r.changes).variant;
+    const flr = compareOn(v('mainline'), derived, 'vf').find(
+      (d) => d.steps.at(-1)?.text === 'cfg-write PCI_EXP_DEVCTL 2 0xa930',
+    );
+    assert.ok(
+      flr?.before.effects.some((e) => e.kind === 'function-reset') &&
+        !flr.after.effects.some((e) => e.kind === 'function-reset'),
+    );
+  });
+
   test('a decision naming a macro the model has no value for is "not modelled", not forked on', () => {
     const r = readConfigPatch([
       hunk(
