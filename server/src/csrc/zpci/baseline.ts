@@ -104,20 +104,23 @@ function describe(
   evidence: readonly { fn?: string; what: string; verdict: (v: never) => string }[],
   spec: unknown,
 ): string[] {
-  const byFn = new Map<string, { n: number; match: number; off: string[] }>();
+  const byFn = new Map<string, { n: number; match: string[]; off: string[] }>();
   for (const e of evidence) {
     const fn = e.fn || 'the headers';
-    const row = byFn.get(fn) ?? { n: 0, match: 0, off: [] };
+    const row = byFn.get(fn) ?? { n: 0, match: [], off: [] };
     const v = e.verdict(spec as never);
     row.n++;
-    if (v === 'match') row.match++;
+    if (v === 'match') row.match.push(e.what);
     else row.off.push(`${e.what} ${v === 'lacks' ? `(${id} lacks it)` : `(${id} writes it otherwise)`}`);
     byFn.set(fn, row);
   }
+  const list = (xs: string[]) =>
+    xs.slice(0, 5).join('; ') + (xs.length > 5 ? `; and ${xs.length - 5} more` : '');
   return [...byFn.entries()].map(
     ([fn, r]) =>
-      `pre-images match ${id} at ${r.match} of ${r.n} items of ${fn}` +
-      (r.off.length ? `; ${r.off.slice(0, 4).join('; ')}` : ''),
+      `pre-images match ${id} at ${r.match.length} of ${r.n} items of ${fn}` +
+      (r.match.length ? ` (${list(r.match)})` : '') +
+      (r.off.length ? `; ${list(r.off)}` : ''),
   );
 }
 

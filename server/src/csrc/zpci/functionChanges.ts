@@ -17,7 +17,7 @@ import {
 import { exprForm } from './cForm';
 import { modelOutcome, outcomeKey, outcomeText } from './outcome';
 import type { ItemOf } from './reader';
-import type { FunctionRole } from './roles';
+import { type FunctionRole, writingCall } from './roles';
 import { type FunctionSides, type SideItem, containersAbove, leftovers, placeOf, sameItems } from './sides';
 import {
   type TraitReading,
@@ -406,6 +406,22 @@ export function clpChanges(sides: FunctionSides, baseline: ZpciVersionSpec): Rol
   const usedP = new Set<number>();
   post.checks.forEach((b, bi) => {
     take(sides, taken, [b.at]);
+    const writes = writingCall(b.condition);
+    if (writes && !pre.checks.some((a) => clpForm(a) === clpForm(b))) {
+      out.changes.push({
+        place: placeOf(sides, [], [b.at]),
+        target: {
+          kind: 'not-modelled',
+          reason: `the condition calls ${writes}, which writes state the model does not follow`,
+        },
+        key: `not modelled: ${sides.fn} in ${sides.file}`,
+        change: 'not-modelled',
+        after: `if (${b.condition})`,
+        message: `not modelled: CLP ${b.request} check if (${b.condition}) in ${sides.fn} (${sides.file}): ${writes} writes what the condition then reads; the model takes the call to succeed`,
+        edits: [],
+      });
+      return;
+    }
     const ai = pre.checks.findIndex(
       (a, i) =>
         !usedP.has(i) && a.request === b.request && (clpForm(a) === clpForm(b) || (!!a.id && a.id === b.id)),

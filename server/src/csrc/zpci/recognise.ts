@@ -107,7 +107,9 @@ export function readPatch(hunks: readonly ZpciHunkImages[]): ReadPatch {
   const lastFn = new Map<string, string>();
   hunks.slice(0, MAX_HUNKS).forEach((given, hunk) => {
     // A heading that names no function (a label, `retry:`): the function the previous hunk of the file ended in.
-    const inherited = !given.function && /\.c$/.test(given.file) ? lastFn.get(given.file) : undefined;
+    const labelOnly = given.heading === undefined || /^\s*([A-Za-z_]\w*:)?\s*$/.test(given.heading);
+    const inherited =
+      !given.function && labelOnly && /\.c$/.test(given.file) ? lastFn.get(given.file) : undefined;
     const syscall =
       given.function && /^SYSCALL_DEFINE\d$/.test(given.function) ? syscallName(given.heading) : undefined;
     const h = inherited || syscall ? { ...given, function: inherited ?? syscall } : given;

@@ -129,3 +129,24 @@ export const MODEL_LOCAL_CALLS: ReadonlySet<string> = new Set(['s390_pci_find_de
 export const KNOWN_LABELS: Readonly<Record<string, { pgm: 'PGM_SPECIFICATION' }>> = {
   specification_error: { pgm: 'PGM_SPECIFICATION' },
 };
+
+/** Functions the model computes when a condition calls them (model/zpci/scope.ts). */
+export const MODEL_COMPUTED_CALLS: ReadonlySet<string> = new Set([
+  'memory_region_access_valid',
+  'zpci_endian_swap',
+  's390_pci_msix_init',
+  's390_pci_kvm_interp_allowed',
+  'object_dynamic_cast',
+  's390_pci_get_zpci_io_region',
+]);
+
+/**
+ * A call in a condition that hands a function the address of something (`&pbdev->fh`) and is not
+ * one the model computes: it writes state the model does not follow. Returns the call, or null.
+ */
+export function writingCall(condition: string): string | null {
+  const re = /\b([A-Za-z_]\w*)\s*\(([^()]*)\)/g;
+  for (let m = re.exec(condition), n = 0; m && n < 64; m = re.exec(condition), n++)
+    if (/(^|,)\s*&/.test(m[2]) && !MODEL_COMPUTED_CALLS.has(m[1])) return `${m[1]}(${m[2].trim()})`;
+  return null;
+}
