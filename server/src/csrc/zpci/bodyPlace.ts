@@ -36,6 +36,8 @@ export interface InstructionInput {
   pre: SideUnits;
   post: SideUnits;
   baseline: ZpciVersionSpec;
+  /** Hunks whose post-image holds the function's definition line (its body starts there). */
+  functionStartsIn: ReadonlySet<number>;
   /** Where a hunk's lines are (for places): hunk index -> file. */
   placeOf: (hunk: number, pre: number[], post: number[]) => ZpciPlace;
 }
@@ -344,7 +346,8 @@ class Builder {
       if (c.kind === 'loop' && cid) return { loopStart: cid };
       return null;
     }
-    return { bodyStart: true };
+    // First in the body only when the hunk shows the function's head before it.
+    return this.input.functionStartsIn.has(u.hunk) ? { bodyStart: true } : null;
   }
 
   private readonly pending = new Set<number>();

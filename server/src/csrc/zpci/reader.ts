@@ -76,6 +76,26 @@ const MAX_DEPTH = 24;
 
 const FRAGMENT_NAME = '__vfio_lens_fragment';
 
+/** Statements whose parts are read one by one even when some part does not parse. */
+const CONTAINERS = new Set([
+  'translation_unit',
+  'ERROR',
+  'compound_statement',
+  'function_definition',
+  'if_statement',
+  'switch_statement',
+  'case_statement',
+  'for_statement',
+  'labeled_statement',
+  'preproc_ifdef',
+  'preproc_if',
+  'preproc_else',
+  'preproc_elif',
+  'struct_specifier',
+  'type_definition',
+  'field_declaration_list',
+]);
+
 /** Stands for the subject of a switch whose head is not in the hunk (placement resolves it). */
 export const ORPHAN_SUBJECT = '__switch_subject';
 
@@ -213,6 +233,10 @@ class SideReader {
       return;
     }
     const deeper: Ctx = { ...ctx, depth: ctx.depth + 1 };
+    if (n.hasError && !CONTAINERS.has(n.type)) {
+      this.push({ ...this.base(n, ctx), kind: 'other', why: 'C tree-sitter could not parse' });
+      return;
+    }
     if (
       this.prepared.danglingElse.has(n.startPosition.row - this.offset) &&
       n.type === 'compound_statement'

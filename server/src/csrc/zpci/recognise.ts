@@ -252,6 +252,7 @@ function recogniseRead(p: ReadPatch, options: RecogniseOptions): ZpciReading {
             pre,
             post,
             baseline,
+            functionStartsIn: new Set(g.post.filter((s) => s.item.kind === 'function').map((s) => s.hunk)),
             placeOf: (hunk, preLines, postLines) => ({
               hunk,
               file: g.file,
