@@ -124,11 +124,20 @@ function describe(
   );
 }
 
-export function detectBaseline(
-  evidence: readonly Evidence[],
-  options: { given?: string | ZpciVersionSpec; date?: string },
-): { spec: ZpciVersionSpec; detection: BaselineDetection; problem?: string } {
-  const score = (v: ZpciVersionSpec): BaselineCandidate => {
+interface Detectable {
+  id: string;
+  proposal?: boolean;
+}
+
+/** One detection over candidates: the given one (by id or spec), else the best fit, with the evidence. */
+function detect<T extends Detectable>(
+  what: string,
+  candidates: readonly T[],
+  evidence: readonly { fn?: string; what: string; verdict: (v: T) => 'match' | 'differs' | 'lacks' }[],
+  options: { given?: string | T; date?: string },
+  nothing: string,
+): { spec: T; detection: BaselineDetection; problem?: string } {
+  const score = (v: T): BaselineCandidate => {
     const c = { id: v.id, matches: 0, differs: 0, lacks: 0 };
     for (const e of evidence) {
       const r = e.verdict(v);
@@ -139,18 +148,8 @@ export function detectBaseline(
     return c;
   };
   const given =
-    typeof options.given === 'string'
-      ? ZPCI_VERSION_SPECS.find((v) => v.id === options.given)
-      : options.given;
-  if (options.given && !given) {
-    const fallback = detectBaseline(evidence, { ...(options.date ? { date: options.date } : {}) });
-    return {
-      ...fallback,
-      problem: `unknown QEMU version "${String(options.given)}"; known: ${ZPCI_VERSION_SPECS.map((v) => v.id).join(', ')}; detected ${fallback.spec.id} instead`,
-    };
-  }
-  if (given) {
-    const c = score(given);
+    typeof options.given === 'string' ? candidates.find((v) => v.id === options.given) : options.given;
+  if (given)
     return {
       spec: given,
       detection: {
@@ -158,14 +157,11 @@ export function detectBaseline(
         given: true,
         evidence: describe(given.id, evidence, given),
         tiedWith: [],
-        candidates: [c],
+        candidates: [score(given)],
       },
     };
-  }
-  const { best, tied, all } = choose(ZPCI_VERSION_SPECS, score, evidence.length ? options.date : undefined);
-  const lines = evidence.length
-    ? describe(best.spec.id, evidence, best.spec)
-    : ['the pre-images show nothing the model reads: no evidence for any version'];
+  const { best, tied, all } = choose(candidates, score, evidence.length ? options.date : undefined);
+  const lines = evidence.length ? describe(best.spec.id, evidence, best.spec) : [nothing];
   if (tied.length > 1)
     lines.push(
       `${tied.map((t) => t.spec.id).join(', ')} fit equally well; chose ${best.spec.id}` +
@@ -181,51 +177,41 @@ export function detectBaseline(
       tiedWith: tied.filter((t) => t !== best).map((t) => t.spec.id),
       candidates: all.map((x) => x.c),
     },
+    ...(typeof options.given === 'string'
+      ? {
+          problem:
+            `unknown ${what} "${options.given}"; known: ${candidates.map((v) => v.id).join(', ')}; ` +
+            `detected ${best.spec.id} instead`,
+        }
+      : {}),
   };
+}
+
+export function detectBaseline(
+  evidence: readonly Evidence[],
+  options: { given?: string | ZpciVersionSpec; date?: string },
+): { spec: ZpciVersionSpec; detection: BaselineDetection; problem?: string } {
+  return detect(
+    'QEMU version',
+    ZPCI_VERSION_SPECS,
+    evidence,
+    options,
+    'the pre-images show nothing the model reads: no evidence for any version',
+  );
 }
 
 export function detectHost(
   evidence: readonly HostEvidence[],
   options: { given?: string | HostKernelSpec; date?: string },
 ): { spec: HostKernelSpec; detection: BaselineDetection; problem?: string } {
-  const score = (h: HostKernelSpec): BaselineCandidate => {
-    const c = { id: h.id, matches: 0, differs: 0, lacks: 0 };
-    for (const e of evidence)
-      if (e.verdict(h) === 'match') c.matches++;
-      else c.lacks++;
-    return c;
-  };
-  const given =
-    typeof options.given === 'string' ? HOST_KERNELS.find((h) => h.id === options.given) : options.given;
-  if (given)
-    return {
-      spec: given,
-      detection: {
-        id: given.id,
-        given: true,
-        evidence: describe(given.id, evidence, given),
-        tiedWith: [],
-        candidates: [score(given)],
-      },
-    };
-  const { best, tied, all } = choose(HOST_KERNELS, score, evidence.length ? options.date : undefined);
-  const lines = evidence.length
-    ? describe(best.spec.id, evidence, best.spec)
-    : ['the kernel pre-images show nothing the host model reads'];
-  if (tied.length > 1)
-    lines.push(`${tied.map((t) => t.spec.id).join(', ')} fit equally well; chose ${best.spec.id}`);
-  return {
-    spec: best.spec,
-    detection: {
-      id: best.spec.id,
-      evidence: lines,
-      tiedWith: tied.filter((t) => t !== best).map((t) => t.spec.id),
-      candidates: all.map((x) => x.c),
-    },
-    ...(typeof options.given === 'string' && !given
-      ? {
-          problem: `unknown host kernel "${options.given}"; known: ${HOST_KERNELS.map((h) => h.id).join(', ')}`,
-        }
-      : {}),
-  };
+  return detect(
+    'host kernel',
+    HOST_KERNELS,
+    evidence.map((e) => ({
+      ...e,
+      verdict: (h: HostKernelSpec): 'match' | 'lacks' => (e.verdict(h) === 'match' ? 'match' : 'lacks'),
+    })),
+    options,
+    'the kernel pre-images show nothing the host model reads',
+  );
 }

@@ -8,10 +8,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  FH_MASK_ENABLE,
-  FH_SHM_VFIO,
   ZPCI_DEVICE_KINDS,
-  ZPCI_FS,
   checkIndex,
   zpciVersionSpec,
   type ZpciState,
@@ -19,7 +16,7 @@ import {
 } from '../../../../server/src/model/zpci';
 import type { ZpciReading } from '../../../../server/src/csrc/zpci/types';
 import { sharedMissing } from '../../../support/shared';
-import { cat, decidedBy, outcome, zpci } from '../../model/zpci/support';
+import { cat, decidedBy, outcome, permanentErrorState, zpci } from '../../model/zpci/support';
 import { changeOf, modelChanges, notModelled, readCorpus, ready } from './support';
 
 before(async () => {
@@ -48,14 +45,7 @@ function found(r: ZpciReading, device: string, steps: string, depth = 3): [strin
   return [outcome(d.before[d.before.length - 1]), outcome(d.after[d.after.length - 1])];
 }
 
-const permanentError = (): ZpciState => ({
-  plug: 'plugged',
-  fs: ZPCI_FS.ZPCI_FS_PERMANENT_ERROR,
-  fh: (FH_MASK_ENABLE | FH_SHM_VFIO | 1) >>> 0,
-  blocked: false,
-  interp: false,
-  problemState: false,
-});
+const permanentError = permanentErrorState;
 
 const Z01 = 'z01_qemu-s390x-pci-reject-ops-disabled-function.patch';
 const Z02 = 'z02_qemu-s390x-pci-check-mr-dispatch-operand-exception.patch';
