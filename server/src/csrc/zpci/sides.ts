@@ -60,6 +60,17 @@ export function caseAbove(sides: FunctionSides, side: 'pre' | 'post', s: SideIte
   return undefined;
 }
 
+/** Calls that do one job under two names (QEMU's move to the Resettable API). */
+const SAME_JOB: readonly [RegExp, string][] = [
+  [/\b(device_legacy_reset|device_cold_reset)\(/g, 'device_reset('],
+];
+
+function sameJob(text: string): string {
+  let t = text;
+  for (const [re, to] of SAME_JOB) t = t.replace(re, to);
+  return t;
+}
+
 /** Touched items that say nothing the model reads (comments, tracing, declarations, braces). */
 export function isNeutral(item: ReadItem): boolean {
   return item.kind === 'neutral' || item.kind === 'function' || item.kind === 'label';
@@ -81,8 +92,9 @@ export function leftovers(
     const h = Number(hs);
     let pre = left.pre.filter((s) => s.hunk === h && s.item.fn === fn && s.item.touched);
     let post = left.post.filter((s) => s.hunk === h && s.item.fn === fn && s.item.touched);
-    // A statement removed and added again with other whitespace only (a line wrapped) is no change.
-    const squash = (s: SideItem) => `${s.item.kind}|${s.item.text.replace(/\s+/g, '')}`;
+    // A statement removed and added again with other whitespace only (a line wrapped), or with a
+    // call QEMU renamed for the same job (device_legacy_reset -> device_cold_reset), is no change.
+    const squash = (s: SideItem) => `${s.item.kind}|${sameJob(s.item.text.replace(/\s+/g, ''))}`;
     const rewrapped = pre.filter((a) => post.some((b) => squash(a) === squash(b)));
     if (rewrapped.length) {
       const keys = new Set(rewrapped.map(squash));
@@ -95,10 +107,13 @@ export function leftovers(
           ),
           function: fn || sides.fn,
         },
-        target: { kind: 'none', reason: 'whitespace only' },
-        key: `${fn || sides.fn || sides.file}: whitespace only`,
+        target: {
+          kind: 'none',
+          reason: 'the same statements, rewrapped or with a call renamed for the same job',
+        },
+        key: `${fn || sides.fn || sides.file}: same statements`,
         change: 'none',
-        message: `${fn || sides.fn || sides.file}: ${rewrapped.length} statement(s) rewrapped, text otherwise unchanged`,
+        message: `${fn || sides.fn || sides.file}: ${rewrapped.length} statement(s) rewrapped or renamed (device_legacy_reset -> device_cold_reset), doing what they did`,
         edits: [],
       });
       pre = pre.filter((a) => !keys.has(squash(a)));

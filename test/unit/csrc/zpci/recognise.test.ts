@@ -167,6 +167,46 @@ describe('changes placed by their neighbours', () => {
   });
 });
 
+describe('refactors that change no check: no model edit, "none"', () => {
+  test('DPRINTF -> trace_*: tracing only', () => {
+    const r = recogniseZpciChanges([
+      hunk(
+        INST,
+        'pcilg_service_call',
+        '     if (!pbdev) {',
+        '-        DPRINTF("pcilg no pci dev\\n");',
+        '+        trace_s390_pci_nodev("pcilg", fh);',
+        '         setcc(cpu, ZPCI_PCI_LS_INVAL_HANDLE);',
+        '         return 0;',
+        '     }',
+      ),
+    ]);
+    assert.deepEqual(
+      r.changes.map((c) => [c.change, c.key]),
+      [['reformatted', 'pcilg/lookup']],
+    );
+    assert.deepEqual(modelChanges(r), []);
+  });
+  test('device_legacy_reset -> device_cold_reset in the CLP disable path', () => {
+    const r = recogniseZpciChanges([
+      hunk(
+        INST,
+        'clp_service_call',
+        '         goto out;',
+        '     }',
+        '-    device_legacy_reset(DEVICE(pbdev));',
+        '+    device_cold_reset(DEVICE(pbdev));',
+        '     pbdev->fh &= ~FH_MASK_ENABLE;',
+      ),
+    ]);
+    assert.deepEqual(
+      r.changes.map((c) => c.change),
+      ['none'],
+    );
+    assert.match(r.changes[0].message, /device_legacy_reset -> device_cold_reset/);
+  });
+});
+
 describe('what the reader leaves to others, and bad input', () => {
   test('files outside zPCI are listed, not read; empty images give nothing, and say why', () => {
     const r = recogniseZpciChanges([
