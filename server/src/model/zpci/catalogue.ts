@@ -7,8 +7,9 @@ import type { ZpciVersion } from './compile';
 import { compileZpciVersion } from './compile';
 import type { ZpciCompareOptions, ZpciCompareResult } from './compare';
 import { compareZpci } from './compare';
+import { type ClpDifference, clpDifferences } from './clpCompare';
 import { ZPCI_DEVICE_KINDS } from './devices';
-import type { CompiledHost } from './host';
+import type { CompiledHost, HostKernelSpec } from './host';
 import { DEFAULT_HOST, HOST_KERNELS, compileHost } from './host';
 import { parseZpciSteps } from './steps';
 import { zpciSystem } from './system';
@@ -37,7 +38,10 @@ export class ZpciCatalogue {
     return compiled;
   }
 
-  host(id: string = DEFAULT_HOST): CompiledHost {
+  /** A host by id (built-in), or compiled from a spec (a kernel patch's post-image). */
+  host(h: string | HostKernelSpec = DEFAULT_HOST): CompiledHost {
+    if (typeof h !== 'string') return compileHost(h, this.parse);
+    const id = h;
     let compiled = this.hosts.get(id);
     if (!compiled) {
       const spec = HOST_KERNELS.find((h) => h.id === id);
@@ -59,7 +63,7 @@ export class ZpciCatalogue {
   }
 
   /** The memoised system of a version on a device kind (on a host, by default the newest). */
-  zpciSystemFor(version: string | ZpciVersionSpec, device: string, host?: string) {
+  zpciSystemFor(version: string | ZpciVersionSpec, device: string, host?: string | HostKernelSpec) {
     return zpciSystem(this.version(version), this.device(device), this.host(host));
   }
 
@@ -69,7 +73,12 @@ export class ZpciCatalogue {
   }
 
   /** A script on one function: every branch of unknown names (the all-0 branch first). */
-  simulate(version: string | ZpciVersionSpec, device: string, script: string, host?: string) {
+  simulate(
+    version: string | ZpciVersionSpec,
+    device: string,
+    script: string,
+    host?: string | HostKernelSpec,
+  ) {
     const system = zpciSystem(this.version(version), this.device(device), this.host(host));
     return system.run(parseZpciSteps(script));
   }
@@ -78,14 +87,32 @@ export class ZpciCatalogue {
     a: string | ZpciVersionSpec,
     b: string | ZpciVersionSpec,
     device: string,
-    options: ZpciCompareOptions & { host?: string } = {},
+    options: Omit<ZpciCompareOptions, 'hostAfter'> & {
+      host?: string | HostKernelSpec;
+      hostAfter?: string | HostKernelSpec;
+    } = {},
   ): ZpciCompareResult {
-    return compareZpci(
+    const { hostAfter, ...rest } = options;
+    return compareZpci(this.version(a), this.version(b), this.device(device), this.host(options.host), {
+      ...rest,
+      ...(hostAfter ? { hostAfter: this.host(hostAfter) } : {}),
+    });
+  }
+
+  /** What CLP reports for the function under each side (no step observes it). */
+  clp(
+    a: string | ZpciVersionSpec,
+    b: string | ZpciVersionSpec,
+    device: string,
+    options: { host?: string | HostKernelSpec; hostAfter?: string | HostKernelSpec } = {},
+  ): ClpDifference[] {
+    const host = this.host(options.host);
+    return clpDifferences(
       this.version(a),
       this.version(b),
       this.device(device),
-      this.host(options.host),
-      options,
+      host,
+      options.hostAfter ? this.host(options.hostAfter) : host,
     );
   }
 }

@@ -25,6 +25,8 @@ export interface ZpciCompareOptions {
   internal?: boolean;
   alphabet?: readonly ZpciStep[];
   budget?: WalkBudget;
+  /** The host of the second side when it differs (a host kernel patch: one QEMU version, two hosts). */
+  hostAfter?: CompiledHost;
 }
 
 export interface ZpciDifference {
@@ -78,11 +80,13 @@ export function compareZpci(
   const depth = options.depth ?? ZPCI_DEFAULT_DEPTH;
   const alphabet = options.alphabet ?? ZPCI_EXPLORATION_ALPHABET;
   const observe = options.internal ? internalZpciObservation : visibleZpciObservation;
+  const hostB = options.hostAfter ?? host;
   const cacheKey = JSON.stringify([
     a.key,
     b.key,
     device.id,
     host.spec.id,
+    hostB === host ? null : hostB.spec,
     depth,
     !!options.internal,
     alphabet.map((s) => s.text),
@@ -90,12 +94,12 @@ export function compareZpci(
   const cached = options.budget ? undefined : cache.get(cacheKey);
   if (cached) return cached;
   const sa = zpciSystem(a, device, host);
-  const sb = zpciSystem(b, device, host);
+  const sb = zpciSystem(b, device, hostB);
   const walk = explorePair(sa, sb, { depth, alphabet, observe, budget: options.budget });
   const differences = walk.differences.map((found): ZpciDifference => {
     const d: ZpciDifference = {
       device: device.id,
-      host: host.spec.id,
+      host: hostB === host ? host.spec.id : `${host.spec.id} -> ${hostB.spec.id}`,
       steps: found.steps.map((s) => s.text),
       before: sa.run(found.steps, UNPLUGGED, found.assumptions)[0].trace,
       after: sb.run(found.steps, UNPLUGGED, found.assumptions)[0].trace,
@@ -109,7 +113,7 @@ export function compareZpci(
   });
   const notes = [
     unpluggedNote('before', a, device, host, depth, alphabet),
-    unpluggedNote('after', b, device, host, depth, alphabet),
+    unpluggedNote('after', b, device, hostB, depth, alphabet),
   ].filter((n): n is string => n !== null);
   if (walk.stats.cut)
     notes.push(`exploration cut (${walk.stats.cut}) before depth ${depth}: not every sequence was compared`);

@@ -27,7 +27,8 @@ export interface MmioForm {
 }
 
 export interface HostKernelSpec {
-  id: HostKernelId;
+  /** A HostKernelId for the built-ins; a host derived from a patch has its own id. */
+  id: HostKernelId | (string & {});
   label: string;
   description: string;
   commits: string[];

@@ -73,3 +73,13 @@ export {
   type ZpciDifference,
 } from './compare';
 export { ZpciCatalogue } from './catalogue';
+export {
+  applyZpciEdits,
+  applyHostEdits,
+  describeZpciEdit,
+  type ZpciEdit,
+  type HostEdit,
+  type NodePosition,
+  type Applied,
+} from './applyEdits';
+export { clpValues, clpDifferences, type ClpValues, type ClpDifference } from './clpCompare';

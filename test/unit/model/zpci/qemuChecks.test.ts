@@ -6,14 +6,8 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  FH_MASK_ENABLE,
-  FH_SHM_VFIO,
-  ZPCI_FS,
-  checkIndex,
-  zpciVersionSpec,
-} from '../../../../server/src/model/zpci';
-import type { ZpciState, ZpciVersionId } from '../../../../server/src/model/zpci';
+import { checkIndex, zpciVersionSpec } from '../../../../server/src/model/zpci';
+import type { ZpciVersionId } from '../../../../server/src/model/zpci';
 import {
   ALL,
   FROM_212,
@@ -24,6 +18,7 @@ import {
   last,
   lastFrom,
   outcome,
+  permanentErrorState,
   trace,
   zpci,
 } from './support';
@@ -391,14 +386,7 @@ describe('§2.1 PCILG / PCISTG', () => runRows('2.1', ROWS_2_1, ['pcilg', 'pcist
 describe('§2.2 PCISTB', () => runRows('2.2', ROWS_2_2, ['pcistb']));
 
 describe('§2.1 blocked / error: PERMANENT_ERROR (a state no step reaches, started from)', () => {
-  const start = (): ZpciState => ({
-    plug: 'plugged',
-    fs: ZPCI_FS.ZPCI_FS_PERMANENT_ERROR,
-    fh: (FH_MASK_ENABLE | FH_SHM_VFIO | 1) >>> 0,
-    blocked: false,
-    interp: false,
-    problemState: false,
-  });
+  const start = permanentErrorState;
   for (const v of V27_211)
     test(`§2.1 blocked / error — ${v}: permanent error is cc 3`, () => {
       const o = lastFrom(v, 'zpci-intercepted', start(), 'pcilg 0 0 8');

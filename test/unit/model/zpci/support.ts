@@ -4,7 +4,13 @@
  */
 import { initCParser } from '../../../../server/src/csrc/treeSitter';
 import { parseCExpression } from '../../../../server/src/csrc/cexpr';
-import { ZpciCatalogue, decidingExplanation } from '../../../../server/src/model/zpci';
+import {
+  FH_MASK_ENABLE,
+  FH_SHM_VFIO,
+  ZPCI_FS,
+  ZpciCatalogue,
+  decidingExplanation,
+} from '../../../../server/src/model/zpci';
 import type { ZpciState, ZpciTraceEntry, ZpciVersionId } from '../../../../server/src/model/zpci';
 
 let catalogue: ZpciCatalogue | undefined;
@@ -85,3 +91,13 @@ export const PRE_212: ZpciVersionId[] = ['v2.3', 'v2.6', 'v2.7', 'v2.8', 'v2.9']
 export const FROM_212: ZpciVersionId[] = ['v2.12', 'v5.2', 'v6.0', 'v7.2', 'v8.0', 'latest'];
 export const FROM_52: ZpciVersionId[] = ['v5.2', 'v6.0', 'v7.2', 'v8.0', 'latest'];
 export const FROM_60: ZpciVersionId[] = ['v6.0', 'v7.2', 'v8.0', 'latest'];
+
+/** A plugged, enabled intercepted vfio function in PERMANENT_ERROR (a state no step reaches). */
+export const permanentErrorState = (): ZpciState => ({
+  plug: 'plugged',
+  fs: ZPCI_FS.ZPCI_FS_PERMANENT_ERROR,
+  fh: (FH_MASK_ENABLE | FH_SHM_VFIO | 1) >>> 0,
+  blocked: false,
+  interp: false,
+  problemState: false,
+});
