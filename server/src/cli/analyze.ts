@@ -9,7 +9,9 @@ import { analyzeText, initAnalysis, type AnalysisOutput } from '../analysis/inde
 import type { DocumentAnalysis, Finding, Severity } from '../analysis/types';
 import { KERNEL_IDS, type KernelId } from '../model/types';
 import { choice, option, parseArgs, UsageError } from './args';
+import { toB4 } from './b4';
 import { readInputs, readStdin } from './io';
+import { toSarif } from './sarif';
 
 const FORMATS = ['text', 'json', 'sarif', 'b4'] as const;
 const RANK = SEVERITY_RANK;
@@ -77,80 +79,4 @@ function toText(outputs: AnalysisOutput[]): string {
     }
   }
   return out.join('\n') + '\n';
-}
-
-const SARIF_LEVEL: Record<Severity, string> = {
-  error: 'error',
-  warning: 'warning',
-  information: 'note',
-  hint: 'note',
-};
-
-function toSarif(docs: DocumentAnalysis[]) {
-  const codes = [...new Set(docs.flatMap((d) => d.findings.map((f) => f.code)))].sort();
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'vfio-lens',
-            version: '0.1.0',
-            informationUri: 'https://example.invalid/vfio-lens',
-            rules: codes.map((id) => ({ id, shortDescription: { text: id.replace(/-/g, ' ') } })),
-          },
-        },
-        results: docs.flatMap((d) =>
-          d.findings.map((f) => ({
-            ruleId: f.code,
-            level: SARIF_LEVEL[f.severity],
-            message: { text: f.message },
-            locations: [
-              {
-                physicalLocation: {
-                  artifactLocation: { uri: d.file },
-                  region: {
-                    startLine: f.range.start.line + 1,
-                    startColumn: f.range.start.character + 1,
-                    endLine: f.range.end.line + 1,
-                    endColumn: f.range.end.character + 1,
-                  },
-                },
-              },
-            ],
-            relatedLocations: f.related.map((r, i) => ({
-              id: i,
-              message: { text: r.message },
-              physicalLocation: {
-                artifactLocation: { uri: d.file },
-                region: { startLine: r.range.start.line + 1, startColumn: r.range.start.character + 1 },
-              },
-            })),
-            properties: { kind: f.kind, diffFile: f.diffFile, function: f.function, decision: f.decision },
-          })),
-        ),
-      },
-    ],
-  };
-}
-
-/** b4's review check protocol: pass / warn / fail with a one-line summary and details. */
-function toB4(outputs: AnalysisOutput[]) {
-  return outputs.map(({ result: d }) => {
-    const worst = d.findings.reduce((w, f) => Math.max(w, RANK[f.severity]), -1);
-    const status = worst >= RANK.error ? 'fail' : worst >= RANK.warning ? 'warn' : 'pass';
-    const changes = d.findings.filter((f) => f.kind === 'behaviour-change');
-    const summary =
-      changes.length === 0
-        ? `no change in vfio-pci Command-register behaviour (baseline ${d.baseline.kernel})`
-        : `${changes.length} decision(s) change behaviour for ${[
-            ...new Set(changes.flatMap((f) => f.changes.map((c) => c.device))),
-          ].join(', ')} (baseline ${d.baseline.kernel})`;
-    const details = d.findings
-      .filter((f) => f.severity !== 'hint')
-      .map((f) => `${f.range.start.line + 1}: ${f.severity}: ${f.message} [${f.code}]`)
-      .join('\n');
-    return { tool: 'vfio-lens', status, summary, details };
-  });
 }
