@@ -268,7 +268,7 @@ function show(msg: ToPage): void {
       break;
     }
     case 'states': {
-      const r = renderStates(msg.labels, msg.a, msg.b, msg.derived);
+      const r = renderStates(msg.labels, msg.a, msg.b);
       output.append(h('h2', {}, `States of ${msg.a.device}`), r.element);
       report({
         view: 'states',

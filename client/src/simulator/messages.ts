@@ -53,7 +53,6 @@ export type ToPage =
       labels: [string, string | null];
       a: StatesResult;
       b: StatesResult | null;
-      derived: boolean;
     }
   | { type: 'copied'; text: string };
 

@@ -30,7 +30,6 @@ import {
   type ToPage,
 } from './messages';
 import { traceToPlainText } from './plainText';
-import { mergeStates, statesFromTrace } from './statesFromTraces';
 
 export const SIMULATOR_VIEW_TYPE = 'vfioLens.simulator';
 
@@ -266,29 +265,9 @@ export class SimulatorPanels {
     return { result, rendered: await rendered };
   }
 
-  private async statesOf(
-    device: DeviceKindId,
-    kernel: KernelRef,
-  ): Promise<{ states: StatesResult; derived: boolean }> {
+  private statesOf(device: DeviceKindId, kernel: KernelRef): Promise<StatesResult> {
     const params: StatesParams = { device, kernel };
-    try {
-      return { states: await this.server.request<StatesResult>(StatesRequest, params), derived: false };
-    } catch (e) {
-      this.server.output.info(
-        `vfioLens/states unavailable (${(e as Error).message}); drawing the states the preset scripts visit`,
-      );
-      const scripts = [
-        STEP_PRESETS.map((p) => p.steps.split('; ')),
-        this.lastRun?.device === device ? [this.lastRun.steps] : [],
-      ].flat();
-      const runs = await Promise.allSettled(scripts.map((steps) => this.simulate(device, kernel, steps)));
-      const traces = runs.flatMap((r) => (r.status === 'fulfilled' ? [r.value.trace] : []));
-      if (traces.length === 0) throw new Error(`no script could be simulated for ${device}`);
-      return {
-        states: mergeStates(traces.map((t) => statesFromTrace(device, kernelRefLabel(kernel), t))),
-        derived: true,
-      };
-    }
+    return this.server.request<StatesResult>(StatesRequest, params);
   }
 
   async showStates(
@@ -303,9 +282,8 @@ export class SimulatorPanels {
     this.post({
       type: 'states',
       labels: [kernelRefLabel(a), b ? kernelRefLabel(b) : null],
-      a: sa.states,
-      b: sb?.states ?? null,
-      derived: sa.derived || (sb?.derived ?? false),
+      a: sa,
+      b: sb,
     });
     return rendered;
   }

@@ -7,6 +7,7 @@ import type { DecisionCandidate, SideFacts } from '../csrc/hunkFacts';
 import { initCParser } from '../csrc/treeSitter';
 import { readDocument } from '../mail/index';
 import type { ReadResult } from '../mail/types';
+import { observedText } from '../model/index';
 import { policyContentKey } from '../model/policy';
 import { DEVICE_KIND_IDS, type DeviceKindId, type Difference, type PolicySpec } from '../model/types';
 import {
@@ -94,9 +95,6 @@ function recordBase(r: HunkRecord) {
   return { patch: r.unit.patch, diffFile: r.file.path, function: r.facts.functionName };
 }
 
-/** "mmio-read: EIO" -> "EIO": the step is already named in the sequence. */
-const observed = (t: string) => t.replace(/^[^:]*:\s*/, '');
-
 /** Comparisons already made, by the content of both policies (an edit elsewhere re-uses them). */
 const differenceCache = new Map<string, Difference[]>();
 const DIFFERENCE_CACHE_LIMIT = 128;
@@ -181,7 +179,7 @@ function behaviourFindings(
     const more = diffs.length > 1 ? ` (and ${diffs.length - 1} more case${diffs.length > 2 ? 's' : ''})` : '';
     const visibleNote = diffs.every((d) => d.internalOnly) ? ' (internal paths only)' : '';
     const tail =
-      `${leadChange.device}: ${lead.steps.join('; ')}: ${observed(leadChange.before)} → ${observed(leadChange.after)}${more}` +
+      `${leadChange.device}: ${lead.steps.join('; ')}: ${observedText(leadChange.before)} → ${observedText(leadChange.after)}${more}` +
       (depends.length ? `; depends on ${depends.join(', ')} (unknown to the model)` : '');
     if (site === 'markers') {
       const s = effect.setters[0];

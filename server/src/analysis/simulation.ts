@@ -95,7 +95,7 @@ export function policyOf(spec: PolicySpec | KernelId | string): Policy {
 function withoutOperands(trace: TraceEntry[]): TraceEntry[] {
   return trace.map((e) => ({
     ...e,
-    why: e.why.map(({ operands: _o, ...rest }) => ({ ...rest, operands: [] })),
+    why: e.why.map(({ operands: _o, ...rest }) => ({ ...rest, operands: [], text: rest.expression })),
   }));
 }
 

@@ -1,6 +1,7 @@
 /** The analysis result: what a patch or series changes, for which device, on which line. */
 import type { Range } from '../common/position';
-import type { DecisionPoint, DeviceKindId, KernelId } from '../model/types';
+import type { Observation } from '../model/index';
+import type { DecisionPoint, DeviceKindId, ExplainedDecision, KernelId } from '../model/types';
 
 export type FindingKind =
   | 'behaviour-change'
@@ -13,12 +14,18 @@ export type FindingKind =
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
+/** One side of a behaviour change: the step that shows it, what it observes there, and why. */
+export interface ChangeSide extends Observation {
+  /** The decisions that step took, each with its C expression and every operand's value and meaning. */
+  why: ExplainedDecision[];
+}
+
 export interface BehaviourChange {
   device: DeviceKindId;
   steps: string[];
-  /** Short observation before and after, e.g. "mmio-read: EIO" -> "mmio-read: ok". */
-  before: string;
-  after: string;
+  /** The first step whose observation differs, before and after (`text`: "mmio-read: EIO" -> "mmio-read: ok"). */
+  before: ChangeSide;
+  after: ChangeSide;
   /** Only internal paths differ (a restore called that returns early, ...). */
   internal?: boolean;
 }

@@ -7,6 +7,7 @@
 import { SEVERITY_RANK } from '../analysis/attribute';
 import { analyzeText, initAnalysis, type AnalysisOutput } from '../analysis/index';
 import type { DocumentAnalysis, Finding, Severity } from '../analysis/types';
+import { observedText } from '../model/index';
 import { KERNEL_IDS, type KernelId } from '../model/types';
 import { choice, option, parseArgs, UsageError } from './args';
 import { toB4 } from './b4';
@@ -67,9 +68,11 @@ function toText(outputs: AnalysisOutput[]): string {
       if (f.kind !== 'behaviour-change') continue;
       for (const c of f.changes) {
         const key = `${c.device}  ${c.steps.join('; ')}`;
-        const obs = (t: string) => t.replace(/^[^:]*:\s*/, '');
         if (!rows.has(key))
-          rows.set(key, `${obs(c.before)} -> ${obs(c.after)}${c.internal ? ' (internal)' : ''}`);
+          rows.set(
+            key,
+            `${observedText(c.before)} -> ${observedText(c.after)}${c.internal ? ' (internal)' : ''}`,
+          );
       }
     }
     if (rows.size === 0) out.push('behaviour: no change for any modelled device');

@@ -4,7 +4,7 @@
  */
 import { comparePolicies } from '../analysis/simulation';
 import { initCParser } from '../csrc/treeSitter';
-import { summariseEntry } from '../model/scenarios';
+import { stepSummary } from '../model/index';
 import { KERNEL_IDS, type DeviceKindId, type KernelId } from '../model/types';
 import { UsageError, choice, intOption, option, parseArgs } from './args';
 import { checkIds, orderedEntry } from './simulate';
@@ -44,8 +44,8 @@ export async function compareCommand(argv: string[]): Promise<number> {
   for (const d of result.differences) {
     const last = d.steps.length - 1;
     lines.push(`${d.device}: ${d.steps.join('; ')}${d.internalOnly ? '  [internal only]' : ''}`);
-    lines.push(`  ${kernels[0]}: ${summariseEntry(d.before[last])}`);
-    lines.push(`  ${kernels[1]}: ${summariseEntry(d.after[last])}`);
+    lines.push(`  ${kernels[0]}: ${stepSummary(d.before[last])}`);
+    lines.push(`  ${kernels[1]}: ${stepSummary(d.after[last])}`);
     if (d.dependsOn) lines.push(`  depends on unknown: ${d.dependsOn.join(', ')}`);
     if (d.assumptions) {
       const assumed = Object.entries(d.assumptions).map(([name, value]) => `${name} = ${value}`);

@@ -30,6 +30,7 @@ export function orderedEntry(e: TraceEntry): Record<string, unknown> {
   out.why = e.why;
   if (e.notes) out.notes = e.notes;
   if (e.dependsOn) out.dependsOn = e.dependsOn;
+  out.display = e.display;
   return out;
 }
 

@@ -12,6 +12,7 @@
  *   system.ts    one policy on one device as a memoised transition system
  *   compare.ts   breadth-first product exploration, shortest distinguishing sequences
  *   scenarios.ts the behaviour matrix's named scenarios
+ *   observation.ts typed observations and the one formatter of their text
  */
 export * from './types';
 export { DEVICE_KINDS, deviceKind } from './devices';
@@ -34,5 +35,13 @@ export {
   internalObservation,
   type CompareOptions,
 } from './compare';
-export { SCENARIOS, runScenario, scenarioSummary, summariseEntry, type Scenario } from './scenarios';
+export { SCENARIOS, runScenario, scenarioSummary, type Scenario } from './scenarios';
+export {
+  annotatedExpression,
+  observationOf,
+  observedText,
+  stepDisplay,
+  stepSummary,
+  type Observation,
+} from './observation';
 export { decodeCommand, hex4 } from './pci';

@@ -52,12 +52,14 @@ export const COMMAND_BIT_NAMES: [number, string][] = [
   [PCI_COMMAND_INTX_DISABLE, 'INTX_DISABLE'],
 ];
 
-/** "MEMORY|IO" for 0x0003, "-" for 0. */
-export function decodeCommand(value: number): string {
-  const names = COMMAND_BIT_NAMES.filter(([bit]) => value & bit).map(([, name]) => name);
-  return names.length ? names.join('|') : '-';
+export function hex4(value: number): string {
+  return '0x' + (value >>> 0).toString(16).padStart(4, '0');
 }
 
-export function hex4(value: number): string {
-  return '0x' + value.toString(16).padStart(4, '0');
+/** "IO|MEMORY" for 0x0003, "-" for 0; bits no row names are shown in hex ("MEMORY|0x8000"). */
+export function decodeCommand(value: number): string {
+  const names = COMMAND_BIT_NAMES.filter(([bit]) => value & bit).map(([, name]) => name);
+  const rest = COMMAND_BIT_NAMES.reduce((left, [bit]) => left & ~bit, value);
+  if (rest !== 0) names.push(hex4(rest));
+  return names.length ? names.join('|') : '-';
 }

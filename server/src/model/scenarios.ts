@@ -3,7 +3,7 @@
  * every policy, each cell summarised by what the user sees after the open.
  */
 import { CLOSED_STATE } from './machine';
-import { hex4 } from './pci';
+import { stepSummary } from './observation';
 import type { Policy } from './policy';
 import { parseSteps } from './steps';
 import { policySystem } from './system';
@@ -53,18 +53,6 @@ export const SCENARIOS: readonly Scenario[] = [
   },
 ];
 
-/** A short reading of one step: "mmio-read EIO", "read-cmd 0x0002", "write-cmd 0x0002 restore+log". */
-export function summariseEntry(e: TraceEntry): string {
-  const parts = [e.action];
-  if (e.action === 'open') parts.push(`vMEM=${(e.virt >> 1) & 1}`);
-  if (e.read !== undefined) parts.push(hex4(e.read));
-  else if (e.outcome) parts.push(e.outcome);
-  if (e.restore === 'performed') parts.push('restore+log');
-  if (e.restore === 'skipped') parts.push('restore-early-return');
-  if (e.dependsOn?.length) parts.push(`(depends on ${e.dependsOn.join(', ')})`);
-  return parts.join(' ');
-}
-
 export function runScenario(scenario: Scenario, policy: Policy, device: DeviceKind): TraceEntry[] {
   return policySystem(policy, device).run(parseSteps(scenario.script), CLOSED_STATE)[0].trace;
 }
@@ -73,6 +61,6 @@ export function runScenario(scenario: Scenario, policy: Policy, device: DeviceKi
 export function scenarioSummary(trace: TraceEntry[]): string {
   return trace
     .filter((e) => e.action === 'open' || e.outcome || e.restore === 'performed' || e.restore === 'skipped')
-    .map(summariseEntry)
+    .map(stepSummary)
     .join('; ');
 }

@@ -7,6 +7,7 @@ import { BoundedCache } from './cache';
 import { MemoisedSystem, runScript, type Assumptions, type TransitionSystem } from './core/system';
 import type { DeviceState, StepObservation } from './machine';
 import { CLOSED_STATE, applyStep, stateKey, stepRefusal } from './machine';
+import { explained, stepDisplay } from './observation';
 import type { Policy } from './policy';
 import type { Step } from './steps';
 import { StepScriptError } from './steps';
@@ -58,8 +59,14 @@ export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservat
     const runs = runScript(this, steps, start, assumptions, (m, p) => new StepScriptError(m, p, 0));
     return runs.map((r) => ({
       assumptions: r.assumptions,
-      trace: r.observations.map((o, i) => ({ step: i + 1, ...o })),
+      trace: r.observations.map((o, i) => this.traceEntry(o, i + 1)),
     }));
+  }
+
+  /** A step of a run as a trace shows it: its position, its explanations annotated, its display. */
+  private traceEntry(o: StepObservation, step: number): TraceEntry {
+    const why = o.why.map((w) => explained(w, this.policy.decisions[w.decision]));
+    return { step, ...o, why, display: stepDisplay(o) };
   }
 }
 

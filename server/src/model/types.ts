@@ -129,9 +129,14 @@ export interface Explanation {
   result: number | 'unknown';
 }
 
-export interface TraceEntry {
-  /** 1-based position in the script. */
-  step: number;
+/** An explanation as a trace shows it: with `text`, the expression annotated with each operand's value. */
+export interface ExplainedDecision extends Explanation {
+  /** `pdev->no_command_memory (1) || (cmd & PCI_COMMAND_MEMORY) (0)`: operands not reached have no value. */
+  text: string;
+}
+
+/** What one step of the model observes (the exploration compares these; a trace adds its position and text). */
+export interface StepObservation {
   /** The step as written, normalised ("write-cmd 0x0002"). */
   action: string;
   outcome?: AccessOutcome;
@@ -149,6 +154,20 @@ export interface TraceEntry {
   dependsOn?: string[];
   /** Facts that decided the step besides decision points (hardware decode, power state, ...). */
   notes?: string[];
+}
+
+/** The simulator's reading of a step (model/observation.ts): a line, and table cells in column order. */
+export interface StepDisplay {
+  text: string;
+  cells: Record<string, string>;
+}
+
+/** One step of a script run: the observation, its position, its explanations annotated, its display. */
+export interface TraceEntry extends Omit<StepObservation, 'why'> {
+  /** 1-based position in the script. */
+  step: number;
+  why: ExplainedDecision[];
+  display: StepDisplay;
 }
 
 export interface Difference {

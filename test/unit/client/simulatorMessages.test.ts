@@ -1,13 +1,12 @@
-/** The simulator panel's untrusted-message checks, plain-text copy, and the state-diagram fallback. */
+/** The simulator panel's untrusted-message checks, its plain-text copy, and command arguments. */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { parseFromPage, parsePageState, MessageError } from '../../../client/src/simulator/messages';
 import { traceToPlainText } from '../../../client/src/simulator/plainText';
-import { mergeStates, statesFromTrace } from '../../../client/src/simulator/statesFromTraces';
-import { decodeCommand } from '../../../client/src/simulator/commandBits';
 import { toKernelRef } from '../../../client/src/kernels';
 import { splitSteps } from '../../../client/src/steps';
-import type { TraceEntry } from '../../../server/src/model/types';
+import { initCParser } from '../../../server/src/csrc/treeSitter';
+import { simulateScript } from '../../../server/src/analysis/simulation';
 
 const devices = ['pf', 's390-vf-detached'];
 const kernels = ['v5.8', 'v5.10', 'before', 'after'];
@@ -81,34 +80,18 @@ describe('messages from the simulator page', () => {
   });
 });
 
-const entry = (step: number, action: string, over: Partial<TraceEntry>): TraceEntry => ({
-  step,
-  action,
-  zap: false,
-  virt: 0,
-  hw: 0,
-  why: [],
-  ...over,
-});
+describe('trace as plain text', () => {
+  before(async () => {
+    await initCParser();
+  });
 
-describe('trace as plain text and the state-diagram fallback', () => {
-  const before = [entry(1, 'open', {}), entry(2, 'mmio-read', { outcome: 'EIO' })];
-  const after = [entry(1, 'open', { virt: 2 }), entry(2, 'mmio-read', { outcome: 'ok', virt: 2 })];
-  before[1].why = [
-    {
-      decision: 'memory-enabled',
-      expression: 'pdev->is_virtfn || (cmd & PCI_COMMAND_MEMORY)',
-      operands: [{ name: 'pdev->is_virtfn', value: 0 }],
-      result: 0,
-    },
-  ];
-
-  test('differing steps are marked and explained, equal ones are not', () => {
+  test("differing steps are marked and explained with the server's texts, equal ones are not", () => {
+    const steps = 'open; mmio-read';
     const text = traceToPlainText(
       's390-vf-detached',
       ['v5.8', 'v5.10'],
-      { device: 's390-vf-detached', kernel: 'v5.8', trace: before },
-      { device: 's390-vf-detached', kernel: 'v5.10', trace: after },
+      simulateScript('s390-vf-detached', 'v5.8', steps),
+      simulateScript('s390-vf-detached', 'v5.10', steps),
     );
     assert.match(text, /^vfio-lens simulation: s390-vf-detached\nsteps: open; mmio-read\n/);
     assert.match(
@@ -117,27 +100,13 @@ describe('trace as plain text and the state-diagram fallback', () => {
     );
     assert.match(
       text,
-      /v5\.8: memory-enabled: pdev->is_virtfn \|\| \(cmd & PCI_COMMAND_MEMORY\) \[pdev->is_virtfn=0\] -> 0/,
+      /v5\.8: memory-enabled: pdev->is_virtfn \(0\) \|\| \(cmd & PCI_COMMAND_MEMORY\) \(0\) -> 0/,
     );
   });
+});
 
-  test('states visited by traces, merged across scripts', () => {
-    const a = statesFromTrace('pf', 'v5.8', before);
-    assert.equal(a.initial, 'closed');
-    assert.deepEqual(
-      a.edges.map((e) => `${e.from} -${e.step}-> ${e.to}`),
-      ['closed -open-> virt=0x0000 hw=0x0000', 'virt=0x0000 hw=0x0000 -mmio-read-> virt=0x0000 hw=0x0000'],
-    );
-    const b = statesFromTrace('pf', 'v5.8', after);
-    const merged = mergeStates([a, b]);
-    assert.equal(merged.states.length, 3);
-    assert.equal(merged.edges.length, 4);
-  });
-
-  test('COMMAND bits decoded, kernel refs and step scripts checked', () => {
-    assert.equal(decodeCommand(0x0406), 'MEMORY|MASTER|INTX_DISABLE');
-    assert.equal(decodeCommand(0), '-');
-    assert.equal(decodeCommand(0x8002), 'MEMORY|0x8000');
+describe('command arguments', () => {
+  test('kernel refs and step scripts checked', () => {
     assert.deepEqual(toKernelRef('v5.10', 'kernel'), { kernel: 'v5.10' });
     assert.deepEqual(toKernelRef({ uri: 'file:///a', side: 'after' }, 'b'), {
       uri: 'file:///a',
