@@ -2,28 +2,25 @@
  * Kernel sides and device kinds as the commands and the panel offer them. The ids are the model's
  * (server/src/model/types.ts); the labels are for people.
  */
-import { DEVICE_KIND_IDS, KERNEL_IDS, type DeviceKindId, type KernelId } from '../../server/src/model/types';
+import {
+  DEVICE_KINDS,
+  DEVICE_KIND_IDS,
+  KERNELS,
+  KERNEL_IDS,
+  type DeviceKindId,
+  type KernelId,
+} from '../../server/src/model/index';
 import type { KernelRef } from '../../server/src/lsp/protocol';
 
-export const DEVICE_LABELS: Record<DeviceKindId, string> = {
-  pf: 'PF (physical function)',
-  'pf-no-io': 'PF without I/O space',
-  vf: 'VF created by pci_iov_add_virtfn',
-  's390-vf-linked': 's390 VF linked to its PF',
-  's390-vf-detached': 's390 VF without its PF (detached)',
-  's390-vf-noiov': 's390 VF, CONFIG_PCI_IOV=n',
-  'guest-vf': 'VF seen inside a KVM guest',
-};
+export const DEVICE_LABELS = Object.fromEntries(DEVICE_KINDS.map((d) => [d.id, d.label])) as Record<
+  DeviceKindId,
+  string
+>;
 
-export const KERNEL_LABELS: Record<KernelId, string> = {
-  'v5.7': 'v5.7: before MMIO blocking',
-  'v5.8-rc1': 'v5.8-rc1: MMIO blocking (abafbc551fdd)',
-  'v5.8': 'v5.8: VF fix (ebfa440ce38b)',
-  'v2-detached_vf': 'v2 proposal: detached_vf',
-  'v4-dev_flags': 'v4 proposal: dev_flags bit',
-  'v5.10': 'v5.10: no_command_memory',
-  'v5.19': 'v5.19: D3hot test',
-};
+export const KERNEL_LABELS = Object.fromEntries(KERNELS.map((k) => [k.id, k.label])) as Record<
+  KernelId,
+  string
+>;
 
 export const deviceIds: readonly DeviceKindId[] = DEVICE_KIND_IDS;
 export const kernelIds: readonly KernelId[] = KERNEL_IDS;

@@ -4,8 +4,13 @@
  * put on the changed lines of those decision points (or, where the decision text did not change
  * but its operands did, on the marker setters that changed them).
  */
-import { observationOf, observedText } from '../model/index';
-import type { DecisionPoint, Difference, TraceEntry } from '../model/types';
+import {
+  observationOf,
+  observedText,
+  type DecisionPoint,
+  type Difference,
+  type TraceEntry,
+} from '../model/index';
 import type { BehaviourChange, ChangeSide, Severity } from './types';
 
 /** Decision points whose evaluated value differs between the two traces. */

@@ -9,7 +9,7 @@ import { readHunk } from '../csrc/hunkFacts';
 import { DEFAULT_BASELINE } from './baseline';
 import { lintMse, lintRecords } from './lints';
 import type { HunkRecord } from './series';
-import type { KernelId } from '../model/types';
+import type { KernelId } from '../model/index';
 import type { Finding } from './types';
 import type { AnalysisUnit } from './units';
 

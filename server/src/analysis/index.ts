@@ -7,9 +7,21 @@ import type { DecisionCandidate, SideFacts } from '../csrc/hunkFacts';
 import { initCParser } from '../csrc/treeSitter';
 import { readDocument } from '../mail/index';
 import type { ReadResult } from '../mail/types';
-import { observedText } from '../model/index';
-import { policyContentKey } from '../model/policy';
-import { DEVICE_KIND_IDS, type DeviceKindId, type Difference, type PolicySpec } from '../model/types';
+import {
+  BoundedCache,
+  DEV_FLAG_NAME,
+  DEVICE_KIND_IDS,
+  LATER_MAINLINE_DEV_FLAG_BITS,
+  PCI_DEV_MEMBERS,
+  PROPOSED_MARKER_FIELDS,
+  markerName,
+  markerNamesIn,
+  observedText,
+  policyContentKey,
+  type DeviceKindId,
+  type Difference,
+  type PolicySpec,
+} from '../model/index';
 import {
   causesOf,
   describeChange,
@@ -20,7 +32,6 @@ import {
   worst,
 } from './attribute';
 import { detectBaseline, type BaselineChoice } from './baseline';
-import { LATER_MAINLINE_BITS } from './devFlags';
 import { lintMse, lintRecords, lintRestore, type Lint } from './lints';
 import { carriersOf } from './markers';
 import { reviewRelated } from './quotes';
@@ -96,8 +107,7 @@ function recordBase(r: HunkRecord) {
 }
 
 /** Comparisons already made, by the content of both policies (an edit elsewhere re-uses them). */
-const differenceCache = new Map<string, Difference[]>();
-const DIFFERENCE_CACHE_LIMIT = 128;
+const differenceCache = new BoundedCache<string, Difference[]>(128);
 
 /** The distinct visible and internal-only cases between two policies for the given devices. */
 function unitDifferences(before: PolicySpec, after: PolicySpec, devices: DeviceKindId[]): Difference[] {
@@ -116,8 +126,6 @@ function unitDifferences(before: PolicySpec, after: PolicySpec, devices: DeviceK
         );
   const visible = run(false);
   const result = distinctCases([...visible, ...internalOnly(run(true), visible)]);
-  if (differenceCache.size >= DIFFERENCE_CACHE_LIMIT)
-    differenceCache.delete(differenceCache.keys().next().value!);
   differenceCache.set(key, result);
   return result;
 }
@@ -270,7 +278,7 @@ export function analyzeText(text: string, options: AnalyzeOptions): AnalysisOutp
       .filter((s) => s.added)
       .map((s) => ({
         range: s.record.facts.post.image[s.setter.lines[0]].line.range,
-        message: `${s.setter.marker.replace('dev_flags:', '')} set in ${s.setter.functionName ?? s.record.facts.functionName ?? '?'}`,
+        message: `${markerName(s.setter.marker)} set in ${s.setter.functionName ?? s.record.facts.functionName ?? '?'}`,
       })),
   );
 
@@ -308,9 +316,7 @@ export function analyzeText(text: string, options: AnalyzeOptions): AnalysisOutp
       }
       continue;
     }
-    const usedNames = new Set(
-      effect.decisions.flatMap((d) => (d.after ?? '').match(/\bPCI_DEV_FLAGS?_\w+|\b(?<=->)\w+\b/g) ?? []),
-    );
+    const usedNames = new Set(effect.decisions.flatMap((d) => markerNamesIn(d.after ?? '')));
     const markerRelated = [...usedNames].flatMap((n) => (definitions.has(n) ? [definitions.get(n)!] : []));
     behaviourFindings(effect, devices, out, related, [...markerRelated, ...setterRelated]);
   }
@@ -320,7 +326,9 @@ export function analyzeText(text: string, options: AnalyzeOptions): AnalysisOutp
     for (const d of r.facts.post.definitions) {
       if (!d.changed || !isPciDevMarker(d, r.file.path)) continue;
       const later =
-        d.bit !== undefined && LATER_MAINLINE_BITS[d.bit] && LATER_MAINLINE_BITS[d.bit] !== d.name;
+        d.bit !== undefined &&
+        LATER_MAINLINE_DEV_FLAG_BITS[d.bit] &&
+        LATER_MAINLINE_DEV_FLAG_BITS[d.bit] !== d.name;
       out.add({
         code: 'marker-defined',
         kind: 'marker-defined',
@@ -328,7 +336,7 @@ export function analyzeText(text: string, options: AnalyzeOptions): AnalysisOutp
         message:
           d.kind === 'dev-flag'
             ? `defines dev_flags bit ${d.bit ?? '?'} ${d.name}` +
-              (later ? `; later mainline gives bit ${d.bit} to ${LATER_MAINLINE_BITS[d.bit!]}` : '')
+              (later ? `; later mainline gives bit ${d.bit} to ${LATER_MAINLINE_DEV_FLAG_BITS[d.bit!]}` : '')
             : `defines the struct pci_dev bitfield ${d.name}`,
         range: r.facts.post.image[d.lines[0]].line.range,
         ...recordBase(r),
@@ -345,7 +353,7 @@ export function analyzeText(text: string, options: AnalyzeOptions): AnalysisOutp
         markers: effect.after.markers.filter((m) => m.path === s.path && m.marker === s.setter.marker),
       };
       const carriers = carriersOf(alone, s.setter.marker);
-      const name = s.setter.marker.replace('dev_flags:', '');
+      const name = markerName(s.setter.marker);
       const cond = s.setter.condition ? ` when ${s.setter.condition}` : '';
       const readBy = Object.entries(effect.after.decisions)
         .filter(([, t]) => t && t.includes(name))
@@ -453,9 +461,11 @@ function bisectFindings(
   baseline: BaselineChoice,
   out: FindingList,
 ) {
-  const known = new Set(kernelSpec(baseline.kernel).markers.map((m) => m.marker.replace('dev_flags:', '')));
-  for (const n of ['is_virtfn', 'physfn', 'dev_flags', 'no_vf_scan', 'current_state']) known.add(n);
-  if (/^v5\.(10|19)$/.test(baseline.kernel)) known.add('no_command_memory');
+  // the names the baseline's tree has: every kernel's pci_dev members, and the markers it sets
+  const known = new Set([
+    ...PCI_DEV_MEMBERS,
+    ...kernelSpec(baseline.kernel).markers.map((m) => markerName(m.marker)),
+  ]);
   const definedAt = new Map<string, number>();
   effects.forEach((e, k) => {
     for (const r of records.filter((x) => x.unit === e.unit)) {
@@ -466,13 +476,12 @@ function bisectFindings(
   effects.forEach((e, k) => {
     const uses: { name: string; range: Range; r: HunkRecord }[] = [];
     for (const ch of e.decisions) {
-      for (const m of (ch.after ?? '').matchAll(/\bPCI_DEV_FLAGS?_\w+|->\s*(\w+)/g)) {
-        uses.push({ name: m[1] ?? m[0], range: siteRange(ch), r: ch.record });
-      }
+      for (const name of markerNamesIn(ch.after ?? ''))
+        uses.push({ name, range: siteRange(ch), r: ch.record });
     }
     for (const s of e.setters.filter((x) => x.added)) {
       uses.push({
-        name: s.setter.marker.replace('dev_flags:', ''),
+        name: markerName(s.setter.marker),
         range: s.record.facts.post.image[s.setter.lines[0]].line.range,
         r: s.record,
       });
@@ -480,7 +489,7 @@ function bisectFindings(
     const reported = new Set<string>();
     for (const u of uses) {
       if (known.has(u.name) || reported.has(u.name)) continue;
-      if (!/^PCI_DEV_FLAGS?_|^(no_command_memory|detached_vf)$/.test(u.name)) continue;
+      if (!DEV_FLAG_NAME.test(u.name) && !PROPOSED_MARKER_FIELDS.includes(u.name)) continue;
       const at = definedAt.get(u.name);
       if (at !== undefined && at <= k) continue;
       reported.add(u.name);

@@ -12,11 +12,8 @@ import type { Range } from '../common/position';
 import type { HunkLine } from '../diff/types';
 import type { MacroDef } from '../csrc/macros';
 import { expandMacros } from '../csrc/macros';
-import type { KernelId } from '../model/types';
-import { DEVICE_KINDS } from '../model/devices';
-import { policyContentKey } from '../model/policy';
+import { BoundedCache, DEVICE_KINDS, KERNEL_TABLE, policyContentKey, type KernelId } from '../model/index';
 import { simulateScript } from './simulation';
-import { devFlagBits, LATER_MAINLINE_BITS } from './devFlags';
 import type { HunkRecord, UnitEffect } from './series';
 import type { RelatedInfo, Severity } from './types';
 
@@ -37,7 +34,7 @@ function lineRange(l: HunkLine): Range {
 
 export function lintRecords(records: HunkRecord[], macros: MacroDef[], baseline: KernelId): Lint[] {
   const lints: Lint[] = [];
-  const taken = devFlagBits(baseline);
+  const taken = KERNEL_TABLE.get(baseline).devFlagBits;
   for (const r of records) {
     const post = r.facts.post;
     for (const c of post.decisions) {
@@ -137,9 +134,11 @@ export function lintRestore(effect: UnitEffect, devices: string[]): Lint[] {
   const post = change.record.facts.post;
   const line = post.image[change.post.lines.find((i) => post.image[i].changed) ?? change.post.lines[0]].line;
   const key = `${policyContentKey(effect.after)}\u0000${devices.join(',')}`;
-  const hits = restoreHits.get(key) ?? unimplementedRestores(effect, devices);
-  if (restoreHits.size > 128) restoreHits.clear();
-  restoreHits.set(key, hits);
+  let hits = restoreHits.get(key);
+  if (!hits) {
+    hits = unimplementedRestores(effect, devices);
+    restoreHits.set(key, hits);
+  }
   if (!hits.length) return [];
   return [
     {
@@ -155,7 +154,7 @@ export function lintRestore(effect: UnitEffect, devices: string[]): Lint[] {
   ];
 }
 
-const restoreHits = new Map<string, string[]>();
+const restoreHits = new BoundedCache<string, string[]>(128);
 
 function unimplementedRestores(effect: UnitEffect, devices: string[]): string[] {
   const hits: string[] = [];
@@ -170,5 +169,3 @@ function unimplementedRestores(effect: UnitEffect, devices: string[]): string[] 
   }
   return hits;
 }
-
-export { LATER_MAINLINE_BITS };

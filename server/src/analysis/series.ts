@@ -8,7 +8,7 @@ import type { FileDiff, Hunk } from '../diff/types';
 import { readHunk, type DecisionCandidate, type HunkFacts, type SetterCandidate } from '../csrc/hunkFacts';
 import type { MacroDef } from '../csrc/macros';
 import { expandMacros } from '../csrc/macros';
-import type { DecisionPoint, MarkerSetter, PolicySpec } from '../model/types';
+import type { DecisionPoint, MarkerSetter, PolicySpec } from '../model/index';
 import { exprKey } from './exprKey';
 import type { AnalysisUnit } from './units';
 

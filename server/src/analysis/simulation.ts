@@ -13,76 +13,60 @@ import type {
   StatesResult,
 } from '../lsp/protocol';
 import {
+  BoundedCache,
   CLOSED_STATE,
   DEFAULT_DEPTH,
   DEVICE_KINDS,
-  DEVICE_KIND_IDS,
+  DEVICE_KIND_TABLE,
   EXPLORATION_ALPHABET,
-  decodeCommand,
-  parseStep,
-  KERNEL_IDS,
   KERNEL_SPECS,
-  KERNEL_VARIANTS,
+  KERNEL_TABLE,
   SCENARIOS,
+  VFIO_PCI_MODEL,
   compilePolicy,
+  decodeCommand,
   deviceKind,
   explorePair,
+  parseStep,
   parseSteps,
   policyContentKey,
   policySystem,
+  reachable,
   runScenario,
   scenarioSummary,
   type DeviceKindId,
+  type DeviceState,
   type KernelId,
   type Policy,
   type PolicySpec,
   type TraceEntry,
 } from '../model/index';
-import { BoundedCache } from '../model/cache';
-import { reachable } from '../model/core/explore';
-import type { DeviceState } from '../model/machine';
 
-export { StepScriptError } from '../model/index';
+export { StepScriptError, UnknownIdError } from '../model/index';
 
-/** A device kind or kernel id that does not exist; the message lists the valid ones. */
-export class UnknownIdError extends Error {}
-
-export function isDeviceKindId(id: string): id is DeviceKindId {
-  return (DEVICE_KIND_IDS as readonly string[]).includes(id);
-}
-
-export function isKernelId(id: string): id is KernelId {
-  return (KERNEL_IDS as readonly string[]).includes(id);
-}
-
+/** The device kind id itself, once checked (an UnknownIdError listing the valid ones otherwise). */
 export function checkDevice(id: string): DeviceKindId {
-  if (!isDeviceKindId(id)) {
-    throw new UnknownIdError(
-      `unknown device kind "${id}"; valid device kinds: ${DEVICE_KIND_IDS.join(', ')}`,
-    );
-  }
-  return id;
+  return DEVICE_KIND_TABLE.check(id);
 }
 
-export function kernelSpec(id: KernelId): PolicySpec {
-  const spec = KERNEL_SPECS.find((k) => k.id === id);
-  if (!spec) throw new UnknownIdError(`unknown kernel "${id}"; valid kernels: ${KERNEL_IDS.join(', ')}`);
-  return spec;
+/** The PolicySpec of a kernel variant (an UnknownIdError listing the valid ones for another id). */
+export function kernelSpec(id: string): PolicySpec {
+  return KERNEL_TABLE.get(id).spec;
 }
 
-export function deviceKinds(): { id: DeviceKindId; label: string; description: string }[] {
-  return DEVICE_KINDS.map(({ id, label, description }) => ({ id, label, description }));
+export function deviceKinds(): { id: string; label: string; description: string }[] {
+  return VFIO_PCI_MODEL.devices;
 }
 
-export function kernelVariants(): { id: KernelId; label: string; description: string; commit?: string }[] {
-  return KERNEL_VARIANTS.map((k) => ({ ...k }));
+export function kernelVariants(): { id: string; label: string; description: string; commit?: string }[] {
+  return VFIO_PCI_MODEL.variants;
 }
 
 const compiled = new BoundedCache<string, Policy>(128);
 
 /** The compiled policy of a spec or kernel id, cached by the spec's content. */
 export function policyOf(spec: PolicySpec | KernelId | string): Policy {
-  const s = typeof spec === 'string' ? kernelSpec(spec as KernelId) : spec;
+  const s = typeof spec === 'string' ? kernelSpec(spec) : spec;
   const key = policyContentKey(s);
   let policy = compiled.get(key);
   if (!policy || policy.spec.id !== s.id) {

@@ -1,7 +1,6 @@
 /** The analysis result: what a patch or series changes, for which device, on which line. */
 import type { Range } from '../common/position';
-import type { Observation } from '../model/index';
-import type { DecisionPoint, DeviceKindId, ExplainedDecision, KernelId } from '../model/types';
+import type { DecisionPoint, DeviceKindId, ExplainedDecision, KernelId, Observation } from '../model/index';
 
 export type FindingKind =
   | 'behaviour-change'

@@ -7,8 +7,7 @@
 import { SEVERITY_RANK } from '../analysis/attribute';
 import { analyzeText, initAnalysis, type AnalysisOutput } from '../analysis/index';
 import type { DocumentAnalysis, Finding, Severity } from '../analysis/types';
-import { observedText } from '../model/index';
-import { KERNEL_IDS, type KernelId } from '../model/types';
+import { KERNEL_TABLE, observedText, type KernelId } from '../model/index';
 import { choice, option, parseArgs, UsageError } from './args';
 import { toB4 } from './b4';
 import { readInputs, readStdin } from './io';
@@ -21,8 +20,8 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['format', 'baseline', 'fail-on']);
   const format = choice(args, 'format', FORMATS, 'text');
   const baseline = option(args, 'baseline');
-  if (baseline !== undefined && !(KERNEL_IDS as readonly string[]).includes(baseline)) {
-    throw new UsageError(`--baseline must be one of ${KERNEL_IDS.join(', ')} (got "${baseline}")`);
+  if (baseline !== undefined && !KERNEL_TABLE.has(baseline)) {
+    throw new UsageError(`--baseline must be one of ${KERNEL_TABLE.list()} (got "${baseline}")`);
   }
   const failOn = option(args, 'fail-on');
   if (failOn !== undefined && failOn !== 'warning' && failOn !== 'error') {

@@ -4,8 +4,7 @@
  */
 import { comparePolicies } from '../analysis/simulation';
 import { initCParser } from '../csrc/treeSitter';
-import { stepSummary } from '../model/index';
-import { KERNEL_IDS, type DeviceKindId, type KernelId } from '../model/types';
+import { KERNEL_TABLE, stepSummary, type DeviceKindId, type KernelId } from '../model/index';
 import { UsageError, choice, intOption, option, parseArgs } from './args';
 import { checkIds, orderedEntry } from './simulate';
 
@@ -16,7 +15,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const kernels = args.options.get('kernel') ?? [];
   if (kernels.length !== 2) {
     throw new UsageError(
-      `give exactly two --kernel options (got ${kernels.length}); kernels: ${KERNEL_IDS.join(', ')}`,
+      `give exactly two --kernel options (got ${kernels.length}); kernels: ${KERNEL_TABLE.list()}`,
     );
   }
   const device = option(args, 'device');

@@ -7,7 +7,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { Hunk, HunkLine } from '../diff/types';
-import type { DecisionPoint } from '../model/types';
+import { MARKER_FIELDS, devFlagMarker, devFlagNamesIn, type DecisionPoint } from '../model/index';
 import { ancestors, contextFromHeading, nodesOfType, parseFragment, type FragmentContext } from './fragment';
 import { enclosingFunctionName, functionFromHeading } from './functions';
 import { parseMacro, type MacroDef } from './macros';
@@ -80,8 +80,6 @@ export interface HunkFacts {
   pre: SideFacts;
   post: SideFacts;
 }
-
-const MARKER_FIELDS = new Set(['is_virtfn', 'no_command_memory', 'detached_vf', 'physfn']);
 
 /** Names whose appearance on a changed line means the hunk touches the modelled domain. */
 export const DOMAIN_NAMES =
@@ -264,13 +262,13 @@ function readSide(image: ImageLine[], context: FragmentContext, fn: string | und
         if (c) cover(nodeLines(c, off, n).concat(a.startPosition.row - off));
       }
     };
-    if (MARKER_FIELDS.has(field) && op === '=') {
+    if (MARKER_FIELDS.includes(field) && op === '=') {
       facts.setters.push({ marker: field, ...base });
       cover(lines);
       coverConditions();
     } else if (field === 'dev_flags' && (op === '|=' || op === '&=')) {
-      for (const flag of right.text.match(/\bPCI_DEV_FLAGS?_\w+/g) ?? []) {
-        facts.setters.push({ marker: `dev_flags:${flag}`, ...base, value: op === '&=' ? '0' : '1' });
+      for (const flag of devFlagNamesIn(right.text)) {
+        facts.setters.push({ marker: devFlagMarker(flag), ...base, value: op === '&=' ? '0' : '1' });
       }
       cover(lines);
       coverConditions();

@@ -5,12 +5,12 @@
  */
 import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver';
 import {
-  DEVICE_KIND_IDS,
-  KERNEL_IDS,
+  DEVICE_KIND_TABLE,
+  KERNEL_TABLE,
   type DeviceKindId,
   type KernelId,
   type PolicySpec,
-} from '../model/types';
+} from '../model/index';
 import type { ServerAnalysis } from './serverAnalysis';
 import type {
   CompareParams,
@@ -66,10 +66,8 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function deviceParam(v: unknown, field: string): DeviceKindId {
-  if (!(DEVICE_KIND_IDS as readonly unknown[]).includes(v)) {
-    throw invalid(`${field}: expected one of ${DEVICE_KIND_IDS.join(', ')}, got ${JSON.stringify(v)}`);
-  }
-  return v as DeviceKindId;
+  if (!DEVICE_KIND_TABLE.has(v)) throw invalid(DEVICE_KIND_TABLE.expected(field, v));
+  return v;
 }
 
 function optionalDevice(v: unknown, field: string): DeviceKindId | undefined {
@@ -113,12 +111,8 @@ export async function resolveKernel(
   if (!isObject(ref))
     throw invalid(`${field}: expected { kernel } or { uri, patch?, side }, got ${JSON.stringify(ref)}`);
   if ('kernel' in ref) {
-    if (!(KERNEL_IDS as readonly unknown[]).includes(ref.kernel)) {
-      throw invalid(
-        `${field}.kernel: expected one of ${KERNEL_IDS.join(', ')}, got ${JSON.stringify(ref.kernel)}`,
-      );
-    }
-    return ref.kernel as KernelId;
+    if (!KERNEL_TABLE.has(ref.kernel)) throw invalid(KERNEL_TABLE.expected(`${field}.kernel`, ref.kernel));
+    return ref.kernel;
   }
   const uri = uriParam(ref.uri, `${field}.uri`);
   if (ref.side !== 'before' && ref.side !== 'after') {

@@ -9,7 +9,7 @@ import type {
   KernelId,
   RestoreObservation,
   TraceEntry,
-} from '../model/types';
+} from '../model/index';
 
 /** A kernel side: a named variant, or the before/after policy of a patch hunk in an open document. */
 export type KernelRef = { kernel: KernelId } | { uri: string; patch?: number; side: 'before' | 'after' };

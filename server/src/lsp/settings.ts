@@ -3,7 +3,13 @@
  * "vfioLens"), their defaults, and their validation: a bad value is reported and replaced by the
  * default, never trusted.
  */
-import { DEVICE_KIND_IDS, KERNEL_IDS, type DeviceKindId, type KernelId } from '../model/types';
+import {
+  DEVICE_KIND_IDS,
+  DEVICE_KIND_TABLE,
+  KERNEL_TABLE,
+  type DeviceKindId,
+  type KernelId,
+} from '../model/index';
 import type { AnalyzeOptions, Severity } from '../analysis/types';
 
 export type SeveritySetting = Severity | 'off';
@@ -43,25 +49,23 @@ export function normalizeSettings(raw: unknown): { settings: VfioLensSettings; p
     return { settings: s, problems: ['vfioLens: settings must be an object; using defaults'] };
 
   if (raw.baseline !== undefined) {
-    if (raw.baseline === 'auto' || (KERNEL_IDS as readonly unknown[]).includes(raw.baseline)) {
+    if (raw.baseline === 'auto' || KERNEL_TABLE.has(raw.baseline)) {
       s.baseline = raw.baseline as VfioLensSettings['baseline'];
     } else {
       problems.push(
-        `vfioLens.baseline: unknown kernel ${JSON.stringify(raw.baseline)} (use "auto" or one of ${KERNEL_IDS.join(', ')}); using auto`,
+        `vfioLens.baseline: unknown kernel ${JSON.stringify(raw.baseline)} (use "auto" or one of ${KERNEL_TABLE.list()}); using auto`,
       );
     }
   }
   if (raw.devices !== undefined) {
     if (Array.isArray(raw.devices)) {
-      const unknown = raw.devices.filter((d) => !(DEVICE_KIND_IDS as readonly unknown[]).includes(d));
+      const unknown = raw.devices.filter((d) => !DEVICE_KIND_TABLE.has(d));
       if (unknown.length) {
         problems.push(
-          `vfioLens.devices: unknown device kind(s) ${unknown.map((d) => JSON.stringify(d)).join(', ')} ignored (known: ${DEVICE_KIND_IDS.join(', ')})`,
+          `vfioLens.devices: unknown device kind(s) ${unknown.map((d) => JSON.stringify(d)).join(', ')} ignored (known: ${DEVICE_KIND_TABLE.list()})`,
         );
       }
-      s.devices = raw.devices.filter((d): d is DeviceKindId =>
-        (DEVICE_KIND_IDS as readonly unknown[]).includes(d),
-      );
+      s.devices = raw.devices.filter((d): d is DeviceKindId => DEVICE_KIND_TABLE.has(d));
     } else {
       problems.push('vfioLens.devices: must be an array of device kind ids; using all');
     }

@@ -1,6 +1,7 @@
 /**
- * The behaviour matrix: named scenarios (rows of SCENARIOS) run for every device kind under
- * every policy, each cell summarised by what the user sees after the open.
+ * Named step scripts: the behaviour matrix's scenarios (rows of SCENARIOS, run for every device
+ * kind under every policy, each cell summarised by what the user sees after the open), and the
+ * presets the simulator offers (SIMULATOR_PRESETS).
  */
 import { CLOSED_STATE } from './machine';
 import { stepSummary } from './observation';
@@ -51,6 +52,30 @@ export const SCENARIOS: readonly Scenario[] = [
     script: 'open; mmap-touch; d3hot; mmio-read; mmap-touch',
     description: 'Access the BARs while the device is in D3hot.',
   },
+];
+
+/** A script the simulator offers by name (quick pick, panel). */
+export interface Preset {
+  name: string;
+  script: string;
+}
+
+export const SIMULATOR_PRESETS: readonly Preset[] = [
+  { name: 'Enable memory, read COMMAND, touch MMIO', script: 'open; write-cmd 0x0002; read-cmd; mmio-read' },
+  { name: 'MMIO right after open', script: 'open; mmio-read' },
+  { name: 'Disable memory, then MMIO', script: 'open; write-cmd 0x0002; write-cmd 0x0000; mmio-read' },
+  {
+    name: 'Backdoor reset, then re-enable (BAR restore)',
+    script: 'open; write-cmd 0x0002; backdoor-reset; write-cmd 0x0002; mmio-read',
+  },
+  {
+    name: 'mmap after disable (zap)',
+    script: 'open; write-cmd 0x0002; mmap-touch; write-cmd 0x0000; mmap-touch',
+  },
+  { name: 'ioeventfd write with memory off', script: 'open; write-cmd 0x0000; ioeventfd-write' },
+  { name: 'I/O port read', script: 'open; write-cmd 0x0001; ioport-read' },
+  { name: 'D3hot and back', script: 'open; write-cmd 0x0002; d3hot; mmio-read; d0; mmio-read' },
+  { name: 'Byte write of COMMAND', script: 'open; write-cmd-byte 0x04 0x02; read-cmd; mmio-read' },
 ];
 
 export function runScenario(scenario: Scenario, policy: Policy, device: DeviceKind): TraceEntry[] {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_SETTINGS } from '../../../server/src/lsp/settings';
-import { DEVICE_KIND_IDS, KERNEL_IDS } from '../../../server/src/model/types';
+import { DEVICE_KIND_IDS, KERNEL_IDS } from '../../../server/src/model/index';
 import { projectRoot } from '../../support/shared';
 
 interface Manifest {
