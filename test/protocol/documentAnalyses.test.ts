@@ -101,6 +101,28 @@ test('one analysis per version: asking again, or a repeated notification, does n
   assert.equal(jobs.length, 1);
 });
 
+test('a severity change re-publishes the analysis it has, without running the model again', async () => {
+  const settings = structuredClone(DEFAULT_SETTINGS);
+  const { jobs, published, analyses } = setup(settings);
+  const doc = TextDocument.create('file:///s.patch', 'diff', 1, 'text');
+  analyses.opened(doc);
+  await until(() => jobs[0]);
+  jobs[0].finish({ status: 'done', output: fakeOutput(1), ms: 1 });
+  await until(() => published[0]);
+  analyses.refreshAll(); // settings changed, but not so that the analysis would
+  await analyses.current(doc.uri);
+  assert.equal(published.length, 1, 'nothing to show otherwise: no second publish');
+  settings.severity = { 'behaviour-change': 'off' };
+  analyses.refreshAll();
+  await until(() => published[1]);
+  assert.equal(jobs.length, 1, 'the model did not run again');
+  assert.equal(published[1], published[0], 'the same analysis, published again');
+  settings.baseline = 'v5.10';
+  analyses.refreshAll();
+  await until(() => jobs[1]);
+  assert.equal(jobs[1].options.baseline, 'v5.10', 'a baseline change does analyse again');
+});
+
 test('a failed analysis is remembered as failed, not thrown', async () => {
   const { jobs, published, analyses } = setup();
   const doc = TextDocument.create('file:///c.patch', 'diff', 1, 'x');

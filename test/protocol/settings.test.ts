@@ -7,7 +7,7 @@ import {
   analyzeOptionsFor,
   normalizeSettings,
 } from '../../server/src/lsp/settings';
-import { severityOf } from '../../server/src/lsp/diagnostics';
+import { applySeverities, severityUnder } from '../../server/src/analysis/severity';
 import type { Finding } from '../../server/src/analysis/types';
 
 test('defaults are the documented ones', () => {
@@ -45,22 +45,30 @@ test('bad values are named and replaced by defaults; good ones are kept', () => 
   ]);
 });
 
-test('analysis options and cache key follow the settings', () => {
+test('analysis options and cache key follow the settings; severities are not among them', () => {
   const s = normalizeSettings({ baseline: 'v5.8', severity: { lint: 'hint', 'marker-set': 'off' } }).settings;
   const o = analyzeOptionsFor('file:///a.patch', s);
   assert.equal(o.baseline, 'v5.8');
-  assert.deepEqual(o.severity, { lint: 'hint' });
+  assert.equal('severity' in o, false, 'the analysis never applies severities');
   assert.equal(o.budgetMs, 3000);
   assert.notEqual(analysisKey(s), analysisKey(DEFAULT_SETTINGS));
   const bigger = { ...DEFAULT_SETTINGS, maxDocumentSize: 10 };
   assert.notEqual(analysisKey(bigger), analysisKey(DEFAULT_SETTINGS));
+  const quieter = { ...DEFAULT_SETTINGS, severity: { 'behaviour-change': 'off' as const } };
+  assert.equal(analysisKey(quieter), analysisKey(DEFAULT_SETTINGS), 'a severity change re-uses the analysis');
 });
 
-test('severity by code wins over severity by kind', () => {
+test('severity by code wins over severity by kind; "off" leaves a finding out', () => {
   const f = { code: 'dev-flags-bit-collision', kind: 'lint', severity: 'warning' } as Finding;
   const s = normalizeSettings({ severity: { lint: 'hint' } }).settings;
-  assert.equal(severityOf(f, s), 'hint');
+  assert.equal(severityUnder(f, s.severity), 'hint');
   s.severity['dev-flags-bit-collision'] = 'error';
-  assert.equal(severityOf(f, s), 'error');
-  assert.equal(severityOf(f, DEFAULT_SETTINGS), 'warning');
+  assert.equal(severityUnder(f, s.severity), 'error');
+  assert.equal(severityUnder(f, DEFAULT_SETTINGS.severity), 'warning');
+  const g = { code: 'marker-set', kind: 'marker-set', severity: 'information' } as Finding;
+  assert.deepEqual(
+    applySeverities([f, g], { lint: 'hint', 'marker-set': 'off' }).map((x) => [x.code, x.severity]),
+    [['dev-flags-bit-collision', 'hint']],
+  );
+  assert.equal(applySeverities([f], {})[0], f, 'a finding no override touches is the same object');
 });

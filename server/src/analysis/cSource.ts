@@ -7,11 +7,10 @@
 import type { Hunk, HunkLine } from '../diff/types';
 import { readHunk } from '../csrc/hunkFacts';
 import { DEFAULT_BASELINE } from './baseline';
-import { lintMse, lintRecords } from './lints';
-import type { HunkRecord } from './series';
+import { cParserReady } from '../csrc/treeSitter';
 import type { KernelId } from '../model/index';
+import { runLints } from './lints';
 import type { Finding } from './types';
-import type { AnalysisUnit } from './units';
 
 function wholeFileHunk(text: string): Hunk {
   const raw = text.split('\n').map((t) => t.replace(/\r$/, ''));
@@ -40,25 +39,22 @@ function wholeFileHunk(text: string): Hunk {
   };
 }
 
+/**
+ * The lints of a C file. Until tree-sitter-c is loaded (the language server loads it at
+ * initialize and analyses open documents again once it is ready) only the wording check runs.
+ */
 export function analyzeCSource(text: string, file: string, baseline: KernelId | 'auto' = 'auto'): Finding[] {
   const hunk = wholeFileHunk(text);
-  const unit: AnalysisUnit = { order: 0, subject: file, files: [], quoted: false, messageIndex: -1 };
   const path = file.replace(/^file:\/\//, '');
-  const fileDiff = {
-    newPath: path,
-    path,
-    extended: {},
-    binary: false,
-    range: hunk.range,
-    hunks: [hunk],
-    quoteDepth: 0,
-    messageIndex: -1,
-  };
-  unit.files.push(fileDiff);
-  const record: HunkRecord = { unit, file: fileDiff, hunk, facts: readHunk(hunk) };
   const kernel = baseline === 'auto' ? DEFAULT_BASELINE : baseline;
-  const lints = lintRecords([record], [], kernel);
-  lints.push(...lintMse(hunk.lines.map((l) => ({ text: l.text, range: l.range }))));
+  const lints = runLints({
+    readings: cParserReady() ? [{ facts: readHunk(hunk) }] : [],
+    macros: [],
+    baseline: kernel,
+    effects: [],
+    devices: [],
+    prose: [hunk.lines.map((l) => ({ text: l.text, range: l.range }))],
+  });
   return lints.map((l) => ({
     code: l.code,
     kind: 'lint',

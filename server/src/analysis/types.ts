@@ -2,14 +2,16 @@
 import type { Range } from '../common/position';
 import type { DecisionPoint, DeviceKindId, ExplainedDecision, KernelId, Observation } from '../model/index';
 
-export type FindingKind =
-  | 'behaviour-change'
-  | 'marker-defined'
-  | 'marker-set'
-  | 'unmodeled-change'
-  | 'lint'
-  | 'bisect'
-  | 'read-problem';
+export const FINDING_KINDS = [
+  'behaviour-change',
+  'marker-defined',
+  'marker-set',
+  'unmodeled-change',
+  'lint',
+  'bisect',
+  'read-problem',
+] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -72,8 +74,6 @@ export interface AnalyzeOptions {
   file: string;
   /** Overrides baseline detection. */
   baseline?: KernelId;
-  /** Severity per finding code or kind (e.g. { "behaviour-change": "hint" }). */
-  severity?: Record<string, Severity>;
   /** Device kinds to report (default: all). */
   devices?: DeviceKindId[];
   /** Give up (and say so in a finding) after this many milliseconds. */

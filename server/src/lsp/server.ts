@@ -14,7 +14,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisRunner } from './analysisRunner';
 import * as custom from './customRequests';
-import { diagnosticsFor } from './diagnostics';
+import { diagnosticsFor, shownAnalysis } from './diagnostics';
 import { DocumentAnalyses, type AnalysedDocument } from './documentAnalyses';
 import { codeActions, codeLenses, inlayHints } from './editorHints';
 import { hoverAt } from './hover';
@@ -81,7 +81,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       void connection.sendDiagnostics({
         uri: result.uri,
         version: result.version,
-        diagnostics: diagnosticsFor(result, settings),
+        diagnostics: diagnosticsFor(shownAnalysis(result, settings)),
       });
     }
     if (canRefreshInlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
@@ -184,9 +184,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
+  /** The current analysis of a document as its settings show it (every feature reads this). */
+  const shownCurrent = async (uri: string) =>
+    shownAnalysis(await need().current(uri), await settingsFor(uri));
+
   connection.languages.diagnostics.on(async (params) => {
-    const result = await need().current(params.textDocument.uri);
-    return { kind: 'full', items: diagnosticsFor(result, await settingsFor(params.textDocument.uri)) };
+    return { kind: 'full', items: diagnosticsFor(await shownCurrent(params.textDocument.uri)) };
   });
 
   connection.onHover(async (params) => {
@@ -195,11 +198,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const a = need();
     const latest = a.latest(doc.uri);
     const analysed = latest && latest.version === doc.version ? latest : await a.current(doc.uri);
-    return hoverAt(doc, params.position, analysed);
+    return hoverAt(doc, params.position, shownAnalysis(analysed, await settingsFor(doc.uri)));
   });
 
   const analysedOutput = async (uri: string) => {
-    const r = await need().current(uri);
+    const r = await shownCurrent(uri);
     return r?.state.kind === 'analysed' ? r.state.output : undefined;
   };
 
@@ -222,7 +225,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   const ctx: custom.RequestContext = {
     facade: options.facade,
-    analysisOf: (uri) => need().current(uri),
+    analysisOf: shownCurrent,
   };
   connection.onRequest(Requests.simulate, (p, token) => custom.simulate(ctx, p, token));
   connection.onRequest(Requests.compare, (p, token) => custom.compare(ctx, p, token));

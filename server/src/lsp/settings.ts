@@ -10,9 +10,10 @@ import {
   type DeviceKindId,
   type KernelId,
 } from '../model/index';
-import type { AnalyzeOptions, Severity } from '../analysis/types';
+import type { SeveritySetting } from '../analysis/severity';
+import type { AnalyzeOptions } from '../analysis/types';
 
-export type SeveritySetting = Severity | 'off';
+export type { SeveritySetting };
 
 export interface VfioLensSettings {
   baseline: 'auto' | KernelId;
@@ -102,17 +103,17 @@ export function normalizeSettings(raw: unknown): { settings: VfioLensSettings; p
   return { settings: s, problems };
 }
 
-/** The analysis options for one document under these settings ("off" is applied by the server). */
+/**
+ * The analysis options for one document under these settings. Severities are not among them:
+ * the server applies them to the analysis it has (analysis/severity.ts).
+ */
 export function analyzeOptionsFor(
   file: string,
   settings: VfioLensSettings,
 ): Omit<AnalyzeOptions, 'isCancelled'> {
-  const severity: Record<string, Severity> = {};
-  for (const [key, value] of Object.entries(settings.severity)) if (value !== 'off') severity[key] = value;
   return {
     file,
     baseline: settings.baseline === 'auto' ? undefined : settings.baseline,
-    severity,
     devices: settings.devices,
     budgetMs: settings.analysisBudgetMs,
   };
@@ -123,8 +124,12 @@ export function analysisKey(settings: VfioLensSettings): string {
   return JSON.stringify([
     settings.baseline,
     settings.devices,
-    settings.severity,
     settings.analysisBudgetMs,
     settings.maxDocumentSize,
   ]);
+}
+
+/** A stable key of how an analysis is shown (a change re-publishes the analysis the server has). */
+export function presentationKey(settings: VfioLensSettings): string {
+  return JSON.stringify([settings.severity, settings.inlayHints]);
 }
