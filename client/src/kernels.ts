@@ -1,34 +1,20 @@
 /**
- * Kernel sides and device kinds as the commands and the panel offer them. The ids are the model's
- * (server/src/model/types.ts); the labels are for people.
+ * Kernel sides and device kinds as the commands and the panel offer them. The ids and labels are
+ * the server's (VfioServer.vocabulary()): nothing here knows one kernel or device from another.
  */
-import {
-  DEVICE_KINDS,
-  DEVICE_KIND_IDS,
-  KERNELS,
-  KERNEL_IDS,
-  type DeviceKindId,
-  type KernelId,
-} from '../../server/src/model/index';
-import type { KernelRef } from '../../server/src/lsp/protocol';
+import type { DeviceKindId, KernelId, KernelRef, ModelVocabulary } from '../../server/src/lsp/protocol';
 
-export const DEVICE_LABELS = Object.fromEntries(DEVICE_KINDS.map((d) => [d.id, d.label])) as Record<
-  DeviceKindId,
-  string
->;
+export const isDeviceId = (model: ModelVocabulary, v: unknown): v is DeviceKindId =>
+  typeof v === 'string' && model.devices.some((d) => d.id === v);
+export const isKernelId = (model: ModelVocabulary, v: unknown): v is KernelId =>
+  typeof v === 'string' && model.variants.some((k) => k.id === v);
 
-export const KERNEL_LABELS = Object.fromEntries(KERNELS.map((k) => [k.id, k.label])) as Record<
-  KernelId,
-  string
->;
-
-export const deviceIds: readonly DeviceKindId[] = DEVICE_KIND_IDS;
-export const kernelIds: readonly KernelId[] = KERNEL_IDS;
-
-export const isDeviceId = (v: unknown): v is DeviceKindId =>
-  typeof v === 'string' && deviceIds.includes(v as DeviceKindId);
-export const isKernelId = (v: unknown): v is KernelId =>
-  typeof v === 'string' && kernelIds.includes(v as KernelId);
+/** Checks a device kind passed as a command argument; throws with the reason. */
+export function checkDeviceArg(model: ModelVocabulary, v: unknown): DeviceKindId | undefined {
+  if (v === undefined) return undefined;
+  if (!isDeviceId(model, v)) throw new Error(`unknown device kind "${String(v)}"`);
+  return v;
+}
 
 /** A short name for a kernel side, as trace headers and the plain-text copy show it. */
 export function kernelRefLabel(ref: KernelRef): string {
@@ -38,11 +24,11 @@ export function kernelRefLabel(ref: KernelRef): string {
 }
 
 /** Checks a KernelRef passed as a command argument; throws with the reason. */
-export function toKernelRef(v: unknown, what: string): KernelRef {
-  if (typeof v === 'string' && isKernelId(v)) return { kernel: v };
+export function toKernelRef(model: ModelVocabulary, v: unknown, what: string): KernelRef {
+  if (typeof v === 'string' && isKernelId(model, v)) return { kernel: v };
   if (typeof v === 'object' && v !== null) {
     const o = v as Record<string, unknown>;
-    if (isKernelId(o.kernel)) return { kernel: o.kernel };
+    if (isKernelId(model, o.kernel)) return { kernel: o.kernel };
     if (typeof o.uri === 'string' && (o.side === 'before' || o.side === 'after')) {
       if (o.patch !== undefined && !(Number.isInteger(o.patch) && (o.patch as number) >= 0)) {
         throw new Error(`${what}.patch must be a patch index (0, 1, ...)`);
@@ -50,7 +36,6 @@ export function toKernelRef(v: unknown, what: string): KernelRef {
       return { uri: o.uri, patch: o.patch as number | undefined, side: o.side };
     }
   }
-  throw new Error(
-    `${what} must be a kernel id (${kernelIds.join(', ')}) or { uri, patch?, side: "before" | "after" }`,
-  );
+  const ids = model.variants.map((k) => k.id).join(', ');
+  throw new Error(`${what} must be a kernel id (${ids}) or { uri, patch?, side: "before" | "after" }`);
 }

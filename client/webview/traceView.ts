@@ -2,8 +2,7 @@
  * The side-by-side trace: per step its action and the cells the server's formatter gives it
  * (outcome, read, BAR restore, virtual and hardware bits: the columns come with the trace).
  */
-import type { SimulateResult } from '../../server/src/lsp/protocol';
-import type { ExplainedDecision, TraceEntry } from '../../server/src/model/types';
+import type { ExplainedDecision, SimulateResult, TraceEntry } from '../../server/src/lsp/protocol';
 import { h } from './dom';
 
 export interface TraceRendering {

@@ -5,11 +5,11 @@
  */
 import type {
   CompareResult,
+  DeviceKindId,
   MatrixResult,
   SimulateResult,
   StatesResult,
 } from '../../../server/src/lsp/protocol';
-import type { DeviceKindId } from '../../../server/src/model/types';
 
 /** A kernel side as the page names it: a kernel id, or "before"/"after" of the panel's patch. */
 export type KernelChoice = string;
@@ -21,7 +21,13 @@ export interface KernelOption {
 
 export interface StepPreset {
   name: string;
-  steps: string;
+  steps: string[];
+}
+
+/** A device kind as the page offers it (the server's id and label). */
+export interface DeviceOption {
+  id: string;
+  label: string;
 }
 
 /** What the page keeps with getState/setState and the serializer hands back after a reload. */
@@ -37,10 +43,12 @@ export interface PageState {
 export type ToPage =
   | {
       type: 'init';
-      devices: DeviceKindId[];
+      devices: DeviceOption[];
       kernels: KernelOption[];
       presets: StepPreset[];
       stepActions: string[];
+      /** The kernel sides the page starts with when nothing was chosen (the server's defaults). */
+      defaults: { a: KernelChoice; b: KernelChoice | null };
       setup?: Partial<PageState>;
     }
   | { type: 'busy'; what: string }

@@ -1,23 +1,26 @@
 /**
  * The scenario simulator panel (a webview). One panel at a time; the commands and the page drive it.
- * The page (client/webview) only draws: every answer comes from the server through VfioServer.
+ * The page (client/webview) only draws: every answer comes from the server through VfioServer,
+ * and what it offers (device kinds, kernels, presets, the pair it starts with) is the server's
+ * vocabulary.
  */
 import * as vscode from 'vscode';
 import {
-  Requests,
+  MatrixRequest,
+  SimulateRequest,
   StatesRequest,
   type CompareResult,
+  type DeviceKindId,
+  type KernelId,
   type KernelRef,
   type MatrixResult,
+  type ModelVocabulary,
   type SimulateParams,
   type SimulateResult,
-  type StatesParams,
   type StatesResult,
 } from '../../../server/src/lsp/protocol';
-import type { DeviceKindId } from '../../../server/src/model/types';
 import type { VfioServer } from '../server';
-import { KERNEL_LABELS, deviceIds, kernelIds, kernelRefLabel } from '../kernels';
-import { STEP_ACTION_NAMES, STEP_PRESETS, joinSteps } from '../steps';
+import { kernelRefLabel } from '../kernels';
 import { simulatorHtml } from './html';
 import {
   MessageError,
@@ -57,6 +60,7 @@ export class SimulatorPanels {
   private renderWaiters: ((r: RenderReport) => void)[] = [];
   private lastRender: RenderReport | undefined;
   private restored: Partial<PageState> = {};
+  private model: ModelVocabulary | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -72,11 +76,11 @@ export class SimulatorPanels {
     return this.lastRun;
   }
 
-  private choices(): string[] {
-    return [...kernelIds, ...(this.patch ? ['before', 'after'] : [])];
+  private choices(model: ModelVocabulary): string[] {
+    return [...model.variants.map((k) => k.id), ...(this.patch ? ['before', 'after'] : [])];
   }
 
-  private kernelOptions(): KernelOption[] {
+  private kernelOptions(model: ModelVocabulary): KernelOption[] {
     const opts: KernelOption[] = [];
     if (this.patch) {
       opts.push(
@@ -84,7 +88,7 @@ export class SimulatorPanels {
         { value: 'after', label: 'this patch: after' },
       );
     }
-    return opts.concat(kernelIds.map((id) => ({ value: id, label: KERNEL_LABELS[id] })));
+    return opts.concat(model.variants.map((k) => ({ value: k.id, label: k.label })));
   }
 
   choiceToRef(choice: KernelChoice): KernelRef {
@@ -92,7 +96,7 @@ export class SimulatorPanels {
       if (!this.patch) throw new MessageError('no patch is attached to this panel');
       return { uri: this.patch.uri, patch: this.patch.patch, side: choice };
     }
-    return { kernel: choice as (typeof kernelIds)[number] };
+    return { kernel: choice as KernelId };
   }
 
   private refToChoice(ref: KernelRef): KernelChoice {
@@ -104,9 +108,10 @@ export class SimulatorPanels {
   /** Shows the panel (creating it, or adopting one VS Code restored) and waits for its page. */
   async reveal(setup: Partial<PageState> = {}, adopt?: vscode.WebviewPanel): Promise<void> {
     if (setup.patch) this.patch = setup.patch;
+    const model = (this.model = await this.server.vocabulary());
     if (this.panel && !adopt) {
       this.panel.reveal(undefined, false);
-      if (Object.keys(setup).length) this.post({ type: 'init', ...this.initMessage(setup) });
+      if (Object.keys(setup).length) this.post({ type: 'init', ...this.initMessage(model, setup) });
       return this.ready;
     }
     const roots = [
@@ -136,12 +141,16 @@ export class SimulatorPanels {
     return this.ready;
   }
 
-  private initMessage(setup: Partial<PageState>): Omit<Extract<ToPage, { type: 'init' }>, 'type'> {
+  private initMessage(
+    model: ModelVocabulary,
+    setup: Partial<PageState>,
+  ): Omit<Extract<ToPage, { type: 'init' }>, 'type'> {
     return {
-      devices: [...deviceIds],
-      kernels: this.kernelOptions(),
-      presets: [...STEP_PRESETS],
-      stepActions: [...STEP_ACTION_NAMES],
+      devices: model.devices.map(({ id, label }) => ({ id, label })),
+      kernels: this.kernelOptions(model),
+      presets: model.presets,
+      stepActions: model.steps.map((s) => s.action),
+      defaults: model.defaults,
       setup: { ...setup, patch: this.patch },
     };
   }
@@ -152,8 +161,14 @@ export class SimulatorPanels {
 
   private async onMessage(raw: unknown): Promise<void> {
     let msg;
+    const model = this.model;
+    if (!model) return; // the page of a panel not revealed yet
     try {
-      msg = parseFromPage(raw, deviceIds, this.choices());
+      msg = parseFromPage(
+        raw,
+        model.devices.map((d) => d.id),
+        this.choices(model),
+      );
     } catch (e) {
       this.server.output.warn(`simulator page sent a message that was refused: ${(e as Error).message}`);
       this.post({ type: 'error', message: `Refused: ${(e as Error).message}` });
@@ -162,7 +177,7 @@ export class SimulatorPanels {
     try {
       switch (msg.type) {
         case 'ready':
-          this.post({ type: 'init', ...this.initMessage(this.restored) });
+          this.post({ type: 'init', ...this.initMessage(model, this.restored) });
           this.markReady?.();
           return;
         case 'run':
@@ -170,7 +185,7 @@ export class SimulatorPanels {
             msg.device,
             this.choiceToRef(msg.a),
             msg.b ? this.choiceToRef(msg.b) : null,
-            msg.steps,
+            msg.steps.join('; '),
           );
           return;
         case 'matrix':
@@ -206,34 +221,26 @@ export class SimulatorPanels {
     });
   }
 
-  private simulate(device: DeviceKindId, kernel: KernelRef, steps: string[]): Promise<SimulateResult> {
-    const params: SimulateParams = { device, kernel, steps: joinSteps(steps), explain: true };
-    return this.server.request<SimulateResult>(Requests.simulate, params);
+  private simulate(device: DeviceKindId, kernel: KernelRef, script: string): Promise<SimulateResult> {
+    const params: SimulateParams = { device, kernel, steps: script, explain: true };
+    return this.server.request(SimulateRequest, params);
   }
 
-  /** Runs the script under one or two kernel sides and shows the traces side by side. */
-  async runTrace(
-    device: DeviceKindId,
-    a: KernelRef,
-    b: KernelRef | null,
-    steps: string[],
-  ): Promise<TraceRun> {
-    await this.reveal({
-      device,
-      a: this.refToChoice(a),
-      b: b ? this.refToChoice(b) : null,
-      steps,
-      view: 'trace',
-    });
+  /**
+   * Runs the script under one or two kernel sides and shows the traces side by side. The server
+   * reads the script; the steps the page lists are the trace's own.
+   */
+  async runTrace(device: DeviceKindId, a: KernelRef, b: KernelRef | null, script: string): Promise<TraceRun> {
+    await this.reveal({ device, a: this.refToChoice(a), b: b ? this.refToChoice(b) : null, view: 'trace' });
     this.post({ type: 'busy', what: `simulating ${device}` });
     const [ra, rb] = await Promise.all([
-      this.simulate(device, a, steps),
-      b ? this.simulate(device, b, steps) : null,
+      this.simulate(device, a, script),
+      b ? this.simulate(device, b, script) : null,
     ]);
     const labels: [string, string | null] = [kernelRefLabel(a), b ? kernelRefLabel(b) : null];
     const run: TraceRun = {
       device,
-      steps,
+      steps: ra.trace.map((e) => e.action),
       labels,
       a: ra,
       b: rb,
@@ -259,15 +266,14 @@ export class SimulatorPanels {
     if (kernels?.[1]) setup.b = this.refToChoice(kernels[1]);
     await this.reveal(setup);
     this.post({ type: 'busy', what: 'computing the behaviour matrix' });
-    const result = await this.server.request<MatrixResult>(Requests.matrix, kernels ? { kernels } : {});
+    const result = await this.server.request(MatrixRequest, kernels ? { kernels } : {});
     const rendered = this.waitRendered();
     this.post({ type: 'matrix', result });
     return { result, rendered: await rendered };
   }
 
   private statesOf(device: DeviceKindId, kernel: KernelRef): Promise<StatesResult> {
-    const params: StatesParams = { device, kernel };
-    return this.server.request<StatesResult>(StatesRequest, params);
+    return this.server.request(StatesRequest, { device, kernel });
   }
 
   async showStates(
@@ -308,7 +314,9 @@ export function registerSimulatorPanel(
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(SIMULATOR_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-        await panels.reveal(parsePageState(state, deviceIds), panel);
+        const model = await server.vocabulary();
+        const devices = model.devices.map((d) => d.id);
+        await panels.reveal(parsePageState(state, devices), panel);
       },
     }),
     vscode.commands.registerCommand('vfioLens.simulator.copyPlainText', () => panels.copy()),

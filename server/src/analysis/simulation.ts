@@ -11,7 +11,7 @@ import type {
   ModelStateNode,
   SimulateResult,
   StatesResult,
-} from '../lsp/protocol';
+} from './types';
 import {
   BoundedCache,
   CLOSED_STATE,

@@ -1,6 +1,19 @@
-/** The analysis result: what a patch or series changes, for which device, on which line. */
+/**
+ * The analysis' results: what a patch or series changes, for which device, on which line; and what
+ * the model's runs answer (simulate, compare, matrix, states). lsp/protocol.ts re-exports them.
+ */
 import type { Range } from '../common/position';
-import type { DecisionPoint, DeviceKindId, ExplainedDecision, KernelId, Observation } from '../model/index';
+import type {
+  AccessOutcome,
+  DecisionPoint,
+  DeviceKindId,
+  Difference,
+  ExplainedDecision,
+  KernelId,
+  Observation,
+  RestoreObservation,
+  TraceEntry,
+} from '../model/index';
 
 export const FINDING_KINDS = [
   'behaviour-change',
@@ -80,4 +93,63 @@ export interface AnalyzeOptions {
   budgetMs?: number;
   /** Cooperative cancellation: checked between patches. */
   isCancelled?: () => boolean;
+}
+
+/* ---- What the model's runs answer (simulation.ts): the CLI prints these, the server sends them. ---- */
+
+export interface SimulateResult {
+  device: DeviceKindId;
+  kernel: string;
+  /** One entry per step; where unknown identifiers fork the run, the branch assuming them all 0. */
+  trace: TraceEntry[];
+  /** Every branch, when an unknown identifier made the run fork (absent otherwise). */
+  branches?: { assumptions: Record<string, number>; trace: TraceEntry[] }[];
+}
+
+export interface CompareResult {
+  differences: Difference[];
+  /** Size of the exploration: product states visited, transitions taken, depth. */
+  stats?: { states: number; transitions: number; depth: number; devices: number };
+}
+
+export interface MatrixCell {
+  scenario: string;
+  device: DeviceKindId;
+  kernel: string;
+  summary: string;
+  steps: string[];
+}
+export interface MatrixResult {
+  scenarios: { id: string; steps: string[]; description: string }[];
+  devices: DeviceKindId[];
+  kernels: string[];
+  cells: MatrixCell[];
+}
+
+export interface ModelStateNode {
+  /** Canonical id, e.g. "virt=0x0002 hw=0x0002 bars=saved map=zapped". */
+  id: string;
+  /** Short label for the diagram, e.g. "MEM on / hw MEM on". */
+  label: string;
+  virt: number;
+  hw: number;
+  barsValid: boolean;
+  zap: boolean;
+}
+export interface StateEdge {
+  from: string;
+  to: string;
+  /** The step as written ("write-cmd 0x0002"). */
+  step: string;
+  outcome?: AccessOutcome;
+  restore?: RestoreObservation;
+}
+export interface StatesResult {
+  device: DeviceKindId;
+  kernel: string;
+  initial: string;
+  states: ModelStateNode[];
+  edges: StateEdge[];
+  /** True when the exploration stopped at the depth bound with unexplored states left. */
+  truncated?: boolean;
 }

@@ -4,7 +4,7 @@
  */
 import { behaviourMatrix } from '../analysis/simulation';
 import { initCParser } from '../csrc/treeSitter';
-import type { MatrixResult } from '../lsp/protocol';
+import type { MatrixResult } from '../analysis/types';
 import { UsageError, choice, parseArgs } from './args';
 
 function cell(m: MatrixResult, scenario: string, device: string, kernel: string): string {

@@ -1,31 +1,39 @@
 /**
- * The custom requests of protocol.ts: parameters are checked here (a bad one is an InvalidParams
- * error naming the field), kernel references are resolved to the open document's analysis, and
- * the model's facade answers — the same facade the CLI uses, so both give the same answer.
+ * The custom requests of protocol.ts, each a row of CUSTOM_REQUESTS handled through one shape:
+ * parameters are checked here (a bad one is an InvalidParams error naming the field), kernel
+ * references are resolved to the open document's analysis, and the model's facade answers — the
+ * same facade the CLI uses, so both give the same answer.
  */
 import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver';
+import type { RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import {
   DEVICE_KIND_TABLE,
   KERNEL_TABLE,
+  MODELS,
   type DeviceKindId,
   type KernelId,
   type PolicySpec,
 } from '../model/index';
+import type { CompareResult, MatrixResult, SimulateResult, StatesResult } from '../analysis/types';
 import type { ServerAnalysis } from './serverAnalysis';
-import type {
-  CompareParams,
-  CompareResult,
-  ExplainParams,
-  ExplainResult,
-  KernelRef,
-  MatrixParams,
-  MatrixResult,
-  SimulateParams,
-  SimulateResult,
-  StatesParams,
-  StatesResult,
-  SummaryParams,
-  SummaryResult,
+import {
+  CompareRequest,
+  ExplainRequest,
+  MatrixRequest,
+  SimulateRequest,
+  StatesRequest,
+  SummaryRequest,
+  VocabularyRequest,
+  type CompareParams,
+  type ExplainParams,
+  type ExplainResult,
+  type KernelRef,
+  type MatrixParams,
+  type SimulateParams,
+  type StatesParams,
+  type SummaryParams,
+  type SummaryResult,
+  type VocabularyResult,
 } from './protocol';
 import { decisionAt, decisionMarkdown } from './decisionText';
 import { behaviourSummary } from './summary';
@@ -47,8 +55,8 @@ export interface SimulationFacade {
     options: { device?: DeviceKindId; depth?: number; internal?: boolean },
   ): CompareResult;
   behaviourMatrix(specs?: (PolicySpec | KernelId)[]): MatrixResult;
-  /** Optional: the reachable states for the simulator diagram (vfioLens/states). */
-  reachableStates?(
+  /** The reachable states for the simulator diagram (vfioLens/states). */
+  reachableStates(
     device: DeviceKindId,
     kernel: PolicySpec | KernelId,
     options: { depth?: number; steps?: string[] },
@@ -293,11 +301,11 @@ export async function states(
   const kernel = await resolveKernel(ctx, p.kernel, 'kernel');
   await checkpoint(token);
   const facade = await needFacade(ctx);
-  if (!facade.reachableStates)
-    throw new ResponseError(ErrorCodes.MethodNotFound, 'vfioLens/states is not available in this build');
-  const explore = facade.reachableStates.bind(facade);
   return callModel('states', () =>
-    explore(device, kernel, { depth: p.depth as number | undefined, steps: p.steps as string[] | undefined }),
+    facade.reachableStates(device, kernel, {
+      depth: p.depth as number | undefined,
+      steps: p.steps as string[] | undefined,
+    }),
   );
 }
 
@@ -340,3 +348,32 @@ export async function summary(
   await checkpoint(token);
   return { text: behaviourSummary(output) };
 }
+
+/** The models' vocabulary (model/registry.ts): what a client offers people to pick. */
+export async function vocabulary(): Promise<VocabularyResult> {
+  return { models: [...MODELS] };
+}
+
+/** One custom request: its method and the handler every request goes through. */
+export interface CustomRequest {
+  method: string;
+  handle(ctx: RequestContext, raw: unknown, token: CancellationToken): Promise<unknown>;
+}
+
+function row<P, R>(
+  type: RequestType<P, R, void> | RequestType0<R, void>,
+  handle: (ctx: RequestContext, raw: unknown, token: CancellationToken) => Promise<R>,
+): CustomRequest {
+  return { method: type.method, handle };
+}
+
+/** Every custom request the server answers. Adding one: its RequestType in protocol.ts, a row here. */
+export const CUSTOM_REQUESTS: readonly CustomRequest[] = [
+  row(SimulateRequest, simulate),
+  row(CompareRequest, compare),
+  row(MatrixRequest, matrix),
+  row(ExplainRequest, explain),
+  row(SummaryRequest, summary),
+  row(StatesRequest, states),
+  row(VocabularyRequest, vocabulary),
+];

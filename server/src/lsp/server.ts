@@ -1,7 +1,9 @@
 /**
  * The vfio-lens language server: wires the document analyses to the LSP features (diagnostics push
  * and pull, hover, inlay hints, code lenses, code actions, progress, settings) and the custom
- * requests of protocol.ts. Transport-agnostic: cli/lsp.ts gives it a connection.
+ * requests of protocol.ts. Transport-agnostic: createServer registers its handlers on the
+ * connection it is given and the caller listens (cli/lsp.ts gives it stdio, node-ipc or a socket;
+ * the in-process tests a mocked connection).
  */
 import {
   DidChangeConfigurationNotification,
@@ -18,7 +20,7 @@ import { diagnosticsFor, shownAnalysis } from './diagnostics';
 import { DocumentAnalyses, type AnalysedDocument } from './documentAnalyses';
 import { codeActions, codeLenses, inlayHints } from './editorHints';
 import { hoverAt } from './hover';
-import { Requests, StatesRequest } from './protocol';
+import { ServerStatsRequest } from './protocol';
 import { normalizeSettings, type VfioLensSettings } from './settings';
 import { initCParser } from '../csrc/treeSitter';
 
@@ -37,7 +39,13 @@ interface InitOptions {
 
 const SECTION = 'vfioLens';
 
-export function startServer(connection: Connection, options: ServerOptions = {}): void {
+export interface VfioLensServer {
+  /** The open documents, as the connection told them. */
+  documents: TextDocuments<TextDocument>;
+  dispose(): void;
+}
+
+export function createServer(connection: Connection, options: ServerOptions = {}): VfioLensServer {
   const documents = new TextDocuments(TextDocument);
   const log = (m: string) => connection.console.log(m);
   const runner = new AnalysisRunner(options.workerScript, log);
@@ -227,20 +235,22 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     facade: options.facade,
     analysisOf: shownCurrent,
   };
-  connection.onRequest(Requests.simulate, (p, token) => custom.simulate(ctx, p, token));
-  connection.onRequest(Requests.compare, (p, token) => custom.compare(ctx, p, token));
-  connection.onRequest(Requests.matrix, (p, token) => custom.matrix(ctx, p, token));
-  connection.onRequest(Requests.explain, (p, token) => custom.explain(ctx, p, token));
-  connection.onRequest(Requests.summary, (p, token) => custom.summary(ctx, p, token));
-  connection.onRequest(StatesRequest, (p, token) => custom.states(ctx, p, token));
-  /** Internal, for benchmarks and health checks: the server's memory use. */
-  connection.onRequest('vfioLens/stats', () => ({
+  for (const request of custom.CUSTOM_REQUESTS) {
+    connection.onRequest(request.method, (params: unknown, token) => request.handle(ctx, params, token));
+  }
+  connection.onRequest(ServerStatsRequest.method, () => ({
     rss: process.memoryUsage().rss,
     heapUsed: process.memoryUsage().heapUsed,
     documents: need().uris().length,
   }));
 
   connection.onShutdown(() => runner.dispose());
-  documents.listen(connection);
-  connection.listen();
+  const listening = documents.listen(connection);
+  return {
+    documents,
+    dispose() {
+      listening.dispose();
+      runner.dispose();
+    },
+  };
 }

@@ -3,7 +3,7 @@
  * problems, each placed in the document. Synchronous and total: bad input becomes problems at
  * their place, never an exception.
  */
-import type { FileDiff } from '../diff/types';
+import type { FileDiff } from '../diff/index';
 import type { ReadProblem, ReadResult } from './types';
 import { DocumentText } from './lines';
 import { splitDocument } from './split';

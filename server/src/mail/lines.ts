@@ -4,7 +4,7 @@
  * MIME decoding) and a quote with its "> " prefix removed, each line mapped back to the document.
  */
 import type { Position } from '../common/position';
-import type { FlatLines, LineSource } from '../diff/types';
+import type { FlatLines, LineSource } from '../common/lineSource';
 
 /** The document split into lines, kept as one string plus the offset where each line starts. */
 export class DocumentText {

@@ -4,8 +4,8 @@
  * read with N quote markers removed).
  */
 import libmime from 'libmime';
-import type { DiffParseOptions, FileDiff, FlatLines, LineSource } from '../diff/types';
-import { parseDiffs } from '../diff/parse';
+import type { FlatLines, LineSource } from '../common/lineSource';
+import { parseDiffs, type DiffParseOptions, type FileDiff } from '../diff/index';
 import type { Position, Range } from '../common/position';
 import type { MailHeaders, Message, QuoteBlock, ReadProblem } from './types';
 import { DocumentText, firstChar } from './lines';

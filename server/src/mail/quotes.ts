@@ -5,7 +5,7 @@
  * "-----Original Message-----" / "From: ... Sent: ..." blocks, and line views with the prefix
  * removed so that quoted diffs can be read.
  */
-import type { LineSource } from '../diff/types';
+import type { LineSource } from '../common/lineSource';
 import { PlainLines, QuotedLines, firstChar } from './lines';
 import { displayName } from './headers';
 

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { parseFromPage, parsePageState, MessageError } from '../../../client/src/simulator/messages';
 import { traceToPlainText } from '../../../client/src/simulator/plainText';
-import { toKernelRef } from '../../../client/src/kernels';
-import { splitSteps } from '../../../client/src/steps';
+import { checkDeviceArg, toKernelRef } from '../../../client/src/kernels';
 import { initCParser } from '../../../server/src/csrc/treeSitter';
 import { simulateScript } from '../../../server/src/analysis/simulation';
+import { VFIO_PCI_MODEL } from '../../../server/src/model/index';
 
 const devices = ['pf', 's390-vf-detached'];
 const kernels = ['v5.8', 'v5.10', 'before', 'after'];
@@ -106,22 +106,24 @@ describe('trace as plain text', () => {
 });
 
 describe('command arguments', () => {
-  test('kernel refs and step scripts checked', () => {
-    assert.deepEqual(toKernelRef('v5.10', 'kernel'), { kernel: 'v5.10' });
-    assert.deepEqual(toKernelRef({ uri: 'file:///a', side: 'after' }, 'b'), {
+  test("kernel refs and device kinds checked against the server's vocabulary", () => {
+    const model = VFIO_PCI_MODEL;
+    assert.deepEqual(toKernelRef(model, 'v5.10', 'kernel'), { kernel: 'v5.10' });
+    assert.deepEqual(toKernelRef(model, { uri: 'file:///a', side: 'after' }, 'b'), {
       uri: 'file:///a',
       patch: undefined,
       side: 'after',
     });
-    assert.throws(() => toKernelRef({ kernel: 'v9' }, 'kernel'), /kernel must be a kernel id/);
     assert.throws(
-      () => toKernelRef({ uri: 'file:///a', side: 'after', patch: 1.5 }, 'b'),
+      () => toKernelRef(model, { kernel: 'v9' }, 'kernel'),
+      /kernel must be a kernel id \(v5\.7, /,
+    );
+    assert.throws(
+      () => toKernelRef(model, { uri: 'file:///a', side: 'after', patch: 1.5 }, 'b'),
       /b\.patch must be a patch index/,
     );
-    assert.deepEqual(splitSteps(' open ;write-cmd   0x2;;\nread-cmd '), [
-      'open',
-      'write-cmd 0x2',
-      'read-cmd',
-    ]);
+    assert.equal(checkDeviceArg(model, 's390-vf-detached'), 's390-vf-detached');
+    assert.equal(checkDeviceArg(model, undefined), undefined);
+    assert.throws(() => checkDeviceArg(model, 'gpu'), /unknown device kind "gpu"/);
   });
 });
