@@ -39,8 +39,14 @@ export const ZONES = [
   },
   {
     from: 'server/src/csrc/',
-    deny: ['server/src/mail/', 'server/src/analysis/', 'server/src/lsp/', 'server/src/cli/'],
-    why: 'csrc reads C lines; it knows no mail and nothing above the model',
+    deny: [
+      'server/src/mail/',
+      'server/src/diff/',
+      'server/src/analysis/',
+      'server/src/lsp/',
+      'server/src/cli/',
+    ],
+    why: 'csrc reads C lines (not diffs, not mail) and knows nothing above the model',
   },
   {
     from: 'server/src/knowledge/',

@@ -101,7 +101,7 @@ function unitFindings(
         kind: 'behaviour-change',
         severity,
         message: `Changes behaviour for ${devicesHit.join(', ')}${visibleNote} through the markers it sets: ${tail}`,
-        range: s.record.facts[s.added ? 'post' : 'pre'].image[s.setter.lines[0]].line.range,
+        range: s.record.facts[s.added ? 'post' : 'pre'].image[s.setter.lines[0]].range,
         ...recordBase(s.record),
         changes,
         related: markerRelated,

@@ -4,7 +4,7 @@
  * defined and set. Built once per document (analysis/index.ts), read by the producers.
  */
 import type { Range } from '../common/position';
-import type { DecisionCandidate, SideFacts } from '../csrc/hunkFacts';
+import type { DecisionCandidate, SideFacts } from '../csrc/codeFacts';
 import { readDocument } from '../mail/index';
 import type { ReadResult } from '../mail/types';
 import { DEVICE_KIND_IDS, markerName, type DeviceKindId } from '../model/index';
@@ -74,7 +74,7 @@ export function buildContext(text: string, options: AnalyzeOptions): AnalysisCon
     for (const d of r.facts.post.definitions) {
       if (d.changed)
         definitions.set(d.name, {
-          range: r.facts.post.image[d.lines[0]].line.range,
+          range: r.facts.post.image[d.lines[0]].range,
           message: `${d.name} defined here`,
         });
     }
@@ -83,7 +83,7 @@ export function buildContext(text: string, options: AnalyzeOptions): AnalysisCon
     e.setters
       .filter((s) => s.added)
       .map((s) => ({
-        range: s.record.facts.post.image[s.setter.lines[0]].line.range,
+        range: s.record.facts.post.image[s.setter.lines[0]].range,
         message: `${markerName(s.setter.marker)} set in ${s.setter.functionName ?? s.record.facts.functionName ?? '?'}`,
       })),
   );
@@ -111,7 +111,7 @@ export function recordBase(r: HunkRecord) {
 
 function changedLineOf(side: SideFacts, c: DecisionCandidate): Range {
   const i = c.lines.find((k) => side.image[k].changed) ?? c.lines[0];
-  return side.image[i].line.range;
+  return side.image[i].range;
 }
 
 /** The changed line of a decision change: on the new side, else on the old. */

@@ -5,7 +5,7 @@
  * returns where it applies and what it says. Adding a lint is adding a row here.
  */
 import type { Range } from '../common/position';
-import type { HunkFacts } from '../csrc/hunkFacts';
+import type { CodeFacts } from '../csrc/codeFacts';
 import type { MacroDef } from '../csrc/macros';
 import { expandMacros } from '../csrc/macros';
 import { BoundedCache, DEVICE_KINDS, KERNEL_TABLE, policyContentKey, type KernelId } from '../model/index';
@@ -15,7 +15,7 @@ import type { RelatedInfo, Severity } from './types';
 
 /** The C of one hunk (with its record) or of a whole C file (without). */
 export interface CodeReading {
-  facts: HunkFacts;
+  facts: CodeFacts;
   record?: HunkRecord;
 }
 
@@ -73,7 +73,7 @@ const isVirtfnForCommandMemory: LintRule = {
               `${c.decision} decides on is_virtfn whether the device implements Command MEMORY; is_virtfn is 0 ` +
               'for a detached s390 VF and for a VF under CONFIG_PCI_IOV=n, so those are missed ' +
               '(mark the device itself, as no_command_memory does)',
-            range: facts.post.image[first].line.range,
+            range: facts.post.image[first].range,
             record,
             functionName: c.functionName,
             related: [],
@@ -98,10 +98,10 @@ const devFlagsBitCollision: LintRule = {
         return [
           {
             message: `${d.name} takes bit ${d.bit} of dev_flags, which ${owner} already uses in ${baseline}`,
-            range: post.image[d.lines[0]].line.range,
+            range: post.image[d.lines[0]].range,
             record,
             related: inHunk
-              ? [{ range: post.image[inHunk.lines[0]].line.range, message: `${owner} (bit ${d.bit})` }]
+              ? [{ range: post.image[inHunk.lines[0]].range, message: `${owner} (bit ${d.bit})` }]
               : [],
           },
         ];
@@ -130,7 +130,7 @@ const isVirtfnWithoutPhysfn: LintRule = {
             message:
               'is_virtfn is set without physfn here; common code (vfio-pci among it) assumes is_virtfn implies ' +
               'a linked PF in physfn (3cddb79afc60 restricted s390 to linked VFs for this reason)',
-            range: post.image[s.lines[0]].line.range,
+            range: post.image[s.lines[0]].range,
             record,
             functionName: s.functionName,
             related: [],
@@ -186,7 +186,7 @@ const restoreOnUnimplementedEnable: LintRule = {
           message:
             'This restore condition still reaches vfio_bar_restore for an enable bit the device does not ' +
             `implement, which rewrites its BARs and logs a reset recovery: ${hits.join('; ')}`,
-          range: post.image[i].line.range,
+          range: post.image[i].range,
           record: change.record,
           related: [],
         },

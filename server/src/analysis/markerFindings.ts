@@ -37,7 +37,7 @@ export function markerDefinitions(ctx: AnalysisContext, out: FindingSink): void 
             ? `defines dev_flags bit ${d.bit ?? '?'} ${d.name}` +
               (later ? `; later mainline gives bit ${d.bit} to ${LATER_MAINLINE_DEV_FLAG_BITS[d.bit!]}` : '')
             : `defines the struct pci_dev bitfield ${d.name}`,
-        range: r.facts.post.image[d.lines[0]].line.range,
+        range: r.facts.post.image[d.lines[0]].range,
         ...recordBase(r),
         related: related(r),
       });
@@ -71,7 +71,7 @@ export function markerSetters(ctx: AnalysisContext, out: FindingSink): void {
         kind: s.path ? 'marker-set' : 'unmodeled-change',
         severity: s.path ? 'information' : 'hint',
         message: msg,
-        range: s.record.facts.post.image[s.setter.lines[0]].line.range,
+        range: s.record.facts.post.image[s.setter.lines[0]].range,
         ...recordBase(s.record),
         function: where === 'an unknown function' ? undefined : where,
         related: related(s.record),
@@ -94,7 +94,7 @@ export function unplacedNames(ctx: AnalysisContext, out: FindingSink): void {
           kind: 'unmodeled-change',
           severity: 'hint',
           message: `${side === 'post' ? 'adds' : 'removes'} a use of ${u.names.join(', ')} in ${r.facts.functionName ?? r.file.path} that the model does not place`,
-          range: r.facts[side].image[u.line].line.range,
+          range: r.facts[side].image[u.line].range,
           ...recordBase(r),
         });
       }
@@ -132,7 +132,7 @@ export function bisection(ctx: AnalysisContext, out: FindingSink): void {
     for (const s of e.setters.filter((x) => x.added)) {
       uses.push({
         name: markerName(s.setter.marker),
-        range: s.record.facts.post.image[s.setter.lines[0]].line.range,
+        range: s.record.facts.post.image[s.setter.lines[0]].range,
         r: s.record,
       });
     }

@@ -4,8 +4,15 @@
  * defined). The sites that changed are kept, so that behaviour differences can be put back on
  * the lines that cause them.
  */
-import type { FileDiff, Hunk } from '../diff/types';
-import { readHunk, type DecisionCandidate, type HunkFacts, type SetterCandidate } from '../csrc/hunkFacts';
+import type { FileDiff, Hunk, HunkLine } from '../diff/types';
+import {
+  readCode,
+  type CodeFacts,
+  type CodeImages,
+  type DecisionCandidate,
+  type ImageLine,
+  type SetterCandidate,
+} from '../csrc/codeFacts';
 import type { MacroDef } from '../csrc/macros';
 import { expandMacros } from '../csrc/macros';
 import type { DecisionPoint, MarkerSetter, PolicySpec } from '../model/index';
@@ -16,7 +23,7 @@ export interface HunkRecord {
   unit: AnalysisUnit;
   file: FileDiff;
   hunk: Hunk;
-  facts: HunkFacts;
+  facts: CodeFacts;
 }
 
 export interface DecisionChange {
@@ -63,13 +70,40 @@ export function creationPath(fn: string | undefined, file: string): string | und
   return CREATION_PATHS.find((c) => c.fn.test(fn) && (!c.file || c.file.test(file)))?.path;
 }
 
+/** A line of a hunk's image, read through to the hunk line (whose place is worked out on first use). */
+class HunkImageLine implements ImageLine {
+  constructor(
+    private readonly source: HunkLine,
+    readonly changed: boolean,
+  ) {}
+  get text() {
+    return this.source.text;
+  }
+  get range() {
+    return this.source.range;
+  }
+}
+
+/** A hunk as csrc reads it: its old image (context and removed lines) and its new (context and added). */
+export function hunkImages(hunk: Hunk): CodeImages {
+  const pre: ImageLine[] = [];
+  const post: ImageLine[] = [];
+  for (const l of hunk.lines) {
+    if (l.kind === 'no-newline') continue;
+    const line = new HunkImageLine(l, l.kind !== 'context');
+    if (l.kind !== 'added') pre.push(line);
+    if (l.kind !== 'removed') post.push(line);
+  }
+  return { heading: hunk.heading, pre, post };
+}
+
 export function readRecords(units: AnalysisUnit[]): HunkRecord[] {
   const records: HunkRecord[] = [];
   for (const unit of units) {
     for (const file of unit.files) {
       let earlier: string | undefined;
       for (const hunk of file.hunks) {
-        const facts = readHunk(hunk, earlier);
+        const facts = readCode(hunkImages(hunk), earlier);
         earlier = facts.functionName;
         records.push({ unit, file, hunk, facts });
       }

@@ -1,27 +1,34 @@
 /**
- * What one hunk says in C, on each side (pre-image and post-image): the decision points of
- * vfio-pci's Command-register handling it contains, the marker definitions and setters, the
- * macros it defines, and the domain names on changed lines that none of those explain.
- * Recognition is by what a statement does (a return in the memory-enabled predicate, an if that
- * guards vfio_bar_restore, ...), not by its exact text.
+ * What a piece of C says, on each side (the old image and the new: a hunk's pre- and post-image,
+ * or a whole C file as new lines): the decision points of vfio-pci's Command-register handling it
+ * contains (recognised by the rows of decisionRecognizers.ts), the marker definitions and setters,
+ * the macros it defines, and the domain names on changed lines that none of those explain.
+ * csrc reads lines, not diffs: the caller gives each side's lines with their places.
  */
 import type { Node } from 'web-tree-sitter';
-import type { Hunk, HunkLine } from '../diff/types';
+import type { Range } from '../common/position';
 import { MARKER_FIELDS, devFlagMarker, devFlagNamesIn, type DecisionPoint } from '../model/index';
+import { recogniseDecision, type Confidence, type StatementKind } from './decisionRecognizers';
 import { ancestors, contextFromHeading, nodesOfType, parseFragment, type FragmentContext } from './fragment';
 import { enclosingFunctionName, functionFromHeading } from './functions';
 import { parseMacro, type MacroDef } from './macros';
 
+export type { Confidence };
+
+/** One line of an image: its text, where it is in the document, and whether the change made it. */
 export interface ImageLine {
-  text: string;
-  /** The hunk line it comes from. */
-  line: HunkLine;
-  /** Added (post-image) or removed (pre-image) by the hunk. */
-  changed: boolean;
+  readonly text: string;
+  readonly range: Range;
+  /** Added (new image) or removed (old image) by the change; a context line is not. */
+  readonly changed: boolean;
 }
 
-/** How sure a decision-point reading is; 'marker' readings need the baseline to confirm them. */
-export type Confidence = 'statement' | 'body' | 'trailing' | 'marker';
+/** The C a reader gives csrc: the two images, and the heading naming where they are (a hunk's @@ heading). */
+export interface CodeImages {
+  heading: string;
+  pre: readonly ImageLine[];
+  post: readonly ImageLine[];
+}
 
 export interface DecisionCandidate {
   decision: DecisionPoint;
@@ -63,7 +70,7 @@ export interface MacroCandidate extends MacroDef {
 }
 
 export interface SideFacts {
-  image: ImageLine[];
+  image: readonly ImageLine[];
   decisions: DecisionCandidate[];
   setters: SetterCandidate[];
   definitions: DefinitionCandidate[];
@@ -72,8 +79,8 @@ export interface SideFacts {
   unexplained: { line: number; names: string[] }[];
 }
 
-export interface HunkFacts {
-  /** The function or aggregate the hunk is in (heading, own text, or an earlier hunk). */
+export interface CodeFacts {
+  /** The function or aggregate the code is in (heading, own text, or an earlier hunk). */
   functionName?: string;
   functionFrom: 'heading' | 'text' | 'earlier-hunk' | 'unknown';
   context: FragmentContext;
@@ -81,9 +88,26 @@ export interface HunkFacts {
   post: SideFacts;
 }
 
-/** Names whose appearance on a changed line means the hunk touches the modelled domain. */
-export const DOMAIN_NAMES =
-  /\b(is_virtfn|physfn|no_command_memory|detached_vf|no_vf_scan|dev_flags|PCI_DEV_FLAGS?_\w+|PCI_COMMAND_MEMORY|PCI_COMMAND_IO|__vfio_pci_memory_enabled|vfio_pci_memory_enabled|vfio_bar_restore|vfio_need_bar_restore|vfio_basic_config_read|vfio_basic_config_write|vfio_config_init|dev_is_vf|zdev->vfn)\b/g;
+/** The vfio-pci functions and the s390 fact whose appearance on a changed line touches the model. */
+const DOMAIN_FUNCTIONS = [
+  'PCI_COMMAND_MEMORY',
+  'PCI_COMMAND_IO',
+  '__vfio_pci_memory_enabled',
+  'vfio_pci_memory_enabled',
+  'vfio_bar_restore',
+  'vfio_need_bar_restore',
+  'vfio_basic_config_read',
+  'vfio_basic_config_write',
+  'vfio_config_init',
+  'dev_is_vf',
+  'zdev->vfn',
+];
+
+/** Names whose appearance on a changed line means the code touches the modelled domain (the markers, from the model's vocabulary). */
+export const DOMAIN_NAMES = new RegExp(
+  `\\b(${[...MARKER_FIELDS, 'no_vf_scan', 'dev_flags', 'PCI_DEV_FLAGS?_\\w+', ...DOMAIN_FUNCTIONS].join('|')})\\b`,
+  'g',
+);
 
 const fold = (s: string) => s.replace(/\s+/g, ' ').trim();
 
@@ -121,17 +145,6 @@ function nodeLines(node: Node, offset: number, count: number): number[] {
   return out;
 }
 
-function buildImage(hunk: Hunk, side: 'pre' | 'post'): ImageLine[] {
-  const out: ImageLine[] = [];
-  for (const l of hunk.lines) {
-    if (l.kind === 'no-newline') continue;
-    if (side === 'pre' && l.kind === 'added') continue;
-    if (side === 'post' && l.kind === 'removed') continue;
-    out.push({ text: l.text, line: l, changed: l.kind !== 'context' });
-  }
-  return out;
-}
-
 function conditionsAbove(node: Node): string[] {
   const conds: string[] = [];
   let child: Node = node;
@@ -150,7 +163,7 @@ function conditionsAbove(node: Node): string[] {
   return conds;
 }
 
-function readSide(image: ImageLine[], context: FragmentContext, fn: string | undefined): SideFacts {
+function readSide(image: readonly ImageLine[], context: FragmentContext, fn: string | undefined): SideFacts {
   const facts: SideFacts = {
     image,
     decisions: [],
@@ -172,70 +185,42 @@ function readSide(image: ImageLine[], context: FragmentContext, fn: string | und
   const cover = (lines: number[]) => lines.forEach((i) => covered.add(i));
   const fnOf = (node: Node) => enclosingFunctionName(node) ?? fn;
 
-  // Decision points.
-  for (const ret of nodesOfType(root, ['return_statement'])) {
-    const f = fnOf(ret);
-    const exprNode = ret.namedChildren.find((c) => c !== null && c.type !== 'comment');
-    if (!exprNode) continue;
-    const expr = fold(exprNode.text);
-    const inPredicate = f ? /memory_enabled/.test(f) : /PCI_COMMAND_MEMORY/.test(expr);
-    if (!inPredicate || !/PCI_COMMAND_MEMORY|memory|no_command_memory|is_virtfn/.test(expr)) continue;
-    const lines = nodeLines(ret, off, n);
+  // Decision points: the returns, then the ifs, each by the first recogniser of its kind that claims it.
+  const decide = (
+    kind: StatementKind,
+    node: Node,
+    expression: string,
+    body: Node | null,
+    lines: number[],
+  ) => {
+    const fnName = fnOf(node);
+    const bodyEndsOpen =
+      body !== null && (body.endPosition.row - off >= n || (body.lastChild?.isMissing ?? false));
+    const view = { fn: fnName, expression, body: body ? body.text : '', bodyEndsOpen };
+    const found = recogniseDecision(kind, view);
+    if (!found) return;
     facts.decisions.push({
-      decision: 'memory-enabled',
-      expression: stripParens(expr),
+      decision: found.decision,
+      expression: stripParens(expression),
       lines,
       changed: isChanged(lines),
-      confidence: 'statement',
-      functionName: f,
+      confidence: found.confidence,
+      functionName: fnName,
     });
     cover(lines);
+  };
+  for (const ret of nodesOfType(root, ['return_statement'])) {
+    const exprNode = ret.namedChildren.find((c) => c !== null && c.type !== 'comment');
+    if (exprNode) decide('return_statement', ret, fold(exprNode.text), null, nodeLines(ret, off, n));
   }
   for (const ifs of nodesOfType(root, ['if_statement'])) {
-    const f = fnOf(ifs);
     const cond = ifs.childForFieldName('condition');
-    const body = ifs.childForFieldName('consequence');
     if (!cond) continue;
-    const condText = stripParens(fold(cond.text));
-    const bodyText = body ? body.text : '';
     const lines = nodeLines(cond, off, n);
     // the if keyword's own line belongs to the decision too
     const ifLine = (ifs.child(0) ?? ifs).startPosition.row - off;
     if (ifLine >= 0 && ifLine < n && !lines.includes(ifLine)) lines.unshift(ifLine);
-    let decision: DecisionPoint | undefined;
-    let confidence: Confidence = 'statement';
-    if (/\boffset\b/.test(condText) && /\bPCI_COMMAND\b/.test(condText) && (!f || /config_read/.test(f))) {
-      decision = 'read-or-in';
-    } else if (
-      /\bvfio_bar_restore\s*\(/.test(bodyText) ||
-      (/\bvirt_(mem|io)\b/.test(condText) && /\bphys_(mem|io)\b/.test(condText))
-    ) {
-      if (!f || !/^vfio_bar_restore$/.test(f)) decision = 'restore-condition';
-    } else if (f && /^vfio_bar_restore$/.test(f) && /^\{?\s*return\s*;/.test(bodyText.trim())) {
-      decision = 'restore-skip';
-    } else if (
-      f &&
-      /config_init/.test(f) &&
-      /is_virtfn|no_command_memory|detached_vf|dev_flags|dev_is_vf/.test(condText)
-    ) {
-      decision = 'init-force-memory';
-      // the block is still open where the fragment ends (closed by the wrapper, or missing)
-      const bodyEndsOpen =
-        body !== null && (body.endPosition.row - off >= n || (body.lastChild?.isMissing ?? false));
-      if (/PCI_COMMAND_MEMORY/.test(bodyText)) confidence = 'body';
-      else if (bodyEndsOpen && /memory enable|MEMORY|memory space/i.test(bodyText)) confidence = 'trailing';
-      else confidence = 'marker';
-    }
-    if (!decision) continue;
-    facts.decisions.push({
-      decision,
-      expression: condText,
-      lines,
-      changed: isChanged(lines),
-      confidence,
-      functionName: f,
-    });
-    cover(lines);
+    decide('if_statement', ifs, stripParens(fold(cond.text)), ifs.childForFieldName('consequence'), lines);
   }
 
   // Marker setters.
@@ -343,13 +328,13 @@ function readSide(image: ImageLine[], context: FragmentContext, fn: string | und
   return facts;
 }
 
-/** Reads one hunk; `earlierFunction` is the function of the previous hunk of the same file. */
-export function readHunk(hunk: Hunk, earlierFunction?: string): HunkFacts {
-  let functionName = functionFromHeading(hunk.heading);
-  let functionFrom: HunkFacts['functionFrom'] = functionName ? 'heading' : 'unknown';
-  const context = contextFromHeading(hunk.heading);
-  const pre = readSide(buildImage(hunk, 'pre'), context, functionName);
-  const post = readSide(buildImage(hunk, 'post'), context, functionName);
+/** Reads the two images of a piece of C; `earlierFunction` is the function of the code before it (the previous hunk of the same file). */
+export function readCode(code: CodeImages, earlierFunction?: string): CodeFacts {
+  let functionName = functionFromHeading(code.heading);
+  let functionFrom: CodeFacts['functionFrom'] = functionName ? 'heading' : 'unknown';
+  const context = contextFromHeading(code.heading);
+  const pre = readSide(code.pre, context, functionName);
+  const post = readSide(code.post, context, functionName);
   if (!functionName) {
     const own = [...post.decisions, ...post.setters].find((c) => c.functionName)?.functionName;
     if (own) {
@@ -361,8 +346,8 @@ export function readHunk(hunk: Hunk, earlierFunction?: string): HunkFacts {
         functionName: earlierFunction,
         functionFrom: 'earlier-hunk',
         context,
-        pre: readSide(pre.image, context, earlierFunction),
-        post: readSide(post.image, context, earlierFunction),
+        pre: readSide(code.pre, context, earlierFunction),
+        post: readSide(code.post, context, earlierFunction),
       };
     }
   }
