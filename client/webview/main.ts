@@ -11,7 +11,7 @@ import type {
   RenderReport,
   StepPreset,
   ToPage,
-} from '../src/simulator/messages';
+} from '../src/simulatorPanel/messages';
 import { clear, h } from './dom';
 import { renderMatrix } from './matrixView';
 import { renderStates } from './statesView';

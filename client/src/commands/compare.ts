@@ -11,7 +11,7 @@ import {
   type KernelRef,
 } from '../../../server/src/lsp/protocol';
 import type { VfioServer } from '../server';
-import type { SimulatorPanels } from '../simulator/panel';
+import type { SimulatorPanels } from '../simulatorPanel/panel';
 import { checkDeviceArg, toKernelRef } from '../kernels';
 import { activePatchDocument, pickKernel } from '../pickers';
 import { asArgs, patchIndexArg, reporting, uriArg } from './args';

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { KernelRef, MatrixResult } from '../../../server/src/lsp/protocol';
 import type { VfioServer } from '../server';
-import type { SimulatorPanels } from '../simulator/panel';
+import type { SimulatorPanels } from '../simulatorPanel/panel';
 import { toKernelRef } from '../kernels';
 import { asArgs, patchIndexArg, reporting, uriArg } from './args';
 

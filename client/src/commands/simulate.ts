@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { KernelRef } from '../../../server/src/lsp/protocol';
 import type { VfioServer } from '../server';
-import type { SimulatorPanels, TraceRun } from '../simulator/panel';
+import type { SimulatorPanels, TraceRun } from '../simulatorPanel/panel';
 import { checkDeviceArg, toKernelRef } from '../kernels';
 import { activePatchDocument, pickDevice, pickKernel, pickSteps } from '../pickers';
 import { asArgs, patchIndexArg, reporting, uriArg } from './args';

@@ -5,7 +5,7 @@
 import type { MacroDef } from '../csrc/macros';
 import { KERNEL_IDS, type DecisionPoint, type KernelId, type PolicySpec } from '../model/index';
 import { exprKey } from './exprKey';
-import type { HunkRecord } from './series';
+import type { HunkRecord } from './applySeries';
 
 export interface BaselineChoice {
   kernel: KernelId;

@@ -24,8 +24,8 @@ import {
   worst,
 } from './attribute';
 import { recordBase, siteRange, type AnalysisContext, type FindingSink } from './context';
-import type { DecisionChange, HunkRecord, UnitEffect } from './series';
-import { comparePolicies } from './simulation';
+import type { DecisionChange, HunkRecord, UnitEffect } from './applySeries';
+import { comparePolicies } from './modelRuns';
 import type { RelatedInfo } from './types';
 
 /** Depth of the comparison behind findings: every case in the domain's tables is at most 3 steps. */

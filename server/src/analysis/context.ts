@@ -9,7 +9,7 @@ import { readDocument } from '../mail/index';
 import type { ReadResult } from '../mail/types';
 import { DEVICE_KIND_IDS, markerName, type DeviceKindId } from '../model/index';
 import { detectBaseline, type BaselineChoice } from './baseline';
-import { reviewRelated } from './quotes';
+import { reviewRelated } from './reviewComments';
 import {
   applySeries,
   documentMacros,
@@ -17,8 +17,8 @@ import {
   type DecisionChange,
   type HunkRecord,
   type UnitEffect,
-} from './series';
-import { kernelSpec } from './simulation';
+} from './applySeries';
+import { kernelSpec } from './modelRuns';
 import type { AnalyzeOptions, Finding, RelatedInfo } from './types';
 import { collectUnits, hunkIdentity, type AnalysisUnit } from './units';
 

@@ -19,7 +19,7 @@ import {
 } from './context';
 import { LINTS, runLints, type ProseLine } from './lints';
 import { bisection, markerDefinitions, markerSetters, unplacedNames } from './markerFindings';
-import { kernelSpec } from './simulation';
+import { kernelSpec } from './modelRuns';
 import type { AnalyzeOptions, DocumentAnalysis } from './types';
 import type { AnalysisUnit } from './units';
 

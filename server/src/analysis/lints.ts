@@ -9,8 +9,8 @@ import type { CodeFacts } from '../csrc/codeFacts';
 import type { MacroDef } from '../csrc/macros';
 import { expandMacros } from '../csrc/macros';
 import { BoundedCache, DEVICE_KINDS, KERNEL_TABLE, policyContentKey, type KernelId } from '../model/index';
-import { simulateScript } from './simulation';
-import type { HunkRecord, UnitEffect } from './series';
+import { simulateScript } from './modelRuns';
+import type { HunkRecord, UnitEffect } from './applySeries';
 import type { RelatedInfo, Severity } from './types';
 
 /** The C of one hunk (with its record) or of a whole C file (without). */

@@ -14,9 +14,9 @@ import {
   markerNamesIn,
 } from '../model/index';
 import { recordBase, siteRange, type AnalysisContext, type FindingSink } from './context';
-import { carriersOf } from './markers';
-import type { HunkRecord } from './series';
-import { kernelSpec } from './simulation';
+import { carriersOf } from './markerCarriers';
+import type { HunkRecord } from './applySeries';
+import { kernelSpec } from './modelRuns';
 
 /** marker-defined: a dev_flags bit or a struct pci_dev bitfield the document adds. */
 export function markerDefinitions(ctx: AnalysisContext, out: FindingSink): void {

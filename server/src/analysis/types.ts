@@ -95,7 +95,7 @@ export interface AnalyzeOptions {
   isCancelled?: () => boolean;
 }
 
-/* ---- What the model's runs answer (simulation.ts): the CLI prints these, the server sends them. ---- */
+/* ---- What the model's runs answer (modelRuns.ts): the CLI prints these, the server sends them. ---- */
 
 export interface SimulateResult {
   device: DeviceKindId;

@@ -2,7 +2,7 @@
  * vfio-lens compare --kernel A --kernel B [--device ID] [--depth N] [--internal] [--format text|json]
  * The shortest step sequences after which the two kernels' observations differ, with both traces.
  */
-import { comparePolicies } from '../analysis/simulation';
+import { comparePolicies } from '../analysis/modelRuns';
 import { initCParser } from '../csrc/treeSitter';
 import { KERNEL_TABLE, stepSummary, type DeviceKindId, type KernelId } from '../model/index';
 import { UsageError, choice, intOption, option, parseArgs } from './args';

@@ -10,7 +10,7 @@ import {
   checkDevice,
   kernelSpec,
   simulateScript,
-} from '../analysis/simulation';
+} from '../analysis/modelRuns';
 import {
   DEVICE_KIND_TABLE,
   KERNEL_TABLE,

@@ -16,7 +16,7 @@ import type { ReadProblem } from '../common/readProblem';
 import { gitHeaderNames, readExtendedHeader, sideName, stripPrefixes } from './fileHeader';
 import { LazyHunk } from './hunk';
 import { looksLikeHunkHeader, readHunkHeader, type HunkHeader } from './hunkHeader';
-import { LineWindow } from './lines';
+import { LineWindow } from './documentLines';
 import type { DiffParseOptions, ExtendedHeaders, FileDiff, LineSource } from './types';
 
 const SPACE = 32;

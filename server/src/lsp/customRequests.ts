@@ -39,7 +39,7 @@ import { decisionAt, decisionMarkdown } from './decisionText';
 import { behaviourSummary } from './summary';
 import type { AnalysedDocument } from './documentAnalyses';
 
-/** What the model offers (server/src/analysis/simulation.ts), injected so tests can see the seams. */
+/** What the model offers (server/src/analysis/modelRuns.ts), injected so tests can see the seams. */
 export interface SimulationFacade {
   /** Resolves when the model can be called (it may need tree-sitter-c loaded). */
   ready?(): Promise<unknown>;

@@ -5,7 +5,7 @@
  */
 import type { FileDiff } from '../diff/index';
 import type { ReadProblem, ReadResult } from './types';
-import { DocumentText } from './lines';
+import { DocumentText } from './documentText';
 import { splitDocument } from './split';
 import { readMessage, sortByPlace, type ReadMessage } from './message';
 import { buildPatches } from './series';

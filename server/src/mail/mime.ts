@@ -6,7 +6,7 @@
  */
 import libmime from 'libmime';
 import { range } from '../common/position';
-import { BodyLines, DocumentText, PlainLines } from './lines';
+import { BodyLines, DocumentText, PlainLines } from './documentText';
 import type { LineSource } from '../common/lineSource';
 import { field, readHeaderBlock } from './headers';
 import { pushBase64, pushQuotedPrintable } from './decode';

@@ -6,7 +6,7 @@
  * removed so that quoted diffs can be read.
  */
 import type { LineSource } from '../common/lineSource';
-import { PlainLines, QuotedLines, firstChar } from './lines';
+import { PlainLines, QuotedLines, firstChar } from './documentText';
 import { displayName } from './headers';
 
 /** Depth of a line's quote prefix and where the last ">" ends. */

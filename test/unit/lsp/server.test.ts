@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Hover, InlayHint } from 'vscode-languageserver';
-import { simulateScript } from '../../../server/src/analysis/simulation';
+import { simulateScript } from '../../../server/src/analysis/modelRuns';
 import { simulationFacade } from '../../../server/src/lsp/facade';
 import type {
   ExplainResult,

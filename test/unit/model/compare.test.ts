@@ -2,7 +2,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initCParser } from '../../../server/src/csrc/treeSitter';
-import { comparePolicies, kernelSpec, simulateScript } from '../../../server/src/analysis/simulation';
+import { comparePolicies, kernelSpec, simulateScript } from '../../../server/src/analysis/modelRuns';
 import { KERNEL_IDS, type PolicySpec } from '../../../server/src/model/index';
 
 before(async () => {

@@ -7,7 +7,7 @@ import {
   deviceKinds,
   kernelSpec,
   kernelVariants,
-} from '../../../server/src/analysis/simulation';
+} from '../../../server/src/analysis/modelRuns';
 import { DEVICE_KIND_IDS, KERNEL_IDS } from '../../../server/src/model/index';
 
 before(async () => {

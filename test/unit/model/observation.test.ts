@@ -3,7 +3,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initCParser } from '../../../server/src/csrc/treeSitter';
 import { parseCExpression } from '../../../server/src/csrc/cexpr';
-import { simulateScript } from '../../../server/src/analysis/simulation';
+import { simulateScript } from '../../../server/src/analysis/modelRuns';
 import {
   annotatedExpression,
   decodeCommand,

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { projectRoot } from '../../support/shared';
+import { projectRoot } from '../support/shared';
 
 /** VFIO_LENS_CLI points the tests at another build of the CLI (default: the bundle in dist/). */
 const cli = process.env.VFIO_LENS_CLI ?? path.join(projectRoot, 'dist', 'cli.js');

@@ -1,11 +1,11 @@
 /** The simulator panel's untrusted-message checks, its plain-text copy, and command arguments. */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { parseFromPage, parsePageState, MessageError } from '../../../client/src/simulator/messages';
-import { traceToPlainText } from '../../../client/src/simulator/plainText';
+import { parseFromPage, parsePageState, MessageError } from '../../../client/src/simulatorPanel/messages';
+import { traceToPlainText } from '../../../client/src/simulatorPanel/plainText';
 import { checkDeviceArg, toKernelRef } from '../../../client/src/kernels';
 import { initCParser } from '../../../server/src/csrc/treeSitter';
-import { simulateScript } from '../../../server/src/analysis/simulation';
+import { simulateScript } from '../../../server/src/analysis/modelRuns';
 import { VFIO_PCI_MODEL } from '../../../server/src/model/index';
 
 const devices = ['pf', 's390-vf-detached'];

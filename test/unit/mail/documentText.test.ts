@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DocumentText } from '../../../server/src/mail/lines';
+import { DocumentText } from '../../../server/src/mail/documentText';
 
 /** The lines a walk over every line finds: what the string search must agree with. */
 function walked(doc: DocumentText, prefix: string, from: number, to: number): number[] {

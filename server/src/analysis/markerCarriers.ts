@@ -1,6 +1,6 @@
 /** Which device kinds carry a marker under a policy (the model's own marker evaluation). */
 import { DEVICE_KINDS, DeviceScope, markerFlag, type DeviceKindId, type PolicySpec } from '../model/index';
-import { policyOf } from './simulation';
+import { policyOf } from './modelRuns';
 
 export function carriersOf(
   spec: PolicySpec,

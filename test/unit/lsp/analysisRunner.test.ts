@@ -5,8 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { AnalysisRunner } from '../../server/src/lsp/analysisRunner';
-import { projectRoot } from '../support/shared';
+import { AnalysisRunner } from '../../../server/src/lsp/analysisRunner';
+import { projectRoot } from '../../support/shared';
 
 /** The file of vfio-pci's config-space emulation (built, so no line of a real patch is copied). */
 const CONFIG_C = 'drivers/vfio/pci/vfio_pci_config.c';

@@ -6,9 +6,9 @@ import {
   analysisKey,
   analyzeOptionsFor,
   normalizeSettings,
-} from '../../server/src/lsp/settings';
-import { applySeverities, severityUnder } from '../../server/src/analysis/severity';
-import type { Finding } from '../../server/src/analysis/types';
+} from '../../../server/src/lsp/settings';
+import { applySeverities, severityUnder } from '../../../server/src/analysis/severity';
+import type { Finding } from '../../../server/src/analysis/types';
 
 test('defaults are the documented ones', () => {
   assert.deepEqual(normalizeSettings(undefined).settings, {

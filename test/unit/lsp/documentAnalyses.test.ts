@@ -5,10 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { JobOptions, JobOutcome } from '../../server/src/lsp/analysisRunner';
-import { DocumentAnalyses, type AnalysedDocument } from '../../server/src/lsp/documentAnalyses';
-import type { ServerAnalysis } from '../../server/src/lsp/serverAnalysis';
-import { DEFAULT_SETTINGS } from '../../server/src/lsp/settings';
+import type { JobOptions, JobOutcome } from '../../../server/src/lsp/analysisRunner';
+import { DocumentAnalyses, type AnalysedDocument } from '../../../server/src/lsp/documentAnalyses';
+import type { ServerAnalysis } from '../../../server/src/lsp/serverAnalysis';
+import { DEFAULT_SETTINGS } from '../../../server/src/lsp/settings';
 
 interface FakeJob {
   text: string;
