@@ -60,7 +60,8 @@ export async function warmUp(): Promise<void> {
   analyzeText(WARM_UP_PATCH, { file: 'warm-up' });
 }
 
-const WARM_UP_PATCH = [
+/** A one-hunk patch of the memory-enabled predicate (v5.8 -> v5.10): the warm-up's input, and the tests'. */
+export const WARM_UP_PATCH = [
   '--- a/drivers/vfio/pci/vfio_pci_config.c',
   '+++ b/drivers/vfio/pci/vfio_pci_config.c',
   '@@ -1,3 +1,3 @@ bool __vfio_pci_memory_enabled(struct vfio_pci_device *vdev)',
@@ -116,28 +117,25 @@ function lintFindings(ctx: AnalysisContext, out: FindingSink): void {
   }
 }
 
-/** Every finding code (stable): the producers' own, then the lints'. */
-export const FINDING_CODES: readonly string[] = [
-  'behaviour-change',
-  'marker-defined',
-  'marker-set',
-  'unmodeled-change',
-  'bisect-marker-undefined',
-  'read-problem',
-  'analysis-budget',
-  ...LINTS.map((l) => l.code),
-];
+/** A producer of findings, with the (stable) codes of the findings it gives. */
+export interface ProducerRow {
+  codes: readonly string[];
+  produce: FindingProducer;
+}
 
 /** Every kind of finding, in the order its findings are listed (then sorted by place). */
-export const PRODUCERS: readonly FindingProducer[] = [
-  readProblems,
-  behaviourFindings,
-  markerDefinitions,
-  markerSetters,
-  bisection,
-  unplacedNames,
-  lintFindings,
+export const PRODUCERS: readonly ProducerRow[] = [
+  { codes: ['read-problem'], produce: readProblems },
+  { codes: ['behaviour-change', 'analysis-budget'], produce: behaviourFindings },
+  { codes: ['marker-defined'], produce: markerDefinitions },
+  { codes: ['marker-set', 'unmodeled-change'], produce: markerSetters },
+  { codes: ['bisect-marker-undefined'], produce: bisection },
+  { codes: ['unmodeled-change'], produce: unplacedNames },
+  { codes: LINTS.map((l) => l.code), produce: lintFindings },
 ];
+
+/** Every finding code there is (package.json's vfioLens.severity names them all). */
+export const FINDING_CODES: readonly string[] = [...new Set(PRODUCERS.flatMap((p) => p.codes))];
 
 /** The changed decision lines, and the policies before and after each patch. */
 function decisionsAndPolicies(ctx: AnalysisContext): Pick<AnalysisOutput, 'decisions' | 'policies'> {
@@ -165,7 +163,7 @@ function decisionsAndPolicies(ctx: AnalysisContext): Pick<AnalysisOutput, 'decis
 export function analyzeText(text: string, options: AnalyzeOptions): AnalysisOutput {
   const ctx = buildContext(text, options);
   const out = new FindingSink(options.file);
-  for (const produce of PRODUCERS) produce(ctx, out);
+  for (const { produce } of PRODUCERS) produce(ctx, out);
   const { read, baseline, effects } = ctx;
   const { decisions, policies } = decisionsAndPolicies(ctx);
   const result: DocumentAnalysis = {

@@ -31,6 +31,17 @@ const vfHardware = {
 /** An s390 VF whose config space firmware emulates: MEMORY reads 0, BARs emulated and kept. */
 const s390UnlinkedHardware = { ...vfHardware, bars: 'firmware-emulated' } as const;
 
+/** The creation paths of an s390 VF whose PF zPCI can find (linking needs the PF in the LPAR). */
+const S390_LINKING_PATHS = [
+  's390-zpci_bus_add_device',
+  's390-pcibios_bus_add_device',
+  's390-link-virtfn',
+  's390-pcibios_enable_device',
+];
+
+/** What every s390 VF's zdev says: not a PF, a VF number. */
+const S390_VF = { 'zdev->is_physfn': 0, 'zdev->vfn': 1 };
+
 export const DEVICE_KINDS = [
   kind({
     id: 'pf',
@@ -63,19 +74,8 @@ export const DEVICE_KINDS = [
     label: 's390 VF linked to its PF',
     description:
       's390 VF whose PF is configured in the same LPAR on a multifunction zbus, CONFIG_PCI_IOV=y: the zPCI code can link it.',
-    paths: [
-      's390-zpci_bus_add_device',
-      's390-pcibios_bus_add_device',
-      's390-link-virtfn',
-      's390-pcibios_enable_device',
-    ],
-    environment: {
-      'zdev->is_physfn': 0,
-      'zdev->vfn': 1,
-      'zdev->zbus->multifunction': 1,
-      CONFIG_PCI_IOV: 1,
-      pf_visible: 1,
-    },
+    paths: S390_LINKING_PATHS,
+    environment: { ...S390_VF, 'zdev->zbus->multifunction': 1, CONFIG_PCI_IOV: 1, pf_visible: 1 },
     hardware: vfHardware,
   }),
   kind({
@@ -84,13 +84,7 @@ export const DEVICE_KINDS = [
     description:
       's390 VF without its PF in the LPAR (zbus not multifunction): never linked, firmware emulates IDs and BARs, MEMORY reads 0.',
     paths: ['s390-zpci_bus_add_device', 's390-pcibios_bus_add_device', 's390-pcibios_enable_device'],
-    environment: {
-      'zdev->is_physfn': 0,
-      'zdev->vfn': 1,
-      'zdev->zbus->multifunction': 0,
-      CONFIG_PCI_IOV: 1,
-      pf_visible: 0,
-    },
+    environment: { ...S390_VF, 'zdev->zbus->multifunction': 0, CONFIG_PCI_IOV: 1, pf_visible: 0 },
     hardware: s390UnlinkedHardware,
   }),
   kind({
@@ -98,19 +92,8 @@ export const DEVICE_KINDS = [
     label: 's390 VF, CONFIG_PCI_IOV=n',
     description:
       's390 VF on a kernel built without CONFIG_PCI_IOV: its PF is present (multifunction zbus) but linking is compiled out.',
-    paths: [
-      's390-zpci_bus_add_device',
-      's390-pcibios_bus_add_device',
-      's390-link-virtfn',
-      's390-pcibios_enable_device',
-    ],
-    environment: {
-      'zdev->is_physfn': 0,
-      'zdev->vfn': 1,
-      'zdev->zbus->multifunction': 1,
-      CONFIG_PCI_IOV: 0,
-      pf_visible: 1,
-    },
+    paths: S390_LINKING_PATHS,
+    environment: { ...S390_VF, 'zdev->zbus->multifunction': 1, CONFIG_PCI_IOV: 0, pf_visible: 1 },
     hardware: s390UnlinkedHardware,
   }),
   kind({

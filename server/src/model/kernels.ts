@@ -40,6 +40,24 @@ const S390_VIRTFN_LINKED: MarkerSetter[] = [
   { path: 's390-link-virtfn', marker: 'physfn', condition: 'IS_ENABLED(CONFIG_PCI_IOV)' },
 ];
 
+/**
+ * 515ecd5368f1 (v5.10-rc1): vfio tests no_command_memory where v5.8 tested is_virtfn (the early
+ * return of vfio_bar_restore keeps is_virtfn); pci_iov_add_virtfn and s390 set it for every VF.
+ * v5.19 keeps all of it and adds the D3hot test to memory-enabled.
+ */
+const NO_COMMAND_MEMORY_DECISIONS = {
+  'read-or-in': 'offset == PCI_COMMAND && vdev->pdev->no_command_memory',
+  'restore-condition': `(${RESTORE_MEM} && !pdev->no_command_memory) || ${RESTORE_IO} || ${NEED_RESTORE}`,
+  'restore-skip': 'pdev->is_virtfn',
+  'init-force-memory': 'pdev->no_command_memory',
+};
+const NO_COMMAND_MEMORY_MARKERS: MarkerSetter[] = [
+  ...SRIOV_VIRTFN,
+  { path: 'pci_iov_add_virtfn', marker: 'no_command_memory' },
+  ...S390_VIRTFN_LINKED,
+  { path: 's390-pcibios_bus_add_device', marker: 'no_command_memory', condition: 'zdev->vfn' },
+];
+
 /** One kernel variant: what people call it, and its logic as data (the PolicySpec a patch edits). */
 export interface KernelVariant<Id extends string = string> extends KernelVariantInfo<Id> {
   spec: PolicySpec;
@@ -156,17 +174,9 @@ export const KERNELS = [
     description: 'Merged: no_command_memory set by pci_iov_add_virtfn and for every s390 VF.',
     decisions: {
       'memory-enabled': 'pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY)',
-      'read-or-in': 'offset == PCI_COMMAND && vdev->pdev->no_command_memory',
-      'restore-condition': `(${RESTORE_MEM} && !pdev->no_command_memory) || ${RESTORE_IO} || ${NEED_RESTORE}`,
-      'restore-skip': 'pdev->is_virtfn',
-      'init-force-memory': 'pdev->no_command_memory',
+      ...NO_COMMAND_MEMORY_DECISIONS,
     },
-    markers: [
-      ...SRIOV_VIRTFN,
-      { path: 'pci_iov_add_virtfn', marker: 'no_command_memory' },
-      ...S390_VIRTFN_LINKED,
-      { path: 's390-pcibios_bus_add_device', marker: 'no_command_memory', condition: 'zdev->vfn' },
-    ],
+    markers: NO_COMMAND_MEMORY_MARKERS,
   }),
   kernel('v5.19', {
     label: 'v5.19: D3hot test',
@@ -175,17 +185,9 @@ export const KERNELS = [
     decisions: {
       'memory-enabled':
         'pdev->current_state < PCI_D3hot && (pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY))',
-      'read-or-in': 'offset == PCI_COMMAND && vdev->pdev->no_command_memory',
-      'restore-condition': `(${RESTORE_MEM} && !pdev->no_command_memory) || ${RESTORE_IO} || ${NEED_RESTORE}`,
-      'restore-skip': 'pdev->is_virtfn',
-      'init-force-memory': 'pdev->no_command_memory',
+      ...NO_COMMAND_MEMORY_DECISIONS,
     },
-    markers: [
-      ...SRIOV_VIRTFN,
-      { path: 'pci_iov_add_virtfn', marker: 'no_command_memory' },
-      ...S390_VIRTFN_LINKED,
-      { path: 's390-pcibios_bus_add_device', marker: 'no_command_memory', condition: 'zdev->vfn' },
-    ],
+    markers: NO_COMMAND_MEMORY_MARKERS,
     traits: { zapOnD3hot: true },
   }),
 ];

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { describe, test } from 'node:test';
+import { FINDING_CODES } from '../../../server/src/analysis/index';
 import { analysedNow, goldenFile, goldenInputs, goldenText } from '../../support/golden';
 import { sharedMissing } from '../../support/shared';
 
@@ -19,7 +20,10 @@ describe('findings of every corpus and seed file against test/golden/', { skip: 
   for (const input of goldenInputs()) {
     test(input.replace(/^.*\//, ''), async () => {
       const want = fs.readFileSync(goldenFile(input), 'utf8');
-      assert.equal(goldenText(await analysedNow(input)), want);
+      const now = await analysedNow(input);
+      for (const f of now.findings)
+        assert.ok(FINDING_CODES.includes(f.code), `${f.code} is a producer's code`);
+      assert.equal(goldenText(now), want);
     });
   }
 });

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
+import { WARM_UP_PATCH } from '../../../server/src/analysis/index';
 import { AnalysisRunner } from '../../../server/src/lsp/analysisRunner';
 import { projectRoot } from '../../support/shared';
 
@@ -12,17 +13,7 @@ import { projectRoot } from '../../support/shared';
 const CONFIG_C = 'drivers/vfio/pci/vfio_pci_config.c';
 
 const script = path.join(projectRoot, 'out', 'server', 'src', 'cli', 'main.js');
-const patch = [
-  `diff --git a/${CONFIG_C} b/${CONFIG_C}`,
-  '--- a/drivers/vfio/pci/vfio_pci_config.c',
-  '+++ b/drivers/vfio/pci/vfio_pci_config.c',
-  '@@ -1,3 +1,3 @@ bool __vfio_pci_memory_enabled(struct vfio_pci_device *vdev)',
-  ' {',
-  '-\treturn pdev->is_virtfn || (cmd & PCI_COMMAND_MEMORY);',
-  '+\treturn pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY);',
-  ' }',
-  '',
-].join('\n');
+const patch = [`diff --git a/${CONFIG_C} b/${CONFIG_C}`, WARM_UP_PATCH].join('\n');
 
 test('jobs run in the worker; one cancelled before it starts is answered as cancelled', async () => {
   const logs: string[] = [];
