@@ -20,7 +20,7 @@ import { diagnosticsFor, shownAnalysis } from './diagnostics';
 import { DocumentAnalyses, type AnalysedDocument } from './documentAnalyses';
 import { codeActions, codeLenses, inlayHints } from './editorHints';
 import { hoverAt } from './hover';
-import { ServerStatsRequest } from './protocol';
+import { ServerStatsRequest, type ServerStats } from './protocol';
 import { normalizeSettings, type VfioLensSettings } from './settings';
 import { initCParser } from '../csrc/treeSitter';
 
@@ -238,7 +238,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   for (const request of custom.CUSTOM_REQUESTS) {
     connection.onRequest(request.method, (params: unknown, token) => request.handle(ctx, params, token));
   }
-  connection.onRequest(ServerStatsRequest.method, () => ({
+  connection.onRequest(ServerStatsRequest.method, (): ServerStats => ({
     rss: process.memoryUsage().rss,
     heapUsed: process.memoryUsage().heapUsed,
     documents: need().uris().length,

@@ -63,12 +63,24 @@ export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservat
     }));
   }
 
-  /** A step of a run as a trace shows it: its position, its explanations annotated, its display. */
+  /**
+   * A step of a run as a trace shows it: its position, its explanations annotated, its display.
+   * The observations are memoised, and so is what is made of each (replays of the same steps,
+   * as every comparison makes for its traces, format each observation once).
+   */
   private traceEntry(o: StepObservation, step: number): TraceEntry {
-    const why = o.why.map((w) => explained(w, this.policy.decisions[w.decision]));
-    return { step, ...o, why, display: stepDisplay(o) };
+    let shown = shownObservations.get(o);
+    if (!shown) {
+      const why = o.why.map((w) => explained(w, this.policy.decisions[w.decision]));
+      shown = { why, display: stepDisplay(o) };
+      shownObservations.set(o, shown);
+    }
+    return { step, ...o, why: shown.why, display: shown.display };
   }
 }
+
+/** What a trace shows of an observation (its annotated explanations and display), once per observation. */
+const shownObservations = new WeakMap<StepObservation, Pick<TraceEntry, 'why' | 'display'>>();
 
 /** Systems per (policy content, device kind); 7 kinds x 64 policies. */
 const systems = new BoundedCache<string, PolicySystem>(448);
