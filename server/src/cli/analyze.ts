@@ -5,12 +5,14 @@
  * protocol (one mail on stdin, a JSON array of {tool, status, summary, details} on stdout).
  */
 import { SEVERITY_RANK } from '../analysis/attribute';
-import { analyzeText, initAnalysis, type AnalysisOutput } from '../analysis/index';
+import { DEFAULT_BASELINE } from '../analysis/baseline';
+import { analyzeCSource } from '../analysis/cSource';
+import { analyzeText, initAnalysis } from '../analysis/index';
 import type { DocumentAnalysis, Finding, Severity } from '../analysis/types';
 import { KERNEL_TABLE, observedText, type KernelId } from '../model/index';
 import { choice, option, parseArgs, UsageError } from './args';
 import { toB4 } from './b4';
-import { readInputs, readStdin } from './io';
+import { readInputs, readStdin, type InputDocument } from './io';
 import { toSarif } from './sarif';
 
 const FORMATS = ['text', 'json', 'sarif', 'b4'] as const;
@@ -32,14 +34,22 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
       ? [{ file: '<stdin>', text: readStdin() }]
       : readInputs(args.positional);
   await initAnalysis();
-  const outputs = inputs.map((d) =>
-    analyzeText(d.text, { file: d.file, baseline: baseline as KernelId | undefined }),
-  );
-  const docs = outputs.map((o) => o.result);
+  if (format === 'b4') {
+    const results = toB4(inputs, {
+      baseline: baseline as KernelId | undefined,
+      env: process.env,
+      cwd: process.cwd(),
+    });
+    process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+    return failOn && results.some((r) => r.status === 'fail' || (failOn === 'warning' && r.status === 'warn'))
+      ? 1
+      : 0;
+  }
+  const docs = inputs.map((d) => analyseDocument(d, baseline as KernelId | undefined));
   if (format === 'json') process.stdout.write(JSON.stringify({ documents: docs }, null, 2) + '\n');
-  else if (format === 'sarif') process.stdout.write(JSON.stringify(toSarif(docs), null, 2) + '\n');
-  else if (format === 'b4') process.stdout.write(JSON.stringify(toB4(outputs), null, 2) + '\n');
-  else process.stdout.write(toText(outputs));
+  else if (format === 'sarif')
+    process.stdout.write(JSON.stringify(toSarif(inputs, docs, { cwd: process.cwd() }), null, 2) + '\n');
+  else process.stdout.write(toText(docs));
   if (failOn) {
     const limit = RANK[failOn as Severity];
     if (docs.some((d) => d.findings.some((f) => RANK[f.severity] >= limit))) return 1;
@@ -47,16 +57,31 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** A C file (`.c`, `.h`) gets the lints of a plain C file, as in the editor; anything else is read as patches. */
+function analyseDocument(d: InputDocument, baseline: KernelId | undefined): DocumentAnalysis {
+  if (!/\.[ch]$/i.test(d.file)) return analyzeText(d.text, { file: d.file, baseline }).result;
+  const kernel = baseline ?? DEFAULT_BASELINE;
+  return {
+    file: d.file,
+    baseline: {
+      kernel,
+      detectedFrom: baseline ? 'set by the user' : `a C file, no pre-image: ${kernel} assumed`,
+    },
+    patches: [],
+    findings: analyzeCSource(d.text, d.file, kernel),
+  };
+}
+
 function loc(d: DocumentAnalysis, f: Finding): string {
   return `${d.file}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
 }
 
-function toText(outputs: AnalysisOutput[]): string {
+function toText(docs: DocumentAnalysis[]): string {
   const out: string[] = [];
-  for (const { result: d } of outputs) {
+  for (const d of docs) {
     for (const f of d.findings) out.push(`${loc(d, f)}: ${f.severity}: ${f.message} [${f.code}]`);
   }
-  for (const { result: d } of outputs) {
+  for (const d of docs) {
     out.push('', `== ${d.file}`, `baseline: ${d.baseline.kernel} (${d.baseline.detectedFrom})`);
     for (const p of d.patches) {
       const pos = p.index !== undefined ? `${p.index}/${p.total ?? '?'}` : '-';
@@ -74,7 +99,8 @@ function toText(outputs: AnalysisOutput[]): string {
           );
       }
     }
-    if (rows.size === 0) out.push('behaviour: no change for any modelled device');
+    if (d.patches.length === 0) out.push('behaviour: not compared: no patch here');
+    else if (rows.size === 0) out.push('behaviour: no change for any modelled device');
     else {
       out.push(`behaviour (device  steps: before -> after), ${rows.size} case(s):`);
       for (const [k, v] of [...rows].sort()) out.push(`  ${k}: ${v}`);

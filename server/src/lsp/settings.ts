@@ -71,7 +71,9 @@ export function normalizeSettings(raw: unknown): { settings: VfioLensSettings; p
       problems.push('vfioLens.devices: must be an array of device kind ids; using all');
     }
   }
-  if (raw.severity !== undefined) {
+  // Neovim encodes an empty Lua table, `severity = {}`, as the JSON list []: the same empty map.
+  const emptyList = Array.isArray(raw.severity) && raw.severity.length === 0;
+  if (raw.severity !== undefined && !emptyList) {
     if (isRecord(raw.severity)) {
       for (const [key, value] of Object.entries(raw.severity)) {
         if ((SEVERITIES as readonly unknown[]).includes(value)) s.severity[key] = value as SeveritySetting;

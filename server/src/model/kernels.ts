@@ -199,3 +199,8 @@ export const KERNEL_TABLE = new RowTable<KernelVariant<KernelId>>('kernel', 'ker
 
 export const KERNEL_IDS: readonly KernelId[] = KERNEL_TABLE.ids;
 export const KERNEL_SPECS: readonly PolicySpec[] = KERNELS.map((k) => k.spec);
+
+/** The PolicySpec of a kernel id, or undefined for an id no row has (KERNEL_TABLE.get says why). */
+export function kernelSpecById(id: string): PolicySpec | undefined {
+  return KERNEL_TABLE.has(id) ? KERNEL_TABLE.get(id).spec : undefined;
+}

@@ -141,17 +141,23 @@ export function splitScript(script: string): { text: string; column: number }[] 
   return out;
 }
 
+/**
+ * Splits a script (splitScript) and parses each step with `parseOne` (its 1-based position and
+ * 0-based column); an empty script is an error giving `example`. Shared by every model's steps.
+ */
+export function parseScript<S>(
+  script: string,
+  parseOne: (source: string, position: number, column: number) => S,
+  example: string,
+): S[] {
+  const steps = splitScript(script).map((s, i) => parseOne(s.text, i + 1, s.column));
+  if (steps.length === 0) throw new StepScriptError(`the step script is empty; e.g. "${example}"`, 0, 0);
+  return steps;
+}
+
 /** Parses a script of steps separated by ";" or new lines. */
 export function parseSteps(script: string): Step[] {
-  const steps = splitScript(script).map((s, i) => parseStep(s.text, i + 1, s.column));
-  if (steps.length === 0) {
-    throw new StepScriptError(
-      'the step script is empty; e.g. "open; write-cmd 0x0002; read-cmd; mmio-read"',
-      0,
-      0,
-    );
-  }
-  return steps;
+  return parseScript(script, parseStep, 'open; write-cmd 0x0002; read-cmd; mmio-read');
 }
 
 /**

@@ -58,6 +58,16 @@ test('analysis options and cache key follow the settings; severities are not amo
   assert.equal(analysisKey(quieter), analysisKey(DEFAULT_SETTINGS), 'a severity change re-uses the analysis');
 });
 
+test("an empty list for severity is Neovim's empty Lua table: an empty map, no problem", () => {
+  const { settings, problems } = normalizeSettings({ severity: [] });
+  assert.deepEqual(settings.severity, {});
+  assert.deepEqual(problems, []);
+  assert.match(
+    normalizeSettings({ severity: ['hint'] }).problems.join('\n'),
+    /vfioLens\.severity: must be an object/,
+  );
+});
+
 test('severity by code wins over severity by kind; "off" leaves a finding out', () => {
   const f = { code: 'dev-flags-bit-collision', kind: 'lint', severity: 'warning' } as Finding;
   const s = normalizeSettings({ severity: { lint: 'hint' } }).settings;
