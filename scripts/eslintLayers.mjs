@@ -39,14 +39,8 @@ export const ZONES = [
   },
   {
     from: 'server/src/csrc/',
-    deny: [
-      'server/src/mail/',
-      'server/src/diff/',
-      'server/src/analysis/',
-      'server/src/lsp/',
-      'server/src/cli/',
-    ],
-    why: 'csrc reads C lines (not diffs, not mail) and knows nothing above the model',
+    deny: ['server/src/diff/', 'server/src/analysis/', 'server/src/lsp/', 'server/src/cli/'],
+    why: 'csrc reads C lines (not diffs) and knows nothing above the model',
   },
   {
     from: 'server/src/knowledge/',
@@ -74,8 +68,8 @@ export const ZONES = [
 export const SURFACES = [
   {
     folder: 'server/src/model/',
-    through: /^server\/src\/model\/([^/]+\/)?index\.ts$/,
-    why: 'outside model/, import the model through model/index.ts (a model of its own folder through its index.ts)',
+    through: /^server\/src\/model\/(.+\/)?index\.ts$/,
+    why: 'outside model/, import the model through model/index.ts (a model of its own folder through its own index.ts)',
   },
   {
     folder: 'server/src/diff/',

@@ -31,6 +31,12 @@ const VIOLATIONS: [string, string, RegExp][] = [
     "import { analyzeText } from '../analysis/index';\n",
     /nothing above the model/,
   ],
+  ['server/src/csrc/probe.ts', "import type { Hunk } from '../diff/types';\n", /not diffs/],
+  [
+    'server/src/csrc/config/probe.ts',
+    "import { BoundedCache } from '../../model/cache';\n",
+    /through model\/index/,
+  ],
   [
     'server/src/analysis/probe.ts',
     "import type { SimulateParams } from '../lsp/protocol';\n",
@@ -71,6 +77,7 @@ describe('import layers (vfio-lens/layers)', () => {
         "import { PCI_COMMAND } from './pci';\nimport type { Expr } from './types';\n",
       ],
       ['server/src/model/core/probe.ts', "import { BoundedCache } from '../cache';\n"],
+      ['server/src/csrc/config/probe.ts', "import { CONFIG_VARIANTS } from '../../model/vfio/config';\n"],
       [
         'server/src/analysis/probe.ts',
         "import { KERNELS } from '../model/index';\nimport { readDocument } from '../mail/index';\n",
