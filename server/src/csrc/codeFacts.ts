@@ -9,7 +9,14 @@ import type { Node } from 'web-tree-sitter';
 import type { Range } from '../common/position';
 import { MARKER_FIELDS, devFlagMarker, devFlagNamesIn, type DecisionPoint } from '../model/index';
 import { recogniseDecision, type Confidence, type StatementKind } from './decisionRecognizers';
-import { ancestors, contextFromHeading, nodesOfType, parseFragment, type FragmentContext } from './fragment';
+import {
+  ancestors,
+  contextFromHeading,
+  fragmentLines,
+  nodesOfType,
+  parseFragment,
+  type FragmentContext,
+} from './fragment';
 import { enclosingFunctionName, functionFromHeading } from './functions';
 import { parseMacro, type MacroDef } from './macros';
 
@@ -130,21 +137,6 @@ function stripParens(s: string): string {
   return t;
 }
 
-/** Image line indices a node spans (the wrapper line is not part of the image). */
-function nodeLines(node: Node, offset: number, count: number): number[] {
-  const out: number[] = [];
-  // a node that ends at column 0 (a #define takes its newline) does not reach that line
-  const last =
-    node.endPosition.column === 0 && node.endPosition.row > node.startPosition.row
-      ? node.endPosition.row - 1
-      : node.endPosition.row;
-  for (let r = node.startPosition.row; r <= last; r++) {
-    const i = r - offset;
-    if (i >= 0 && i < count) out.push(i);
-  }
-  return out;
-}
-
 function conditionsAbove(node: Node): string[] {
   const conds: string[] = [];
   let child: Node = node;
@@ -211,12 +203,12 @@ function readSide(image: readonly ImageLine[], context: FragmentContext, fn: str
   };
   for (const ret of nodesOfType(root, ['return_statement'])) {
     const exprNode = ret.namedChildren.find((c) => c !== null && c.type !== 'comment');
-    if (exprNode) decide('return_statement', ret, fold(exprNode.text), null, nodeLines(ret, off, n));
+    if (exprNode) decide('return_statement', ret, fold(exprNode.text), null, fragmentLines(ret, off, n));
   }
   for (const ifs of nodesOfType(root, ['if_statement'])) {
     const cond = ifs.childForFieldName('condition');
     if (!cond) continue;
-    const lines = nodeLines(cond, off, n);
+    const lines = fragmentLines(cond, off, n);
     // the if keyword's own line belongs to the decision too
     const ifLine = (ifs.child(0) ?? ifs).startPosition.row - off;
     if (ifLine >= 0 && ifLine < n && !lines.includes(ifLine)) lines.unshift(ifLine);
@@ -232,7 +224,7 @@ function readSide(image: readonly ImageLine[], context: FragmentContext, fn: str
     if (!left || !right || left.type !== 'field_expression') continue;
     const field = left.childForFieldName('field')?.text ?? '';
     const stmt = asg.parent?.type === 'expression_statement' ? asg.parent : asg;
-    const lines = nodeLines(stmt, off, n);
+    const lines = fragmentLines(stmt, off, n);
     const base = {
       value: fold(right.text),
       condition: conditionsAbove(asg).join(' && ') || undefined,
@@ -244,7 +236,7 @@ function readSide(image: readonly ImageLine[], context: FragmentContext, fn: str
     const coverConditions = () => {
       for (const a of ancestors(asg)) {
         const c = a.type === 'if_statement' ? a.childForFieldName('condition') : null;
-        if (c) cover(nodeLines(c, off, n).concat(a.startPosition.row - off));
+        if (c) cover(fragmentLines(c, off, n).concat(a.startPosition.row - off));
       }
     };
     if (MARKER_FIELDS.includes(field) && op === '=') {
@@ -273,7 +265,7 @@ function readSide(image: readonly ImageLine[], context: FragmentContext, fn: str
       const v = Number(lit[1]);
       if (v > 0 && (v & (v - 1)) === 0) bit = Math.log2(v);
     }
-    const lines = nodeLines(en, off, n);
+    const lines = fragmentLines(en, off, n);
     facts.definitions.push({ kind: 'dev-flag', name, bit, lines, changed: isChanged(lines), container: fn });
     cover(lines);
   }
@@ -281,12 +273,12 @@ function readSide(image: readonly ImageLine[], context: FragmentContext, fn: str
     if (!fd.namedChildren.some((c) => c?.type === 'bitfield_clause')) continue;
     const name = fd.childForFieldName('declarator')?.text ?? '';
     if (!name) continue;
-    const lines = nodeLines(fd, off, n);
+    const lines = fragmentLines(fd, off, n);
     facts.definitions.push({ kind: 'bitfield', name, lines, changed: isChanged(lines), container: fn });
     cover(lines);
   }
   for (const def of nodesOfType(root, ['preproc_function_def'])) {
-    const lines = nodeLines(def, off, n);
+    const lines = fragmentLines(def, off, n);
     const macro = parseMacro(lines.map((i) => frag.lines[i]).join('\n'));
     if (!macro) continue;
     facts.macros.push({ ...macro, lines, changed: isChanged(lines) });
