@@ -1,7 +1,7 @@
 // Bundles the three deliverables with esbuild: the VS Code client, the server+CLI, and the simulator webview.
 // Also copies the two WebAssembly files tree-sitter needs next to the server bundle.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, chmodSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -13,6 +13,27 @@ const minify = process.argv.includes('--minify');
 mkdirSync(dist, { recursive: true });
 
 const common = { bundle: true, sourcemap: true, minify, logLevel: 'warning', absWorkingDir: root };
+
+// The shared protocol module (server/src/lsp/protocol.ts) takes its RequestType from
+// vscode-languageserver-protocol; in the server bundle it gets the copy vscode-languageserver itself
+// uses, so the bundle holds one protocol library, not two.
+function packageDir(file) {
+  let dir = path.dirname(file);
+  while (!existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  return dir;
+}
+const serverLibrary = packageDir(require.resolve('vscode-languageserver'));
+const oneProtocolLibrary = {
+  name: 'one-protocol-library',
+  setup(build) {
+    build.onResolve({ filter: /^vscode-languageserver-protocol$/ }, (args) =>
+      args.importer.endsWith(path.join('server', 'src', 'lsp', 'protocol.ts'))
+        ? build.resolve(args.path, { resolveDir: serverLibrary, kind: args.kind })
+        : undefined,
+    );
+  },
+};
+
 const builds = [
   {
     ...common,
@@ -35,6 +56,7 @@ const builds = [
       js: "#!/usr/bin/env node\nconst __importMetaUrl = require('url').pathToFileURL(__filename).href;",
     },
     define: { 'import.meta.url': '__importMetaUrl' },
+    plugins: [oneProtocolLibrary],
   },
   {
     ...common,

@@ -1,11 +1,11 @@
-// npm test: type-check, lint and format check, build, then every test suite in turn:
-// unit and protocol tests (node:test over the compiled tests), grammar tests, the clients stage
-// (test/clients/run.mjs: the SARIF validator, b4's check runner, Neovim and Emacs, installed with apt
-// when missing), and the end-to-end tests inside a real VS Code (test/e2e/run.mjs). Stops at the
-// first failing stage.
+// npm test: type-check, lint (layers included) and format check, build, then every test suite in
+// turn: unit, CLI-process and protocol tests (node:test over the compiled tests), grammar tests, the
+// clients stage (test/clients/run.mjs: the SARIF validator, b4's check runner, Neovim and Emacs,
+// installed with apt when missing), and the end-to-end tests inside a real VS Code
+// (test/e2e/run.mjs). Stops at the first failing stage.
 // Environment: VFIO_LENS_SKIP_E2E=1 leaves out the end-to-end stage (never under CI=true).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -37,6 +37,8 @@ function findTests(dir) {
   return out;
 }
 
+// out/ is compiled afresh: a test moved to another folder must not run again from its old place
+rmSync(path.join(root, 'out'), { recursive: true, force: true });
 run('type-check and compile (tsc)', bin('tsc'), ['-p', '.']);
 run('type-check webview (tsc)', bin('tsc'), ['-p', 'client/webview']);
 run('lint (eslint)', bin('eslint'), ['.']);
@@ -45,6 +47,7 @@ run('bundle (esbuild)', process.execPath, ['scripts/build.mjs']);
 
 const tests = [
   ...findTests(path.join(root, 'out/test/unit')),
+  ...findTests(path.join(root, 'out/test/cli')),
   ...findTests(path.join(root, 'out/test/protocol')),
 ];
 mkdirSync(path.join(root, 'out'), { recursive: true });

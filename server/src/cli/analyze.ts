@@ -9,7 +9,7 @@ import { DEFAULT_BASELINE } from '../analysis/baseline';
 import { analyzeCSource } from '../analysis/cSource';
 import { analyzeText, initAnalysis } from '../analysis/index';
 import type { DocumentAnalysis, Finding, Severity } from '../analysis/types';
-import { KERNEL_IDS, type KernelId } from '../model/types';
+import { KERNEL_TABLE, observedText, type KernelId } from '../model/index';
 import { choice, option, parseArgs, UsageError } from './args';
 import { toB4 } from './b4';
 import { readInputs, readStdin, type InputDocument } from './io';
@@ -22,8 +22,8 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['format', 'baseline', 'fail-on']);
   const format = choice(args, 'format', FORMATS, 'text');
   const baseline = option(args, 'baseline');
-  if (baseline !== undefined && !(KERNEL_IDS as readonly string[]).includes(baseline)) {
-    throw new UsageError(`--baseline must be one of ${KERNEL_IDS.join(', ')} (got "${baseline}")`);
+  if (baseline !== undefined && !KERNEL_TABLE.has(baseline)) {
+    throw new UsageError(`--baseline must be one of ${KERNEL_TABLE.list()} (got "${baseline}")`);
   }
   const failOn = option(args, 'fail-on');
   if (failOn !== undefined && failOn !== 'warning' && failOn !== 'error') {
@@ -92,9 +92,11 @@ function toText(docs: DocumentAnalysis[]): string {
       if (f.kind !== 'behaviour-change') continue;
       for (const c of f.changes) {
         const key = `${c.device}  ${c.steps.join('; ')}`;
-        const obs = (t: string) => t.replace(/^[^:]*:\s*/, '');
         if (!rows.has(key))
-          rows.set(key, `${obs(c.before)} -> ${obs(c.after)}${c.internal ? ' (internal)' : ''}`);
+          rows.set(
+            key,
+            `${observedText(c.before)} -> ${observedText(c.after)}${c.internal ? ' (internal)' : ''}`,
+          );
       }
     }
     if (d.patches.length === 0) out.push('behaviour: not compared: no patch here');

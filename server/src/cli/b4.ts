@@ -9,7 +9,7 @@
 import { SEVERITY_RANK } from '../analysis/attribute';
 import { analyzeText, type AnalysisOutput } from '../analysis/index';
 import type { DocumentAnalysis, Finding, Severity } from '../analysis/types';
-import type { KernelId } from '../model/types';
+import type { KernelId } from '../model/index';
 import { readReviewSeries, type ReviewSeries } from './b4Review';
 import type { InputDocument } from './io';
 

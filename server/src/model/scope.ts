@@ -5,12 +5,10 @@
  */
 import type { EvalScope } from './evaluate';
 import { evaluate } from './evaluate';
+import { MARKER_FIELDS, devFlagMarker } from './markers';
 import { PCI_CONSTANTS } from './pci';
 import type { Policy } from './policy';
 import type { DeviceKind, OperandValue } from './types';
-
-/** The struct pci_dev bitfields the model knows even when no setter of a policy names them. */
-export const KNOWN_BITFIELDS = ['is_virtfn', 'no_command_memory', 'detached_vf', 'physfn'];
 
 export interface DeviceView {
   virt: number;
@@ -67,7 +65,7 @@ export class DeviceScope implements EvalScope {
   }
 
   hasFlag(flag: string): number | undefined {
-    return this.marker(`dev_flags:${flag}`);
+    return this.marker(devFlagMarker(flag));
   }
 
   meaning(name: string, value: number): string | undefined {
@@ -75,7 +73,7 @@ export class DeviceScope implements EvalScope {
     const field = /^pdev->(\w+)$/.exec(name);
     if (field && this.markerWhy.has(field[1])) return this.markerWhy.get(field[1]);
     const flag = /^pdev->dev_flags & (\w+)$/.exec(name);
-    if (flag) return this.markerWhy.get(`dev_flags:${flag[1]}`);
+    if (flag) return this.markerWhy.get(devFlagMarker(flag[1]));
     if (name in this.device.environment || /^IS_ENABLED/.test(name))
       return `fact of the ${this.device.id} device`;
     if (name in PCI_CONSTANTS || name in this.policy.constants) return `constant ${value}`;
@@ -83,7 +81,7 @@ export class DeviceScope implements EvalScope {
   }
 
   private isMarker(field: string): boolean {
-    return KNOWN_BITFIELDS.includes(field) || this.policy.setters.some((s) => s.marker === field);
+    return MARKER_FIELDS.includes(field) || this.policy.setters.some((s) => s.marker === field);
   }
 
   /** A marker: set if a setter for it on one of the device's creation paths has a true condition. */

@@ -5,7 +5,7 @@
  * drivers/pci/ats.c (a VF's pci_enable_pasid/pci_enable_pri answered from the PF).
  */
 import type { Node } from 'web-tree-sitter';
-import type { DecisionPoint } from '../../model/types';
+import type { DecisionPoint } from '../../model/index';
 import type { ConfigDecision } from '../../model/vfio/config';
 import { inFunctions, named, record, type ReadContext, type Recogniser } from './context';
 import { callsTo, codeText, conditionText, fold, headerLines, lineSpan, nodes, statementsOf } from './side';

@@ -4,7 +4,7 @@
  * table slot or decision a statement is, with its C text), and the changes it reports (the
  * place, the model slot and its before/after, or why it is no behaviour change or not modelled).
  */
-import type { DecisionPoint } from '../../model/types';
+import type { DecisionPoint } from '../../model/index';
 import type { ConfigDecision, ConfigEdit, PermField, PermRow } from '../../model/vfio/config';
 
 export interface ImageLine {

@@ -6,9 +6,9 @@
  * unsigned 32-bit arithmetic over a fixed set of probe values of their free names; the answer
  * says which of the three it was.
  */
-import type { Expr } from '../../model/types';
+import type { Expr } from '../../model/index';
 import { PCI_CONFIG_CONSTANTS, PCI_CONFIG_MACROS } from '../../model/vfio/config';
-import { BoundedCache } from '../../model/cache';
+import { BoundedCache } from '../../model/index';
 import { parseCExpression } from '../cexpr';
 
 /** How deep macro bodies may nest (a macro naming itself stops here). */
