@@ -5,7 +5,7 @@
  * is kept (C evaluates && and || in order). Also the names an expression reads, for telling
  * which check a rewritten condition replaces.
  */
-import type { Expr } from '../../model/types';
+import type { Expr } from '../../model/index';
 import { parseCExpression } from '../cexpr';
 
 export function printExpr(e: Expr): string {
