@@ -10,7 +10,7 @@
 //    them only for mail in a charset other than UTF-8 or ASCII, so cli-bundle.js loads them then.
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -76,6 +76,27 @@ const treeSitterCommonJs = {
 
 const common = { bundle: true, sourcemap: true, minify, logLevel: 'warning', absWorkingDir: root };
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+
+// The shared protocol module (server/src/lsp/protocol.ts) takes its RequestType from
+// vscode-languageserver-protocol; in the server bundle it gets the copy vscode-languageserver itself
+// uses, so the bundle holds one protocol library, not two.
+function packageDir(file) {
+  let dir = path.dirname(file);
+  while (!existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  return dir;
+}
+const serverLibrary = packageDir(require.resolve('vscode-languageserver'));
+const oneProtocolLibrary = {
+  name: 'one-protocol-library',
+  setup(build) {
+    build.onResolve({ filter: /^vscode-languageserver-protocol$/ }, (args) =>
+      args.importer.endsWith(path.join('server', 'src', 'lsp', 'protocol.ts'))
+        ? build.resolve(args.path, { resolveDir: serverLibrary, kind: args.kind })
+        : undefined,
+    );
+  },
+};
+
 const builds = [
   {
     ...node,
@@ -88,7 +109,7 @@ const builds = [
     entryPoints: ['server/src/cli/main.ts'],
     outfile: out('cli-bundle.js'),
     external: ['./charsets.js'],
-    plugins: [treeSitterCommonJs, lazyCharsets],
+    plugins: [treeSitterCommonJs, lazyCharsets, oneProtocolLibrary],
   },
   {
     ...node,

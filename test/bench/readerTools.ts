@@ -6,7 +6,7 @@
 import parseDiff from 'parse-diff';
 import gitDiffParser from 'gitdiff-parser';
 import { parsePatch } from 'diff';
-import { documentLines } from '../../server/src/diff/lines';
+import { documentLines } from '../../server/src/diff/documentLines';
 import { parseDiffs } from '../../server/src/diff/parse';
 import type { FileDiff } from '../../server/src/diff/types';
 import { readDocument } from '../../server/src/mail/index';

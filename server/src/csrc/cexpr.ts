@@ -7,7 +7,7 @@
  * Call `await initCParser()` once before using it.
  */
 import type { Node } from 'web-tree-sitter';
-import type { Expr } from '../model/types';
+import type { Expr } from '../model/index';
 import { cParser } from './treeSitter';
 
 type BinaryOp = Extract<Expr, { kind: 'binary' }>['op'];

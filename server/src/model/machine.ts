@@ -25,7 +25,7 @@ import type {
   OperandValue,
   RestoreObservation,
   StepAction,
-  TraceEntry,
+  StepObservation,
 } from './types';
 
 export interface DeviceState {
@@ -43,7 +43,7 @@ export interface DeviceState {
 
 export type Assumptions = Readonly<Record<string, number>>;
 
-export type StepObservation = Omit<TraceEntry, 'step'>;
+export type { StepObservation };
 
 export interface StepResult {
   state: DeviceState;

@@ -5,13 +5,11 @@
  */
 import type { EvalScope } from './evaluate';
 import { evaluate, operandName } from './evaluate';
+import { MARKER_FIELDS, devFlagMarker, markerFlag } from './markers';
 import { PCI_CONSTANTS } from './pci';
 import type { Policy } from './policy';
 import type { DeviceKind, Expr, OperandValue } from './types';
 import { DECISION_POINTS } from './types';
-
-/** The struct pci_dev bitfields the model knows even when no setter of a policy names them. */
-export const KNOWN_BITFIELDS = ['is_virtfn', 'no_command_memory', 'detached_vf', 'physfn'];
 
 export interface DeviceView {
   virt: number;
@@ -38,7 +36,7 @@ const KNOWN_CALLS: Record<string, (view: DeviceView) => number> = {
   'vfio_need_bar_restore(vdev)': (v) => Number(v.barsNeedRestore),
 };
 
-/** A setter's marker that `pdev->NAME` can name (dev_flags markers are "dev_flags:FLAG"). */
+/** A setter's marker that `pdev->NAME` can name (not a dev_flags marker, markers.ts). */
 const FIELD_MARKER = /^\w+$/;
 
 const viewKeys = new WeakMap<Policy, Map<string, string>>();
@@ -71,9 +69,8 @@ function namesIn(expr: Expr | null, out: Set<string>): Set<string> {
 
 /** Whether an expression that names `names` can read the marker (`pdev->X`, or a dev_flags bit). */
 function readsMarker(names: Set<string>, marker: string): boolean {
-  return marker.startsWith('dev_flags:')
-    ? names.has(marker.slice('dev_flags:'.length))
-    : names.has(`pdev->${marker}`);
+  const flag = markerFlag(marker);
+  return flag !== undefined ? names.has(flag) : names.has(`pdev->${marker}`);
 }
 
 /**
@@ -151,7 +148,7 @@ export class DeviceScope implements EvalScope {
   }
 
   hasFlag(flag: string): number | undefined {
-    return this.marker(`dev_flags:${flag}`);
+    return this.marker(devFlagMarker(flag));
   }
 
   meaning(name: string, value: number): string | undefined {
@@ -159,7 +156,7 @@ export class DeviceScope implements EvalScope {
     const field = /^pdev->(\w+)$/.exec(name);
     if (field && this.markerWhy.has(field[1])) return this.markerWhy.get(field[1]);
     const flag = /^pdev->dev_flags & (\w+)$/.exec(name);
-    if (flag) return this.markerWhy.get(`dev_flags:${flag[1]}`);
+    if (flag) return this.markerWhy.get(devFlagMarker(flag[1]));
     if (name in this.device.environment || /^IS_ENABLED/.test(name))
       return `fact of the ${this.device.id} device`;
     if (name in PCI_CONSTANTS || name in this.policy.constants) return `constant ${value}`;
@@ -167,7 +164,7 @@ export class DeviceScope implements EvalScope {
   }
 
   private isMarker(field: string): boolean {
-    return KNOWN_BITFIELDS.includes(field) || this.policy.setters.some((s) => s.marker === field);
+    return MARKER_FIELDS.includes(field) || this.policy.setters.some((s) => s.marker === field);
   }
 
   /** A marker: set if a setter for it on one of the device's creation paths has a true condition. */

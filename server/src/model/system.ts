@@ -8,6 +8,7 @@ import { BoundedCache } from './cache';
 import { MemoisedSystem, runScript, type Assumptions, type TransitionSystem } from './core/system';
 import type { DeviceState, StepObservation } from './machine';
 import { CLOSED_STATE, applyStep, stateKey, stepRefusal } from './machine';
+import { explained, stepDisplay } from './observation';
 import type { Policy } from './policy';
 import { deviceViewKey } from './scope';
 import type { Step } from './steps';
@@ -65,12 +66,34 @@ export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservat
     const runs = runScript(this, steps, start, assumptions, (m, p) => new StepScriptError(m, p, 0));
     return runs.map((r) => ({
       assumptions: r.assumptions,
-      trace: r.observations.map((o, i) => ({ step: i + 1, ...o })),
+      trace: r.observations.map((o, i) => this.traceEntry(o, i + 1)),
     }));
+  }
+
+  /**
+   * A step of a run as a trace shows it: its position, its explanations annotated, its display.
+   * The observations are memoised, and so is what is made of each (replays of the same steps,
+   * as every comparison makes for its traces, format each observation once).
+   */
+  private traceEntry(o: StepObservation, step: number): TraceEntry {
+    let shown = shownObservations.get(o);
+    if (!shown) {
+      const why = o.why.map((w) => explained(w, this.policy.decisions[w.decision]));
+      shown = { why, display: stepDisplay(o) };
+      shownObservations.set(o, shown);
+    }
+    return { step, ...o, why: shown.why, display: shown.display };
   }
 }
 
-/** Systems per (device kind, its view of the policy); 7 kinds x 64 policies. */
+/** What a trace shows of an observation (its annotated explanations and display), once per observation. */
+const shownObservations = new WeakMap<StepObservation, Pick<TraceEntry, 'why' | 'display'>>();
+
+/**
+ * Systems per (device kind, its view of the policy); 7 kinds x 64 policies. A system shared by
+ * several policies annotates with its first policy's decisions: the view holds their texts, so
+ * they are the same.
+ */
 const systems = new BoundedCache<string, PolicySystem>(448);
 
 export function policySystem(policy: Policy, device: DeviceKind): PolicySystem {

@@ -9,6 +9,7 @@
  *   image.ts      a kind's hardware config space as bytes (values, stored/W1C bits, reset image)
  *   variants.ts   CONFIG_VARIANTS: v3.6 written out, every later row = previous + its commits
  *   compile.ts    compileConfigVariant: C text -> masks, lengths, Expr; Command part by compilePolicy
+ *   derive.ts     deriveConfigVariant: a variant plus the edits a patch's C makes (csrc/config reads them)
  *   scope.ts      what names mean (locals, vdev/pdev facts, markers through model/scope.ts)
  *   run.ts        one step's working state: hardware, vconfig, decisions with explanations
  *   layout.ts     vfio_config_init, vfio_cap_init, vfio_ecap_init
@@ -33,7 +34,14 @@
  *   - DEVICE_KINDS become the `pci` part of CONFIG_DEVICE_KINDS (same ids, same rows).
  */
 export * from './types';
-export { PCI_CONFIG_CONSTANTS, CAP_IDS, ECAP_IDS, capabilityName } from './registers';
+export {
+  PCI_CONFIG_CONSTANTS,
+  PCI_CONFIG_MACROS,
+  CAP_IDS,
+  ECAP_IDS,
+  capabilityName,
+  type ConfigMacro,
+} from './registers';
 export { CONFIG_DEVICE_KINDS, CONFIG_DEVICE_KIND_IDS, configDeviceKind } from './devices';
 export { CONFIG_VARIANTS, CONFIG_VARIANT_IDS, VARIANT_CHANGES, configVariant } from './variants';
 export {
@@ -43,6 +51,14 @@ export {
   type CompiledVariant,
   type Parse,
 } from './compile';
+export {
+  deriveConfigVariant,
+  sameExpr,
+  tableDefault,
+  type ConfigEdit,
+  type DerivedVariantMeta,
+  type PermField,
+} from './derive';
 export { CLOSED_CFG_STATE, type CfgState } from './run';
 export { applyConfigStep, configStepRefusal, CONFIG_STEP_HANDLERS } from './machine';
 export {

@@ -238,6 +238,7 @@ const CAPABILITY_REGISTERS = {
   PCI_EXT_CAP_MCAST_ENDPOINT_SIZEOF: 40,
   PCI_VNDR_HEADER: 4,
   PCI_VSEC_HDR: 4,
+  PCI_VSEC_HDR_LEN_SHIFT: 20,
   PCI_DVSEC_HEADER1: 4,
   PCI_DVSEC_HEADER2: 8,
   PCI_ROM_RESOURCE: 6,
@@ -281,6 +282,31 @@ export const PCI_CONFIG_CONSTANTS: Readonly<Record<string, number>> = {
 };
 
 export const C = PCI_CONFIG_CONSTANTS;
+
+/** A function-like macro: its parameters and its body as C text. */
+export interface ConfigMacro {
+  params: string[];
+  body: string;
+}
+
+/**
+ * Function-like macros of pci_regs.h and of vfio-pci's private header that the C text of rows
+ * and decisions may use; reading a patch, a use is replaced by the body (so
+ * `PCI_VNDR_HEADER_LEN(dword)` and `dword >> PCI_VSEC_HDR_LEN_SHIFT` can be compared by value).
+ */
+export const PCI_CONFIG_MACROS: Readonly<Record<string, ConfigMacro>> = {
+  PCI_EXT_CAP_ID: { params: ['header'], body: '(header) & 0x0000ffff' },
+  PCI_EXT_CAP_VER: { params: ['header'], body: '((header) >> 16) & 0xf' },
+  PCI_EXT_CAP_NEXT: { params: ['header'], body: '((header) >> 20) & 0xffc' },
+  PCI_VNDR_HEADER_ID: { params: ['x'], body: '(x) & 0xffff' },
+  PCI_VNDR_HEADER_REV: { params: ['x'], body: '((x) >> 16) & 0xf' },
+  PCI_VNDR_HEADER_LEN: { params: ['x'], body: '((x) >> 20) & 0xfff' },
+  PCI_DVSEC_HEADER1_LEN: { params: ['x'], body: '((x) >> 20) & 0xfff' },
+  PCI_X_CMD_VERSION: { params: ['x'], body: '((x) >> 12) & 3' },
+  is_intx: { params: ['vdev'], body: '(vdev)->irq_type == VFIO_PCI_INTX_IRQ_INDEX' },
+  is_msi: { params: ['vdev'], body: '(vdev)->irq_type == VFIO_PCI_MSI_IRQ_INDEX' },
+  is_msix: { params: ['vdev'], body: '(vdev)->irq_type == VFIO_PCI_MSIX_IRQ_INDEX' },
+};
 
 /** Short names of capabilities for messages ("PM", "EXP", "ext ATS"). */
 export function capabilityName(id: number, extended: boolean): string {
