@@ -46,6 +46,8 @@ function runtimeTag() {
 }
 
 const dir = cacheDirectory();
+/** Cache files kept per bundle (builds x Node versions x flags), the most recently used. */
+const KEPT_CACHES = 8;
 const tag = dir && runtimeTag();
 const loaded = new Map();
 /** Scripts compiled without a usable cache: their cache is written once they have run a while. */
@@ -61,6 +63,24 @@ function writeCaches() {
       note(`${name}: written to ${file}`);
     } catch (e) {
       note(`${name}: not written (${e.message})`);
+      continue;
+    }
+    // every build of the bundle (checkouts, upgrades) and every Node has its own file: keep the
+    // most recently used few of this bundle's, so the folder does not grow without end
+    const base = path.basename(name, '.js');
+    const pattern = new RegExp(`^${base}-[0-9a-f]{16}-.*\\.bin$`);
+    try {
+      const others = fs
+        .readdirSync(dir)
+        .filter((f) => pattern.test(f))
+        .map((f) => ({ f, used: fs.statSync(path.join(dir, f)).mtimeMs }))
+        .sort((a, b) => b.used - a.used);
+      for (const { f } of others.slice(KEPT_CACHES)) {
+        fs.rmSync(path.join(dir, f), { force: true });
+        note(`${name}: removed ${f}, the least recently used`);
+      }
+    } catch {
+      // another process is pruning too
     }
   }
 }
@@ -82,7 +102,17 @@ function load(name) {
     }
   }
   const script = new vm.Script(require('node:module').wrap(source), { filename, cachedData });
-  if (cachedData) note(`${name}: cache ${script.cachedDataRejected ? 'rejected' : 'used'}`);
+  if (cachedData) {
+    note(`${name}: cache ${script.cachedDataRejected ? 'rejected' : 'used'}`);
+    if (!script.cachedDataRejected) {
+      try {
+        const now = new Date();
+        fs.utimesSync(file, now, now); // used: the last to be pruned
+      } catch {
+        // read-only: it is only kept less long
+      }
+    }
+  }
   if (file && (!cachedData || script.cachedDataRejected)) {
     if (unwritten.length === 0) {
       // at exit (the CLI), or after a few seconds for the long-running server and its worker

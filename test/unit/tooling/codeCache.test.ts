@@ -90,6 +90,28 @@ describe('dist/cli.js and the code cache', () => {
     assert.match(run(dir, SIMULATE).stderr, /cache used/);
   });
 
+  test('the folder keeps the 8 most recently used caches of a bundle: other builds and Nodes go first', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-lens-cache-'));
+    const old = Date.now() / 1000 - 3600;
+    for (let i = 0; i < 10; i++) {
+      const f = path.join(dir, `cli-bundle-${i.toString(16).padStart(16, '0')}-v20.0.0-${i}.bin`);
+      fs.writeFileSync(f, 'an earlier build');
+      fs.utimesSync(f, old + i, old + i);
+    }
+    fs.writeFileSync(path.join(dir, 'unrelated.txt'), 'kept');
+    const r = run(dir, SIMULATE);
+    assert.equal(r.code, 0, r.stderr);
+    const left = cacheFiles(dir).filter((f) => f.startsWith('cli-bundle-'));
+    assert.equal(left.length, 8, left.join(', '));
+    assert.ok(
+      left.some((f) => !f.includes('-v20.0.0-')),
+      'the cache just written is kept',
+    );
+    assert.ok(!left.includes(`cli-bundle-${'0'.repeat(16)}-v20.0.0-0.bin`), 'the least recently used goes');
+    assert.ok(fs.existsSync(path.join(dir, 'unrelated.txt')), 'only cache files are removed');
+    assert.match(run(dir, SIMULATE).stderr, /cache used/);
+  });
+
   test('a cache folder that cannot be made only costs the compile', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-lens-cache-'));
     const blocker = path.join(dir, 'a-file');
