@@ -20,6 +20,7 @@ import {
 import { LINTS, runLints, type ProseLine } from './lints';
 import { bisection, markerDefinitions, markerSetters, unplacedNames } from './markerFindings';
 import { kernelSpec } from './modelRuns';
+import { outsideScope } from './scope';
 import type { AnalyzeOptions, DocumentAnalysis } from './types';
 import type { AnalysisUnit } from './units';
 
@@ -113,6 +114,7 @@ function lintFindings(ctx: AnalysisContext, out: FindingSink): void {
       ...(l.record ? recordBase(l.record) : {}),
       ...(l.functionName ? { function: l.functionName } : {}),
       related: l.related,
+      ...(l.preExisting ? { preExisting: true } : {}),
     });
   }
 }
@@ -166,6 +168,7 @@ export function analyzeText(text: string, options: AnalyzeOptions): AnalysisOutp
   for (const { produce } of PRODUCERS) produce(ctx, out);
   const { read, baseline, effects } = ctx;
   const { decisions, policies } = decisionsAndPolicies(ctx);
+  const outside = outsideScope(ctx.records);
   const result: DocumentAnalysis = {
     file: options.file,
     baseline: { kernel: baseline.kernel, detectedFrom: baseline.detectedFrom },
@@ -179,6 +182,7 @@ export function analyzeText(text: string, options: AnalyzeOptions): AnalysisOutp
     findings: out.items.sort(
       (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
     ),
+    ...(outside ? { outsideScope: outside } : {}),
   };
   const series =
     effects.length > 0 ? { before: effects[0].before, after: effects[effects.length - 1].after } : undefined;

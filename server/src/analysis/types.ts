@@ -65,6 +65,8 @@ export interface Finding {
   related: RelatedInfo[];
   /** A short inlay-hint text for the line, e.g. "s390-vf-detached: open+mmio EIO→ok". */
   hint?: string;
+  /** About code the patch leaves as it was: said in the message, ranked one severity lower. */
+  preExisting?: boolean;
 }
 
 export interface PatchSummary {
@@ -80,6 +82,8 @@ export interface DocumentAnalysis {
   baseline: { kernel: KernelId | null; detectedFrom: string };
   patches: PatchSummary[];
   findings: Finding[];
+  /** The hunks outside every model's scope (analysis/scope.ts), when there are any: counted, not hinted. */
+  outsideScope?: { hunks: number; files: string[] };
 }
 
 export interface AnalyzeOptions {

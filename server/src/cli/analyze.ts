@@ -4,6 +4,7 @@
  * behaviour summary per document; json: the analysis; sarif: SARIF 2.1.0; b4: b4's review check
  * protocol (one mail on stdin, a JSON array of {tool, status, summary, details} on stdout).
  */
+import { outsideScopeText } from '../analysis/scope';
 import { SEVERITY_RANK } from '../analysis/attribute';
 import { DEFAULT_BASELINE } from '../analysis/baseline';
 import { analyzeCSource } from '../analysis/cSource';
@@ -105,6 +106,7 @@ function toText(docs: DocumentAnalysis[]): string {
       out.push(`behaviour (device  steps: before -> after), ${rows.size} case(s):`);
       for (const [k, v] of [...rows].sort()) out.push(`  ${k}: ${v}`);
     }
+    if (d.outsideScope) out.push(outsideScopeText(d.outsideScope));
   }
   return out.join('\n') + '\n';
 }

@@ -2,6 +2,7 @@
  * A plain-text behaviour summary of a document, fit for a reply on the list: no Markdown, lines
  * wrapped at 72 columns with hanging indents.
  */
+import { outsideScopeText } from '../analysis/scope';
 import { patchTitle } from './decisionText';
 import type { ServerAnalysis } from './serverAnalysis';
 
@@ -57,5 +58,6 @@ export function behaviourSummary(output: ServerAnalysis): string {
     }
   }
   if (!any) lines.push('', 'No behaviour change of vfio-pci Command-register emulation found.');
+  if (result.outsideScope) lines.push('', outsideScopeText(result.outsideScope) + '.');
   return lines.join('\n') + '\n';
 }
