@@ -21,6 +21,7 @@ import { LINTS, runLints, type ProseLine } from './lints';
 import { bisection, markerDefinitions, markerSetters, unplacedNames } from './markerFindings';
 import { kernelSpec } from './modelRuns';
 import { outsideScope } from './scope';
+import { seriesIncomplete } from './seriesGaps';
 import type { AnalyzeOptions, DocumentAnalysis } from './types';
 import type { AnalysisUnit } from './units';
 
@@ -134,6 +135,8 @@ export const PRODUCERS: readonly ProducerRow[] = [
   { codes: ['bisect-marker-undefined'], produce: bisection },
   { codes: ['unmodeled-change'], produce: unplacedNames },
   { codes: LINTS.map((l) => l.code), produce: lintFindings },
+  // last: it says which behaviour findings above rest on a patch the document does not hold
+  { codes: ['series-incomplete'], produce: seriesIncomplete },
 ];
 
 /** Every finding code there is (package.json's vfioLens.severity names them all). */

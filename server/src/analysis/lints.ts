@@ -251,17 +251,15 @@ export const LINTS: readonly LintRule[] = [
 
 export function runLints(ctx: LintContext, rules: readonly LintRule[] = LINTS): Lint[] {
   return rules.flatMap((rule) =>
-    rule
-      .check(ctx)
-      .map((hit) =>
-        hit.preExisting
-          ? {
-              ...hit,
-              code: rule.code,
-              severity: ONE_LOWER[rule.severity],
-              message: `${PRE_EXISTING}: ${hit.message}`,
-            }
-          : { code: rule.code, severity: rule.severity, ...hit },
-      ),
+    rule.check(ctx).map((hit) =>
+      hit.preExisting
+        ? {
+            ...hit,
+            code: rule.code,
+            severity: ONE_LOWER[rule.severity],
+            message: `${PRE_EXISTING}: ${hit.message}`,
+          }
+        : { code: rule.code, severity: rule.severity, ...hit },
+    ),
   );
 }

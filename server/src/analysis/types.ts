@@ -23,6 +23,7 @@ export const FINDING_KINDS = [
   'lint',
   'bisect',
   'read-problem',
+  'series-incomplete',
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 

@@ -100,7 +100,7 @@ function toText(docs: DocumentAnalysis[]): string {
           );
       }
     }
-    if (d.patches.length === 0) out.push('behaviour: not compared: no patch here');
+    if (d.patches.length === 0 && rows.size === 0) out.push('behaviour: not compared: no patch here');
     else if (rows.size === 0) out.push('behaviour: no change for any modelled device');
     else {
       out.push(`behaviour (device  steps: before -> after), ${rows.size} case(s):`);

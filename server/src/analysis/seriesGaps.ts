@@ -1,0 +1,87 @@
+/**
+ * A part of a series read as the whole (issue 14, point 2): when the document holds patches k of
+ * an N-patch series (as patches, or quoted in replies) and an earlier one is missing, the later
+ * patches are compared as if the missing ones changed nothing vfio-lens models. Say so once, at
+ * the first patch the gap affects, and say it on each behaviour finding that rests on it (ranked
+ * below a warning: the change may be the missing patch's to make).
+ */
+import type { Range } from '../common/position';
+import type { AnalysisContext, FindingSink } from './context';
+import { ONE_LOWER } from './severity';
+import type { Finding } from './types';
+import type { AnalysisUnit } from './units';
+
+interface Gap {
+  version: number;
+  total: number;
+  /** The positions not in the document, each before a position that is. */
+  missing: number[];
+  present: number[];
+  /** The units after the first missing position. */
+  after: AnalysisUnit[];
+}
+
+const label = (k: number, n: number) => `${k}/${n}`;
+
+/** Every series of the document with a patch missing before one that is there. */
+export function seriesGaps(units: readonly AnalysisUnit[]): Gap[] {
+  const groups = new Map<string, AnalysisUnit[]>();
+  for (const u of units) {
+    if (!u.series || u.series.total < 2) continue;
+    const key = `${u.series.version}/${u.series.total}`;
+    groups.set(key, [...(groups.get(key) ?? []), u]);
+  }
+  const gaps: Gap[] = [];
+  for (const list of groups.values()) {
+    const { version, total } = list[0].series!;
+    const present = [...new Set(list.map((u) => u.series!.index))].sort((a, b) => a - b);
+    const last = present[present.length - 1];
+    const missing: number[] = [];
+    for (let k = 1; k < last; k++) if (!present.includes(k)) missing.push(k);
+    if (missing.length === 0) continue;
+    const after = list.filter((u) => u.series!.index > missing[0]);
+    gaps.push({ version, total, missing, present, after });
+  }
+  return gaps;
+}
+
+function unitStart(u: AnalysisUnit): Range {
+  const at = u.range?.start ?? u.files[0]?.range.start ?? { line: 0, character: 0 };
+  return { start: at, end: at };
+}
+
+function within(r: Range, outer: Range): boolean {
+  return r.start.line >= outer.start.line && r.start.line <= outer.end.line;
+}
+
+/** The units a finding belongs to: its patch, or the quoted files its range falls in. */
+function ofUnits(f: Finding, units: readonly AnalysisUnit[]): boolean {
+  return units.some((u) =>
+    u.patch !== undefined ? f.patch === u.patch : u.files.some((file) => within(f.range, file.range)),
+  );
+}
+
+/** series-incomplete, and the behaviour findings that rest on the gap said so (runs after the others). */
+export function seriesIncomplete(ctx: AnalysisContext, out: FindingSink): void {
+  for (const gap of seriesGaps(ctx.units)) {
+    const missing = gap.missing.map((k) => label(k, gap.total));
+    const present = gap.present.map((k) => label(k, gap.total));
+    const v = gap.version > 1 ? ` v${gap.version}` : '';
+    const assumed = `assumed ${missing.join(', ')} change${missing.length === 1 ? 's' : ''} nothing vfio-lens models`;
+    for (const f of out.items) {
+      if (f.kind !== 'behaviour-change' || !ofUnits(f, gap.after)) continue;
+      f.message += ` (${assumed}: ${missing.length === 1 ? 'it is' : 'they are'} not in this document)`;
+      f.severity = f.severity === 'warning' || f.severity === 'error' ? ONE_LOWER[f.severity] : f.severity;
+    }
+    out.add({
+      code: 'series-incomplete',
+      kind: 'series-incomplete',
+      // one patch opened alone is the usual way to read a series; a thread holding several is not
+      severity: gap.present.length > 1 ? 'information' : 'hint',
+      message:
+        `series${v} of ${gap.total}: ${missing.join(', ')} not in this document (it holds ${present.join(', ')}); ` +
+        `${assumed}, so what ${gap.after.length === 1 ? 'the later patch changes' : 'the later patches change'} is read against that`,
+      range: unitStart(gap.after[0]),
+    });
+  }
+}
