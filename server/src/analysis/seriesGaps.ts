@@ -2,8 +2,9 @@
  * A part of a series read as the whole (issue 14, point 2): when the document holds patches k of
  * an N-patch series (as patches, or quoted in replies) and an earlier one is missing, the later
  * patches are compared as if the missing ones changed nothing vfio-lens models. Say so once, at
- * the first patch the gap affects, and say it on each behaviour finding that rests on it (ranked
- * below a warning: the change may be the missing patch's to make).
+ * the first patch the gap affects, and on each behaviour finding that rests on it (ranked below a
+ * warning: the change may be the missing patch's to make). One patch alone is not a part read as
+ * the whole: nothing is said of it here.
  */
 import type { Range } from '../common/position';
 import type { AnalysisContext, FindingSink } from './context';
@@ -21,7 +22,17 @@ interface Gap {
   after: AnalysisUnit[];
 }
 
-const label = (k: number, n: number) => `${k}/${n}`;
+/** Positions as a reader writes them: "2/3", "1/5-3/5, 5/5" (runs of consecutive ones as ranges). */
+function positions(list: readonly number[], n: number): string {
+  const runs: string[] = [];
+  for (let i = 0; i < list.length;) {
+    let j = i;
+    while (j + 1 < list.length && list[j + 1] === list[j] + 1) j++;
+    runs.push(j === i ? `${list[i]}/${n}` : `${list[i]}/${n}-${list[j]}/${n}`);
+    i = j + 1;
+  }
+  return runs.join(', ');
+}
 
 /** Every series of the document with a patch missing before one that is there. */
 export function seriesGaps(units: readonly AnalysisUnit[]): Gap[] {
@@ -38,7 +49,9 @@ export function seriesGaps(units: readonly AnalysisUnit[]): Gap[] {
     const last = present[present.length - 1];
     const missing: number[] = [];
     for (let k = 1; k < last; k++) if (!present.includes(k)) missing.push(k);
-    if (missing.length === 0) continue;
+    // one patch opened alone is the usual way to read a series (b4 checks each alone, and says
+    // what it expects of the patches before it): only a document holding several is read as whole
+    if (missing.length === 0 || present.length < 2) continue;
     const after = list.filter((u) => u.series!.index > missing[0]);
     gaps.push({ version, total, missing, present, after });
   }
@@ -64,22 +77,22 @@ function ofUnits(f: Finding, units: readonly AnalysisUnit[]): boolean {
 /** series-incomplete, and the behaviour findings that rest on the gap said so (runs after the others). */
 export function seriesIncomplete(ctx: AnalysisContext, out: FindingSink): void {
   for (const gap of seriesGaps(ctx.units)) {
-    const missing = gap.missing.map((k) => label(k, gap.total));
-    const present = gap.present.map((k) => label(k, gap.total));
+    const missing = positions(gap.missing, gap.total);
+    const present = positions(gap.present, gap.total);
+    const one = gap.missing.length === 1;
     const v = gap.version > 1 ? ` v${gap.version}` : '';
-    const assumed = `assumed ${missing.join(', ')} change${missing.length === 1 ? 's' : ''} nothing vfio-lens models`;
+    const assumed = `assumed ${missing} change${one ? 's' : ''} nothing vfio-lens models`;
     for (const f of out.items) {
       if (f.kind !== 'behaviour-change' || !ofUnits(f, gap.after)) continue;
-      f.message += ` (${assumed}: ${missing.length === 1 ? 'it is' : 'they are'} not in this document)`;
+      f.message += ` (${assumed}: ${one ? 'it is' : 'they are'} not in this document)`;
       f.severity = f.severity === 'warning' || f.severity === 'error' ? ONE_LOWER[f.severity] : f.severity;
     }
     out.add({
       code: 'series-incomplete',
       kind: 'series-incomplete',
-      // one patch opened alone is the usual way to read a series; a thread holding several is not
-      severity: gap.present.length > 1 ? 'information' : 'hint',
+      severity: 'information',
       message:
-        `series${v} of ${gap.total}: ${missing.join(', ')} not in this document (it holds ${present.join(', ')}); ` +
+        `series${v} of ${gap.total}: ${missing} not in this document (it holds ${present}); ` +
         `${assumed}, so what ${gap.after.length === 1 ? 'the later patch changes' : 'the later patches change'} is read against that`,
       range: unitStart(gap.after[0]),
     });
