@@ -213,7 +213,10 @@ describe('language server on the seed series and corpus threads', () => {
 
     const summary = await client.request<SummaryResult>('vfioLens/summary', { uri: seedUri });
     assert.match(summary.text, /s390-vf-detached/);
-    assert.match(summary.text, /\[behaviour-change\]/);
+    assert.match(summary.text, /^\[PATCH v4 3\/3\] /m, 'the patch as the list names it');
+    // a reply a maintainer pastes: short, steps said once, no mbox line numbers
+    assert.ok(summary.text.trimEnd().split('\n').length <= 15, summary.text);
+    assert.doesNotMatch(summary.text, /mmio-read: mmio-read|struct pci_dev\(\)|line \d+/);
     assert.doesNotMatch(summary.text, /\*\*|\|---\|/, 'plain text, not Markdown');
     assert.doesNotMatch(summary.text, /`/, 'no Markdown code spans');
     for (const l of summary.text.split('\n'))

@@ -152,7 +152,7 @@ describe('the server in process, on a mocked connection', () => {
 
   test('a severity setting is applied to every feature, from the analysis the server has', async () => {
     const summaryBefore = await mock.request<SummaryResult>('vfioLens/summary', { uri: URI });
-    assert.match(summaryBefore.text, /\[behaviour-change\]/);
+    assert.match(summaryBefore.text, /s390-vf-detached: open; /);
     const hints = () =>
       mock.call<InlayHint[]>('inlayHint', {
         textDocument: { uri: URI },
@@ -172,6 +172,6 @@ describe('the server in process, on a mocked connection', () => {
     assert.equal(lint?.severity, 2, 'a pre-existing lint shown one below error');
     assert.deepEqual(await hints(), [], 'no inlay hint of a finding that is off');
     const summary = await mock.request<SummaryResult>('vfioLens/summary', { uri: URI });
-    assert.doesNotMatch(summary.text, /\[behaviour-change\]/);
+    assert.doesNotMatch(summary.text, /s390-vf-detached: open; /);
   });
 });
