@@ -4,7 +4,8 @@
  * patches are compared as if the missing ones changed nothing vfio-lens models. Say so once, at
  * the first patch the gap affects, and on each behaviour finding that rests on it (ranked below a
  * warning: the change may be the missing patch's to make). One patch alone is not a part read as
- * the whole: nothing is said of it here.
+ * the whole, and a gap before patches without findings changes nothing read: nothing is said of
+ * either.
  */
 import type { Range } from '../common/position';
 import type { AnalysisContext, FindingSink } from './context';
@@ -77,6 +78,10 @@ function ofUnits(f: Finding, units: readonly AnalysisUnit[]): boolean {
 /** series-incomplete, and the behaviour findings that rest on the gap said so (runs after the others). */
 export function seriesIncomplete(ctx: AnalysisContext, out: FindingSink): void {
   for (const gap of seriesGaps(ctx.units)) {
+    // said where a finding of a later patch rests on it; a gap before patches vfio-lens has
+    // nothing to say about (most of a big series on a list) changes no reading: quiet
+    const resting = out.items.filter((f) => f.kind !== 'read-problem' && ofUnits(f, gap.after));
+    if (resting.length === 0) continue;
     const missing = positions(gap.missing, gap.total);
     const present = positions(gap.present, gap.total);
     const one = gap.missing.length === 1;
