@@ -91,8 +91,12 @@ function unitFindings(
     const leadChange = describeChange(lead);
     const more = diffs.length > 1 ? ` (and ${diffs.length - 1} more case${diffs.length > 2 ? 's' : ''})` : '';
     const visibleNote = diffs.every((d) => d.internalOnly) ? ' (internal paths only)' : '';
-    const tail =
+    // the consequence first (what a device now sees, in which steps), then what in the C caused it
+    const others = devicesHit.filter((d) => d !== leadChange.device);
+    const consequence =
       `${leadChange.device}: ${lead.steps.join('; ')}: ${observedText(leadChange.before)} → ${observedText(leadChange.after)}${more}` +
+      (others.length ? `, also for ${others.join(', ')}` : '') +
+      visibleNote +
       (depends.length ? `; depends on ${depends.join(', ')} (unknown to the model)` : '');
     if (site === 'markers') {
       const s = effect.setters[0];
@@ -100,7 +104,7 @@ function unitFindings(
         code: 'behaviour-change',
         kind: 'behaviour-change',
         severity,
-        message: `Changes behaviour for ${devicesHit.join(', ')}${visibleNote} through the markers it sets: ${tail}`,
+        message: `${consequence}; through the markers this patch sets`,
         range: s.record.facts[s.added ? 'post' : 'pre'].image[s.setter.lines[0]].range,
         ...recordBase(s.record),
         changes,
@@ -109,7 +113,7 @@ function unitFindings(
       });
       continue;
     }
-    const others = effect.decisions
+    const otherSites = effect.decisions
       .filter((o) => o !== site)
       .map((o) => ({ range: siteRange(o), message: `also changes ${o.decision}` }));
     out.add({
@@ -117,14 +121,14 @@ function unitFindings(
       kind: 'behaviour-change',
       severity,
       message:
-        `${site.decision}: \`${site.before ?? '(absent)'}\` → \`${site.written ?? '(absent)'}\` changes behaviour for ` +
-        `${devicesHit.join(', ')}${visibleNote}: ${tail}`,
+        `${consequence}; ${site.decision}${site.record.facts.functionName ? ` in ${site.record.facts.functionName}` : ''}: ` +
+        `\`${site.before ?? '(absent)'}\` → \`${site.written ?? '(absent)'}\``,
       range: siteRange(site),
       ...recordBase(site.record),
       decision: site.decision,
       changes,
-      related: [...others, ...markerRelated, ...related(site.record)],
-      hint: shortHint(leadChange) + (diffs.length > 1 ? ` (+${diffs.length - 1})` : ''),
+      related: [...otherSites, ...markerRelated, ...related(site.record)],
+      hint: shortHint(leadChange, diffs.length - 1),
     });
   }
 }
