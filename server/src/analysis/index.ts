@@ -22,6 +22,7 @@ import { bisection, markerDefinitions, markerSetters, unplacedNames } from './ma
 import { kernelSpec } from './modelRuns';
 import type { AnalyzeOptions, DocumentAnalysis } from './types';
 import type { AnalysisUnit } from './units';
+import { zpciBehaviourFindings, zpciUnmodelledFindings } from './zpciFindings';
 
 export { ANALYSIS_DEPTH };
 
@@ -131,6 +132,8 @@ export const PRODUCERS: readonly ProducerRow[] = [
   { codes: ['marker-set', 'unmodeled-change'], produce: markerSetters },
   { codes: ['bisect-marker-undefined'], produce: bisection },
   { codes: ['unmodeled-change'], produce: unplacedNames },
+  { codes: ['behaviour-change', 'analysis-budget'], produce: zpciBehaviourFindings },
+  { codes: ['unmodeled-change'], produce: zpciUnmodelledFindings },
   { codes: LINTS.map((l) => l.code), produce: lintFindings },
 ];
 
@@ -168,7 +171,12 @@ export function analyzeText(text: string, options: AnalyzeOptions): AnalysisOutp
   const { decisions, policies } = decisionsAndPolicies(ctx);
   const result: DocumentAnalysis = {
     file: options.file,
-    baseline: { kernel: baseline.kernel, detectedFrom: baseline.detectedFrom },
+    baseline: {
+      kernel: baseline.kernel,
+      detectedFrom: baseline.detectedFrom,
+      ...(ctx.zpci.qemu ? { qemu: ctx.zpci.qemu } : {}),
+      ...(ctx.zpci.host ? { host: ctx.zpci.host } : {}),
+    },
     patches: read.patches.map((p) => ({
       index: p.index,
       total: p.total,

@@ -23,15 +23,17 @@ const commands: Record<string, { summary: string; run: Command }> = {
     run: statsCommand,
   },
   simulate: {
-    summary: 'simulate --device ID --kernel ID --steps "open; ..." [--format text|json] [--explain]',
+    summary:
+      'simulate --device ID (--kernel ID | --qemu ID [--host ID]) --steps "open; ..." [--format text|json] [--explain]',
     run: simulateCommand,
   },
   compare: {
-    summary: 'compare --kernel A --kernel B [--device ID] [--depth N] [--internal] [--format text|json]',
+    summary:
+      'compare (--kernel A --kernel B | --qemu A [--qemu B] [--host H [--host H2]]) [--device ID] [--depth N] [--internal] [--format text|json]',
     run: compareCommand,
   },
   matrix: {
-    summary: 'matrix [--format text|json|markdown]',
+    summary: 'matrix [--format text|json|markdown] [--model vfio-pci|zpci] [--qemu ID ...] [--host ID]',
     run: matrixCommand,
   },
   lsp: {
