@@ -6,7 +6,7 @@
  * UnknownIdErrors naming the valid ones.
  */
 import { parseCExpression } from '../csrc/cexpr';
-import { UnknownIdError } from '../model/index';
+import { StepScriptError, UnknownIdError } from '../model/index';
 import {
   DEFAULT_HOST,
   HOST_KERNEL_TABLE,
@@ -276,22 +276,40 @@ export function compareZpciVersions(
   };
 }
 
+/**
+ * A scenario's run up to the first step the model refuses (a step after a refused plug): the
+ * steps before it, and "STEP: not run (why)" for it.
+ */
+function scenarioRun(v: ZpciVersionRef, device: string, script: string, host: HostRef) {
+  const c = zpciCatalogue();
+  try {
+    return { trace: c.simulate(v, device, script, host)[0].trace, refused: '' };
+  } catch (e) {
+    if (!(e instanceof StepScriptError)) throw e;
+    const steps = parseZpciSteps(script);
+    const done = steps.slice(0, e.position - 1).map((x) => x.text);
+    const trace = done.length ? c.simulate(v, device, done.join('; '), host)[0].trace : [];
+    const reason = e.message.replace(/^step \d+ "[^"]*": /, '');
+    return { trace, refused: `${steps[e.position - 1].text}: not run (${reason})` };
+  }
+}
+
 /** The scenarios x zPCI kinds x QEMU versions (all built-ins, or the given ones) on one host. */
 export function zpciMatrix(versions?: ZpciVersionRef[], options: { host?: HostRef } = {}): ZpciMatrixResult {
   const host = options.host ?? DEFAULT_HOST;
   const list = versions ?? ZPCI_VERSION_SPECS.map((v) => v.id);
   for (const v of list) checked(v, host);
-  const c = zpciCatalogue();
   const cells: ZpciMatrixResult['cells'] = [];
   for (const scenario of ZPCI_SCENARIOS)
     for (const device of ZPCI_DEVICE_KINDS)
       for (const v of list) {
-        const trace = c.simulate(v, device.id, scenario.script, host)[0].trace;
+        const { trace, refused } = scenarioRun(v, device.id, scenario.script, host);
+        const summary = zpciScenarioSummary(trace);
         cells.push({
           scenario: scenario.id,
           device: device.id,
           qemu: refId(v),
-          summary: zpciScenarioSummary(trace),
+          summary: refused ? [summary, refused].filter(Boolean).join('; ') : summary,
           steps: trace.map((e) => e.action),
         });
       }
