@@ -103,6 +103,7 @@ function lintFindings(ctx: AnalysisContext, out: FindingSink): void {
     effects: ctx.effects,
     devices: ctx.devices,
     prose: ctx.units.map((u) => patchProse(docLines, u)),
+    zpci: ctx.zpci,
   });
   for (const l of lints) {
     out.add({
@@ -112,6 +113,8 @@ function lintFindings(ctx: AnalysisContext, out: FindingSink): void {
       message: l.message,
       range: l.range,
       ...(l.record ? recordBase(l.record) : {}),
+      ...(l.patch !== undefined ? { patch: l.patch } : {}),
+      ...(l.diffFile ? { diffFile: l.diffFile } : {}),
       ...(l.functionName ? { function: l.functionName } : {}),
       related: l.related,
     });

@@ -12,6 +12,8 @@ import { BoundedCache, DEVICE_KINDS, KERNEL_TABLE, policyContentKey, type Kernel
 import { simulateScript } from './modelRuns';
 import type { HunkRecord, UnitEffect } from './applySeries';
 import type { RelatedInfo, Severity } from './types';
+import { ZPCI_LINTS } from './zpciLints';
+import type { ZpciDocumentReading } from './zpciReading';
 
 /** The C of one hunk (with its record) or of a whole C file (without). */
 export interface CodeReading {
@@ -34,6 +36,8 @@ export interface LintContext {
   devices: readonly string[];
   /** The prose of each patch (for a C file: its lines), one list per patch. */
   prose: ProseLine[][];
+  /** The document's zPCI hunks read by csrc/zpci (absent for a C file). */
+  zpci?: ZpciDocumentReading;
 }
 
 /** Where a lint applies and what it says there. */
@@ -43,6 +47,9 @@ export interface LintHit {
   record?: HunkRecord;
   /** The function the linted statement is in, when the hunk's own text says (else the hunk's). */
   functionName?: string;
+  /** For a hit without a vfio hunk record (the zPCI lints): its patch and diff file. */
+  patch?: number;
+  diffFile?: string;
   related: RelatedInfo[];
 }
 
@@ -232,6 +239,7 @@ export const LINTS: readonly LintRule[] = [
   isVirtfnWithoutPhysfn,
   restoreOnUnimplementedEnable,
   mseMeansVfMse,
+  ...ZPCI_LINTS,
 ];
 
 export function runLints(ctx: LintContext, rules: readonly LintRule[] = LINTS): Lint[] {
