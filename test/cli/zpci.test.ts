@@ -55,6 +55,10 @@ describe('vfio-lens compare --qemu', () => {
       r.out,
       /ism reaches QEMU's instruction checks \(plugged, intercepted\) under: .*rfc-msix_fence, rfc-ism/,
     );
+    assert.match(
+      r.out,
+      /for ism itself, compare two of them: vfio-lens compare --qemu rfc-msix_fence --qemu rfc-ism --device ism/,
+    );
 
     const j = jsonOf('compare', '--qemu', 'v5.2', '--qemu', 'v6.0', '--device', 'ism');
     assert.equal(j.model, 'zpci');

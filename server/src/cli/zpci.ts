@@ -185,6 +185,12 @@ export function formatZpciCompare(r: ZpciCompareResult): string {
         ? `  ${u.device} reaches QEMU's instruction checks (plugged, intercepted) under: ${u.reaches.join(', ')}`
         : `  ${u.device} reaches QEMU's instruction checks under no modelled version`,
     );
+    // Two of those versions compared show what changes for this kind itself.
+    const [x, y] = u.reaches.slice(-2);
+    if (y)
+      lines.push(
+        `  for ${u.device} itself, compare two of them: vfio-lens compare --qemu ${x} --qemu ${y} --device ${u.device}`,
+      );
   }
   for (const c of r.clp)
     lines.push(`${c.device}: CLP ${c.field}: ${c.before} -> ${c.after} (${c.why}; no step observes it)`);
