@@ -21,6 +21,7 @@ import {
 import { kernelSpec } from './modelRuns';
 import type { AnalyzeOptions, Finding, RelatedInfo } from './types';
 import { collectUnits, hunkIdentity, type AnalysisUnit } from './units';
+import { readZpciDocument, type ZpciDocumentReading } from './zpciReading';
 
 export interface AnalysisContext {
   options: AnalyzeOptions;
@@ -42,6 +43,8 @@ export interface AnalysisContext {
   setterRelated: RelatedInfo[];
   /** When the analysis started (Date.now()), for the budget. */
   started: number;
+  /** The zPCI hunks read patch by patch, the series applied to the QEMU (and host) baseline. */
+  zpci: ZpciDocumentReading;
 }
 
 /** The findings of one analysis, in the order they are produced (sorted by place at the end). */
@@ -101,6 +104,7 @@ export function buildContext(text: string, options: AnalyzeOptions): AnalysisCon
     definitions,
     setterRelated,
     started,
+    zpci: readZpciDocument(units, read),
   };
 }
 

@@ -24,6 +24,7 @@ import { outsideScope } from './scope';
 import { seriesIncomplete } from './seriesGaps';
 import type { AnalyzeOptions, DocumentAnalysis } from './types';
 import type { AnalysisUnit } from './units';
+import { zpciBehaviourFindings, zpciUnmodelledFindings } from './zpciFindings';
 
 export { ANALYSIS_DEPTH };
 
@@ -104,6 +105,7 @@ function lintFindings(ctx: AnalysisContext, out: FindingSink): void {
     effects: ctx.effects,
     devices: ctx.devices,
     prose: ctx.units.map((u) => patchProse(docLines, u)),
+    zpci: ctx.zpci,
   });
   for (const l of lints) {
     out.add({
@@ -113,6 +115,8 @@ function lintFindings(ctx: AnalysisContext, out: FindingSink): void {
       message: l.message,
       range: l.range,
       ...(l.record ? recordBase(l.record) : {}),
+      ...(l.patch !== undefined ? { patch: l.patch } : {}),
+      ...(l.diffFile ? { diffFile: l.diffFile } : {}),
       ...(l.functionName ? { function: l.functionName } : {}),
       related: l.related,
       ...(l.preExisting ? { preExisting: true } : {}),
@@ -134,6 +138,8 @@ export const PRODUCERS: readonly ProducerRow[] = [
   { codes: ['marker-set', 'unmodeled-change'], produce: markerSetters },
   { codes: ['bisect-marker-undefined'], produce: bisection },
   { codes: ['unmodeled-change'], produce: unplacedNames },
+  { codes: ['behaviour-change', 'analysis-budget'], produce: zpciBehaviourFindings },
+  { codes: ['unmodeled-change'], produce: zpciUnmodelledFindings },
   { codes: LINTS.map((l) => l.code), produce: lintFindings },
   // last: it says which behaviour findings above rest on a patch the document does not hold
   { codes: ['series-incomplete'], produce: seriesIncomplete },
@@ -174,7 +180,12 @@ export function analyzeText(text: string, options: AnalyzeOptions): AnalysisOutp
   const outside = outsideScope(ctx.records);
   const result: DocumentAnalysis = {
     file: options.file,
-    baseline: { kernel: baseline.kernel, detectedFrom: baseline.detectedFrom },
+    baseline: {
+      kernel: baseline.kernel,
+      detectedFrom: baseline.detectedFrom,
+      ...(ctx.zpci.qemu ? { qemu: ctx.zpci.qemu } : {}),
+      ...(ctx.zpci.host ? { host: ctx.zpci.host } : {}),
+    },
     patches: read.patches.map((p) => ({
       index: p.index,
       total: p.total,

@@ -13,6 +13,8 @@ import { simulateScript } from './modelRuns';
 import { ONE_LOWER } from './severity';
 import type { HunkRecord, UnitEffect } from './applySeries';
 import type { RelatedInfo, Severity } from './types';
+import { ZPCI_LINTS } from './zpciLints';
+import type { ZpciDocumentReading } from './zpciReading';
 
 /** The C of one hunk (with its record) or of a whole C file (without). */
 export interface CodeReading {
@@ -35,6 +37,8 @@ export interface LintContext {
   devices: readonly string[];
   /** The prose of each patch (for a C file: its lines), one list per patch. */
   prose: ProseLine[][];
+  /** The document's zPCI hunks read by csrc/zpci (absent for a C file). */
+  zpci?: ZpciDocumentReading;
 }
 
 /** Where a lint applies and what it says there. */
@@ -44,6 +48,9 @@ export interface LintHit {
   record?: HunkRecord;
   /** The function the linted statement is in, when the hunk's own text says (else the hunk's). */
   functionName?: string;
+  /** For a hit without a vfio hunk record (the zPCI lints): its patch and diff file. */
+  patch?: number;
+  diffFile?: string;
   related: RelatedInfo[];
   /**
    * What the lint names is the same before the patch: the finding says "pre-existing, not changed
@@ -247,6 +254,7 @@ export const LINTS: readonly LintRule[] = [
   isVirtfnWithoutPhysfn,
   restoreOnUnimplementedEnable,
   mseMeansVfMse,
+  ...ZPCI_LINTS,
 ];
 
 export function runLints(ctx: LintContext, rules: readonly LintRule[] = LINTS): Lint[] {

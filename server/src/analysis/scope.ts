@@ -47,6 +47,11 @@ export const MODEL_SCOPE: readonly ScopeRow[] = [
   { model: 'vfio-pci', path: 'include/linux/pci.h', what: 'struct pci_dev and its dev_flags (the markers)' },
   { model: 'vfio-pci', path: 'include/uapi/linux/pci_regs.h', what: 'register and bit values' },
   { model: 'vfio-pci', path: 'arch/s390/pci/', what: 's390 zPCI: VF linking, MMIO instructions' },
+  ...['pci.h', 'pci_io.h', 'pci_insn.h', 'pci_clp.h'].map((h) => ({
+    model: 'zpci' as const,
+    path: `arch/s390/include/asm/${h}`,
+    what: "s390's zPCI device, its MIO and instruction helpers, CLP",
+  })),
   { model: 'vfio-pci', path: 'hw/vfio/', what: "QEMU's vfio-pci (its Command and config handling)" },
   { model: 'vfio-pci', path: 'hw/misc/vfio.c', what: "QEMU's vfio-pci before hw/vfio/ (2013)" },
   { model: 'zpci', path: 'hw/s390x/s390-pci-', what: "QEMU's zPCI: PCILG, PCISTG, PCISTB, CLP, plug" },

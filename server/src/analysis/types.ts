@@ -14,6 +14,9 @@ import type {
   RestoreObservation,
   TraceEntry,
 } from '../model/index';
+import type { ZpciBehaviourChange } from './zpciTypes';
+
+export type * from './zpciTypes';
 
 export const FINDING_KINDS = [
   'behaviour-change',
@@ -45,6 +48,9 @@ export interface BehaviourChange {
   internal?: boolean;
 }
 
+/** A case of either model: vfio-pci's, or the zPCI model's (`model: 'zpci'`). */
+export type AnyBehaviourChange = BehaviourChange | ZpciBehaviourChange;
+
 export interface RelatedInfo {
   range: Range;
   message: string;
@@ -62,7 +68,8 @@ export interface Finding {
   diffFile?: string;
   function?: string;
   decision?: DecisionPoint;
-  changes: BehaviourChange[];
+  /** vfio-pci cases (BehaviourChange) or zPCI cases (ZpciBehaviourChange, `model: 'zpci'`). */
+  changes: AnyBehaviourChange[];
   related: RelatedInfo[];
   /** A short inlay-hint text for the line, e.g. "s390-vf-detached: open+mmio EIO→ok". */
   hint?: string;
@@ -80,7 +87,17 @@ export interface PatchSummary {
 
 export interface DocumentAnalysis {
   file: string;
-  baseline: { kernel: KernelId | null; detectedFrom: string };
+  /**
+   * The kernel the vfio-pci hunks apply to; `qemu` the QEMU version the zPCI hunks apply to and
+   * `host` the host kernel of the kernel's zPCI hunks, each with what it was detected from (only
+   * when the document has such hunks).
+   */
+  baseline: {
+    kernel: KernelId | null;
+    detectedFrom: string;
+    qemu?: { id: string; detectedFrom: string };
+    host?: { id: string; detectedFrom: string };
+  };
   patches: PatchSummary[];
   findings: Finding[];
   /** The hunks outside every model's scope (analysis/scope.ts), when there are any: counted, not hinted. */

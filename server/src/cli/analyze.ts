@@ -9,7 +9,7 @@ import { SEVERITY_RANK } from '../analysis/attribute';
 import { DEFAULT_BASELINE } from '../analysis/baseline';
 import { analyzeCSource } from '../analysis/cSource';
 import { analyzeText, initAnalysis } from '../analysis/index';
-import type { DocumentAnalysis, Finding, Severity } from '../analysis/types';
+import type { AnyBehaviourChange, DocumentAnalysis, Finding, Severity } from '../analysis/types';
 import { KERNEL_TABLE, observedText, type KernelId } from '../model/index';
 import { choice, option, parseArgs, UsageError } from './args';
 import { toB4 } from './b4';
@@ -77,6 +77,15 @@ function loc(d: DocumentAnalysis, f: Finding): string {
   return `${d.file}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
 }
 
+/** "3 changes it does not model" (unmodeled-change findings), or '' for none. */
+export function unmodelledCount(findings: readonly Finding[]): string {
+  const n = findings.filter((f) => f.kind === 'unmodeled-change').length;
+  return n ? `${n} change${n === 1 ? '' : 's'} it does not model` : '';
+}
+
+/** A case's side in a few words: the vfio formatter's reading, or the zPCI one the side carries. */
+const reading = (side: AnyBehaviourChange['before']) => ('model' in side ? side.reading : observedText(side));
+
 function toText(docs: DocumentAnalysis[]): string {
   const out: string[] = [];
   for (const d of docs) {
@@ -84,6 +93,9 @@ function toText(docs: DocumentAnalysis[]): string {
   }
   for (const d of docs) {
     out.push('', `== ${d.file}`, `baseline: ${d.baseline.kernel} (${d.baseline.detectedFrom})`);
+    if (d.baseline.qemu) out.push(`QEMU baseline: ${d.baseline.qemu.id} (${d.baseline.qemu.detectedFrom})`);
+    if (d.baseline.host)
+      out.push(`host kernel baseline: ${d.baseline.host.id} (${d.baseline.host.detectedFrom})`);
     for (const p of d.patches) {
       const pos = p.index !== undefined ? `${p.index}/${p.total ?? '?'}` : '-';
       out.push(`patch ${pos} v${p.version}: ${p.subject || '(no subject)'}`);
@@ -94,17 +106,21 @@ function toText(docs: DocumentAnalysis[]): string {
       for (const c of f.changes) {
         const key = `${c.device}  ${c.steps.join('; ')}`;
         if (!rows.has(key))
-          rows.set(
-            key,
-            `${observedText(c.before)} -> ${observedText(c.after)}${c.internal ? ' (internal)' : ''}`,
-          );
+          rows.set(key, `${reading(c.before)} -> ${reading(c.after)}${c.internal ? ' (internal)' : ''}`);
       }
     }
+    const unmodelled = unmodelledCount(d.findings);
     if (d.patches.length === 0 && rows.size === 0) out.push('behaviour: not compared: no patch here');
-    else if (rows.size === 0) out.push('behaviour: no change for any modelled device');
+    else if (rows.size === 0)
+      out.push(
+        unmodelled
+          ? `behaviour: no change in what vfio-lens models; ${unmodelled}`
+          : 'behaviour: no change for any modelled device',
+      );
     else {
       out.push(`behaviour (device  steps: before -> after), ${rows.size} case(s):`);
       for (const [k, v] of [...rows].sort()) out.push(`  ${k}: ${v}`);
+      if (unmodelled) out.push(`and ${unmodelled}`);
     }
     if (d.outsideScope) out.push(outsideScopeText(d.outsideScope));
   }

@@ -1,17 +1,20 @@
 /**
  * vfio-lens compare --kernel A --kernel B [--device ID] [--depth N] [--internal] [--format text|json]
  * The shortest step sequences after which the two kernels' observations differ, with both traces.
+ * --qemu A --qemu B (and zPCI device kinds) compare two QEMU versions instead (cli/zpci.ts).
  */
 import { comparePolicies } from '../analysis/modelRuns';
 import { initCParser } from '../csrc/treeSitter';
 import { KERNEL_TABLE, stepSummary, type DeviceKindId, type KernelId } from '../model/index';
 import { UsageError, choice, intOption, option, parseArgs } from './args';
 import { checkIds, orderedEntry } from './simulate';
+import { compareZpciCommand, wantsZpci } from './zpci';
 
 export async function compareCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['kernel', 'device', 'depth', 'format'], ['internal']);
+  const args = parseArgs(argv, ['kernel', 'qemu', 'host', 'device', 'depth', 'format'], ['internal']);
   if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
   const format = choice(args, 'format', ['text', 'json'] as const, 'text');
+  if (wantsZpci(args)) return compareZpciCommand(args, format);
   const kernels = args.options.get('kernel') ?? [];
   if (kernels.length !== 2) {
     throw new UsageError(

@@ -74,4 +74,19 @@ export const FINDING_CODES: Record<string, FindingCodeDoc> = {
     short: 'The BAR restore still runs for an enable bit the device lacks',
     full: "vfio_basic_config_write's restore condition still reaches vfio_bar_restore when a guest writes an enable bit (MEMORY or IO) the device does not implement, which rewrites its BARs and logs a reset recovery on every such write; the message lists the devices and the writes.",
   },
+  'zpci-check-reordered': {
+    name: 'ZpciCheckReordered',
+    short: 'A zPCI instruction check moved past an earlier one',
+    full: "A patch moves one of QEMU's PCILG/PCISTG/PCISTB checks to the other side of another: a guest operand that fails both now gets the other check's condition code or program interrupt. The message names the checks; the behaviour-change findings show the cases.",
+  },
+  'pcistb-block-store-split': {
+    name: 'PcistbBlockStoreSplit',
+    short: 'PCISTB hands a block store to a device needing block stores as 8-byte writes',
+    full: "The patched QEMU's PCISTB path writes a guest's block store to the device as separate 8-byte writes, and a device kind that needs each block store whole (ISM: one non-MIO PCISTB) is plugged intercepted there, so its stores arrive split.",
+  },
+  'pcistb-buffer-below-maxstbl': {
+    name: 'PcistbBufferBelowMaxstbl',
+    short: "QEMU's fixed PCISTB staging buffer is smaller than the maxstbl a guest is told",
+    full: "pcistb_service_call copies the guest's block into a fixed buffer (uint8_t buffer[128]); under the patched QEMU an intercepted function is told a larger maxstbl, so a longer store overruns it. The message names the version, host, device kind and maxstbl.",
+  },
 };

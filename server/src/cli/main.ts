@@ -21,15 +21,17 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     load: async () => (await import('./stats.js')).statsCommand,
   },
   simulate: {
-    summary: 'simulate --device ID --kernel ID --steps "open; ..." [--format text|json] [--explain]',
+    summary:
+      'simulate --device ID (--kernel ID | --qemu ID [--host ID]) --steps "open; ..." [--format text|json] [--explain]',
     load: async () => (await import('./simulate.js')).simulateCommand,
   },
   compare: {
-    summary: 'compare --kernel A --kernel B [--device ID] [--depth N] [--internal] [--format text|json]',
+    summary:
+      'compare (--kernel A --kernel B | --qemu A [--qemu B] [--host H [--host H2]]) [--device ID] [--depth N] [--internal] [--format text|json]',
     load: async () => (await import('./compare.js')).compareCommand,
   },
   matrix: {
-    summary: 'matrix [--format text|json|markdown]',
+    summary: 'matrix [--format text|json|markdown] [--model vfio-pci|zpci] [--qemu ID ...] [--host ID]',
     load: async () => (await import('./matrix.js')).matrixCommand,
   },
   lsp: {

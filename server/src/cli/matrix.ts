@@ -1,11 +1,16 @@
 /**
- * vfio-lens matrix [--format text|json|markdown]
- * Named scenarios x device kinds x kernel variants, each cell what the user sees.
+ * vfio-lens matrix [--format text|json|markdown] [--model vfio-pci|zpci] [--qemu ID ...] [--host ID]
+ * Named scenarios x device kinds x kernel variants, each cell what the user sees; for the zPCI
+ * model, x QEMU versions on a host (cli/zpci.ts).
  */
 import { behaviourMatrix } from '../analysis/modelRuns';
 import { initCParser } from '../csrc/treeSitter';
 import type { MatrixResult } from '../analysis/types';
+import { MODELS } from '../model/index';
 import { UsageError, choice, parseArgs } from './args';
+import { matrixZpciCommand } from './zpci';
+
+const MODEL_IDS = MODELS.map((m) => m.id);
 
 function cell(m: MatrixResult, scenario: string, device: string, kernel: string): string {
   return (
@@ -41,9 +46,13 @@ function text(m: MatrixResult): string {
 }
 
 export async function matrixCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['format']);
+  const args = parseArgs(argv, ['format', 'model', 'qemu', 'host']);
   if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
   const format = choice(args, 'format', ['text', 'json', 'markdown'] as const, 'text');
+  const model = choice(args, 'model', MODEL_IDS, args.options.has('qemu') ? 'zpci' : 'vfio-pci');
+  if (model === 'zpci') return matrixZpciCommand(args, format);
+  if (args.options.has('qemu') || args.options.has('host'))
+    throw new UsageError('--qemu and --host are for --model zpci');
   await initCParser();
   const m = behaviourMatrix();
   const rendered =

@@ -1,7 +1,8 @@
 /**
  * vfio-lens simulate --device ID --kernel ID --steps "open; write-cmd 0x0002; read-cmd; mmio-read"
  *                    [--format text|json] [--explain]
- * Runs a step script on one device kind under one kernel variant and prints the trace.
+ * Runs a step script on one device kind under one kernel variant and prints the trace. A zPCI
+ * device kind or --qemu ID runs the zPCI model instead (cli/zpci.ts).
  */
 import { initCParser } from '../csrc/treeSitter';
 import {
@@ -22,6 +23,7 @@ import {
 } from '../model/index';
 import { UsageError, choice, option, parseArgs } from './args';
 import { InputError } from './io';
+import { simulateZpciCommand, wantsZpci } from './zpci';
 
 /** A trace entry with its fields in the documented order (and only those that apply). */
 export function orderedEntry(e: TraceEntry): Record<string, unknown> {
@@ -101,9 +103,10 @@ export function formatTrace(trace: TraceEntry[], explain: boolean): string {
 }
 
 export async function simulateCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['device', 'kernel', 'steps', 'format'], ['explain']);
+  const args = parseArgs(argv, ['device', 'kernel', 'qemu', 'host', 'steps', 'format'], ['explain']);
   if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
   const format = choice(args, 'format', ['text', 'json'] as const, 'text');
+  if (wantsZpci(args)) return simulateZpciCommand(args, format);
   const device = required(args, 'device', DEVICE_KIND_TABLE.ids);
   const kernel = required(args, 'kernel', KERNEL_TABLE.ids);
   const steps = required(args, 'steps');

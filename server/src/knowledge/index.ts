@@ -9,6 +9,7 @@ import { fieldEntries } from './fields';
 import { functionEntries } from './functions';
 import { s390AndCapabilityEntries } from './s390AndCapabilities';
 import type { KnowledgeEntry } from './types';
+import { zpciEntries } from './zpci';
 
 export type { KnowledgeEntry, BitPlacement, SymbolKind } from './types';
 
@@ -18,6 +19,7 @@ export const knowledgeEntries: readonly KnowledgeEntry[] = [
   ...commandBitEntries,
   ...functionEntries,
   ...s390AndCapabilityEntries,
+  ...zpciEntries,
 ];
 
 const byName = new Map<string, KnowledgeEntry>();

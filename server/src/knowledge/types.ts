@@ -11,6 +11,9 @@ export type SymbolKind =
   | 'struct'
   | 's390 field'
   | 'zPCI instruction'
+  | 'zPCI field'
+  | 'zPCI constant'
+  | 'QEMU function'
   | 'concept';
 
 /** Where a dev_flags bit sat in one kernel version (null: the name does not exist there). */

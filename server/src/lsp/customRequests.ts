@@ -14,7 +14,17 @@ import {
   type KernelId,
   type PolicySpec,
 } from '../model/index';
-import type { CompareResult, MatrixResult, SimulateResult, StatesResult } from '../analysis/types';
+import type {
+  CompareResult,
+  MatrixResult,
+  SimulateResult,
+  StatesResult,
+  ZpciCompareResult,
+  ZpciMatrixResult,
+  ZpciSimulateResult,
+  ZpciStatesResult,
+} from '../analysis/types';
+import { HOST_KERNEL_TABLE, ZPCI_DEVICE_TABLE, ZPCI_VERSION_TABLE } from '../model/zpci';
 import type { ServerAnalysis } from './serverAnalysis';
 import {
   CompareRequest,
@@ -33,6 +43,7 @@ import {
   type SummaryParams,
   type SummaryResult,
   type VocabularyResult,
+  type ZpciRef,
 } from './protocol';
 import { decisionAt, decisionMarkdown } from './decisionText';
 import { behaviourSummary } from './summary';
@@ -60,6 +71,20 @@ export interface SimulationFacade {
     kernel: PolicySpec | KernelId,
     options: { depth?: number; steps?: string[] },
   ): StatesResult;
+  /** The zPCI model, for references `{ qemu, host? }` (absent: such requests are refused). */
+  zpci?: ZpciFacade;
+}
+
+/** The zPCI model's runs (server/src/analysis/zpciRuns.ts), ids checked by the caller. */
+export interface ZpciFacade {
+  simulate(device: string, ref: ZpciRef, steps: string, explain?: boolean): ZpciSimulateResult;
+  compare(
+    a: ZpciRef,
+    b: ZpciRef,
+    options: { device?: string; depth?: number; internal?: boolean },
+  ): ZpciCompareResult;
+  matrix(refs?: ZpciRef[]): ZpciMatrixResult;
+  states(device: string, ref: ZpciRef, options: { depth?: number; steps?: string[] }): ZpciStatesResult;
 }
 
 export interface RequestContext {
@@ -79,6 +104,26 @@ function deviceParam(v: unknown, field: string): DeviceKindId {
 
 function optionalDevice(v: unknown, field: string): DeviceKindId | undefined {
   return v === undefined || v === null ? undefined : deviceParam(v, field);
+}
+
+/** A `{ qemu, host? }` reference (the zPCI model), checked; undefined for any other value. */
+function zpciRef(v: unknown, field: string): ZpciRef | undefined {
+  if (!isObject(v) || !('qemu' in v)) return undefined;
+  if (!ZPCI_VERSION_TABLE.has(v.qemu)) throw invalid(ZPCI_VERSION_TABLE.expected(`${field}.qemu`, v.qemu));
+  if (v.host === undefined || v.host === null) return { qemu: v.qemu };
+  if (!HOST_KERNEL_TABLE.has(v.host)) throw invalid(HOST_KERNEL_TABLE.expected(`${field}.host`, v.host));
+  return { qemu: v.qemu, host: v.host };
+}
+
+function zpciDevice(v: unknown, field: string): string {
+  if (!ZPCI_DEVICE_TABLE.has(v)) throw invalid(ZPCI_DEVICE_TABLE.expected(field, v));
+  return v;
+}
+
+function needZpci(facade: SimulationFacade): ZpciFacade {
+  if (!facade.zpci)
+    throw new ResponseError(ErrorCodes.InternalError, 'the zPCI model is not available in this build');
+  return facade.zpci;
 }
 
 function uriParam(v: unknown, field: string): string {
@@ -230,10 +275,10 @@ type Params = Record<string, unknown>;
  * request can still be cancelled, then the facade is asked; a model error about the input is
  * InvalidParams.
  */
-function modelRequest<P, R, Q>(
+function modelRequest<P, R, Q, Z = never>(
   type: RequestType<P, R, void>,
   read: (ctx: RequestContext, p: Params) => Promise<Q>,
-  ask: (facade: SimulationFacade, q: Q) => R,
+  ask: (facade: SimulationFacade, q: Q) => R | Z,
   options: { paramsOptional?: boolean } = {},
 ): CustomRequest {
   const what = type.method.replace(/^vfioLens\//, '');
@@ -269,75 +314,104 @@ function documentRequest<P, R, Q extends { uri: string }>(
   };
 }
 
+/** Which model a request's references name (the discriminant of its parsed parameters). */
+const ZPCI = 'zpci' as const;
+const VFIO = 'vfio-pci' as const;
+
 const wholeNumber = (v: unknown, min: number, max = Infinity) =>
   Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 
 const simulate = modelRequest(
   SimulateRequest,
   async (ctx, p: Partial<Record<keyof SimulateParams, unknown>>) => {
-    const device = deviceParam(p.device, 'device');
     if (typeof p.steps !== 'string' || !p.steps.trim())
       throw invalid(
         `steps: expected a step script such as "open; mmio-read", got ${JSON.stringify(p.steps)}`,
       );
     if (p.explain !== undefined && typeof p.explain !== 'boolean')
       throw invalid('explain: expected true or false');
+    const explain = p.explain as boolean | undefined;
+    const zpci = zpciRef(p.kernel, 'kernel');
+    if (zpci) return { model: ZPCI, zpci, device: zpciDevice(p.device, 'device'), steps: p.steps, explain };
     const kernel = await resolveKernel(ctx, p.kernel, 'kernel');
-    return { device, kernel, steps: p.steps, explain: p.explain as boolean | undefined };
+    return { model: VFIO, device: deviceParam(p.device, 'device'), kernel, steps: p.steps, explain };
   },
-  (facade, q) => facade.simulateScript(q.device, q.kernel, q.steps, q.explain),
+  (facade, q): SimulateResult | ZpciSimulateResult =>
+    q.model === ZPCI
+      ? needZpci(facade).simulate(q.device, q.zpci, q.steps, q.explain)
+      : facade.simulateScript(q.device, q.kernel, q.steps, q.explain),
 );
 
 const compare = modelRequest(
   CompareRequest,
   async (ctx, p: Partial<Record<keyof CompareParams, unknown>>) => {
-    const device = optionalDevice(p.device, 'device');
     if (p.depth !== undefined && !wholeNumber(p.depth, 1, 12))
       throw invalid(`depth: expected a whole number from 1 to 12, got ${JSON.stringify(p.depth)}`);
     if (p.internal !== undefined && typeof p.internal !== 'boolean')
       throw invalid('internal: expected true or false');
+    const depth = p.depth as number | undefined;
+    const internal = p.internal as boolean | undefined;
+    const [za, zb] = [zpciRef(p.a, 'a'), zpciRef(p.b, 'b')];
+    if (za || zb) {
+      if (!za || !zb) throw invalid(`${za ? 'b' : 'a'}: expected { qemu, host? } as the other side`);
+      const zdevice =
+        p.device === undefined || p.device === null ? undefined : zpciDevice(p.device, 'device');
+      return { model: ZPCI, zpci: { a: za, b: zb }, options: { device: zdevice, depth, internal } };
+    }
     const a = await resolveKernel(ctx, p.a, 'a');
     const b = await resolveKernel(ctx, p.b, 'b');
-    const options = {
-      device,
-      depth: p.depth as number | undefined,
-      internal: p.internal as boolean | undefined,
-    };
-    return { a, b, options };
+    return { model: VFIO, a, b, options: { device: optionalDevice(p.device, 'device'), depth, internal } };
   },
-  (facade, q) => facade.comparePolicies(q.a, q.b, q.options),
+  (facade, q): CompareResult | ZpciCompareResult =>
+    q.model === ZPCI
+      ? needZpci(facade).compare(q.zpci.a, q.zpci.b, q.options)
+      : facade.comparePolicies(q.a, q.b, q.options),
 );
 
 const matrix = modelRequest(
   MatrixRequest,
-  async (ctx, p: Partial<Record<keyof MatrixParams, unknown>>) => {
-    if (p.kernels === undefined) return undefined;
-    if (!Array.isArray(p.kernels)) throw invalid('kernels: expected an array of kernel references');
+  async (ctx, p: Partial<Record<keyof MatrixParams | 'model', unknown>>) => {
+    if (p.model !== undefined && p.model !== 'vfio-pci' && p.model !== 'zpci')
+      throw invalid(`model: expected "vfio-pci" or "zpci", got ${JSON.stringify(p.model)}`);
+    if (p.kernels !== undefined && !Array.isArray(p.kernels))
+      throw invalid('kernels: expected an array of kernel references');
+    const refs = (p.kernels ?? []) as unknown[];
+    if (p.model === 'zpci') {
+      const zpci: ZpciRef[] = [];
+      for (let i = 0; i < refs.length; i++) {
+        const r = zpciRef(refs[i], `kernels[${i}]`);
+        if (!r) throw invalid(`kernels[${i}]: expected { qemu, host? }, got ${JSON.stringify(refs[i])}`);
+        zpci.push(r);
+      }
+      return { model: ZPCI, zpci: p.kernels === undefined ? undefined : zpci };
+    }
+    if (p.kernels === undefined) return { model: VFIO, specs: undefined };
     const specs: (PolicySpec | KernelId)[] = [];
-    for (let i = 0; i < p.kernels.length; i++)
-      specs.push(await resolveKernel(ctx, p.kernels[i], `kernels[${i}]`));
-    return specs;
+    for (let i = 0; i < refs.length; i++) specs.push(await resolveKernel(ctx, refs[i], `kernels[${i}]`));
+    return { model: VFIO, specs };
   },
-  (facade, specs) => facade.behaviourMatrix(specs),
+  (facade, q): MatrixResult | ZpciMatrixResult =>
+    q.model === ZPCI ? needZpci(facade).matrix(q.zpci) : facade.behaviourMatrix(q.specs),
   { paramsOptional: true },
 );
 
 const states = modelRequest(
   StatesRequest,
   async (ctx, p: Partial<Record<keyof StatesParams, unknown>>) => {
-    const device = deviceParam(p.device, 'device');
     if (p.depth !== undefined && !wholeNumber(p.depth, 1))
       throw invalid('depth: expected a positive whole number');
     if (p.steps !== undefined && (!Array.isArray(p.steps) || p.steps.some((s) => typeof s !== 'string')))
       throw invalid('steps: expected an array of step strings');
-    const kernel = await resolveKernel(ctx, p.kernel, 'kernel');
-    return {
-      device,
-      kernel,
-      options: { depth: p.depth as number | undefined, steps: p.steps as string[] | undefined },
-    };
+    const options = { depth: p.depth as number | undefined, steps: p.steps as string[] | undefined };
+    const zpci = zpciRef(p.kernel, 'kernel');
+    if (zpci) return { model: ZPCI, zpci, device: zpciDevice(p.device, 'device'), options };
+    const device = deviceParam(p.device, 'device');
+    return { model: VFIO, device, kernel: await resolveKernel(ctx, p.kernel, 'kernel'), options };
   },
-  (facade, q) => facade.reachableStates(q.device, q.kernel, q.options),
+  (facade, q): StatesResult | ZpciStatesResult =>
+    q.model === ZPCI
+      ? needZpci(facade).states(q.device, q.zpci, q.options)
+      : facade.reachableStates(q.device, q.kernel, q.options),
 );
 
 const explain = documentRequest(

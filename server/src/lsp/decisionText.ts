@@ -5,7 +5,7 @@
  */
 import type { DecisionSite } from '../analysis';
 import type { ServerAnalysis } from './serverAnalysis';
-import type { BehaviourChange, Finding, PatchSummary } from '../analysis/types';
+import type { AnyBehaviourChange, Finding, PatchSummary } from '../analysis/types';
 import type { Position, Range } from '../common/position';
 import { entriesInExpression } from '../knowledge';
 
@@ -65,7 +65,7 @@ const OPERAND_MEANINGS: { name: RegExp; meaning: string }[] = [
 
 const code = (c: string | null) => (c === null ? '_(absent)_' : '```c\n' + c + '\n```');
 
-export function changesTable(changes: BehaviourChange[]): string[] {
+export function changesTable(changes: AnyBehaviourChange[]): string[] {
   if (!changes.length) return [];
   const rows = ['| device | steps | before | after |', '|---|---|---|---|'];
   for (const c of changes)
@@ -77,7 +77,7 @@ export function changesTable(changes: BehaviourChange[]): string[] {
 export const HOVER_CASES = 3;
 
 /** The consequence of a case in one line: "s390-vf-detached: open; mmio-read: EIO → ok". */
-function consequence(c: BehaviourChange): string {
+function consequence(c: AnyBehaviourChange): string {
   const out = (t: string, step: string) => (t.startsWith(`${step}: `) ? t.slice(step.length + 2) : t);
   return `${c.device}: ${c.steps.join('; ')}: ${out(c.before.text, c.before.step)} → ${out(c.after.text, c.after.step)}`;
 }
@@ -133,7 +133,7 @@ export function decisionMarkdown(
 }
 
 /** The case each finding leads with (its first visible one), at most three. */
-function leadCases(findings: Finding[]): BehaviourChange[] {
+function leadCases(findings: Finding[]): AnyBehaviourChange[] {
   const leads = findings.flatMap((f) => {
     const lead = f.changes.find((c) => !c.internal) ?? f.changes[0];
     return lead ? [lead] : [];
@@ -142,7 +142,7 @@ function leadCases(findings: Finding[]): BehaviourChange[] {
 }
 
 /** Why a case differs: the decisions its differing step took on each side, with every operand's value. */
-export function whyOfCase(c: BehaviourChange): string[] {
+export function whyOfCase(c: AnyBehaviourChange): string[] {
   const lines = [`Why, for ${c.device}: ${c.steps.join('; ')} (at \`${c.before.step}\`):`, ''];
   for (const [label, side] of [
     ['before', c.before],
@@ -161,7 +161,7 @@ export function whyOfCase(c: BehaviourChange): string[] {
 }
 
 /** One row per case: the same device, steps and observations (their explanations are the same then). */
-function dedupeChanges(changes: BehaviourChange[]): BehaviourChange[] {
+function dedupeChanges(changes: AnyBehaviourChange[]): AnyBehaviourChange[] {
   const seen = new Set<string>();
   return changes.filter((c) => {
     const k = JSON.stringify([c.device, c.steps, c.before.text, c.after.text, c.internal]);

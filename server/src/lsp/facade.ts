@@ -9,7 +9,9 @@ import {
   reachableStates,
   simulateScript,
 } from '../analysis/modelRuns';
+import { compareZpciVersions, simulateZpci, zpciMatrix, zpciStates } from '../analysis/zpciRuns';
 import { initCParser } from '../csrc/treeSitter';
+import { DEFAULT_HOST } from '../model/zpci';
 import type { SimulationFacade } from './customRequests';
 
 export function simulationFacade(): SimulationFacade {
@@ -23,5 +25,18 @@ export function simulationFacade(): SimulationFacade {
     reachableStates: (device, kernel, options) => reachableStates(device, kernel, options),
     behaviourMatrix: (specs) =>
       behaviourMatrix(specs?.map((s) => (typeof s === 'string' ? kernelSpec(s) : s))),
+    zpci: {
+      simulate: (device, ref, steps, explain) =>
+        simulateZpci(device, ref.qemu, steps, { host: ref.host, explain: explain ?? true }),
+      compare: (a, b, options) =>
+        compareZpciVersions(a.qemu, b.qemu, { ...options, host: a.host, hostAfter: b.host ?? a.host }),
+      // One host for the matrix: the first reference's (default the model's).
+      matrix: (refs) =>
+        zpciMatrix(
+          refs?.map((r) => r.qemu),
+          { host: refs?.find((r) => r.host)?.host ?? DEFAULT_HOST },
+        ),
+      states: (device, ref, options) => zpciStates(device, ref.qemu, { ...options, host: ref.host }),
+    },
   };
 }

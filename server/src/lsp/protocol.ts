@@ -5,7 +5,16 @@
  * match the CLI's JSON for the same question.
  */
 import { RequestType, RequestType0 } from 'vscode-languageserver-protocol';
-import type { CompareResult, MatrixResult, SimulateResult, StatesResult } from '../analysis/types';
+import type {
+  CompareResult,
+  MatrixResult,
+  SimulateResult,
+  StatesResult,
+  ZpciCompareResult,
+  ZpciMatrixResult,
+  ZpciSimulateResult,
+  ZpciStatesResult,
+} from '../analysis/types';
 import type { DeviceKindId, KernelId, ModelVocabulary } from '../model/index';
 
 export type {
@@ -16,6 +25,11 @@ export type {
   SimulateResult,
   StateEdge,
   StatesResult,
+  ZpciCompareResult,
+  ZpciMatrixResult,
+  ZpciSimulateResult,
+  ZpciStatesResult,
+  ZpciTraceStep,
 } from '../analysis/types';
 export type {
   AccessOutcome,
@@ -101,11 +115,52 @@ export interface ServerStats {
   documents: number;
 }
 
+/**
+ * A zPCI side: a QEMU version (the zPCI model's variants, `variantParam: 'qemu'`) on a host kernel
+ * (default the model's `hosts.default`). Given where a KernelRef goes, it runs the zPCI model.
+ */
+export type ZpciRef = { qemu: string; host?: string };
+
+export interface ZpciSimulateParams {
+  /** A zPCI device kind ("ism"). */
+  device: string;
+  kernel: ZpciRef;
+  steps: string;
+  explain?: boolean;
+}
+export interface ZpciCompareParams {
+  a: ZpciRef;
+  b: ZpciRef;
+  device?: string;
+  depth?: number;
+  internal?: boolean;
+}
+export interface ZpciMatrixParams {
+  model: 'zpci';
+  /** Restrict to these QEMU versions (default all); one host for all of them. */
+  kernels?: ZpciRef[];
+}
+export interface ZpciStatesParams {
+  device: string;
+  kernel: ZpciRef;
+  depth?: number;
+  steps?: string[];
+}
+
 export const SimulateRequest = new RequestType<SimulateParams, SimulateResult, void>('vfioLens/simulate');
 export const CompareRequest = new RequestType<CompareParams, CompareResult, void>('vfioLens/compare');
 export const MatrixRequest = new RequestType<MatrixParams, MatrixResult, void>('vfioLens/matrix');
 export const ExplainRequest = new RequestType<ExplainParams, ExplainResult, void>('vfioLens/explain');
 export const SummaryRequest = new RequestType<SummaryParams, SummaryResult, void>('vfioLens/summary');
 export const StatesRequest = new RequestType<StatesParams, StatesResult, void>('vfioLens/states');
+/** The same methods typed for the zPCI model: the server answers by the kind of reference given. */
+export const ZpciSimulateRequest = new RequestType<ZpciSimulateParams, ZpciSimulateResult, void>(
+  'vfioLens/simulate',
+);
+export const ZpciCompareRequest = new RequestType<ZpciCompareParams, ZpciCompareResult, void>(
+  'vfioLens/compare',
+);
+export const ZpciMatrixRequest = new RequestType<ZpciMatrixParams, ZpciMatrixResult, void>('vfioLens/matrix');
+export const ZpciStatesRequest = new RequestType<ZpciStatesParams, ZpciStatesResult, void>('vfioLens/states');
 export const VocabularyRequest = new RequestType0<VocabularyResult, void>('vfioLens/vocabulary');
 export const ServerStatsRequest = new RequestType0<ServerStats, void>('vfioLens/stats');

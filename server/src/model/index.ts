@@ -17,6 +17,7 @@
  *   compare.ts     breadth-first product exploration, shortest distinguishing sequences
  *   scenarios.ts   the behaviour matrix's named scenarios, the simulator's preset scripts
  *   registry.ts    MODELS: every model with its variants, device kinds, steps and presets
+ *   zpci/          the zPCI model (its own index.ts): QEMU versions, zPCI kinds, host kernels
  *   cache.ts       BoundedCache, the one cache of the server's long-lived results
  *   core/          the transition-system shape and the one breadth-first walk
  */
@@ -84,4 +85,4 @@ export {
   stepSummary,
   type Observation,
 } from './observation';
-export { MODELS, VFIO_PCI_MODEL, type ModelVocabulary } from './registry';
+export { MODELS, VFIO_PCI_MODEL, ZPCI_MODEL, type ModelVocabulary } from './registry';

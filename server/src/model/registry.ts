@@ -2,7 +2,7 @@
  * The models vfio-lens runs, one row each: what the editor and the command line offer of a model
  * (its variants, device kinds, step syntax, exploration alphabet, preset scripts, the pair the
  * simulator opens with) comes from here, so a client never hard-codes an id. The vfio-pci model is
- * the first row; another model (zPCI, ...) is another row built from its own tables. What a model
+ * the first row; the zPCI model (model/zpci/) is the second, built from its own tables. What a model
  * observes reaches a client already formatted by the model (each trace entry's `display`, each
  * explanation's `text`), so a row needs no formatter of its own here.
  */
@@ -10,12 +10,25 @@ import { DEVICE_KINDS } from './devices';
 import { KERNELS } from './kernels';
 import { SIMULATOR_PRESETS } from './scenarios';
 import { EXPLORATION_ALPHABET, STEP_ACTIONS, STEP_SYNTAX, splitScript } from './steps';
+import {
+  DEFAULT_HOST,
+  HOST_KERNELS,
+  ZPCI_DEVICE_KINDS,
+  ZPCI_EXPLORATION_ALPHABET,
+  ZPCI_PRESETS,
+  ZPCI_STEP_ACTIONS,
+  ZPCI_STEP_SYNTAX,
+  ZPCI_VERSION_SPECS,
+  parseZpciSteps,
+} from './zpci';
 
 /** A model as people pick from it: plain data, the same for every client. */
 export interface ModelVocabulary {
   id: string;
   label: string;
   description: string;
+  /** The field a request names one of its variants with (`{ kernel: "v5.8" }`, `{ qemu: "v6.0" }`). */
+  variantParam: 'kernel' | 'qemu';
   /** Its variants (kernels, QEMU versions), in the order they are offered. */
   variants: { id: string; label: string; description: string; commit?: string }[];
   devices: { id: string; label: string; description: string }[];
@@ -25,11 +38,14 @@ export interface ModelVocabulary {
   presets: { name: string; steps: string[] }[];
   /** The two variants a comparison starts from when nobody chose (the fix a story is about). */
   defaults: { a: string; b: string };
+  /** A second layer the variants run on (the zPCI model's host kernels), with the one assumed. */
+  hosts?: { options: { id: string; label: string; description: string }[]; default: string };
 }
 
 export const VFIO_PCI_MODEL: ModelVocabulary = {
   id: 'vfio-pci',
   label: 'vfio-pci Command register',
+  variantParam: 'kernel',
   description:
     "vfio-pci's emulation of the Command register's MEMORY and IO bits, BAR restore and mmap zaps.",
   variants: KERNELS.map(({ id, label, description, commit }) =>
@@ -45,4 +61,31 @@ export const VFIO_PCI_MODEL: ModelVocabulary = {
   defaults: { a: 'v5.8', b: 'v5.10' },
 };
 
-export const MODELS: readonly ModelVocabulary[] = [VFIO_PCI_MODEL];
+/** The zPCI model (model/zpci/): QEMU versions on a host kernel, four kinds of function. */
+export const ZPCI_MODEL: ModelVocabulary = {
+  id: 'zpci',
+  label: "s390x zPCI: QEMU's PCILG, PCISTG and PCISTB",
+  description:
+    "What a guest's zPCI load, store and store block get from QEMU's interception (per QEMU version) " +
+    'and the host kernel, for intercepted, ISM, interpreted and emulated functions.',
+  variantParam: 'qemu',
+  variants: ZPCI_VERSION_SPECS.map(({ id, label, description, commits }) =>
+    commits.length ? { id, label, description, commit: commits[0] } : { id, label, description },
+  ),
+  devices: ZPCI_DEVICE_KINDS.map(({ id, label, description }) => ({ id, label, description })),
+  steps: ZPCI_STEP_ACTIONS.map((action) => {
+    const syntax = ZPCI_STEP_SYNTAX[action];
+    const args = syntax.args.map((a) => (a.optional ? `[${a.name}]` : a.name));
+    return { action, usage: [action, ...args].join(' '), summary: syntax.summary };
+  }),
+  alphabet: ZPCI_EXPLORATION_ALPHABET.map((s) => s.text),
+  presets: ZPCI_PRESETS.map((p) => ({ name: p.name, steps: parseZpciSteps(p.script).map((s) => s.text) })),
+  // The issue's comparison: the PCISTB length read with 13 bits and the range checked per 8 bytes (v6.0).
+  defaults: { a: 'v5.2', b: 'v6.0' },
+  hosts: {
+    options: HOST_KERNELS.map(({ id, label, description }) => ({ id, label, description })),
+    default: DEFAULT_HOST,
+  },
+};
+
+export const MODELS: readonly ModelVocabulary[] = [VFIO_PCI_MODEL, ZPCI_MODEL];

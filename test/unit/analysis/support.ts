@@ -46,9 +46,16 @@ export function visibleDevices(out: AnalysisOutput): string[] {
   ].sort();
 }
 
-/** Devices with any change (internal ones included). */
-export function anyDevices(out: AnalysisOutput): string[] {
-  return [...new Set(behaviour(out).flatMap((f) => f.changes.map((c) => c.device)))].sort();
+/** Devices with any change (internal ones included), of both models or of one. */
+export function anyDevices(out: AnalysisOutput, model?: 'vfio-pci' | 'zpci'): string[] {
+  const modelOf = (c: Finding['changes'][number]) => ('model' in c ? c.model : 'vfio-pci');
+  return [
+    ...new Set(
+      behaviour(out).flatMap((f) =>
+        f.changes.filter((c) => model === undefined || modelOf(c) === model).map((c) => c.device),
+      ),
+    ),
+  ].sort();
 }
 
 export function hasChange(

@@ -57,6 +57,49 @@ export function formatDelivery(d: ZpciDelivery): string {
   return d.host ? `${qemu} -> host ${formatHostDelivery(d.host)}` : qemu;
 }
 
+/** How an accepted store reached the device, in a few words ("16 separate 8-byte writes; host 16 PCISTG"). */
+export function formatDeliveryShort(d: ZpciDelivery): string {
+  const qemu =
+    d.path === 'pieces'
+      ? d.pieces === 1
+        ? `one ${d.size}-byte write`
+        : `${d.pieces} separate ${d.size}-byte writes`
+      : d.path === 'zpci-io-region'
+        ? `one ${d.size}-byte block (zPCI I/O region)`
+        : d.path === 'config'
+          ? 'config space'
+          : `one ${d.size}-byte access`;
+  const h = d.host;
+  if (!h) return qemu;
+  if (h.error) return `${qemu}; host ${h.via}: ${h.error}`;
+  if (h.instruction === 'none') return qemu;
+  return `${qemu}; host ${h.count} ${h.instruction}${h.mio ? '_MIO' : ''}${h.count > 1 || h.size !== d.size ? ` of ${h.size}` : ''}`;
+}
+
+/**
+ * A step's visible reading in a few words (findings, matrix cells): "specification exception",
+ * "accepted as 16 separate 8-byte writes", `plug refused ("MSI-X support is mandatory ...")`.
+ */
+export function formatOutcomeShort(o: Pick<ZpciObservation, 'outcome' | 'delivery'>): string {
+  const x = o.outcome;
+  switch (x.kind) {
+    case 'accepted':
+      return o.delivery ? `accepted as ${formatDeliveryShort(o.delivery)}` : 'accepted';
+    case 'program-interrupt':
+      return `${x.pgm.replace(/^PGM_/, '').toLowerCase()} exception`;
+    case 'plugged':
+      return `plugged, ${x.interpreted ? 'interpreted' : 'intercepted'}`;
+    case 'plug-refused':
+      return `plug refused ("${x.message}")`;
+    case 'clp':
+      return `CLP ${x.response}`;
+    case 'interpreted':
+      return 'executed by firmware (interpreted)';
+    default:
+      return formatOutcome(x);
+  }
+}
+
 function isNameChar(c: string | undefined): boolean {
   return !!c && /[A-Za-z0-9_]/.test(c);
 }

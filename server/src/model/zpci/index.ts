@@ -27,6 +27,8 @@ export {
   type ZdevGroupInfo,
 } from './host';
 export {
+  MMIO_REQUESTS,
+  formatMmioResult,
   mmioChecks,
   maxIoSize,
   maxWriteSizePowerOfTwo,
@@ -56,6 +58,8 @@ export {
 export {
   formatObservation,
   formatOutcome,
+  formatOutcomeShort,
+  formatDeliveryShort,
   formatDelivery,
   formatHostDelivery,
   formatExplanation,
@@ -83,3 +87,6 @@ export {
   type Applied,
 } from './applyEdits';
 export { clpValues, clpDifferences, type ClpValues, type ClpDifference } from './clpCompare';
+export { ZPCI_SCENARIOS, ZPCI_PRESETS, zpciScenarioSummary, type ZpciScenario } from './scenarios';
+export { ZPCI_VERSION_TABLE, ZPCI_DEVICE_TABLE, HOST_KERNEL_TABLE } from './tables';
+export { zpciStateLabel, reachableZpci } from './states';

@@ -284,3 +284,68 @@ export function runMmio(
   if (req.length > 64) notes.push('the kernel buffer is kmalloc()ed (length > 64)');
   return { ret: '0', chunks: chunks(form, req, false), why: [...why, ...n.why], notes };
 }
+
+/** An 8-byte write (or the access changed) from a user buffer at 0x2000 to a writable VM_IO mapping at 0x1000, as changed. */
+function userAccess(change: Partial<MmioRequest>): MmioRequest {
+  const base: MmioRequest = {
+    op: 'write',
+    mmioAddr: 0x1000,
+    length: 8,
+    userBuffer: 0x2000,
+    haveMio: false,
+    vma: { io: true, write: true },
+    ptePresent: true,
+  };
+  return { ...base, ...change };
+}
+
+/**
+ * The s390_pci_mmio_write/read calls a host comparison tries (a user-space driver's, not QEMU's:
+ * QEMU reaches a vfio BAR through the vfio region): each kernel form's checks and chunking show
+ * on one of them (the MIO path, 80df7d6af7f6's chunking, the VMA checks, aa9f168d55dc).
+ */
+export const MMIO_REQUESTS: readonly { id: string; text: string; request: MmioRequest }[] = [
+  {
+    id: 'write-64-mio',
+    text: 's390_pci_mmio_write of 64 bytes on a MIO machine',
+    request: userAccess({ length: 64, haveMio: true }),
+  },
+  {
+    id: 'write-24-mio',
+    text: 's390_pci_mmio_write of 24 bytes (8-aligned) on a MIO machine',
+    request: userAccess({ length: 24, userBuffer: 0x2008, haveMio: true }),
+  },
+  {
+    id: 'write-64',
+    text: 's390_pci_mmio_write of 64 bytes without MIO',
+    request: userAccess({ length: 64 }),
+  },
+  {
+    id: 'write-plain-vma',
+    text: 's390_pci_mmio_write to a VMA neither VM_IO nor VM_PFNMAP',
+    request: userAccess({ vma: { write: true } }),
+  },
+  {
+    id: 'write-not-faulted',
+    text: 's390_pci_mmio_write to a mapping not faulted in yet',
+    request: userAccess({ ptePresent: false }),
+  },
+  {
+    id: 'read-vm-read',
+    text: 's390_pci_mmio_read of 8 bytes from a read-only VMA',
+    request: userAccess({ op: 'read', vma: { io: true, read: true } }),
+  },
+];
+
+/** "-EACCES", or the chunks of the copy ("3 PCISTG_MIO of 8"), in a few words. */
+export function formatMmioResult(r: MmioResult): string {
+  if (r.ret !== '0') return r.ret;
+  if (!r.chunks.length) return 'returns 0, nothing copied';
+  const groups: { instruction: string; size: number; count: number }[] = [];
+  for (const c of r.chunks) {
+    const g = groups[groups.length - 1];
+    if (g && g.instruction === c.instruction && g.size === c.size) g.count++;
+    else groups.push({ instruction: c.instruction, size: c.size, count: 1 });
+  }
+  return groups.map((g) => `${g.count} ${g.instruction} of ${g.size}`).join(' + ');
+}
