@@ -1,0 +1,51 @@
+/**
+ * Fuzzing C extraction (issue 13): readHunk over every hunk the reader finds, parseCExpression
+ * and expandMacros over what it reads, on the hostile shapes and damaged real mail.
+ */
+import { before, describe, test } from 'node:test';
+import fc from 'fast-check';
+import { initAnalysis } from '../../server/src/analysis/index';
+import { ISSUE_SIZES, expressionShape, scaled, textInput } from './arbitraries';
+import { checkExpansion, checkExpression } from './checks';
+import { checkText } from './entries';
+import { expressionText } from './inputs';
+import { assertProperty, runs } from './seeded';
+
+describe('fuzz: C extraction', () => {
+  before(() => initAnalysis());
+
+  test('parseCExpression on hostile expressions: no throw, bounded depth, linear size', () => {
+    assertProperty(
+      expressionShape(ISSUE_SIZES),
+      (e) => {
+        const text = e.class === 'c-text' ? e.text : expressionText(e);
+        checkExpression(text);
+        checkExpression(`return ${text};`);
+      },
+      { numRuns: runs(60) },
+    );
+  });
+
+  test('expandMacros on any parameter list and body: no throw, bounded output', () => {
+    const ident = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,8}$/);
+    const anyText = fc.string({ maxLength: 200 });
+    assertProperty(
+      fc.record({
+        name: ident,
+        params: fc.array(fc.oneof(ident, anyText), { maxLength: 6 }),
+        body: anyText,
+        use: anyText,
+      }),
+      ({ name, params, body, use }) => {
+        checkExpansion(`${name}(${use}) || ${use}`, [{ name, params, body }]);
+      },
+      { numRuns: runs(300) },
+    );
+  });
+
+  test('readHunk over every hunk: no throw, lines inside the image, linear facts, same answer twice', () => {
+    assertProperty(textInput(scaled(ISSUE_SIZES, 10)), (input) => checkText(input, ['csrc']), {
+      numRuns: runs(100),
+    });
+  });
+});
