@@ -8,7 +8,7 @@
 import { analyzeText, type AnalysisOutput } from '../../server/src/analysis/index';
 import { parseCExpression } from '../../server/src/csrc/cexpr';
 import { readHunk, type HunkFacts, type SideFacts } from '../../server/src/csrc/hunkFacts';
-import { expandMacros, type MacroDef } from '../../server/src/csrc/macros';
+import { expandMacros, MAX_EXPANDED_LENGTH, type MacroDef } from '../../server/src/csrc/macros';
 import { documentLines, parseDiffs } from '../../server/src/diff/index';
 import type { FileDiff } from '../../server/src/diff/types';
 import { readDocument } from '../../server/src/mail/index';
@@ -18,7 +18,6 @@ import { DocumentGeometry, inspect, type Inspection } from './inspect';
 
 // bounds the C reader does not have yet (issue 13): placeholders until csrc exports its own
 const MAX_EXPR_DEPTH = 1000;
-const MAX_EXPANDED_LENGTH = 4096 * 2;
 
 export class PropertyFailure extends Error {
   constructor(
