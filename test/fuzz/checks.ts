@@ -6,7 +6,7 @@
  * and says so. Each check throws a PropertyFailure naming what broke; nothing here times a call.
  */
 import { analyzeText, type AnalysisOutput } from '../../server/src/analysis/index';
-import { parseCExpression } from '../../server/src/csrc/cexpr';
+import { MAX_EXPR_DEPTH, parseCExpression } from '../../server/src/csrc/cexpr';
 import { readHunk, type HunkFacts, type SideFacts } from '../../server/src/csrc/hunkFacts';
 import { expandMacros, MAX_EXPANDED_LENGTH, type MacroDef } from '../../server/src/csrc/macros';
 import { documentLines, parseDiffs } from '../../server/src/diff/index';
@@ -15,9 +15,6 @@ import { readDocument } from '../../server/src/mail/index';
 import type { ReadResult } from '../../server/src/mail/types';
 import type { Expr } from '../../server/src/model/types';
 import { DocumentGeometry, inspect, type Inspection } from './inspect';
-
-// bounds the C reader does not have yet (issue 13): placeholders until csrc exports its own
-const MAX_EXPR_DEPTH = 1000;
 
 export class PropertyFailure extends Error {
   constructor(
