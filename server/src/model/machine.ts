@@ -3,7 +3,7 @@
  * STEP_HANDLERS. A decision whose value depends on an identifier the model does not know forks
  * the step: applyStep returns one result per assumed value (0 and 1).
  */
-import { NeedsAssumption, evaluate } from './evaluate';
+import { NeedsAssumption, evaluateDecision, opaqueName } from './evaluate';
 import {
   PCI_COMMAND,
   PCI_COMMAND_INTX_DISABLE,
@@ -21,7 +21,6 @@ import type {
   DecisionPoint,
   DeviceKind,
   Explanation,
-  OperandValue,
   RestoreObservation,
   StepAction,
   TraceEntry,
@@ -107,9 +106,8 @@ class StepRun {
       barsNeedRestore: this.device.hardware.bars === 'header' && !this.state.barsValid,
     };
     const scope = new DeviceScope(this.policy, this.device, view, this.assumptions, locals);
-    const operands: OperandValue[] = [];
     try {
-      const result = evaluate(expr, scope, operands);
+      const { value: result, operands } = evaluateDecision(expr, scope, opaqueName(point));
       const explanation: Explanation = {
         decision: point,
         expression: this.policy.spec.decisions[point] ?? expr.text,

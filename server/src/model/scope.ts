@@ -4,10 +4,10 @@
  * PCI constants and the few functions the model knows.
  */
 import type { EvalScope } from './evaluate';
-import { evaluate } from './evaluate';
+import { evaluateDecision, opaqueName } from './evaluate';
 import { PCI_CONSTANTS } from './pci';
 import type { Policy } from './policy';
-import type { DeviceKind, OperandValue } from './types';
+import type { DeviceKind } from './types';
 
 /** The struct pci_dev bitfields the model knows even when no setter of a policy names them. */
 export const KNOWN_BITFIELDS = ['is_virtfn', 'no_command_memory', 'detached_vf', 'physfn'];
@@ -100,8 +100,9 @@ export class DeviceScope implements EvalScope {
         ? `not set: the conditions of its setters are false here`
         : `not set: no setter for it on this device's creation paths (${this.device.paths.join(', ') || 'none'})`;
       for (const setter of onPaths) {
-        const operands: OperandValue[] = [];
-        const holds = setter.condition ? evaluate(setter.condition, this, operands) : 1;
+        const holds = setter.condition
+          ? evaluateDecision(setter.condition, this, opaqueName(`${marker} set by ${setter.path}`)).value
+          : 1;
         if (holds) {
           value = 1;
           why = `set by ${setter.path}` + (setter.conditionText ? ` because ${setter.conditionText}` : '');
