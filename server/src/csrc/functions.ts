@@ -13,19 +13,8 @@ export function functionFromHeading(heading: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
-/** The name of the function_definition enclosing a node of a parsed fragment, if the fragment has one. */
-export function enclosingFunctionName(node: Node): string | undefined {
-  for (let p: Node | null = node; p; p = p.parent) {
-    if (p.type === 'function_definition') {
-      const name = declaratorName(p.childForFieldName('declarator'));
-      if (name && name !== '__vfio_lens_fragment') return name;
-      return undefined;
-    }
-  }
-  return undefined;
-}
-
-function declaratorName(d: Node | null): string | undefined {
+/** The name a function declarator declares (through pointer and function declarators). */
+export function declaratorName(d: Node | null): string | undefined {
   for (let n = d; n; n = n.childForFieldName('declarator')) {
     if (n.type === 'identifier') return n.text;
   }

@@ -8,8 +8,9 @@
 import type { Node } from 'web-tree-sitter';
 import type { Hunk, HunkLine } from '../diff/types';
 import type { DecisionPoint } from '../model/types';
-import { ancestors, contextFromHeading, nodesOfType, parseFragment, type FragmentContext } from './fragment';
-import { enclosingFunctionName, functionFromHeading } from './functions';
+import { contextFromHeading, parseFragment, walkTree, type FragmentContext, type Visited } from './fragment';
+import { factText, fold, Occurrences, stripParens } from './factText';
+import { functionFromHeading } from './functions';
 import { parseMacro, type MacroDef } from './macros';
 
 export interface ImageLine {
@@ -87,26 +88,17 @@ const MARKER_FIELDS = new Set(['is_virtfn', 'no_command_memory', 'detached_vf', 
 export const DOMAIN_NAMES =
   /\b(is_virtfn|physfn|no_command_memory|detached_vf|no_vf_scan|dev_flags|PCI_DEV_FLAGS?_\w+|PCI_COMMAND_MEMORY|PCI_COMMAND_IO|__vfio_pci_memory_enabled|vfio_pci_memory_enabled|vfio_bar_restore|vfio_need_bar_restore|vfio_basic_config_read|vfio_basic_config_write|vfio_config_init|dev_is_vf|zdev->vfn)\b/g;
 
-const fold = (s: string) => s.replace(/\s+/g, ' ').trim();
+/** A setter inside more ifs than this is not one the model places: its conditions alone would be quadratic. */
+const MAX_SETTER_IFS = 64;
 
-function stripParens(s: string): string {
-  let t = s.trim();
-  while (t.startsWith('(') && t.endsWith(')')) {
-    let depth = 0;
-    let wraps = true;
-    for (let i = 0; i < t.length; i++) {
-      if (t[i] === '(') depth++;
-      else if (t[i] === ')') depth--;
-      if (depth === 0 && i < t.length - 1) {
-        wraps = false;
-        break;
-      }
-    }
-    if (!wraps) break;
-    t = t.slice(1, -1).trim();
-  }
-  return t;
-}
+const WALKED = [
+  'return_statement',
+  'if_statement',
+  'assignment_expression',
+  'enumerator',
+  'field_declaration',
+  'preproc_function_def',
+];
 
 /** Image line indices a node spans (the wrapper line is not part of the image). */
 function nodeLines(node: Node, offset: number, count: number): number[] {
@@ -134,20 +126,15 @@ function buildImage(hunk: Hunk, side: 'pre' | 'post'): ImageLine[] {
   return out;
 }
 
-function conditionsAbove(node: Node): string[] {
+/** The conditions of the ifs around a node, outermost first (`!(...)` in an else branch). */
+function conditionsAbove(
+  ifs: Visited['ifs'] & object,
+  condText: (ifNode: Node) => string | undefined,
+): string[] {
   const conds: string[] = [];
-  let child: Node = node;
-  for (const a of ancestors(node)) {
-    if (a.type === 'if_statement') {
-      const cond = a.childForFieldName('condition');
-      const alt = a.childForFieldName('alternative');
-      if (cond) {
-        const text = stripParens(fold(cond.text));
-        const inElse = alt !== null && alt.startIndex <= child.startIndex && child.endIndex <= alt.endIndex;
-        conds.unshift(inElse ? `!(${text})` : text);
-      }
-    }
-    child = a;
+  for (const { node, inElse } of ifs) {
+    const text = condText(node);
+    if (text !== undefined) conds.push(inElse ? `!(${text})` : text);
   }
   return conds;
 }
@@ -172,11 +159,26 @@ function readSide(image: ImageLine[], context: FragmentContext, fn: string | und
   const isChanged = (lines: number[]) => lines.some((i) => image[i].changed);
   const covered = new Set<number>();
   const cover = (lines: number[]) => lines.forEach((i) => covered.add(i));
-  const fnOf = (node: Node) => enclosingFunctionName(node) ?? fn;
+  const walked = walkTree(root, WALKED, MAX_SETTER_IFS);
+  const fnOf = (v: Visited) => v.functionName ?? fn;
+  const source = root.text;
+  const restoreCalls = new Occurrences(source, /\bvfio_bar_restore\s*\(/g);
+  const commandMemory = new Occurrences(source, /PCI_COMMAND_MEMORY/g);
+  // "memory enable", "MEMORY", "memory space" (any case): each holds "memory"
+  const memoryWords = new Occurrences(source, /memory/gi);
+  const condTexts = new Map<number, string | undefined>();
+  const condTextOf = (ifNode: Node) => {
+    if (!condTexts.has(ifNode.id)) {
+      const cond = ifNode.childForFieldName('condition');
+      condTexts.set(ifNode.id, cond ? stripParens(fold(cond.text)) : undefined);
+    }
+    return condTexts.get(ifNode.id);
+  };
 
   // Decision points.
-  for (const ret of nodesOfType(root, ['return_statement'])) {
-    const f = fnOf(ret);
+  for (const v of walked.get('return_statement')!) {
+    const ret = v.node;
+    const f = fnOf(v);
     const exprNode = ret.namedChildren.find((c) => c !== null && c.type !== 'comment');
     if (!exprNode) continue;
     const expr = fold(exprNode.text);
@@ -193,13 +195,14 @@ function readSide(image: ImageLine[], context: FragmentContext, fn: string | und
     });
     cover(lines);
   }
-  for (const ifs of nodesOfType(root, ['if_statement'])) {
-    const f = fnOf(ifs);
+  for (const v of walked.get('if_statement')!) {
+    const ifs = v.node;
+    const f = fnOf(v);
     const cond = ifs.childForFieldName('condition');
     const body = ifs.childForFieldName('consequence');
     if (!cond) continue;
-    const condText = stripParens(fold(cond.text));
-    const bodyText = body ? body.text : '';
+    const condText = condTextOf(ifs)!;
+    const bodyHas = (o: Occurrences) => body !== null && o.within(body.startIndex, body.endIndex);
     const lines = nodeLines(cond, off, n);
     // the if keyword's own line belongs to the decision too
     const ifLine = (ifs.child(0) ?? ifs).startPosition.row - off;
@@ -209,11 +212,11 @@ function readSide(image: ImageLine[], context: FragmentContext, fn: string | und
     if (/\boffset\b/.test(condText) && /\bPCI_COMMAND\b/.test(condText) && (!f || /config_read/.test(f))) {
       decision = 'read-or-in';
     } else if (
-      /\bvfio_bar_restore\s*\(/.test(bodyText) ||
+      bodyHas(restoreCalls) ||
       (/\bvirt_(mem|io)\b/.test(condText) && /\bphys_(mem|io)\b/.test(condText))
     ) {
       if (!f || !/^vfio_bar_restore$/.test(f)) decision = 'restore-condition';
-    } else if (f && /^vfio_bar_restore$/.test(f) && /^\{?\s*return\s*;/.test(bodyText.trim())) {
+    } else if (f && /^vfio_bar_restore$/.test(f) && body !== null && /^\{?\s*return\s*;/.test(body.text)) {
       decision = 'restore-skip';
     } else if (
       f &&
@@ -224,8 +227,8 @@ function readSide(image: ImageLine[], context: FragmentContext, fn: string | und
       // the block is still open where the fragment ends (closed by the wrapper, or missing)
       const bodyEndsOpen =
         body !== null && (body.endPosition.row - off >= n || (body.lastChild?.isMissing ?? false));
-      if (/PCI_COMMAND_MEMORY/.test(bodyText)) confidence = 'body';
-      else if (bodyEndsOpen && /memory enable|MEMORY|memory space/i.test(bodyText)) confidence = 'trailing';
+      if (bodyHas(commandMemory)) confidence = 'body';
+      else if (bodyEndsOpen && bodyHas(memoryWords)) confidence = 'trailing';
       else confidence = 'marker';
     }
     if (!decision) continue;
@@ -241,44 +244,45 @@ function readSide(image: ImageLine[], context: FragmentContext, fn: string | und
   }
 
   // Marker setters.
-  for (const asg of nodesOfType(root, ['assignment_expression'])) {
+  for (const v of walked.get('assignment_expression')!) {
+    const asg = v.node;
     const left = asg.childForFieldName('left');
     const right = asg.childForFieldName('right');
     const op =
       asg.childForFieldName('operator')?.text ?? asg.children.find((c) => c?.type.endsWith('='))?.text;
     if (!left || !right || left.type !== 'field_expression') continue;
     const field = left.childForFieldName('field')?.text ?? '';
+    const setsMarker =
+      (MARKER_FIELDS.has(field) && op === '=') || (field === 'dev_flags' && (op === '|=' || op === '&='));
+    // inside more than MAX_SETTER_IFS ifs: not placed (its line stays unexplained, said as such)
+    if (!setsMarker || !v.ifs) continue;
+    const ifs = v.ifs;
     const stmt = asg.parent?.type === 'expression_statement' ? asg.parent : asg;
     const lines = nodeLines(stmt, off, n);
     const base = {
-      value: fold(right.text),
-      condition: conditionsAbove(asg).join(' && ') || undefined,
-      functionName: fnOf(asg),
+      value: factText(right.text),
+      condition: conditionsAbove(ifs, condTextOf).join(' && ') || undefined,
+      functionName: fnOf(v),
       lines,
       changed: isChanged(lines),
-      statement: fold(stmt.text),
+      statement: factText(stmt.text),
     };
-    const coverConditions = () => {
-      for (const a of ancestors(asg)) {
-        const c = a.type === 'if_statement' ? a.childForFieldName('condition') : null;
-        if (c) cover(nodeLines(c, off, n).concat(a.startPosition.row - off));
-      }
-    };
-    if (MARKER_FIELDS.has(field) && op === '=') {
+    for (const { node: a } of ifs) {
+      const c = a.childForFieldName('condition');
+      if (c) cover(nodeLines(c, off, n).concat(a.startPosition.row - off));
+    }
+    if (MARKER_FIELDS.has(field)) {
       facts.setters.push({ marker: field, ...base });
-      cover(lines);
-      coverConditions();
-    } else if (field === 'dev_flags' && (op === '|=' || op === '&=')) {
+    } else {
       for (const flag of right.text.match(/\bPCI_DEV_FLAGS?_\w+/g) ?? []) {
         facts.setters.push({ marker: `dev_flags:${flag}`, ...base, value: op === '&=' ? '0' : '1' });
       }
-      cover(lines);
-      coverConditions();
     }
+    cover(lines);
   }
 
   // Marker definitions.
-  for (const en of nodesOfType(root, ['enumerator'])) {
+  for (const { node: en } of walked.get('enumerator')!) {
     const name = en.childForFieldName('name')?.text ?? '';
     if (!/^PCI_DEV_FLAGS?_/.test(name)) continue;
     const value = en.childForFieldName('value')?.text ?? '';
@@ -294,7 +298,7 @@ function readSide(image: ImageLine[], context: FragmentContext, fn: string | und
     facts.definitions.push({ kind: 'dev-flag', name, bit, lines, changed: isChanged(lines), container: fn });
     cover(lines);
   }
-  for (const fd of nodesOfType(root, ['field_declaration'])) {
+  for (const { node: fd } of walked.get('field_declaration')!) {
     if (!fd.namedChildren.some((c) => c?.type === 'bitfield_clause')) continue;
     const name = fd.childForFieldName('declarator')?.text ?? '';
     if (!name) continue;
@@ -302,7 +306,7 @@ function readSide(image: ImageLine[], context: FragmentContext, fn: string | und
     facts.definitions.push({ kind: 'bitfield', name, lines, changed: isChanged(lines), container: fn });
     cover(lines);
   }
-  for (const def of nodesOfType(root, ['preproc_function_def'])) {
+  for (const { node: def } of walked.get('preproc_function_def')!) {
     const lines = nodeLines(def, off, n);
     const macro = parseMacro(lines.map((i) => frag.lines[i]).join('\n'));
     if (!macro) continue;
