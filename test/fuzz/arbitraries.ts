@@ -175,6 +175,11 @@ export function pathological(sizes: Sizes, srcs: Source[]): fc.Arbitrary<Patholo
       variant: fc.constantFrom('same' as const, 'flip' as const, 'distinct' as const),
     }),
     fc.record({ class: fc.constant('base64-parts' as const), parts: size(sizes.parts) }),
+    fc.record({
+      class: fc.constant('qp-one-logical-line' as const),
+      hunks: size(sizes.parts),
+      join: fc.constantFrom('soft-breaks' as const, 'one-line' as const),
+    }),
     fc.record({ class: fc.constant('file-diffs' as const), files: size(sizes.files) }),
     fc.record({ class: fc.constant('header-cut' as const), source, at: fraction }),
     fc.record({

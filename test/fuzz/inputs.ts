@@ -18,6 +18,8 @@ export type Pathological =
   | { class: 'nested-braces'; depth: number }
   | { class: 'decision-hunks'; hunks: number; variant: 'same' | 'flip' | 'distinct' }
   | { class: 'base64-parts'; parts: number }
+  /** A quoted-printable patch whose lines are one logical line: soft breaks after every =0A, or one encoded line. */
+  | { class: 'qp-one-logical-line'; hunks: number; join: 'soft-breaks' | 'one-line' }
   | { class: 'file-diffs'; files: number }
   | { class: 'header-cut'; source: Source; at: number }
   | { class: 'line-ends'; source: Source; style: 'crlf' | 'cr' | 'mixed'; seed: number }
@@ -171,6 +173,21 @@ function buildPathological(p: Pathological): string {
       }
       out.push('--fuzz-boundary--', '');
       return out.join('\n');
+    }
+    case 'qp-one-logical-line': {
+      const body = [...HEAD];
+      for (let i = 0; i < p.hunks; i++) body.push(...hunk([OLD_RETURN], [NEW_RETURN]));
+      const encoded = body.map((l) => l.replace(/=/g, '=3D').replace(/\t/g, '=09') + '=0A');
+      return [
+        'From: Fuzz Sender <fuzz@example.org>',
+        'Subject: [PATCH] vfio/pci: fuzz',
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Transfer-Encoding: quoted-printable',
+        '',
+        p.join === 'one-line' ? encoded.join('') : encoded.join('=\n'),
+        '',
+      ].join('\n');
     }
     case 'file-diffs': {
       const out: string[] = [];
