@@ -35,7 +35,8 @@ export type PolicyRef =
     };
 
 export type ModelInput =
-  | { model: 'simulate'; device: string; policy: PolicyRef; steps: string; explain: boolean }
+  /** `times`: the steps after the first are repeated that many times (a long script, kept short here). */
+  | { model: 'simulate'; device: string; policy: PolicyRef; steps: string; explain: boolean; times?: number }
   | { model: 'compare'; a: PolicyRef; b: PolicyRef; device?: string; depth: number; internal: boolean }
   | { model: 'states'; device: string; policy: PolicyRef; depth: number };
 
@@ -55,10 +56,19 @@ function isClearError(e: unknown): boolean {
 /** Bound of reachableStates (MAX_DIAGRAM_STATES in simulation.ts): past it the walk says so. */
 const DIAGRAM_STATES = 60;
 
+/** The script of a simulate input: its steps, those after the first repeated `times` times. */
+export function scriptOf(input: Extract<ModelInput, { model: 'simulate' }>): string {
+  if (!input.times || input.times <= 1) return input.steps;
+  const [first, ...rest] = input.steps.split(';');
+  if (rest.length === 0) return input.steps;
+  const tail = rest.join(';');
+  return [first, ...Array.from({ length: input.times }, () => tail)].join(';');
+}
+
 function run(input: ModelInput): unknown {
   switch (input.model) {
     case 'simulate':
-      return simulateScript(input.device as never, policyOfRef(input.policy), input.steps, input.explain);
+      return simulateScript(input.device as never, policyOfRef(input.policy), scriptOf(input), input.explain);
     case 'compare':
       return comparePolicies(policyOfRef(input.a), policyOfRef(input.b), {
         device: input.device as never,
@@ -101,7 +111,7 @@ export function checkModel(input: ModelInput): void {
   }
   if (input.model === 'simulate') {
     const r = first.value as { trace: unknown[] };
-    const steps = parseSteps(input.steps).length;
+    const steps = parseSteps(scriptOf(input)).length;
     if (r.trace.length !== steps)
       throw new PropertyFailure(
         'model',
@@ -153,8 +163,9 @@ export function modelInput(
       model: fc.constant('simulate' as const),
       device,
       policy: ref,
-      steps: stepScript(maxSteps),
+      steps: stepScript(Math.min(maxSteps, 32)),
       explain: fc.boolean(),
+      times: fc.integer({ min: 1, max: Math.max(1, Math.floor(maxSteps / 8)) }),
     }),
     fc.record({
       model: fc.constant('compare' as const),
