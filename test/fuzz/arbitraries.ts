@@ -49,6 +49,15 @@ export function scaled(sizes: Sizes, factor: number): Sizes {
   return out;
 }
 
+/**
+ * Sizes for the entry points that analyse (the analysis, the server): a twentieth of the issue's,
+ * and hunks and file diffs in the low hundreds. Every finding lists every other changed decision
+ * site as related information (analysis/index.ts), so N flipping hunks give N^2 related entries
+ * (a todo test of analysis.test.ts), and at the issue's sizes a pass would spend its minutes and
+ * gigabytes there.
+ */
+export const ANALYSIS_SIZES: Sizes = { ...scaled(ISSUE_SIZES, 20), hunks: [1, 150], files: [1, 150] };
+
 const size = ([min, max]: [number, number]) => fc.integer({ min, max });
 const fraction = fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true });
 

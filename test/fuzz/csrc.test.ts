@@ -22,7 +22,7 @@ describe('fuzz: C extraction', () => {
         checkExpression(text);
         checkExpression(`return ${text};`);
       },
-      { numRuns: runs(60) },
+      { numRuns: runs(40) },
     );
   });
 
@@ -44,8 +44,8 @@ describe('fuzz: C extraction', () => {
   });
 
   test('readHunk over every hunk: no throw, lines inside the image, linear facts, same answer twice', () => {
-    assertProperty(textInput(scaled(ISSUE_SIZES, 10)), (input) => checkText(input, ['csrc']), {
-      numRuns: runs(100),
+    assertProperty(textInput(scaled(ISSUE_SIZES, 20)), (input) => checkText(input, ['csrc']), {
+      numRuns: runs(70),
     });
   });
 });

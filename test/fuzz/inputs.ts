@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { projectRoot, sharedPath } from '../support/shared';
-import { applyMutation, type Mutation } from './mutations';
+import { applyMutation, withLineEnds, type Mutation } from './mutations';
 
 /** The hostile shapes of the table, each with its size. */
 export type Pathological =
@@ -201,18 +201,8 @@ function buildPathological(p: Pathological): string {
       const cut = Math.floor(Math.max(0, Math.min(1, p.at)) * (headerEnd < 0 ? text.length : headerEnd));
       return text.slice(0, cut);
     }
-    case 'line-ends': {
-      const lines = sourceText(p.source).split(/\r\n|\r|\n/);
-      if (p.style !== 'mixed') return lines.join(p.style === 'crlf' ? '\r\n' : '\r');
-      let s = p.seed >>> 0 || 1;
-      const ends = ['\n', '\r\n', '\r'];
-      return lines
-        .map((l, i) => {
-          s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-          return i === lines.length - 1 ? l : l + ends[s % 3];
-        })
-        .join('');
-    }
+    case 'line-ends':
+      return withLineEnds(sourceText(p.source).split(/\r\n|\r|\n/), p.style, p.seed);
     case 'c-text':
       return decisionPatch(p.text);
   }

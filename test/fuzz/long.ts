@@ -42,7 +42,7 @@ function parseOptions(argv: string[]): Options {
     inputs: Infinity,
     seed: Date.now() % 1_000_000,
     entries: [...TEXT_ENTRIES, 'model'],
-    hangSeconds: 60,
+    hangSeconds: 120,
     save: true,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -123,9 +123,18 @@ async function main(): Promise<void> {
     `fuzz: seed ${o.seed}, entries ${o.entries.join(',')}, ${o.minutes} min, hang after ${o.hangSeconds} s`,
   );
 
+  const count = (input: FuzzInput, ms: number, failed: boolean) => {
+    const cls = classOf(input);
+    const c = byClass.get(cls) ?? { tried: 0, failed: 0, worstMs: 0 };
+    c.tried++;
+    c.worstMs = Math.max(c.worstMs, ms);
+    if (failed) c.failed++;
+    byClass.set(cls, c);
+  };
   const record = (input: FuzzInput, failure: string) => {
     stats.failures++;
-    const kind = failure.replace(/\d+/g, 'N').slice(0, 140);
+    // one regression file per class and kind of failure
+    const kind = `${classOf(input)}: ${failure.replace(/\d+/g, 'N').slice(0, 140)}`;
     const seen = failures.get(kind);
     if (seen) {
       seen.count++;
@@ -162,15 +171,8 @@ async function main(): Promise<void> {
         current = undefined;
         skip = m.index + 1;
         stats.tried++;
-        const cls = classOf(input);
-        const c = byClass.get(cls) ?? { tried: 0, failed: 0, worstMs: 0 };
-        c.tried++;
-        c.worstMs = Math.max(c.worstMs, m.ms);
-        if (m.failure) {
-          c.failed++;
-          record(input, m.failure);
-        }
-        byClass.set(cls, c);
+        count(input, m.ms, m.failure !== undefined);
+        if (m.failure) record(input, m.failure);
         if (m.ms > worstTime.value) Object.assign(worstTime, { value: m.ms, input });
         // the process's peak RSS only grows: the input during which it last grew set it
         if (m.rssMb > worstMemory.value) Object.assign(worstMemory, { value: m.rssMb, input });
@@ -179,6 +181,7 @@ async function main(): Promise<void> {
       worker.on('error', (e) => {
         if (current) {
           stats.tried++;
+          count(current.input, Date.now() - current.started, true);
           record(current.input, `worker died: ${e.message}`);
           skip = current.index + 1;
           current = undefined;
@@ -192,7 +195,8 @@ async function main(): Promise<void> {
     if (ended === 'hang' && current) {
       stats.tried++;
       stats.hangs++;
-      const c = current as { index: number; input: FuzzInput };
+      const c = current as { index: number; input: FuzzInput; started: number };
+      count(c.input, Date.now() - c.started, true);
       record(c.input, `did not end within ${o.hangSeconds} s (hang or super-linear time)`);
       skip = c.index + 1;
     }

@@ -53,6 +53,29 @@ function lcg(s: number): number {
   return (Math.imul(s, 1103515245) + 12345) >>> 0;
 }
 
+/**
+ * A terminator per line in the given style (mixed: \n, \r\n or \r at random), such that the
+ * document keeps its lines: an empty line after a lone \r never ends in \n (that would make a
+ * \r\n of the two and merge them).
+ */
+export function lineEnds(texts: string[], style: LineEnds, seed: number): string[] {
+  let s = seed >>> 0 || 1;
+  const out: string[] = [];
+  for (let i = 0; i < texts.length; i++) {
+    s = lcg(s);
+    let end = style === 'crlf' ? '\r\n' : style === 'cr' ? '\r' : ['\n', '\r\n', '\r'][s % 3];
+    if (end === '\n' && texts[i] === '' && out[i - 1] === '\r') end = '\r\n';
+    out.push(end);
+  }
+  return out;
+}
+
+/** The text of lines with line ends of the style (none after the last line). */
+export function withLineEnds(texts: string[], style: LineEnds, seed: number): string {
+  const ends = lineEnds(texts, style, seed);
+  return texts.map((t, i) => (i === texts.length - 1 ? t : t + ends[i])).join('');
+}
+
 /** Lines that look like a line of base64 (a body part's encoded text). */
 const BASE64_LINE = /^[A-Za-z0-9+/]{16,}={0,2}$/;
 const QP_LINE = /=[0-9A-F]{2}|=$/;
@@ -85,13 +108,14 @@ export function applyMutation(text: string, m: Mutation): string {
       return join(lines);
     }
     case 'line-ends': {
-      let s = m.seed >>> 0 || 1;
-      const ends = ['\n', '\r\n', '\r'];
-      for (const l of lines) {
-        if (!l.end) continue;
-        s = lcg(s);
-        l.end = m.style === 'crlf' ? '\r\n' : m.style === 'cr' ? '\r' : ends[s % 3];
-      }
+      const ends = lineEnds(
+        lines.map((l) => l.text),
+        m.style,
+        m.seed,
+      );
+      lines.forEach((l, i) => {
+        if (l.end) l.end = ends[i];
+      });
       return join(lines);
     }
     case 'quote': {
