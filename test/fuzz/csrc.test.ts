@@ -6,7 +6,8 @@ import { before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { initAnalysis } from '../../server/src/analysis/index';
 import { ISSUE_SIZES, expressionShape, scaled, textInput } from './arbitraries';
-import { checkExpansion, checkExpression } from './checks';
+import { parseMacro } from '../../server/src/csrc/macros';
+import { checkExpansion, checkExpression, noThrow } from './checks';
 import { checkText } from './entries';
 import { expressionText } from './inputs';
 import { assertProperty, runs } from './seeded';
@@ -26,7 +27,7 @@ describe('fuzz: C extraction', () => {
     );
   });
 
-  test('expandMacros on any parameter list and body: no throw, bounded output', () => {
+  test('parseMacro and expandMacros on any parameter list and body: no throw, bounded output', () => {
     const ident = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,8}$/);
     const anyText = fc.string({ maxLength: 200 });
     assertProperty(
@@ -37,7 +38,11 @@ describe('fuzz: C extraction', () => {
         use: anyText,
       }),
       ({ name, params, body, use }) => {
-        checkExpansion(`${name}(${use}) || ${use}`, [{ name, params, body }]);
+        const text = `${name}(${use}) || ${use}`;
+        // as a patch defines it (parseMacro reads the #define line), and as handed in
+        const parsed = noThrow('csrc', () => parseMacro(`#define ${name}(${params.join(', ')}) ${body}`));
+        if (parsed) checkExpansion(text, [parsed]);
+        checkExpansion(text, [{ name, params, body }]);
       },
       { numRuns: runs(300) },
     );
