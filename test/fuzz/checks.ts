@@ -255,8 +255,32 @@ const analysisView = (o: AnalysisOutput) => ({ result: o.result, decisions: o.de
 export function checkAnalysis(text: string, options: AnalysisCheckOptions = {}): Checked<AnalysisOutput> {
   const run = () => noThrow('analysis', () => analyzeText(text, { file: 'fuzz' }));
   const output = run();
-  const seen = inspectInside('analysis', new DocumentGeometry(text), analysisView(output));
-  if (!options.skipLinear) checkLinear('analysis', text.length, seen.size);
+  const findings = output.result.findings;
+  const geometry = new DocumentGeometry(text);
+  // a finding out of the document is named by its code (which part of the analysis put it there)
+  for (const [i, f] of findings.entries()) {
+    for (const r of [f.range, ...f.related.map((x) => x.range)]) {
+      const problem = geometry.problem(r);
+      if (problem)
+        throw new PropertyFailure(
+          'analysis',
+          'every range lies inside the document',
+          `finding ${i} (${f.code}) ${problem}`,
+        );
+    }
+  }
+  const seen = inspectInside('analysis', geometry, analysisView(output));
+  if (!options.skipLinear) {
+    const limit = BOUNDS.analysis.factor * text.length + BOUNDS.analysis.constant;
+    const related = findings.reduce((n, f) => n + inspect(f.related).size, 0);
+    if (seen.size > limit && seen.size - related <= limit)
+      throw new PropertyFailure(
+        'analysis',
+        'output at most linear in the input',
+        `${seen.size} characters of output for ${text.length} of input (limit ${limit}), ${related} of them related information lists`,
+      );
+    checkLinear('analysis', text.length, seen.size);
+  }
   checkSame('analysis', seen, inspect(analysisView(run())));
   return { output, inspection: seen };
 }
