@@ -197,8 +197,25 @@ export function pathological(sizes: Sizes, srcs: Source[]): fc.Arbitrary<Patholo
       style: fc.constantFrom('crlf' as const, 'cr' as const, 'mixed' as const),
       seed: fc.nat(),
     }),
+    fc.record({
+      class: fc.constant('long-run' as const),
+      place: fc.constantFrom(
+        'from' as const,
+        'attribution' as const,
+        'hunk-heading' as const,
+        'flag-value' as const,
+        'qp-line' as const,
+      ),
+      run: RUN_UNIT,
+      length: size(sizes.headerLength),
+      tail: RUN_TAIL,
+    }),
   );
 }
+
+/** What a long run is made of, and what follows it (the character that makes a match fail late). */
+const RUN_UNIT = fc.constantFrom('@', ' ', '\t', 'a', '_a', '<', '>', '(', ' <', '@ ', ', ', '=', 'a(');
+const RUN_TAIL = fc.constantFrom('', 'x', ' x', '+ x', ' (', ')', '>', '(', '!', '\n');
 
 const HEADER_NAMES = fc.constantFrom(
   'From',

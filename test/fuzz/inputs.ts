@@ -23,7 +23,22 @@ export type Pathological =
   | { class: 'file-diffs'; files: number }
   | { class: 'header-cut'; source: Source; at: number }
   | { class: 'line-ends'; source: Source; style: 'crlf' | 'cr' | 'mixed'; seed: number }
-  | { class: 'c-text'; text: string };
+  | { class: 'c-text'; text: string }
+  | LongRun;
+
+/**
+ * A long run of one string in a place the reader or C extraction reads with a pattern: a From
+ * header, an attribution line, a hunk's @@ heading, a PCI_DEV_FLAGS_ value, a quoted-printable
+ * line. `tail` follows the run (what makes a backtracking expression fail late, e.g. "@@@...@ x"
+ * or "1      + x"). Patterns that retried every split of such a run were quadratic.
+ */
+export interface LongRun {
+  class: 'long-run';
+  place: 'from' | 'attribution' | 'hunk-heading' | 'flag-value' | 'qp-line';
+  run: string;
+  length: number;
+  tail: string;
+}
 
 /** A decision expression of a hostile shape (also what the model is fed as a kernel's C). */
 export type ExpressionShape =
@@ -101,6 +116,57 @@ export function expressionText(e: ExpressionShape): string {
       return `(${Array.from({ length: e.operands }, (_, i) => field(i)).join(' + ')}) || ${MEMORY}`;
     case 'balanced-or':
       return `${balancedOr(0, Math.max(1, e.operands))} || ${MEMORY}`;
+  }
+}
+
+const MAIL_HEAD = ['From: Fuzz Sender <fuzz@example.org>', 'Subject: [PATCH] vfio/pci: fuzz'];
+
+function buildLongRun(p: LongRun): string {
+  const run = p.run.repeat(Math.max(0, p.length)) + p.tail;
+  switch (p.place) {
+    case 'from':
+      return [`From: ${run}`, MAIL_HEAD[1], '', decisionPatch(`pdev->no_command_memory || ${MEMORY}`)].join(
+        '\n',
+      );
+    case 'attribution':
+      return [
+        'From: Fuzz Reviewer <review@example.org>',
+        'Subject: Re: [PATCH] vfio/pci: fuzz',
+        '',
+        `On Mon, 1 Jan 2024, ${run} wrote:`,
+        ...decisionPatch(`pdev->no_command_memory || ${MEMORY}`)
+          .split('\n')
+          .map((l) => '> ' + l),
+        '',
+        'Looks wrong to me.',
+        '',
+      ].join('\n');
+    case 'hunk-heading':
+      return [...HEAD, `@@ -1,3 +1,3 @@ ${run}`, ' {', '-' + OLD_RETURN, '+' + NEW_RETURN, ' }', ''].join(
+        '\n',
+      );
+    case 'flag-value':
+      return [
+        '--- a/include/linux/pci.h',
+        '+++ b/include/linux/pci.h',
+        '@@ -1,3 +1,4 @@ enum pci_dev_flags {',
+        ' \tPCI_DEV_FLAGS_NO_BUS_RESET = (__force pci_dev_flags_t) (1 << 6),',
+        `+\tPCI_DEV_FLAGS_FUZZ = 1${run},`,
+        ' \tPCI_DEV_FLAGS_NO_PM_RESET = (__force pci_dev_flags_t) (1 << 7),',
+        ' };',
+        '',
+      ].join('\n');
+    case 'qp-line':
+      return [
+        ...MAIL_HEAD,
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Transfer-Encoding: quoted-printable',
+        '',
+        run,
+        decisionPatch(`pdev->no_command_memory || ${MEMORY}`).replace(/=/g, '=3D'),
+        '',
+      ].join('\n');
   }
 }
 
@@ -205,6 +271,8 @@ function buildPathological(p: Pathological): string {
       return withLineEnds(sourceText(p.source).split(/\r\n|\r|\n/), p.style, p.seed);
     case 'c-text':
       return decisionPatch(p.text);
+    case 'long-run':
+      return buildLongRun(p);
   }
 }
 

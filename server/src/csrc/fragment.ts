@@ -6,6 +6,7 @@
  * (__force, __bitwise, ...) are blanked out in place.
  */
 import type { Node, Tree } from 'web-tree-sitter';
+import { identifierBefore } from './chars';
 import { declaratorName } from './functions';
 import { cParser } from './treeSitter';
 
@@ -82,7 +83,10 @@ export function contextFromHeading(heading: string): FragmentContext {
   const h = heading.trim();
   if (/^(typedef\s+)?enum\b/.test(h)) return 'enum';
   if (/^(typedef\s+)?(struct|union)\b[^(]*$/.test(h)) return 'struct';
-  if (/[A-Za-z_]\w*\s*\(/.test(h)) return 'function';
+  // a name before a parenthesis (/[A-Za-z_]\w*\s*\(/, without its quadratic retries)
+  for (let p = h.indexOf('('); p >= 0; p = h.indexOf('(', p + 1)) {
+    if (identifierBefore(h, p) !== undefined) return 'function';
+  }
   return 'top';
 }
 

@@ -1,5 +1,6 @@
 /** Which function (or aggregate) a hunk is in: from the @@ heading, else from the hunk's own text. */
 import type { Node } from 'web-tree-sitter';
+import { identifierBefore } from './chars';
 
 /** "bool __vfio_pci_memory_enabled(struct vfio_pci_device *vdev)" -> "__vfio_pci_memory_enabled". */
 export function functionFromHeading(heading: string): string | undefined {
@@ -9,8 +10,7 @@ export function functionFromHeading(heading: string): string | undefined {
   if (agg && !h.includes('(')) return `${agg[1]} ${agg[2]}`;
   const paren = h.indexOf('(');
   if (paren < 0) return undefined;
-  const m = /([A-Za-z_]\w*)\s*$/.exec(h.slice(0, paren));
-  return m ? m[1] : undefined;
+  return identifierBefore(h, paren);
 }
 
 /** The name a function declarator declares (through pointer and function declarators). */

@@ -287,7 +287,8 @@ function readSide(image: ImageLine[], context: FragmentContext, fn: string | und
     if (!/^PCI_DEV_FLAGS?_/.test(name)) continue;
     const value = en.childForFieldName('value')?.text ?? '';
     const shift = /1\s*<<\s*(\d+)/.exec(value);
-    const lit = /^\s*\(?\s*(0x[0-9a-fA-F]+|\d+)\s*\)?\s*$/.exec(value.replace(/\([^()]*_t\)/, ''));
+    // trimmed first: /^\s*\(?\s*.../ retried every split of a long run of spaces (quadratic)
+    const lit = /^\(?\s*(0x[0-9a-fA-F]+|\d+)\s*\)?$/.exec(value.replace(/\([^()]*_t\)/, '').trim());
     let bit: number | undefined;
     if (shift) bit = Number(shift[1]);
     else if (lit) {

@@ -11,6 +11,8 @@ export interface MacroDef {
   body: string;
 }
 
+import { isSpaceCode, isWordCode } from './chars';
+
 const IDENTIFIER = /^[A-Za-z_]\w*$/;
 
 /**
@@ -63,28 +65,6 @@ function matchParen(s: string, open: number): number {
     else if (c === CLOSE && --depth === 0) return i;
   }
   return -1;
-}
-
-/** A character of an identifier (what `\w` matches). */
-function isWordCode(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-}
-
-/** What `\s` matches (JavaScript's white space and line terminators). */
-function isSpaceCode(c: number): boolean {
-  if (c === 32 || (c >= 9 && c <= 13)) return true;
-  if (c < 0xa0) return false;
-  return (
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
 }
 
 /**
