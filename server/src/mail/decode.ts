@@ -128,6 +128,13 @@ function toBinaryIfWide(s: string): string {
   return /[^\x00-\x7f]/.test(s) ? Buffer.from(s, 'utf8').toString('binary') : s;
 }
 
+/** The line without trailing spaces and tabs (what /[ \t]+$/ removes, without its retry at every space of a run). */
+export function trimSpacesAndTabs(line: string): string {
+  let end = line.length;
+  while (end > 0 && (line.charCodeAt(end - 1) === 32 || line.charCodeAt(end - 1) === 9)) end--;
+  return end === line.length ? line : line.slice(0, end);
+}
+
 /** Appends the quoted-printable decoding of document lines [start, end) to `out`. */
 export function pushQuotedPrintable(
   doc: DocumentText,
@@ -142,7 +149,7 @@ export function pushQuotedPrintable(
     const segments: QpSegment[] = [];
     let escapes = false;
     for (; i < end; i++) {
-      const raw = doc.line(i).replace(/[ \t]+$/, '');
+      const raw = trimSpacesAndTabs(doc.line(i));
       const soft = raw.endsWith('=');
       const text = soft ? raw.slice(0, -1) : raw;
       if (text.includes('=')) escapes = true;
