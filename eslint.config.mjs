@@ -1,7 +1,12 @@
-// Lint configuration: typescript-eslint's recommended rules over every TypeScript source.
+// Lint configuration: typescript-eslint's recommended rules over every TypeScript source, and the
+// layers of the project (scripts/eslintLayers.mjs, ARCHITECTURE.md) over the server and the client.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { fileURLToPath } from 'node:url';
+import { layersRule } from './scripts/eslintLayers.mjs';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
 
 export default tseslint.config(
   {
@@ -15,6 +20,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-constant-condition': ['error', { checkLoops: false }],
     },
+  },
+  {
+    files: ['server/src/**/*.ts', 'client/**/*.ts'],
+    plugins: { 'vfio-lens': { rules: { layers: layersRule } } },
+    rules: { 'vfio-lens/layers': ['error', { root }] },
   },
   {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],

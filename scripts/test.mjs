@@ -1,9 +1,11 @@
-// npm test: type-check, lint and format check, build, then every test suite in turn:
-// unit and protocol tests (node:test over the compiled tests), the seeded fuzz pass, grammar tests,
-// and the end-to-end tests inside a real VS Code (test/e2e/run.mjs). Stops at the first failing stage.
+// npm test: type-check, lint (layers included) and format check, build, then every test suite in
+// turn: unit, CLI-process and protocol tests (node:test over the compiled tests), the seeded fuzz
+// pass, grammar tests, the clients stage (test/clients/run.mjs: the SARIF validator, b4's check
+// runner, Neovim and Emacs, installed with apt when missing), and the end-to-end tests inside a real
+// VS Code (test/e2e/run.mjs). Stops at the first failing stage.
 // Environment: VFIO_LENS_SKIP_E2E=1 leaves out the end-to-end stage (never under CI=true).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -35,6 +37,8 @@ function findTests(dir) {
   return out;
 }
 
+// out/ is compiled afresh: a test moved to another folder must not run again from its old place
+rmSync(path.join(root, 'out'), { recursive: true, force: true });
 run('type-check and compile (tsc)', bin('tsc'), ['-p', '.']);
 run('type-check webview (tsc)', bin('tsc'), ['-p', 'client/webview']);
 run('lint (eslint)', bin('eslint'), ['.']);
@@ -43,6 +47,7 @@ run('bundle (esbuild)', process.execPath, ['scripts/build.mjs']);
 
 const tests = [
   ...findTests(path.join(root, 'out/test/unit')),
+  ...findTests(path.join(root, 'out/test/cli')),
   ...findTests(path.join(root, 'out/test/protocol')),
 ];
 mkdirSync(path.join(root, 'out'), { recursive: true });
@@ -79,6 +84,14 @@ countTap(fuzzTap);
 if (existsSync(path.join(root, 'test/grammar/run.mjs'))) {
   run('grammar tests (vscode-tmgrammar-test)', process.execPath, ['test/grammar/run.mjs']);
 }
+
+// The clients reviewers use, each driven for real: SARIF validator, b4's check runner, Neovim, Emacs.
+run('clients: sarif-multitool, b4, Neovim, Emacs eglot (test/clients)', process.execPath, [
+  'test/clients/run.mjs',
+]);
+const clientsTap = readFileSync(path.join(root, 'out', 'clients-test.tap'), 'utf8');
+totals.passed += Number(/^# pass (\d+)/m.exec(clientsTap)?.[1] ?? 0);
+totals.failed += Number(/^# fail (\d+)/m.exec(clientsTap)?.[1] ?? 0);
 
 const e2e = path.join(root, 'test/e2e/run.mjs');
 if (process.env.VFIO_LENS_SKIP_E2E === '1' && process.env.CI !== 'true') {

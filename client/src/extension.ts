@@ -11,7 +11,7 @@ import { registerCompare } from './commands/compare';
 import { registerShowMatrix } from './commands/showMatrix';
 import { registerExplain } from './commands/explain';
 import { registerCopySummary } from './commands/copySummary';
-import { registerSimulatorPanel } from './simulator/panel';
+import { registerSimulatorPanel } from './simulatorPanel/panel';
 
 let server: VfioServer | undefined;
 

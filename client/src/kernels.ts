@@ -1,37 +1,20 @@
 /**
- * Kernel sides and device kinds as the commands and the panel offer them. The ids are the model's
- * (server/src/model/types.ts); the labels are for people.
+ * Kernel sides and device kinds as the commands and the panel offer them. The ids and labels are
+ * the server's (VfioServer.vocabulary()): nothing here knows one kernel or device from another.
  */
-import { DEVICE_KIND_IDS, KERNEL_IDS, type DeviceKindId, type KernelId } from '../../server/src/model/types';
-import type { KernelRef } from '../../server/src/lsp/protocol';
+import type { DeviceKindId, KernelId, KernelRef, ModelVocabulary } from '../../server/src/lsp/protocol';
 
-export const DEVICE_LABELS: Record<DeviceKindId, string> = {
-  pf: 'PF (physical function)',
-  'pf-no-io': 'PF without I/O space',
-  vf: 'VF created by pci_iov_add_virtfn',
-  's390-vf-linked': 's390 VF linked to its PF',
-  's390-vf-detached': 's390 VF without its PF (detached)',
-  's390-vf-noiov': 's390 VF, CONFIG_PCI_IOV=n',
-  'guest-vf': 'VF seen inside a KVM guest',
-};
+export const isDeviceId = (model: ModelVocabulary, v: unknown): v is DeviceKindId =>
+  typeof v === 'string' && model.devices.some((d) => d.id === v);
+export const isKernelId = (model: ModelVocabulary, v: unknown): v is KernelId =>
+  typeof v === 'string' && model.variants.some((k) => k.id === v);
 
-export const KERNEL_LABELS: Record<KernelId, string> = {
-  'v5.7': 'v5.7: before MMIO blocking',
-  'v5.8-rc1': 'v5.8-rc1: MMIO blocking (abafbc551fdd)',
-  'v5.8': 'v5.8: VF fix (ebfa440ce38b)',
-  'v2-detached_vf': 'v2 proposal: detached_vf',
-  'v4-dev_flags': 'v4 proposal: dev_flags bit',
-  'v5.10': 'v5.10: no_command_memory',
-  'v5.19': 'v5.19: D3hot test',
-};
-
-export const deviceIds: readonly DeviceKindId[] = DEVICE_KIND_IDS;
-export const kernelIds: readonly KernelId[] = KERNEL_IDS;
-
-export const isDeviceId = (v: unknown): v is DeviceKindId =>
-  typeof v === 'string' && deviceIds.includes(v as DeviceKindId);
-export const isKernelId = (v: unknown): v is KernelId =>
-  typeof v === 'string' && kernelIds.includes(v as KernelId);
+/** Checks a device kind passed as a command argument; throws with the reason. */
+export function checkDeviceArg(model: ModelVocabulary, v: unknown): DeviceKindId | undefined {
+  if (v === undefined) return undefined;
+  if (!isDeviceId(model, v)) throw new Error(`unknown device kind "${String(v)}"`);
+  return v;
+}
 
 /** A short name for a kernel side, as trace headers and the plain-text copy show it. */
 export function kernelRefLabel(ref: KernelRef): string {
@@ -41,11 +24,11 @@ export function kernelRefLabel(ref: KernelRef): string {
 }
 
 /** Checks a KernelRef passed as a command argument; throws with the reason. */
-export function toKernelRef(v: unknown, what: string): KernelRef {
-  if (typeof v === 'string' && isKernelId(v)) return { kernel: v };
+export function toKernelRef(model: ModelVocabulary, v: unknown, what: string): KernelRef {
+  if (typeof v === 'string' && isKernelId(model, v)) return { kernel: v };
   if (typeof v === 'object' && v !== null) {
     const o = v as Record<string, unknown>;
-    if (isKernelId(o.kernel)) return { kernel: o.kernel };
+    if (isKernelId(model, o.kernel)) return { kernel: o.kernel };
     if (typeof o.uri === 'string' && (o.side === 'before' || o.side === 'after')) {
       if (o.patch !== undefined && !(Number.isInteger(o.patch) && (o.patch as number) >= 0)) {
         throw new Error(`${what}.patch must be a patch index (0, 1, ...)`);
@@ -53,7 +36,6 @@ export function toKernelRef(v: unknown, what: string): KernelRef {
       return { uri: o.uri, patch: o.patch as number | undefined, side: o.side };
     }
   }
-  throw new Error(
-    `${what} must be a kernel id (${kernelIds.join(', ')}) or { uri, patch?, side: "before" | "after" }`,
-  );
+  const ids = model.variants.map((k) => k.id).join(', ');
+  throw new Error(`${what} must be a kernel id (${ids}) or { uri, patch?, side: "before" | "after" }`);
 }

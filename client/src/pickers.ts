@@ -1,9 +1,6 @@
-/** Quick picks for the commands: device kind, kernel side (or this patch), step script. */
+/** Quick picks for the commands: device kind, kernel side (or this patch), step script, from the server's vocabulary. */
 import * as vscode from 'vscode';
-import type { DeviceKindId } from '../../server/src/model/types';
-import type { KernelRef } from '../../server/src/lsp/protocol';
-import { DEVICE_LABELS, KERNEL_LABELS, deviceIds, kernelIds } from './kernels';
-import { STEP_PRESETS, STEP_ACTION_NAMES, splitSteps } from './steps';
+import type { DeviceKindId, KernelRef, ModelVocabulary } from '../../server/src/lsp/protocol';
 
 /** The languages whose documents can be "this patch". */
 const PATCH_LANGUAGES = ['diff', 'patch-mail', 'plaintext'];
@@ -14,9 +11,9 @@ export function activePatchDocument(): vscode.TextDocument | undefined {
   return doc && PATCH_LANGUAGES.includes(doc.languageId) ? doc : undefined;
 }
 
-export async function pickDevice(): Promise<DeviceKindId | undefined> {
+export async function pickDevice(model: ModelVocabulary): Promise<DeviceKindId | undefined> {
   const item = await vscode.window.showQuickPick(
-    deviceIds.map((id) => ({ label: id, description: DEVICE_LABELS[id], id })),
+    model.devices.map((d) => ({ label: d.id, description: d.label, id: d.id as DeviceKindId })),
     { title: 'vfio-lens: device kind', placeHolder: 'Which device is opened by vfio-pci?' },
   );
   return item?.id;
@@ -27,6 +24,7 @@ interface KernelItem extends vscode.QuickPickItem {
 }
 
 export async function pickKernel(
+  model: ModelVocabulary,
   title: string,
   patchDoc?: vscode.TextDocument,
 ): Promise<KernelRef | undefined> {
@@ -41,25 +39,31 @@ export async function pickKernel(
       { label: 'Kernels', kind: vscode.QuickPickItemKind.Separator },
     );
   }
-  items.push(...kernelIds.map((id) => ({ label: id, description: KERNEL_LABELS[id], ref: { kernel: id } })));
+  items.push(
+    ...model.variants.map((k) => ({ label: k.id, description: k.label, ref: { kernel: k.id } as KernelRef })),
+  );
   const item = await vscode.window.showQuickPick(items, { title, placeHolder: 'Kernel variant' });
   return item?.ref;
 }
 
 /** A preset, or a script typed by the reviewer ("Type a script…"). */
-export async function pickSteps(): Promise<string | undefined> {
+export async function pickSteps(model: ModelVocabulary): Promise<string | undefined> {
+  const presets = model.presets.map((p) => ({
+    label: p.name,
+    description: p.steps.join('; '),
+    steps: p.steps.join('; '),
+  }));
   const typeOwn = { label: '$(edit) Type a script…', description: 'steps separated by ";"', steps: '' };
-  const item = await vscode.window.showQuickPick(
-    [...STEP_PRESETS.map((p) => ({ label: p.name, description: p.steps, steps: p.steps })), typeOwn],
-    { title: 'vfio-lens: step script', placeHolder: 'What does the user of the device do?' },
-  );
+  const item = await vscode.window.showQuickPick([...presets, typeOwn], {
+    title: 'vfio-lens: step script',
+    placeHolder: 'What does the user of the device do?',
+  });
   if (!item) return undefined;
   if (item !== typeOwn) return item.steps;
   return vscode.window.showInputBox({
     title: 'vfio-lens: step script',
-    value: STEP_PRESETS[0].steps,
-    prompt: `Steps: ${STEP_ACTION_NAMES.join(', ')}`,
-    validateInput: (v) =>
-      splitSteps(v).length === 0 ? 'Give at least one step, e.g. "open; mmio-read"' : undefined,
+    value: presets[0]?.steps ?? '',
+    prompt: `Steps: ${model.steps.map((s) => s.action).join(', ')}`,
+    validateInput: (v) => (v.trim() ? undefined : 'Give at least one step, e.g. "open; mmio-read"'),
   });
 }

@@ -1,14 +1,19 @@
 /**
  * The language server process: dist/cli.js started as `lsp --node-ipc` through vscode-languageclient,
- * for the languages vfio-lens reads. Restartable; every custom request goes through request().
+ * for the languages vfio-lens reads. Restartable; every custom request goes through request(),
+ * typed by its RequestType (server/src/lsp/protocol.ts); what the commands and the panel offer to
+ * pick (device kinds, kernels, steps, presets) is the server's vocabulary().
  */
 import * as vscode from 'vscode';
 import {
   LanguageClient,
   type LanguageClientOptions,
+  type RequestParam,
+  type RequestType,
   type ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
+import { VocabularyRequest, type ModelVocabulary } from '../../server/src/lsp/protocol';
 
 /** The languages the server is started for (it decides per document what it analyses). */
 export const SERVED_LANGUAGES = ['diff', 'patch-mail', 'plaintext', 'c'] as const;
@@ -16,6 +21,7 @@ export const SERVED_LANGUAGES = ['diff', 'patch-mail', 'plaintext', 'c'] as cons
 export class VfioServer implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private starting: Promise<void> | undefined;
+  private model: Promise<ModelVocabulary> | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -55,6 +61,7 @@ export class VfioServer implements vscode.Disposable {
     const client = this.client;
     this.client = undefined;
     this.starting = undefined;
+    this.model = undefined;
     if (client) {
       try {
         await client.stop(5000);
@@ -70,14 +77,28 @@ export class VfioServer implements vscode.Disposable {
     await this.start();
   }
 
-  /** Sends a custom request (Requests.* in server/src/lsp/protocol.ts) once the server runs. */
-  async request<R>(method: string, params: unknown, token?: vscode.CancellationToken): Promise<R> {
+  /** Sends a custom request (a RequestType of server/src/lsp/protocol.ts) once the server runs. */
+  async request<P, R>(
+    type: RequestType<P, R, void>,
+    params: RequestParam<P>,
+    token?: vscode.CancellationToken,
+  ): Promise<R> {
     await this.start();
     if (!this.client) throw new Error('the vfio-lens server is not running');
     // sendRequest treats a trailing undefined as one more parameter: pass the token only when there is one.
-    return token
-      ? this.client.sendRequest<R>(method, params, token)
-      : this.client.sendRequest<R>(method, params);
+    return token ? this.client.sendRequest(type, params, token) : this.client.sendRequest(type, params);
+  }
+
+  /** The simulator's model as the server describes it (asked once per server start). */
+  vocabulary(): Promise<ModelVocabulary> {
+    this.model ??= this.start().then(async () => {
+      if (!this.client) throw new Error('the vfio-lens server is not running');
+      const { models } = await this.client.sendRequest(VocabularyRequest);
+      if (!models.length) throw new Error('the vfio-lens server offers no model');
+      return models[0];
+    });
+    this.model.catch(() => (this.model = undefined));
+    return this.model;
   }
 
   get isRunning(): boolean {

@@ -1,15 +1,17 @@
 /**
  * The simulator page. It draws what the extension sends and asks for runs; it never computes
- * behaviour itself. Its UI state (and the last result) survive hide/show via getState/setState.
+ * behaviour itself, and knows no device kind or kernel but those the server offers (with the pair
+ * it starts from). Its UI state (and the last result) survive hide/show via getState/setState.
  */
 import type {
+  DeviceOption,
   FromPage,
   KernelOption,
   PageState,
   RenderReport,
   StepPreset,
   ToPage,
-} from '../src/simulator/messages';
+} from '../src/simulatorPanel/messages';
 import { clear, h } from './dom';
 import { renderMatrix } from './matrixView';
 import { renderStates } from './statesView';
@@ -27,7 +29,7 @@ type Saved = Partial<PageState> & { last?: ToPage };
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app') as HTMLElement;
 let saved: Saved = (vscode.getState() as Saved | undefined) ?? {};
-let devices: string[] = [];
+let devices: DeviceOption[] = [];
 let kernels: KernelOption[] = [];
 let presets: StepPreset[] = [];
 let stepActions: string[] = [];
@@ -172,13 +174,7 @@ function buildControls(): void {
   });
   presetSelect.addEventListener('change', () => {
     const p = presets.find((x) => x.name === presetSelect.value);
-    if (p)
-      setSteps(
-        p.steps
-          .split(';')
-          .map((x) => x.trim())
-          .filter((x) => x),
-      );
+    if (p) setSteps(p.steps);
   });
   for (const sel of [deviceSelect, kernelA, kernelB]) {
     sel.addEventListener('change', () =>
@@ -216,6 +212,8 @@ function show(msg: ToPage): void {
   clear(output);
   switch (msg.type) {
     case 'trace': {
+      // the steps as the server read them (normalised), in the editor too
+      setSteps(msg.a.trace.map((e) => e.action));
       const r = renderTrace(msg.labels, msg.a, msg.b, 'trace');
       output.append(h('h2', {}, `Trace: ${msg.a.device}`), r.element);
       report({
@@ -268,7 +266,7 @@ function show(msg: ToPage): void {
       break;
     }
     case 'states': {
-      const r = renderStates(msg.labels, msg.a, msg.b, msg.derived);
+      const r = renderStates(msg.labels, msg.a, msg.b);
       output.append(h('h2', {}, `States of ${msg.a.device}`), r.element);
       report({
         view: 'states',
@@ -296,14 +294,14 @@ window.addEventListener('message', (ev: MessageEvent) => {
       const setup = { ...saved, ...msg.setup };
       fill(
         deviceSelect,
-        devices.map((d) => ({ value: d, label: d })),
+        devices.map((d) => ({ value: d.id, label: `${d.id}: ${d.label}` })),
         setup.device,
       );
-      fill(kernelA, kernels, setup.a ?? 'v5.8');
+      fill(kernelA, kernels, setup.a ?? msg.defaults.a);
       fill(
         kernelB,
         [{ value: '', label: '(none)' }, ...kernels],
-        setup.b === undefined ? 'v5.10' : (setup.b ?? ''),
+        setup.b === undefined ? msg.defaults.b : (setup.b ?? ''),
       );
       fill(
         presetSelect,
@@ -315,9 +313,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
         stepActions.map((a) => ({ value: a, label: a })),
         'mmio-read',
       );
-      setSteps(
-        setup.steps?.length ? setup.steps : (presets[0]?.steps.split(';').map((x) => x.trim()) ?? ['open']),
-      );
+      setSteps(setup.steps?.length ? setup.steps : (presets[0]?.steps ?? ['open']));
       save({
         device: deviceSelect.value as PageState['device'],
         a: kernelA.value,

@@ -51,7 +51,6 @@ export function renderStates(
   labels: [string, string | null],
   a: StatesResult,
   b: StatesResult | null,
-  derived: boolean,
 ): StatesRendering {
   const nodes = new Map(a.states.map((n) => [n.id, n]));
   for (const n of b?.states ?? []) if (!nodes.has(n.id)) nodes.set(n.id, n);
@@ -172,7 +171,6 @@ export function renderStates(
   const caption =
     `${nodes.size} states, ${edges.size} transitions of ${a.device}` +
     (b ? `; ${differing} transitions differ` : '') +
-    (derived ? ' (states visited by the preset scripts and the last run; the server did not explore)' : '') +
     (a.truncated || b?.truncated ? ' (exploration bounded)' : '');
   const figure = h('figure', { class: 'states-figure' }, legend, svg, h('figcaption', {}, caption));
   return { element: figure, rows: nodes.size, differing };

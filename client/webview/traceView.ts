@@ -1,18 +1,9 @@
-/** The side-by-side trace: per step action, outcome, read, BAR restore, virtual and hardware bits. */
-import type { SimulateResult } from '../../server/src/lsp/protocol';
-import type { Explanation, TraceEntry } from '../../server/src/model/types';
-import { decodeCommand, hex16 } from '../src/simulator/commandBits';
+/**
+ * The side-by-side trace: per step its action and the cells the server's formatter gives it
+ * (outcome, read, BAR restore, virtual and hardware bits: the columns come with the trace).
+ */
+import type { ExplainedDecision, SimulateResult, TraceEntry } from '../../server/src/lsp/protocol';
 import { h } from './dom';
-
-type Field = { name: string; get: (e: TraceEntry) => string };
-
-const FIELDS: Field[] = [
-  { name: 'outcome', get: (e) => e.outcome ?? '' },
-  { name: 'read', get: (e) => (e.read === undefined ? '' : `${hex16(e.read)} ${decodeCommand(e.read)}`) },
-  { name: 'restore', get: (e) => e.restore ?? '' },
-  { name: 'virt', get: (e) => decodeCommand(e.virt) },
-  { name: 'hw', get: (e) => `${decodeCommand(e.hw)}${e.zap ? ' (zapped)' : ''}` },
-];
 
 export interface TraceRendering {
   element: HTMLElement;
@@ -22,13 +13,13 @@ export interface TraceRendering {
 
 function whyBlock(label: string, e: TraceEntry | undefined): HTMLElement {
   if (!e) return h('div', { class: 'why' }, `${label}: no such step`);
-  const items = e.why.map((w: Explanation) =>
+  const items = e.why.map((w: ExplainedDecision) =>
     h(
       'li',
       {},
       h('span', { class: 'decision' }, w.decision),
       ': ',
-      h('code', {}, w.expression),
+      h('code', {}, w.text),
       ' → ',
       h('strong', {}, String(w.result)),
       h(
@@ -66,6 +57,8 @@ export function renderTrace(
 ): TraceRendering {
   const sides: [string, TraceEntry[]][] = [[labels[0], a.trace]];
   if (b) sides.push([labels[1] ?? 'b', b.trace]);
+  const columns = Object.keys(a.trace[0]?.display.cells ?? b?.trace[0]?.display.cells ?? {});
+  const cell = (e: TraceEntry | undefined, column: string) => e?.display.cells[column] ?? '';
   const head1 = h(
     'tr',
     {},
@@ -74,8 +67,8 @@ export function renderTrace(
   );
   const head2 = h('tr', {});
   for (const [label] of sides) {
-    head1.append(h('th', { colspan: FIELDS.length, scope: 'colgroup', class: 'kernel' }, label));
-    for (const f of FIELDS) head2.append(h('th', { scope: 'col' }, f.name));
+    head1.append(h('th', { colspan: columns.length, scope: 'colgroup', class: 'kernel' }, label));
+    for (const c of columns) head2.append(h('th', { scope: 'col' }, c));
   }
   head1.append(h('th', { rowspan: 2, scope: 'col' }, 'why'));
   const body = h('tbody', {});
@@ -84,7 +77,7 @@ export function renderTrace(
   for (let i = 0; i < n; i++) {
     const ea = sides[0][1][i];
     const eb = sides[1]?.[1][i];
-    const rowDiffers = !!b && FIELDS.some((f) => (ea ? f.get(ea) : '') !== (eb ? f.get(eb) : ''));
+    const rowDiffers = !!b && columns.some((c) => cell(ea, c) !== cell(eb, c));
     if (rowDiffers) differing++;
     const row = h(
       'tr',
@@ -94,11 +87,11 @@ export function renderTrace(
     );
     for (const [, trace] of sides) {
       const e = trace[i];
-      for (const f of FIELDS) {
-        const value = e ? f.get(e) : '';
+      for (const c of columns) {
+        const value = cell(e, c);
         const other = sides.length > 1 ? sides.find(([, t]) => t !== trace)?.[1][i] : undefined;
-        const cellDiffers = sides.length > 1 && value !== (other ? f.get(other) : '');
-        row.append(h('td', { class: `${f.name}${cellDiffers ? ' cell-differs' : ''}` }, value));
+        const cellDiffers = sides.length > 1 && value !== cell(other, c);
+        row.append(h('td', { class: `${c}${cellDiffers ? ' cell-differs' : ''}` }, value));
       }
     }
     const detailId = `${idPrefix}-why-${i + 1}`;
@@ -107,7 +100,7 @@ export function renderTrace(
       { class: 'explanation', id: detailId, hidden: true },
       h(
         'td',
-        { colspan: 3 + FIELDS.length * sides.length },
+        { colspan: 3 + columns.length * sides.length },
         whyBlock(sides[0][0], ea),
         sides[1] ? whyBlock(sides[1][0], eb) : null,
       ),

@@ -5,8 +5,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { initCParser } from '../../server/src/csrc/treeSitter';
-import { comparePolicies } from '../../server/src/analysis/simulation';
-import { DEVICE_KIND_IDS, KERNEL_IDS } from '../../server/src/model/types';
+import { comparePolicies } from '../../server/src/analysis/modelRuns';
+import { DEVICE_KIND_IDS, KERNEL_IDS } from '../../server/src/model/index';
 
 async function main(): Promise<void> {
   await initCParser();

@@ -7,7 +7,8 @@
  */
 import { analyzeText, type AnalysisOutput } from '../../server/src/analysis/index';
 import { MAX_EXPR_DEPTH, parseCExpression } from '../../server/src/csrc/cexpr';
-import { readHunk, type HunkFacts, type SideFacts } from '../../server/src/csrc/hunkFacts';
+import { hunkImages } from '../../server/src/analysis/applySeries';
+import { readCode, type CodeFacts, type SideFacts } from '../../server/src/csrc/codeFacts';
 import { expandMacros, MAX_EXPANDED_LENGTH, type MacroDef } from '../../server/src/csrc/macros';
 import { documentLines, parseDiffs } from '../../server/src/diff/index';
 import type { FileDiff } from '../../server/src/diff/types';
@@ -210,17 +211,17 @@ function checkSideIndices(side: SideFacts, where: string): void {
   }
 }
 
-/** C extraction over every hunk the reader finds: readHunk, and the expressions and macros it reads. */
-export function checkCsrc(text: string, read: ReadResult): HunkFacts[] {
-  const out: HunkFacts[] = [];
+/** C extraction over every hunk the reader finds: readCode on its images, and the expressions and macros it reads. */
+export function checkCsrc(text: string, read: ReadResult): CodeFacts[] {
+  const out: CodeFacts[] = [];
   const geometry = new DocumentGeometry(text);
   let hunkText = 0;
   for (const [fi, file] of read.files.entries()) {
     let earlier: string | undefined;
     for (const [hi, hunk] of file.hunks.entries()) {
       const where = `file ${fi} hunk ${hi}`;
-      const facts = noThrow('csrc', () => readHunk(hunk, earlier));
-      const again = noThrow('csrc', () => readHunk(hunk, earlier));
+      const facts = noThrow('csrc', () => readCode(hunkImages(hunk), earlier));
+      const again = noThrow('csrc', () => readCode(hunkImages(hunk), earlier));
       earlier = facts.functionName;
       checkSideIndices(facts.pre, `${where} pre-image`);
       checkSideIndices(facts.post, `${where} post-image`);

@@ -1,5 +1,5 @@
 /**
- * Fuzzing C extraction (issue 13): readHunk over every hunk the reader finds, parseCExpression
+ * Fuzzing C extraction (issue 13): readCode over every hunk the reader finds, parseCExpression
  * and expandMacros over what it reads, on the hostile shapes and damaged real mail.
  */
 import { before, describe, test } from 'node:test';
@@ -48,7 +48,7 @@ describe('fuzz: C extraction', () => {
     );
   });
 
-  test('readHunk over every hunk: no throw, lines inside the image, linear facts, same answer twice', () => {
+  test('readCode over every hunk: no throw, lines inside the image, linear facts, same answer twice', () => {
     assertProperty(textInput(scaled(ISSUE_SIZES, 20)), (input) => checkText(input, ['csrc']), {
       numRuns: runs(70),
     });

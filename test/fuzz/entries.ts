@@ -1,6 +1,6 @@
 /**
  * The entry points the fuzzing drives, by name, each as a check over one input: the reader
- * (readDocument), the diff reader (parseDiffs), C extraction (readHunk, parseCExpression,
+ * (readDocument), the diff reader (parseDiffs), C extraction (readCode, parseCExpression,
  * expandMacros over every hunk the reader finds), the analysis (analyzeText) and the model
  * (model.ts). The LSP requests are driven apart, over stdio (lsp.test.ts).
  */

@@ -1,5 +1,5 @@
 /**
- * The model through the facade the CLI and the server call (analysis/simulation.ts): scripts,
+ * The model through the facade the CLI and the server call (analysis/modelRuns.ts): scripts,
  * comparisons and state diagrams over built-in kernels, or kernels whose decision is C of a
  * hostile shape (inputs.ts), with step scripts good and bad, short and long.
  */
@@ -11,7 +11,7 @@ import {
   kernelSpec,
   reachableStates,
   simulateScript,
-} from '../../server/src/analysis/simulation';
+} from '../../server/src/analysis/modelRuns';
 import { parseSteps } from '../../server/src/model/index';
 import {
   DECISION_POINTS,
@@ -21,7 +21,7 @@ import {
   type DecisionPoint,
   type KernelId,
   type PolicySpec,
-} from '../../server/src/model/types';
+} from '../../server/src/model/index';
 import { checkSame, noThrow, PropertyFailure } from './checks';
 import { expressionText, type ExpressionShape } from './inputs';
 import { inspect } from './inspect';

@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CodeLens, Diagnostic, Hover, InlayHint } from 'vscode-languageserver-protocol';
 import type { ExplainResult, SimulateResult, SummaryResult } from '../../server/src/lsp/protocol';
+import { WARM_UP_PATCH } from '../../server/src/analysis/index';
 import { readShared, sharedMissing, sharedPath } from '../support/shared';
 import { cliJson } from './cli';
 import { LspClient } from './lspClient';
@@ -29,14 +30,7 @@ const QUOTED_REVIEW = [
   '',
   '---',
   `diff --git a/${CONFIG_C} b/${CONFIG_C}`,
-  '--- a/drivers/vfio/pci/vfio_pci_config.c',
-  '+++ b/drivers/vfio/pci/vfio_pci_config.c',
-  '@@ -1,3 +1,3 @@ bool __vfio_pci_memory_enabled(struct vfio_pci_device *vdev)',
-  ' {',
-  '-\treturn pdev->is_virtfn || (cmd & PCI_COMMAND_MEMORY);',
-  '+\treturn pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY);',
-  ' }',
-  '',
+  ...WARM_UP_PATCH.split('\n'),
   'From rev@example.com Mon Sep 14 01:00:00 2020',
   'From: Re Viewer <rev@example.com>',
   'Subject: Re: [PATCH] vfio/pci: key memory checks on no_command_memory',

@@ -5,14 +5,14 @@
  */
 import * as vscode from 'vscode';
 import {
-  Requests,
+  CompareRequest,
   type CompareParams,
   type CompareResult,
   type KernelRef,
 } from '../../../server/src/lsp/protocol';
 import type { VfioServer } from '../server';
-import type { SimulatorPanels } from '../simulator/panel';
-import { isDeviceId, toKernelRef } from '../kernels';
+import type { SimulatorPanels } from '../simulatorPanel/panel';
+import { checkDeviceArg, toKernelRef } from '../kernels';
 import { activePatchDocument, pickKernel } from '../pickers';
 import { asArgs, patchIndexArg, reporting, uriArg } from './args';
 
@@ -34,27 +34,27 @@ async function compare(
   raw: unknown,
 ): Promise<CompareResult | undefined> {
   const args = asArgs(raw, 'vfioLens.compare');
-  let a: KernelRef | undefined = args.a === undefined ? undefined : toKernelRef(args.a, 'a');
-  let b: KernelRef | undefined = args.b === undefined ? undefined : toKernelRef(args.b, 'b');
+  const model = await server.vocabulary();
+  let a: KernelRef | undefined = args.a === undefined ? undefined : toKernelRef(model, args.a, 'a');
+  let b: KernelRef | undefined = args.b === undefined ? undefined : toKernelRef(model, args.b, 'b');
   if (args.uri !== undefined) {
     const uri = uriArg(args.uri, 'uri').toString();
     const patch = patchIndexArg(args.patch, 'patch');
     a ??= { uri, patch, side: 'before' };
     b ??= { uri, patch, side: 'after' };
   }
-  if (args.device !== undefined && !isDeviceId(args.device))
-    throw new Error(`unknown device kind "${String(args.device)}"`);
+  const device = checkDeviceArg(model, args.device);
   if (args.depth !== undefined && !(Number.isInteger(args.depth) && (args.depth as number) > 0)) {
     throw new Error('depth must be a positive number of steps');
   }
   const doc = activePatchDocument();
-  a ??= await pickKernel('vfio-lens: compare — first kernel', doc);
+  a ??= await pickKernel(model, 'vfio-lens: compare — first kernel', doc);
   if (!a) return undefined;
-  b ??= await pickKernel('vfio-lens: compare — second kernel', doc);
+  b ??= await pickKernel(model, 'vfio-lens: compare — second kernel', doc);
   if (!b) return undefined;
-  const params: CompareParams = { a, b, device: isDeviceId(args.device) ? args.device : undefined };
+  const params: CompareParams = { a, b, device };
   if (typeof args.depth === 'number') params.depth = args.depth;
-  const result = await server.request<CompareResult>(Requests.compare, params);
+  const result = await server.request(CompareRequest, params);
   await panels.showCompare(a, b, result);
   return result;
 }

@@ -3,7 +3,7 @@
  * the document (args { uri } or the active editor) changes, put on the clipboard. Returns the text.
  */
 import * as vscode from 'vscode';
-import { Requests, type SummaryParams, type SummaryResult } from '../../../server/src/lsp/protocol';
+import { SummaryRequest, type SummaryParams } from '../../../server/src/lsp/protocol';
 import type { VfioServer } from '../server';
 import { asArgs, reporting, uriArg } from './args';
 
@@ -19,7 +19,7 @@ export function registerCopySummary(context: vscode.ExtensionContext, server: Vf
           return undefined;
         }
         const params: SummaryParams = { uri: uri.toString() };
-        const { text } = await server.request<SummaryResult>(Requests.summary, params);
+        const { text } = await server.request(SummaryRequest, params);
         await vscode.env.clipboard.writeText(text);
         void vscode.window.setStatusBarMessage('vfio-lens: behaviour summary copied', 4000);
         return text;

@@ -4,7 +4,7 @@
  * Returns the ExplainResult.
  */
 import * as vscode from 'vscode';
-import { Requests, type ExplainParams, type ExplainResult } from '../../../server/src/lsp/protocol';
+import { ExplainRequest, type ExplainParams, type ExplainResult } from '../../../server/src/lsp/protocol';
 import type { VfioServer } from '../server';
 import { asArgs, reporting, uriArg } from './args';
 
@@ -24,7 +24,7 @@ export function registerExplain(context: vscode.ExtensionContext, server: VfioSe
         const args = asArgs(raw, 'vfioLens.explain');
         const params = explainParams(args);
         if (!params) return undefined;
-        const result = await server.request<ExplainResult>(Requests.explain, params);
+        const result = await server.request(ExplainRequest, params);
         if (!result.markdown) {
           void vscode.window.showInformationMessage('vfio-lens: no vfio decision at this position.');
           return result;

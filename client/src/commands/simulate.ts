@@ -7,26 +7,30 @@
 import * as vscode from 'vscode';
 import type { KernelRef } from '../../../server/src/lsp/protocol';
 import type { VfioServer } from '../server';
-import type { SimulatorPanels, TraceRun } from '../simulator/panel';
-import { isDeviceId, toKernelRef } from '../kernels';
+import type { SimulatorPanels, TraceRun } from '../simulatorPanel/panel';
+import { checkDeviceArg, toKernelRef } from '../kernels';
 import { activePatchDocument, pickDevice, pickKernel, pickSteps } from '../pickers';
-import { splitSteps } from '../steps';
 import { asArgs, patchIndexArg, reporting, uriArg } from './args';
 
 export function registerSimulate(
   context: vscode.ExtensionContext,
-  _server: VfioServer,
+  server: VfioServer,
   panels: SimulatorPanels,
 ): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('vfioLens.simulate', (raw?: unknown) =>
-      reporting('simulate', () => simulate(panels, raw)),
+      reporting('simulate', () => simulate(server, panels, raw)),
     ),
   );
 }
 
-async function simulate(panels: SimulatorPanels, raw: unknown): Promise<TraceRun | undefined> {
+async function simulate(
+  server: VfioServer,
+  panels: SimulatorPanels,
+  raw: unknown,
+): Promise<TraceRun | undefined> {
   const args = asArgs(raw, 'vfioLens.simulate');
+  const model = await server.vocabulary();
   let a: KernelRef | undefined;
   let b: KernelRef | undefined;
   if (args.uri !== undefined) {
@@ -35,21 +39,20 @@ async function simulate(panels: SimulatorPanels, raw: unknown): Promise<TraceRun
     a = { uri, patch, side: 'before' };
     b = { uri, patch, side: 'after' };
   }
-  if (args.kernel !== undefined) a = toKernelRef(args.kernel, 'kernel');
-  if (args.compareWith !== undefined) b = toKernelRef(args.compareWith, 'compareWith');
-  if (args.device !== undefined && !isDeviceId(args.device))
-    throw new Error(`unknown device kind "${String(args.device)}"`);
-  if (args.steps !== undefined && (typeof args.steps !== 'string' || splitSteps(args.steps).length === 0)) {
+  if (args.kernel !== undefined) a = toKernelRef(model, args.kernel, 'kernel');
+  if (args.compareWith !== undefined) b = toKernelRef(model, args.compareWith, 'compareWith');
+  const given = checkDeviceArg(model, args.device);
+  if (args.steps !== undefined && (typeof args.steps !== 'string' || !args.steps.trim())) {
     throw new Error('steps must be a script like "open; write-cmd 0x0002; mmio-read"');
   }
-  const device = isDeviceId(args.device) ? args.device : await pickDevice();
+  const device = given ?? (await pickDevice(model));
   if (!device) return undefined;
   if (!a) {
-    a = await pickKernel('vfio-lens: kernel (or this patch)', activePatchDocument());
+    a = await pickKernel(model, 'vfio-lens: kernel (or this patch)', activePatchDocument());
     if (!a) return undefined;
     if (!b && !('kernel' in a)) b = { ...a, side: a.side === 'before' ? 'after' : 'before' };
   }
-  const script = typeof args.steps === 'string' ? args.steps : await pickSteps();
+  const script = typeof args.steps === 'string' ? args.steps : await pickSteps(model);
   if (!script) return undefined;
-  return panels.runTrace(device, a, b ?? null, splitSteps(script));
+  return panels.runTrace(device, a, b ?? null, script);
 }

@@ -4,8 +4,14 @@
  * put on the changed lines of those decision points (or, where the decision text did not change
  * but its operands did, on the marker setters that changed them).
  */
-import type { DecisionPoint, Difference, TraceEntry } from '../model/types';
-import type { BehaviourChange, Severity } from './types';
+import {
+  observationOf,
+  observedText,
+  type DecisionPoint,
+  type Difference,
+  type TraceEntry,
+} from '../model/index';
+import type { BehaviourChange, ChangeSide, Severity } from './types';
 
 /** Decision points whose evaluated value differs between the two traces. */
 export function causesOf(d: Difference): Set<DecisionPoint> {
@@ -28,29 +34,24 @@ export function causesOf(d: Difference): Set<DecisionPoint> {
 export function firstDifference(d: Difference): number {
   const n = Math.min(d.before.length, d.after.length);
   for (let i = 0; i < n; i++) {
-    if (observe(d.before[i]) !== observe(d.after[i])) return i;
+    if (observedText(observationOf(d.before[i])) !== observedText(observationOf(d.after[i]))) return i;
   }
   return n - 1;
 }
 
-/** What a reviewer sees of a step, in a few words ("EIO", "reads 0x0002", "BARs restored"). */
-export function observe(e: TraceEntry): string {
-  const parts: string[] = [];
-  if (e.outcome) parts.push(e.outcome);
-  if (e.read !== undefined) parts.push(`reads 0x${e.read.toString(16).padStart(4, '0')}`);
-  if (e.restore === 'performed') parts.push('BARs restored + log');
-  else if (e.restore === 'skipped') parts.push('restore called, returns early');
-  return parts.join(', ') || (e.zap ? 'mmaps zapped' : 'no visible effect');
+/** One side of a change: what the step observes there, and why (each decision with its operands' values). */
+function changeSide(e: TraceEntry, step: string): ChangeSide {
+  return { ...observationOf(e, step), why: e.why };
 }
 
 export function describeChange(d: Difference): BehaviourChange {
   const i = firstDifference(d);
-  const action = d.after[i]?.action ?? d.steps[i];
+  const step = d.after[i]?.action ?? d.steps[i];
   return {
     device: d.device,
     steps: d.steps,
-    before: `${action}: ${observe(d.before[i])}`,
-    after: `${action}: ${observe(d.after[i])}`,
+    before: changeSide(d.before[i], step),
+    after: changeSide(d.after[i], step),
     ...(d.internalOnly ? { internal: true } : {}),
   };
 }
@@ -85,8 +86,7 @@ export function worst(list: Severity[]): Severity {
 
 /** "s390-vf-detached: open+mmio-read EIO→ok" */
 export function shortHint(c: BehaviourChange): string {
-  const strip = (s: string) => s.replace(/^[^:]*:\s*/, '');
-  return `${c.device}: ${c.steps.join('+')} ${strip(c.before)}→${strip(c.after)}`;
+  return `${c.device}: ${c.steps.join('+')} ${observedText(c.before)}→${observedText(c.after)}`;
 }
 
 /**
@@ -106,7 +106,7 @@ export function distinctCases(diffs: Difference[]): Difference[] {
   const seen = new Set<string>();
   return diffs.filter((d) => {
     const c = describeChange(d);
-    const key = `${d.device}|${c.before}|${c.after}|${d.internalOnly ? 'i' : 'v'}`;
+    const key = `${d.device}|${c.before.text}|${c.after.text}|${d.internalOnly ? 'i' : 'v'}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -3,10 +3,9 @@
  * a hunk shows before its change is compared with each kernel variant's expression for it.
  */
 import type { MacroDef } from '../csrc/macros';
-import type { DecisionPoint, KernelId, PolicySpec } from '../model/types';
-import { KERNEL_IDS } from '../model/types';
+import { KERNEL_IDS, type DecisionPoint, type KernelId, type PolicySpec } from '../model/index';
 import { exprKey } from './exprKey';
-import type { HunkRecord } from './series';
+import type { HunkRecord } from './applySeries';
 
 export interface BaselineChoice {
   kernel: KernelId;

@@ -1,64 +1,44 @@
 /**
- * Lints on a plain C file (no patch, so no before/after): the whole file is read as if every line
- * were new, so the decision points and marker setters it holds are recognised exactly as in a
- * hunk, and the lints that need no "before" apply: is_virtfn deciding Command MEMORY, a dev_flags
- * bit that collides, is_virtfn set without physfn, and "MSE" in its comments.
+ * Lints on a plain C file (no patch, so no before/after): csrc reads the file's lines as a new
+ * image with nothing before it, so the decision points and marker setters it holds are recognised
+ * exactly as in a hunk, and the lints that need no "before" apply: is_virtfn deciding Command
+ * MEMORY, a dev_flags bit that collides, is_virtfn set without physfn, and "MSE" in its comments.
  */
-import type { Hunk, HunkLine } from '../diff/types';
-import { readHunk } from '../csrc/hunkFacts';
+import { readCode, type ImageLine } from '../csrc/codeFacts';
 import { DEFAULT_BASELINE } from './baseline';
-import { lintMse, lintRecords } from './lints';
-import type { HunkRecord } from './series';
-import type { KernelId } from '../model/types';
+import { cParserReady } from '../csrc/treeSitter';
+import type { KernelId } from '../model/index';
+import { runLints } from './lints';
 import type { Finding } from './types';
-import type { AnalysisUnit } from './units';
 
-function wholeFileHunk(text: string): Hunk {
-  const raw = text.split('\n').map((t) => t.replace(/\r$/, ''));
-  const lines: HunkLine[] = raw.map((t, i) => ({
-    kind: 'added',
-    text: t,
-    range: { start: { line: i, character: 0 }, end: { line: i, character: t.length } },
-    newLine: i + 1,
-  }));
-  const end = { line: Math.max(0, raw.length - 1), character: raw[raw.length - 1]?.length ?? 0 };
-  return {
-    oldStart: 0,
-    oldLines: 0,
-    newStart: 1,
-    newLines: raw.length,
-    heading: '',
-    headerRange: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-    range: { start: { line: 0, character: 0 }, end },
-    lines,
-    preImage: '',
-    postImage: raw.join('\n'),
-    quoteDepth: 0,
-    added: raw.length,
-    removed: 0,
-    bodyLines: raw.length,
-  };
+/** A C file as csrc reads it: every line new (there is no before). */
+function fileImage(text: string): ImageLine[] {
+  return text.split('\n').map((raw, line) => {
+    const t = raw.replace(/\r$/, '');
+    return {
+      text: t,
+      range: { start: { line, character: 0 }, end: { line, character: t.length } },
+      changed: true,
+    };
+  });
 }
 
+/**
+ * The lints of a C file. Until tree-sitter-c is loaded (the language server loads it at
+ * initialize and analyses open documents again once it is ready) only the wording check runs.
+ */
 export function analyzeCSource(text: string, file: string, baseline: KernelId | 'auto' = 'auto'): Finding[] {
-  const hunk = wholeFileHunk(text);
-  const unit: AnalysisUnit = { order: 0, subject: file, files: [], quoted: false, messageIndex: -1 };
+  const image = fileImage(text);
   const path = file.replace(/^file:\/\//, '');
-  const fileDiff = {
-    newPath: path,
-    path,
-    extended: {},
-    binary: false,
-    range: hunk.range,
-    hunks: [hunk],
-    quoteDepth: 0,
-    messageIndex: -1,
-  };
-  unit.files.push(fileDiff);
-  const record: HunkRecord = { unit, file: fileDiff, hunk, facts: readHunk(hunk) };
   const kernel = baseline === 'auto' ? DEFAULT_BASELINE : baseline;
-  const lints = lintRecords([record], [], kernel);
-  lints.push(...lintMse(hunk.lines.map((l) => ({ text: l.text, range: l.range }))));
+  const lints = runLints({
+    readings: cParserReady() ? [{ facts: readCode({ heading: '', pre: [], post: image }) }] : [],
+    macros: [],
+    baseline: kernel,
+    effects: [],
+    devices: [],
+    prose: [image],
+  });
   return lints.map((l) => ({
     code: l.code,
     kind: 'lint',

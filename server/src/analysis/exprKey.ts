@@ -6,7 +6,7 @@
  */
 import { parseCExpression } from '../csrc/cexpr';
 import { expandMacros, type MacroDef } from '../csrc/macros';
-import type { Expr } from '../model/types';
+import type { Expr } from '../model/index';
 
 const COMMUTATIVE = new Set(['&&', '||', '&', '|', '==', '!=']);
 

@@ -1,24 +1,45 @@
-/** The analysis result: what a patch or series changes, for which device, on which line. */
+/**
+ * The analysis' results: what a patch or series changes, for which device, on which line; and what
+ * the model's runs answer (simulate, compare, matrix, states). lsp/protocol.ts re-exports them.
+ */
 import type { Range } from '../common/position';
-import type { DecisionPoint, DeviceKindId, KernelId } from '../model/types';
+import type {
+  AccessOutcome,
+  DecisionPoint,
+  DeviceKindId,
+  Difference,
+  ExplainedDecision,
+  KernelId,
+  Observation,
+  RestoreObservation,
+  TraceEntry,
+} from '../model/index';
 
-export type FindingKind =
-  | 'behaviour-change'
-  | 'marker-defined'
-  | 'marker-set'
-  | 'unmodeled-change'
-  | 'lint'
-  | 'bisect'
-  | 'read-problem';
+export const FINDING_KINDS = [
+  'behaviour-change',
+  'marker-defined',
+  'marker-set',
+  'unmodeled-change',
+  'lint',
+  'bisect',
+  'read-problem',
+] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/** One side of a behaviour change: the step that shows it, what it observes there, and why. */
+export interface ChangeSide extends Observation {
+  /** The decisions that step took, each with its C expression and every operand's value and meaning. */
+  why: ExplainedDecision[];
+}
 
 export interface BehaviourChange {
   device: DeviceKindId;
   steps: string[];
-  /** Short observation before and after, e.g. "mmio-read: EIO" -> "mmio-read: ok". */
-  before: string;
-  after: string;
+  /** The first step whose observation differs, before and after (`text`: "mmio-read: EIO" -> "mmio-read: ok"). */
+  before: ChangeSide;
+  after: ChangeSide;
   /** Only internal paths differ (a restore called that returns early, ...). */
   internal?: boolean;
 }
@@ -66,12 +87,69 @@ export interface AnalyzeOptions {
   file: string;
   /** Overrides baseline detection. */
   baseline?: KernelId;
-  /** Severity per finding code or kind (e.g. { "behaviour-change": "hint" }). */
-  severity?: Record<string, Severity>;
   /** Device kinds to report (default: all). */
   devices?: DeviceKindId[];
   /** Give up (and say so in a finding) after this many milliseconds. */
   budgetMs?: number;
   /** Cooperative cancellation: checked between patches. */
   isCancelled?: () => boolean;
+}
+
+/* ---- What the model's runs answer (modelRuns.ts): the CLI prints these, the server sends them. ---- */
+
+export interface SimulateResult {
+  device: DeviceKindId;
+  kernel: string;
+  /** One entry per step; where unknown identifiers fork the run, the branch assuming them all 0. */
+  trace: TraceEntry[];
+  /** Every branch, when an unknown identifier made the run fork (absent otherwise). */
+  branches?: { assumptions: Record<string, number>; trace: TraceEntry[] }[];
+}
+
+export interface CompareResult {
+  differences: Difference[];
+  /** Size of the exploration: product states visited, transitions taken, depth. */
+  stats?: { states: number; transitions: number; depth: number; devices: number };
+}
+
+export interface MatrixCell {
+  scenario: string;
+  device: DeviceKindId;
+  kernel: string;
+  summary: string;
+  steps: string[];
+}
+export interface MatrixResult {
+  scenarios: { id: string; steps: string[]; description: string }[];
+  devices: DeviceKindId[];
+  kernels: string[];
+  cells: MatrixCell[];
+}
+
+export interface ModelStateNode {
+  /** Canonical id, e.g. "virt=0x0002 hw=0x0002 bars=saved map=zapped". */
+  id: string;
+  /** Short label for the diagram, e.g. "MEM on / hw MEM on". */
+  label: string;
+  virt: number;
+  hw: number;
+  barsValid: boolean;
+  zap: boolean;
+}
+export interface StateEdge {
+  from: string;
+  to: string;
+  /** The step as written ("write-cmd 0x0002"). */
+  step: string;
+  outcome?: AccessOutcome;
+  restore?: RestoreObservation;
+}
+export interface StatesResult {
+  device: DeviceKindId;
+  kernel: string;
+  initial: string;
+  states: ModelStateNode[];
+  edges: StateEdge[];
+  /** True when the exploration stopped at the depth bound with unexplored states left. */
+  truncated?: boolean;
 }

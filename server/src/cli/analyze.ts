@@ -5,11 +5,15 @@
  * protocol (one mail on stdin, a JSON array of {tool, status, summary, details} on stdout).
  */
 import { SEVERITY_RANK } from '../analysis/attribute';
-import { analyzeText, initAnalysis, type AnalysisOutput } from '../analysis/index';
+import { DEFAULT_BASELINE } from '../analysis/baseline';
+import { analyzeCSource } from '../analysis/cSource';
+import { analyzeText, initAnalysis } from '../analysis/index';
 import type { DocumentAnalysis, Finding, Severity } from '../analysis/types';
-import { KERNEL_IDS, type KernelId } from '../model/types';
+import { KERNEL_TABLE, observedText, type KernelId } from '../model/index';
 import { choice, option, parseArgs, UsageError } from './args';
-import { readInputs, readStdin } from './io';
+import { toB4 } from './b4';
+import { readInputs, readStdin, type InputDocument } from './io';
+import { toSarif } from './sarif';
 
 const FORMATS = ['text', 'json', 'sarif', 'b4'] as const;
 const RANK = SEVERITY_RANK;
@@ -18,8 +22,8 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['format', 'baseline', 'fail-on']);
   const format = choice(args, 'format', FORMATS, 'text');
   const baseline = option(args, 'baseline');
-  if (baseline !== undefined && !(KERNEL_IDS as readonly string[]).includes(baseline)) {
-    throw new UsageError(`--baseline must be one of ${KERNEL_IDS.join(', ')} (got "${baseline}")`);
+  if (baseline !== undefined && !KERNEL_TABLE.has(baseline)) {
+    throw new UsageError(`--baseline must be one of ${KERNEL_TABLE.list()} (got "${baseline}")`);
   }
   const failOn = option(args, 'fail-on');
   if (failOn !== undefined && failOn !== 'warning' && failOn !== 'error') {
@@ -30,14 +34,22 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
       ? [{ file: '<stdin>', text: readStdin() }]
       : readInputs(args.positional);
   await initAnalysis();
-  const outputs = inputs.map((d) =>
-    analyzeText(d.text, { file: d.file, baseline: baseline as KernelId | undefined }),
-  );
-  const docs = outputs.map((o) => o.result);
+  if (format === 'b4') {
+    const results = toB4(inputs, {
+      baseline: baseline as KernelId | undefined,
+      env: process.env,
+      cwd: process.cwd(),
+    });
+    process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+    return failOn && results.some((r) => r.status === 'fail' || (failOn === 'warning' && r.status === 'warn'))
+      ? 1
+      : 0;
+  }
+  const docs = inputs.map((d) => analyseDocument(d, baseline as KernelId | undefined));
   if (format === 'json') process.stdout.write(JSON.stringify({ documents: docs }, null, 2) + '\n');
-  else if (format === 'sarif') process.stdout.write(JSON.stringify(toSarif(docs), null, 2) + '\n');
-  else if (format === 'b4') process.stdout.write(JSON.stringify(toB4(outputs), null, 2) + '\n');
-  else process.stdout.write(toText(outputs));
+  else if (format === 'sarif')
+    process.stdout.write(JSON.stringify(toSarif(inputs, docs, { cwd: process.cwd() }), null, 2) + '\n');
+  else process.stdout.write(toText(docs));
   if (failOn) {
     const limit = RANK[failOn as Severity];
     if (docs.some((d) => d.findings.some((f) => RANK[f.severity] >= limit))) return 1;
@@ -45,16 +57,31 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** A C file (`.c`, `.h`) gets the lints of a plain C file, as in the editor; anything else is read as patches. */
+function analyseDocument(d: InputDocument, baseline: KernelId | undefined): DocumentAnalysis {
+  if (!/\.[ch]$/i.test(d.file)) return analyzeText(d.text, { file: d.file, baseline }).result;
+  const kernel = baseline ?? DEFAULT_BASELINE;
+  return {
+    file: d.file,
+    baseline: {
+      kernel,
+      detectedFrom: baseline ? 'set by the user' : `a C file, no pre-image: ${kernel} assumed`,
+    },
+    patches: [],
+    findings: analyzeCSource(d.text, d.file, kernel),
+  };
+}
+
 function loc(d: DocumentAnalysis, f: Finding): string {
   return `${d.file}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
 }
 
-function toText(outputs: AnalysisOutput[]): string {
+function toText(docs: DocumentAnalysis[]): string {
   const out: string[] = [];
-  for (const { result: d } of outputs) {
+  for (const d of docs) {
     for (const f of d.findings) out.push(`${loc(d, f)}: ${f.severity}: ${f.message} [${f.code}]`);
   }
-  for (const { result: d } of outputs) {
+  for (const d of docs) {
     out.push('', `== ${d.file}`, `baseline: ${d.baseline.kernel} (${d.baseline.detectedFrom})`);
     for (const p of d.patches) {
       const pos = p.index !== undefined ? `${p.index}/${p.total ?? '?'}` : '-';
@@ -65,92 +92,19 @@ function toText(outputs: AnalysisOutput[]): string {
       if (f.kind !== 'behaviour-change') continue;
       for (const c of f.changes) {
         const key = `${c.device}  ${c.steps.join('; ')}`;
-        const obs = (t: string) => t.replace(/^[^:]*:\s*/, '');
         if (!rows.has(key))
-          rows.set(key, `${obs(c.before)} -> ${obs(c.after)}${c.internal ? ' (internal)' : ''}`);
+          rows.set(
+            key,
+            `${observedText(c.before)} -> ${observedText(c.after)}${c.internal ? ' (internal)' : ''}`,
+          );
       }
     }
-    if (rows.size === 0) out.push('behaviour: no change for any modelled device');
+    if (d.patches.length === 0) out.push('behaviour: not compared: no patch here');
+    else if (rows.size === 0) out.push('behaviour: no change for any modelled device');
     else {
       out.push(`behaviour (device  steps: before -> after), ${rows.size} case(s):`);
       for (const [k, v] of [...rows].sort()) out.push(`  ${k}: ${v}`);
     }
   }
   return out.join('\n') + '\n';
-}
-
-const SARIF_LEVEL: Record<Severity, string> = {
-  error: 'error',
-  warning: 'warning',
-  information: 'note',
-  hint: 'note',
-};
-
-function toSarif(docs: DocumentAnalysis[]) {
-  const codes = [...new Set(docs.flatMap((d) => d.findings.map((f) => f.code)))].sort();
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'vfio-lens',
-            version: '0.1.0',
-            informationUri: 'https://example.invalid/vfio-lens',
-            rules: codes.map((id) => ({ id, shortDescription: { text: id.replace(/-/g, ' ') } })),
-          },
-        },
-        results: docs.flatMap((d) =>
-          d.findings.map((f) => ({
-            ruleId: f.code,
-            level: SARIF_LEVEL[f.severity],
-            message: { text: f.message },
-            locations: [
-              {
-                physicalLocation: {
-                  artifactLocation: { uri: d.file },
-                  region: {
-                    startLine: f.range.start.line + 1,
-                    startColumn: f.range.start.character + 1,
-                    endLine: f.range.end.line + 1,
-                    endColumn: f.range.end.character + 1,
-                  },
-                },
-              },
-            ],
-            relatedLocations: f.related.map((r, i) => ({
-              id: i,
-              message: { text: r.message },
-              physicalLocation: {
-                artifactLocation: { uri: d.file },
-                region: { startLine: r.range.start.line + 1, startColumn: r.range.start.character + 1 },
-              },
-            })),
-            properties: { kind: f.kind, diffFile: f.diffFile, function: f.function, decision: f.decision },
-          })),
-        ),
-      },
-    ],
-  };
-}
-
-/** b4's review check protocol: pass / warn / fail with a one-line summary and details. */
-function toB4(outputs: AnalysisOutput[]) {
-  return outputs.map(({ result: d }) => {
-    const worst = d.findings.reduce((w, f) => Math.max(w, RANK[f.severity]), -1);
-    const status = worst >= RANK.error ? 'fail' : worst >= RANK.warning ? 'warn' : 'pass';
-    const changes = d.findings.filter((f) => f.kind === 'behaviour-change');
-    const summary =
-      changes.length === 0
-        ? `no change in vfio-pci Command-register behaviour (baseline ${d.baseline.kernel})`
-        : `${changes.length} decision(s) change behaviour for ${[
-            ...new Set(changes.flatMap((f) => f.changes.map((c) => c.device))),
-          ].join(', ')} (baseline ${d.baseline.kernel})`;
-    const details = d.findings
-      .filter((f) => f.severity !== 'hint')
-      .map((f) => `${f.range.start.line + 1}: ${f.severity}: ${f.message} [${f.code}]`)
-      .join('\n');
-    return { tool: 'vfio-lens', status, summary, details };
-  });
 }

@@ -2,10 +2,9 @@
  * vfio-lens compare --kernel A --kernel B [--device ID] [--depth N] [--internal] [--format text|json]
  * The shortest step sequences after which the two kernels' observations differ, with both traces.
  */
-import { comparePolicies } from '../analysis/simulation';
+import { comparePolicies } from '../analysis/modelRuns';
 import { initCParser } from '../csrc/treeSitter';
-import { summariseEntry } from '../model/scenarios';
-import { KERNEL_IDS, type DeviceKindId, type KernelId } from '../model/types';
+import { KERNEL_TABLE, stepSummary, type DeviceKindId, type KernelId } from '../model/index';
 import { UsageError, choice, intOption, option, parseArgs } from './args';
 import { checkIds, orderedEntry } from './simulate';
 
@@ -16,7 +15,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const kernels = args.options.get('kernel') ?? [];
   if (kernels.length !== 2) {
     throw new UsageError(
-      `give exactly two --kernel options (got ${kernels.length}); kernels: ${KERNEL_IDS.join(', ')}`,
+      `give exactly two --kernel options (got ${kernels.length}); kernels: ${KERNEL_TABLE.list()}`,
     );
   }
   const device = option(args, 'device');
@@ -44,8 +43,8 @@ export async function compareCommand(argv: string[]): Promise<number> {
   for (const d of result.differences) {
     const last = d.steps.length - 1;
     lines.push(`${d.device}: ${d.steps.join('; ')}${d.internalOnly ? '  [internal only]' : ''}`);
-    lines.push(`  ${kernels[0]}: ${summariseEntry(d.before[last])}`);
-    lines.push(`  ${kernels[1]}: ${summariseEntry(d.after[last])}`);
+    lines.push(`  ${kernels[0]}: ${stepSummary(d.before[last])}`);
+    lines.push(`  ${kernels[1]}: ${stepSummary(d.after[last])}`);
     if (d.dependsOn) lines.push(`  depends on unknown: ${d.dependsOn.join(', ')}`);
     if (d.assumptions) {
       const assumed = Object.entries(d.assumptions).map(([name, value]) => `${name} = ${value}`);

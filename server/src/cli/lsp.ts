@@ -14,7 +14,7 @@ import {
 } from 'vscode-languageserver/node';
 import { UsageError, parseArgs } from './args';
 import { serveAnalysisWorker } from '../lsp/analysisRunner';
-import { startServer } from '../lsp/server';
+import { createServer } from '../lsp/server';
 import { simulationFacade } from '../lsp/facade';
 
 function connectionFor(argv: string[]): Connection {
@@ -60,7 +60,8 @@ export async function lspCommand(argv: string[]): Promise<number> {
   process.on('unhandledRejection', (e) =>
     connection.console.error(`vfio-lens: unhandled rejection ${String(e)}`),
   );
-  startServer(connection, { facade: simulationFacade(), workerScript: workerScript() });
+  createServer(connection, { facade: simulationFacade(), workerScript: workerScript() });
+  connection.listen();
   // Runs until the client exits it (the connection ends the process).
   return new Promise<number>(() => undefined);
 }

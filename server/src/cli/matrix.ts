@@ -2,9 +2,9 @@
  * vfio-lens matrix [--format text|json|markdown]
  * Named scenarios x device kinds x kernel variants, each cell what the user sees.
  */
-import { behaviourMatrix } from '../analysis/simulation';
+import { behaviourMatrix } from '../analysis/modelRuns';
 import { initCParser } from '../csrc/treeSitter';
-import type { MatrixResult } from '../lsp/protocol';
+import type { MatrixResult } from '../analysis/types';
 import { UsageError, choice, parseArgs } from './args';
 
 function cell(m: MatrixResult, scenario: string, device: string, kernel: string): string {

@@ -10,10 +10,16 @@ import {
   checkDevice,
   kernelSpec,
   simulateScript,
-} from '../analysis/simulation';
-import { DEVICE_KIND_IDS, KERNEL_IDS, type KernelId, type TraceEntry } from '../model/types';
-import { decodeCommand, hex4 } from '../model/pci';
-import { parseSteps } from '../model/steps';
+} from '../analysis/modelRuns';
+import {
+  DEVICE_KIND_TABLE,
+  KERNEL_TABLE,
+  decodeCommand,
+  hex4,
+  parseSteps,
+  type KernelId,
+  type TraceEntry,
+} from '../model/index';
 import { UsageError, choice, option, parseArgs } from './args';
 import { InputError } from './io';
 
@@ -30,6 +36,7 @@ export function orderedEntry(e: TraceEntry): Record<string, unknown> {
   out.why = e.why;
   if (e.notes) out.notes = e.notes;
   if (e.dependsOn) out.dependsOn = e.dependsOn;
+  out.display = e.display;
   return out;
 }
 
@@ -45,7 +52,7 @@ function required(args: ReturnType<typeof parseArgs>, name: string, valid?: read
 export function checkIds(device: string | undefined, kernels: string[]): void {
   try {
     if (device !== undefined) checkDevice(device);
-    for (const k of kernels) kernelSpec(k as KernelId);
+    for (const k of kernels) kernelSpec(k);
   } catch (e) {
     if (e instanceof UnknownIdError) throw new UsageError(e.message);
     throw e;
@@ -97,8 +104,8 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['device', 'kernel', 'steps', 'format'], ['explain']);
   if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
   const format = choice(args, 'format', ['text', 'json'] as const, 'text');
-  const device = required(args, 'device', DEVICE_KIND_IDS);
-  const kernel = required(args, 'kernel', KERNEL_IDS);
+  const device = required(args, 'device', DEVICE_KIND_TABLE.ids);
+  const kernel = required(args, 'kernel', KERNEL_TABLE.ids);
   const steps = required(args, 'steps');
   checkIds(device, [kernel]);
   const explain = args.flags.has('explain');

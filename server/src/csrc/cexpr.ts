@@ -8,7 +8,7 @@
  * Call `await initCParser()` once before using it.
  */
 import type { Node } from 'web-tree-sitter';
-import { MAX_EXPR_DEPTH, type Expr } from '../model/types';
+import { MAX_EXPR_DEPTH, type Expr } from '../model/index';
 import { cParser } from './treeSitter';
 
 type BinaryOp = Extract<Expr, { kind: 'binary' }>['op'];

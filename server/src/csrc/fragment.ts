@@ -39,6 +39,8 @@ function blankLeadingCommentTail(lines: string[]): void {
 
 interface BraceScan {
   minDepth: number;
+  /** Column of the `}` that reached minDepth (-1: none did). */
+  minColumn: number;
   endDepth: number;
   inComment: boolean;
 }
@@ -47,6 +49,7 @@ interface BraceScan {
 function scanBraces(lines: string[]): BraceScan {
   let depth = 0;
   let minDepth = 0;
+  let minColumn = -1;
   let inComment = false;
   for (const line of lines) {
     let inString: string | null = null;
@@ -72,11 +75,14 @@ function scanBraces(lines: string[]): BraceScan {
       else if (c === '{') depth++;
       else if (c === '}') {
         depth--;
-        if (depth < minDepth) minDepth = depth;
+        if (depth < minDepth) {
+          minDepth = depth;
+          minColumn = i;
+        }
       }
     }
   }
-  return { minDepth, endDepth: depth, inComment };
+  return { minDepth, minColumn, endDepth: depth, inComment };
 }
 
 export function contextFromHeading(heading: string): FragmentContext {
@@ -90,17 +96,33 @@ export function contextFromHeading(heading: string): FragmentContext {
   return 'top';
 }
 
-export function parseFragment(rawLines: string[], context: FragmentContext): ParsedFragment {
+export interface FragmentOptions {
+  /**
+   * 'function' context: when the fragment's last unmatched `}` stands in column 0 (kernel and
+   * QEMU style for a function's end), it closes the function itself, so what follows it (a
+   * table, the next function) is read at top level. Default: every unmatched `}` closes a block
+   * inside the wrapper function.
+   */
+  functionEnds?: boolean;
+}
+
+export function parseFragment(
+  rawLines: string[],
+  context: FragmentContext,
+  options: FragmentOptions = {},
+): ParsedFragment {
   const lines = rawLines.map((l) => l.replace(SPARSE_ANNOTATIONS, (m) => ' '.repeat(m.length)));
   blankLeadingCommentTail(lines);
   const scan = scanBraces(lines);
-  const openers = '{ '.repeat(-scan.minDepth);
+  const endsFunction =
+    !!options.functionEnds && context === 'function' && scan.minDepth < 0 && scan.minColumn === 0;
+  const openers = '{ '.repeat(-scan.minDepth - (endsFunction ? 1 : 0));
   let head: string;
   let tail: string;
   switch (context) {
     case 'function':
       head = 'void __vfio_lens_fragment(void) { ' + openers;
-      tail = ' }';
+      tail = endsFunction ? '' : ' }';
       break;
     case 'struct':
       head = 'struct __vfio_lens_fragment { ' + openers;
@@ -118,6 +140,39 @@ export function parseFragment(rawLines: string[], context: FragmentContext): Par
   const closers = (scan.inComment ? ' */' : '') + ' }'.repeat(Math.max(0, depthAtEnd)) + tail;
   const source = head + '\n' + lines.join('\n') + '\n' + closers + '\n';
   return { tree: cParser().parse(source)!, lineOffset: 1, lines };
+}
+
+/**
+ * The fragment lines (0-based) a node spans, for a fragment whose line 0 is source row `offset`
+ * and which has `count` lines; a node that ends at column 0 (a #define takes its newline) does
+ * not reach that line, and wrapper rows are no fragment lines.
+ */
+export function fragmentLines(node: Node, offset: number, count: number): number[] {
+  const out: number[] = [];
+  const last =
+    node.endPosition.column === 0 && node.endPosition.row > node.startPosition.row
+      ? node.endPosition.row - 1
+      : node.endPosition.row;
+  for (let r = node.startPosition.row; r <= last; r++) {
+    const i = r - offset;
+    if (i >= 0 && i < count) out.push(i);
+  }
+  return out;
+}
+
+/** Every node of a tree (or subtree) of the given types, in document order. */
+export function nodesOfType(root: Node, types: string[]): Node[] {
+  return root.descendantsOfType(types).filter((n): n is Node => n !== null);
+}
+
+/**
+ * Enclosing nodes of a node, innermost first. Node.parent costs the node's depth in tree-sitter:
+ * a walk up from every node of a tree is quadratic in its nesting (walkTree below is linear).
+ */
+export function ancestors(node: Node): Node[] {
+  const out: Node[] = [];
+  for (let p = node.parent; p; p = p.parent) out.push(p);
+  return out;
 }
 
 /** An enclosing node met on the way down a walk, with what its descendants need of it. */

@@ -4,7 +4,7 @@
  * itself allocates nothing per body line). Assigning the lazy fields replaces them.
  */
 import type { Range } from '../common/position';
-import type { LineWindow } from './lines';
+import type { LineWindow } from './documentLines';
 import type { Hunk, HunkLine, HunkLineKind, LineSource } from './types';
 
 const SPACE = 32;

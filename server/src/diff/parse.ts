@@ -12,11 +12,11 @@
  * nothing per body line; hunks build their line objects on first access (see hunk.ts).
  */
 import type { Range } from '../common/position';
-import type { ReadProblem } from '../mail/types';
+import type { ReadProblem } from '../common/readProblem';
 import { gitHeaderNames, readExtendedHeader, sideName, stripPrefixes } from './fileHeader';
 import { LazyHunk } from './hunk';
 import { looksLikeHunkHeader, readHunkHeader, type HunkHeader } from './hunkHeader';
-import { LineWindow } from './lines';
+import { LineWindow } from './documentLines';
 import type { DiffParseOptions, ExtendedHeaders, FileDiff, LineSource } from './types';
 
 const SPACE = 32;

@@ -2,11 +2,12 @@
  * The PCI Command register (config offset 0x04, 16 bits) one bit per row, plus the SR-IOV control
  * bit that really gates a VF's memory decode.
  */
+import { PCI_COMMAND_BITS } from '../model/index';
 import type { KnowledgeEntry } from './types';
 
+/** A row's words; its bit is the model's (PCI_COMMAND_BITS, by the constant's name). */
 interface CommandBitRow {
   name: string;
-  bit: number;
   summary: string;
   details: string;
   trap?: string;
@@ -16,7 +17,6 @@ interface CommandBitRow {
 const rows: CommandBitRow[] = [
   {
     name: 'PCI_COMMAND_IO',
-    bit: 0,
     summary: 'I/O Space Enable: the function answers I/O-port accesses to its I/O BARs.',
     details:
       'vfio passes it through to hardware and remembers the user\u2019s value in its virtual copy. A function without I/O BARs may hard-wire it to 0, which makes the restore condition (new_io && virt_io && !phys_io) true on every write that sets it.',
@@ -24,7 +24,6 @@ const rows: CommandBitRow[] = [
   },
   {
     name: 'PCI_COMMAND_MEMORY',
-    bit: 1,
     summary: 'Memory Space Enable: the function decodes accesses to its memory BARs.',
     details:
       'Since abafbc551fdd vfio blocks BAR access (mmap fault SIGBUS, read/write EIO) while vfio\u2019s virtual copy of this bit is 0. VFs hard-wire it to 0 (their decode is governed by the PF\u2019s VF MSE), and s390 firmware does not emulate it for VFs either, so vfio must emulate it for them.',
@@ -34,69 +33,66 @@ const rows: CommandBitRow[] = [
   },
   {
     name: 'PCI_COMMAND_MASTER',
-    bit: 2,
     summary: 'Bus Master Enable: the function may issue DMA and MSI writes.',
     details:
       'Passed through to hardware by vfio; pci_enable_device() does not set it (pci_set_master() does).',
   },
   {
     name: 'PCI_COMMAND_SPECIAL',
-    bit: 3,
     summary: 'Special Cycle enable (conventional PCI; no meaning on PCIe).',
     details: 'Hard-wired 0 on PCI Express functions.',
   },
   {
     name: 'PCI_COMMAND_INVALIDATE',
-    bit: 4,
     summary: 'Memory Write and Invalidate enable (conventional PCI).',
     details: 'Hard-wired 0 on PCI Express functions; pci_set_mwi() manages it on legacy PCI.',
   },
   {
     name: 'PCI_COMMAND_VGA_PALETTE',
-    bit: 5,
     summary: 'VGA palette snooping (conventional PCI).',
     details: 'Only meaningful for old VGA-compatible devices; hard-wired 0 on PCIe.',
   },
   {
     name: 'PCI_COMMAND_PARITY',
-    bit: 6,
     summary: 'Parity Error Response: report data parity errors.',
     details: 'Passed through to hardware by vfio.',
   },
   {
     name: 'PCI_COMMAND_WAIT',
-    bit: 7,
     summary: 'Address/data stepping (IDSEL stepping) control, obsolete.',
     details: 'Hard-wired 0 in modern functions.',
   },
   {
     name: 'PCI_COMMAND_SERR',
-    bit: 8,
     summary: 'SERR# Enable: report system errors.',
     details: 'Passed through to hardware by vfio.',
   },
   {
     name: 'PCI_COMMAND_FAST_BACK',
-    bit: 9,
     summary: 'Fast back-to-back transactions enable (conventional PCI).',
     details: 'Hard-wired 0 on PCIe.',
   },
   {
     name: 'PCI_COMMAND_INTX_DISABLE',
-    bit: 10,
     summary: 'Interrupt Disable: mask the legacy INTx pin of the function.',
     details:
       'The only Command bit vfio keeps purely virtual: the user\u2019s value goes to vfio\u2019s copy, and vfio masks or unmasks INTx itself. Bits 11..15 are reserved.',
   },
 ];
 
+function maskOf(row: CommandBitRow): number {
+  const bit = PCI_COMMAND_BITS.find((b) => b.constant === row.name);
+  if (!bit) throw new Error(`knowledge: ${row.name} is no COMMAND bit of the model`);
+  return bit.mask;
+}
+
 export const commandBitEntries: KnowledgeEntry[] = rows
   .map((row): KnowledgeEntry => ({
     name: row.name,
     kind: 'COMMAND bit',
     summary: row.summary,
-    details: `${row.details}\n\nBit ${row.bit} of PCI_COMMAND (0x${(1 << row.bit).toString(16).padStart(4, '0')}).`,
-    value: 1 << row.bit,
+    details: `${row.details}\n\nBit ${Math.log2(maskOf(row))} of PCI_COMMAND (0x${maskOf(row).toString(16).padStart(4, '0')}).`,
+    value: maskOf(row),
     trap: row.trap,
     commit: row.commit ?? 'include/uapi/linux/pci_regs.h (PCI_COMMAND bits; unchanged for many releases)',
   }))

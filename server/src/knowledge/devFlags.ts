@@ -1,14 +1,13 @@
 /**
  * enum pci_dev_flags: one row per bit. The v5.9 layout is the reference (the kernel the v4 proposal
- * was written against); where a name sat elsewhere in another version, or a bit was only proposed,
- * the row says so. New bits are new rows.
+ * was written against; its bit numbers are the model's, model/markers.ts); where a name sat
+ * elsewhere in another version, or a bit was only proposed, the row says so. New bits are new rows.
  */
+import { devFlagBitInV5_9 } from '../model/index';
 import type { BitPlacement, KnowledgeEntry } from './types';
 
 interface FlagRow {
   name: string;
-  /** Bit in v5.9, or null when the name is not in v5.9. */
-  v59: number | null;
   summary: string;
   details: string;
   commit?: string;
@@ -19,71 +18,60 @@ interface FlagRow {
 const rows: FlagRow[] = [
   {
     name: 'PCI_DEV_FLAGS_MSI_INTX_DISABLE_BUG',
-    v59: 0,
     summary: 'Quirk: setting INTX_DISABLE on this device also silences its MSIs.',
     details:
       'Set by PCI quirks for devices whose MSI delivery stops when the legacy-interrupt disable bit is set, so the core leaves INTX_DISABLE alone while MSI is in use.',
   },
   {
     name: 'PCI_DEV_FLAGS_NO_D3',
-    v59: 1,
     summary: 'Quirk: never put this device into D3.',
     details: 'The power-management code skips the D3 transition for devices that do not come back from it.',
   },
   {
     name: 'PCI_DEV_FLAGS_ASSIGNED',
-    v59: 2,
     summary: 'The device is handed to a guest by a VMM (legacy KVM device assignment).',
     details:
       'A hint to host drivers (notably PF drivers deciding whether VFs may go away) that a virtual machine owns the function.',
   },
   {
     name: 'PCI_DEV_FLAGS_ACS_ENABLED_QUIRK',
-    v59: 3,
     summary: 'Quirk: ACS isolation was switched on by a device-specific method.',
     details:
       'Lets the IOMMU grouping code trust isolation that was enabled by a quirk rather than the ACS capability.',
   },
   {
     name: 'PCI_DEV_FLAG_PCIE_BRIDGE_ALIAS',
-    v59: 5,
     summary: 'Quirk: a PCIe-to-PCI bridge that uses its own requester ID for the devices behind it.',
     details: 'DMA alias calculation adds the bridge ID for devices below it. Bit 4 is unused in v5.9.',
     trap: 'Spelled FLAG, singular — a grep for PCI_DEV_FLAGS_ misses it.',
   },
   {
     name: 'PCI_DEV_FLAGS_NO_BUS_RESET',
-    v59: 6,
     summary: 'Quirk: a secondary bus reset breaks this device; do not use one.',
     details: 'Reset code (and vfio hot reset) avoids bus resets for devices that misbehave afterwards.',
   },
   {
     name: 'PCI_DEV_FLAGS_NO_PM_RESET',
-    v59: 7,
     summary: 'Quirk: the D3hot-to-D0 transition does not really reset this device.',
     details: 'The PM reset method is skipped for functions that keep their state across D3hot.',
   },
   {
     name: 'PCI_DEV_FLAGS_VPD_REF_F0',
-    v59: 8,
     summary: 'Quirk: read this function\u2019s VPD through function 0.',
     details: 'Multi-function devices that share one VPD; accesses on other functions go to function 0.',
   },
   {
     name: 'PCI_DEV_FLAGS_BRIDGE_XLATE_ROOT',
-    v59: 9,
     summary: 'Quirk: this bridge is where IOMMU requester-ID translation stops.',
     details: 'DMA alias walks stop at such a bridge (used for some virtualised root complexes).',
   },
   {
     name: 'PCI_DEV_FLAGS_NO_FLR_RESET',
-    v59: 10,
     summary: 'Quirk: do not use Function Level Reset even if the device claims it.',
     details: 'Reset selection skips FLR for devices whose FLR is broken.',
   },
   {
     name: 'PCI_DEV_FLAGS_NO_RELAXED_ORDERING',
-    v59: 11,
     summary: 'Quirk: do not send Relaxed Ordering TLPs to this device.',
     details:
       'Root ports with broken Relaxed Ordering handling get this; drivers check it before enabling RO.',
@@ -98,7 +86,6 @@ const rows: FlagRow[] = [
   },
   {
     name: 'PCI_DEV_FLAGS_NEEDS_RESUME',
-    v59: null,
     summary:
       'Old quirk (4.x kernels): resume this device fully instead of taking the direct-complete shortcut.',
     details: 'Present in some 4.x kernels at bit 11; removed before v5.9, which freed bit 11.',
@@ -106,7 +93,6 @@ const rows: FlagRow[] = [
   },
   {
     name: 'PCI_DEV_FLAGS_FORCE_COMMAND_MEM',
-    v59: null,
     summary:
       'Proposed (v4 series, Sept 2020, never merged): the device does not implement COMMAND MEMORY, so vfio must emulate it.',
     details:
@@ -120,7 +106,6 @@ const rows: FlagRow[] = [
   },
   {
     name: 'PCI_DEV_FLAGS_NO_COMMAND_MEMORY',
-    v59: null,
     summary:
       'The name the PCI maintainer suggested for the v4 flag during review; it became the bitfield no_command_memory.',
     details:
@@ -129,7 +114,6 @@ const rows: FlagRow[] = [
   },
   {
     name: 'PCI_DEV_FLAGS_HAS_MSI_MASKING',
-    v59: null,
     summary: 'Later mainline quirk: the device does mask MSIs even though its capability says it cannot.',
     details: 'Added after v5.9 and took bit 12 — the bit the v4 FORCE_COMMAND_MEM proposal had used.',
     elsewhere: [{ kernel: 'later mainline', bit: 12 }],
@@ -137,16 +121,19 @@ const rows: FlagRow[] = [
   },
   {
     name: 'PCI_DEV_FLAGS_MSIX_TOUCH_ENTRY_DATA_FIRST',
-    v59: null,
     summary: 'Later mainline quirk (2024): write an MSI-X entry\u2019s data word before reading the table.',
     details: 'Took bit 13 in later mainline; several other proposals had also claimed 12 or 13.',
     elsewhere: [{ kernel: 'later mainline', bit: 13 }],
   },
 ];
 
+/** The row's bit in v5.9, or null when the name is not in v5.9. */
+const v59 = (row: FlagRow): number | null => devFlagBitInV5_9(row.name) ?? null;
+
 function bitsOf(row: FlagRow): BitPlacement[] {
   const list: BitPlacement[] = [];
-  if (row.v59 !== null) list.push({ kernel: 'v5.9', bit: row.v59 });
+  const bit = v59(row);
+  if (bit !== null) list.push({ kernel: 'v5.9', bit });
   return list.concat(row.elsewhere ?? []);
 }
 
@@ -157,16 +144,10 @@ export const devFlagEntries: KnowledgeEntry[] = rows.map((row) => ({
   details: row.details,
   commit:
     row.commit ??
-    (row.v59 !== null
+    (v59(row) !== null
       ? 'include/linux/pci.h, enum pci_dev_flags of v5.9-rc (blob 835530605c0d)'
       : 'include/linux/pci.h of the kernels named in the table (commit not recorded here)'),
   trap: row.trap,
   bits: bitsOf(row),
-  value: row.v59 === null ? undefined : 1 << row.v59,
+  value: v59(row) === null ? undefined : 1 << v59(row)!,
 }));
-
-/** The v5.9 bit of a dev_flags name, or undefined. */
-export function devFlagBitInV59(name: string): number | undefined {
-  const row = rows.find((r) => r.name === name);
-  return row && row.v59 !== null ? row.v59 : undefined;
-}

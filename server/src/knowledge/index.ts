@@ -11,7 +11,6 @@ import { s390AndCapabilityEntries } from './s390AndCapabilities';
 import type { KnowledgeEntry } from './types';
 
 export type { KnowledgeEntry, BitPlacement, SymbolKind } from './types';
-export { devFlagBitInV59 } from './devFlags';
 
 export const knowledgeEntries: readonly KnowledgeEntry[] = [
   ...fieldEntries,

@@ -1,37 +1,44 @@
 /**
- * The custom requests of protocol.ts: parameters are checked here (a bad one is an InvalidParams
- * error naming the field), kernel references are resolved to the open document's analysis, and
- * the model's facade answers — the same facade the CLI uses, so both give the same answer.
+ * The custom requests of protocol.ts, each a row of CUSTOM_REQUESTS handled through one shape:
+ * parameters are checked here (a bad one is an InvalidParams error naming the field), kernel
+ * references are resolved to the open document's analysis, and the model's facade answers — the
+ * same facade the CLI uses, so both give the same answer.
  */
 import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver';
+import type { RequestType } from 'vscode-languageserver-protocol';
 import {
-  DEVICE_KIND_IDS,
-  KERNEL_IDS,
+  DEVICE_KIND_TABLE,
+  KERNEL_TABLE,
+  MODELS,
   type DeviceKindId,
   type KernelId,
   type PolicySpec,
-} from '../model/types';
+} from '../model/index';
+import type { CompareResult, MatrixResult, SimulateResult, StatesResult } from '../analysis/types';
 import type { ServerAnalysis } from './serverAnalysis';
-import type {
-  CompareParams,
-  CompareResult,
-  ExplainParams,
-  ExplainResult,
-  KernelRef,
-  MatrixParams,
-  MatrixResult,
-  SimulateParams,
-  SimulateResult,
-  StatesParams,
-  StatesResult,
-  SummaryParams,
-  SummaryResult,
+import {
+  CompareRequest,
+  ExplainRequest,
+  MatrixRequest,
+  SimulateRequest,
+  StatesRequest,
+  SummaryRequest,
+  VocabularyRequest,
+  type CompareParams,
+  type ExplainParams,
+  type ExplainResult,
+  type MatrixParams,
+  type SimulateParams,
+  type StatesParams,
+  type SummaryParams,
+  type SummaryResult,
+  type VocabularyResult,
 } from './protocol';
 import { decisionAt, decisionMarkdown } from './decisionText';
 import { behaviourSummary } from './summary';
 import type { AnalysedDocument } from './documentAnalyses';
 
-/** What the model offers (server/src/analysis/simulation.ts), injected so tests can see the seams. */
+/** What the model offers (server/src/analysis/modelRuns.ts), injected so tests can see the seams. */
 export interface SimulationFacade {
   /** Resolves when the model can be called (it may need tree-sitter-c loaded). */
   ready?(): Promise<unknown>;
@@ -47,8 +54,8 @@ export interface SimulationFacade {
     options: { device?: DeviceKindId; depth?: number; internal?: boolean },
   ): CompareResult;
   behaviourMatrix(specs?: (PolicySpec | KernelId)[]): MatrixResult;
-  /** Optional: the reachable states for the simulator diagram (vfioLens/states). */
-  reachableStates?(
+  /** The reachable states for the simulator diagram (vfioLens/states). */
+  reachableStates(
     device: DeviceKindId,
     kernel: PolicySpec | KernelId,
     options: { depth?: number; steps?: string[] },
@@ -66,10 +73,8 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function deviceParam(v: unknown, field: string): DeviceKindId {
-  if (!(DEVICE_KIND_IDS as readonly unknown[]).includes(v)) {
-    throw invalid(`${field}: expected one of ${DEVICE_KIND_IDS.join(', ')}, got ${JSON.stringify(v)}`);
-  }
-  return v as DeviceKindId;
+  if (!DEVICE_KIND_TABLE.has(v)) throw invalid(DEVICE_KIND_TABLE.expected(field, v));
+  return v;
 }
 
 function optionalDevice(v: unknown, field: string): DeviceKindId | undefined {
@@ -113,12 +118,8 @@ export async function resolveKernel(
   if (!isObject(ref))
     throw invalid(`${field}: expected { kernel } or { uri, patch?, side }, got ${JSON.stringify(ref)}`);
   if ('kernel' in ref) {
-    if (!(KERNEL_IDS as readonly unknown[]).includes(ref.kernel)) {
-      throw invalid(
-        `${field}.kernel: expected one of ${KERNEL_IDS.join(', ')}, got ${JSON.stringify(ref.kernel)}`,
-      );
-    }
-    return ref.kernel as KernelId;
+    if (!KERNEL_TABLE.has(ref.kernel)) throw invalid(KERNEL_TABLE.expected(`${field}.kernel`, ref.kernel));
+    return ref.kernel;
   }
   const uri = uriParam(ref.uri, `${field}.uri`);
   if (ref.side !== 'before' && ref.side !== 'after') {
@@ -216,133 +217,172 @@ function paramsObject(p: unknown, method: string): Record<string, unknown> {
   return p;
 }
 
-export async function simulate(
-  ctx: RequestContext,
-  raw: unknown,
-  token: CancellationToken,
-): Promise<SimulateResult> {
-  ctx = cancellable(ctx, token);
-  const p = paramsObject(raw, 'vfioLens/simulate') as Partial<Record<keyof SimulateParams, unknown>>;
-  const device = deviceParam(p.device, 'device');
-  if (typeof p.steps !== 'string' || !p.steps.trim())
-    throw invalid(`steps: expected a step script such as "open; mmio-read", got ${JSON.stringify(p.steps)}`);
-  if (p.explain !== undefined && typeof p.explain !== 'boolean')
-    throw invalid('explain: expected true or false');
-  const kernel = await resolveKernel(ctx, p.kernel, 'kernel');
-  await checkpoint(token);
-  const facade = await needFacade(ctx);
-  return callModel('simulate', () =>
-    facade.simulateScript(device, kernel, p.steps as string, p.explain as boolean | undefined),
-  );
+/** One custom request: its method and the handler every request goes through. */
+export interface CustomRequest {
+  method: string;
+  handle(ctx: RequestContext, raw: unknown, token: CancellationToken): Promise<unknown>;
 }
 
-export async function compare(
-  ctx: RequestContext,
-  raw: unknown,
-  token: CancellationToken,
-): Promise<CompareResult> {
-  ctx = cancellable(ctx, token);
-  const p = paramsObject(raw, 'vfioLens/compare') as Partial<Record<keyof CompareParams, unknown>>;
-  const device = optionalDevice(p.device, 'device');
-  if (
-    p.depth !== undefined &&
-    (!Number.isInteger(p.depth) || (p.depth as number) < 1 || (p.depth as number) > 12)
-  ) {
-    throw invalid(`depth: expected a whole number from 1 to 12, got ${JSON.stringify(p.depth)}`);
-  }
-  if (p.internal !== undefined && typeof p.internal !== 'boolean')
-    throw invalid('internal: expected true or false');
-  const a = await resolveKernel(ctx, p.a, 'a');
-  const b = await resolveKernel(ctx, p.b, 'b');
-  await checkpoint(token);
-  const facade = await needFacade(ctx);
-  const options = {
-    device,
-    depth: p.depth as number | undefined,
-    internal: p.internal as boolean | undefined,
-  };
-  return callModel('compare', () => facade.comparePolicies(a, b, options));
-}
+type Params = Record<string, unknown>;
 
-export async function matrix(
-  ctx: RequestContext,
-  raw: unknown,
-  token: CancellationToken,
-): Promise<MatrixResult> {
-  ctx = cancellable(ctx, token);
-  const p = (raw === undefined || raw === null ? {} : paramsObject(raw, 'vfioLens/matrix')) as MatrixParams;
-  let specs: (PolicySpec | KernelId)[] | undefined;
-  if (p.kernels !== undefined) {
-    if (!Array.isArray(p.kernels)) throw invalid('kernels: expected an array of kernel references');
-    specs = [];
-    for (let i = 0; i < p.kernels.length; i++)
-      specs.push(await resolveKernel(ctx, p.kernels[i] as KernelRef, `kernels[${i}]`));
-  }
-  await checkpoint(token);
-  const facade = await needFacade(ctx);
-  return callModel('matrix', () => facade.behaviourMatrix(specs));
-}
-
-export async function states(
-  ctx: RequestContext,
-  raw: unknown,
-  token: CancellationToken,
-): Promise<StatesResult> {
-  ctx = cancellable(ctx, token);
-  const p = paramsObject(raw, 'vfioLens/states') as Partial<Record<keyof StatesParams, unknown>>;
-  const device = deviceParam(p.device, 'device');
-  if (p.depth !== undefined && (!Number.isInteger(p.depth) || (p.depth as number) < 1))
-    throw invalid('depth: expected a positive whole number');
-  if (p.steps !== undefined && (!Array.isArray(p.steps) || p.steps.some((s) => typeof s !== 'string'))) {
-    throw invalid('steps: expected an array of step strings');
-  }
-  const kernel = await resolveKernel(ctx, p.kernel, 'kernel');
-  await checkpoint(token);
-  const facade = await needFacade(ctx);
-  if (!facade.reachableStates)
-    throw new ResponseError(ErrorCodes.MethodNotFound, 'vfioLens/states is not available in this build');
-  const explore = facade.reachableStates.bind(facade);
-  return callModel('states', () =>
-    explore(device, kernel, { depth: p.depth as number | undefined, steps: p.steps as string[] | undefined }),
-  );
-}
-
-export async function explain(
-  ctx: RequestContext,
-  raw: unknown,
-  token: CancellationToken,
-): Promise<ExplainResult> {
-  ctx = cancellable(ctx, token);
-  const p = paramsObject(raw, 'vfioLens/explain') as Partial<Record<keyof ExplainParams, unknown>>;
-  const uri = uriParam(p.uri, 'uri');
-  const position = positionParam(p.position, 'position');
-  const output = await analysedOutput(ctx, uri, 'uri');
-  await checkpoint(token);
-  const site =
-    decisionAt(output, position) ??
-    // On a patch heading: the first decision of that patch.
-    output.decisions.find((d) => {
-      const patch = output.result.patches[d.patch ?? -1];
-      return patch && patch.range.start.line <= position.line && position.line <= patch.range.end.line;
-    });
-  if (!site) return { markdown: null };
+/**
+ * A request the model answers: its parameters are read (and kernel references resolved) while the
+ * request can still be cancelled, then the facade is asked; a model error about the input is
+ * InvalidParams.
+ */
+function modelRequest<P, R, Q>(
+  type: RequestType<P, R, void>,
+  read: (ctx: RequestContext, p: Params) => Promise<Q>,
+  ask: (facade: SimulationFacade, q: Q) => R,
+  options: { paramsOptional?: boolean } = {},
+): CustomRequest {
+  const what = type.method.replace(/^vfioLens\//, '');
   return {
-    markdown: decisionMarkdown(output, site),
-    decision: site.decision,
-    before: site.before ?? undefined,
-    after: site.after ?? undefined,
+    method: type.method,
+    async handle(outer, raw, token) {
+      const ctx = cancellable(outer, token);
+      const p =
+        options.paramsOptional && (raw === undefined || raw === null) ? {} : paramsObject(raw, type.method);
+      const q = await read(ctx, p);
+      await checkpoint(token);
+      const facade = await needFacade(ctx);
+      return callModel(what, () => ask(facade, q));
+    },
   };
 }
 
-export async function summary(
-  ctx: RequestContext,
-  raw: unknown,
-  token: CancellationToken,
-): Promise<SummaryResult> {
-  ctx = cancellable(ctx, token);
-  const p = paramsObject(raw, 'vfioLens/summary') as Partial<Record<keyof SummaryParams, unknown>>;
-  const uri = uriParam(p.uri, 'uri');
-  const output = await analysedOutput(ctx, uri, 'uri');
-  await checkpoint(token);
-  return { text: behaviourSummary(output) };
+/** A request about an open document, answered from its analysis. */
+function documentRequest<P, R, Q extends { uri: string }>(
+  type: RequestType<P, R, void>,
+  read: (p: Params) => Q,
+  answer: (output: ServerAnalysis, q: Q) => R,
+): CustomRequest {
+  return {
+    method: type.method,
+    async handle(outer, raw, token) {
+      const ctx = cancellable(outer, token);
+      const q = read(paramsObject(raw, type.method));
+      const output = await analysedOutput(ctx, q.uri, 'uri');
+      await checkpoint(token);
+      return answer(output, q);
+    },
+  };
 }
+
+const wholeNumber = (v: unknown, min: number, max = Infinity) =>
+  Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+
+const simulate = modelRequest(
+  SimulateRequest,
+  async (ctx, p: Partial<Record<keyof SimulateParams, unknown>>) => {
+    const device = deviceParam(p.device, 'device');
+    if (typeof p.steps !== 'string' || !p.steps.trim())
+      throw invalid(
+        `steps: expected a step script such as "open; mmio-read", got ${JSON.stringify(p.steps)}`,
+      );
+    if (p.explain !== undefined && typeof p.explain !== 'boolean')
+      throw invalid('explain: expected true or false');
+    const kernel = await resolveKernel(ctx, p.kernel, 'kernel');
+    return { device, kernel, steps: p.steps, explain: p.explain as boolean | undefined };
+  },
+  (facade, q) => facade.simulateScript(q.device, q.kernel, q.steps, q.explain),
+);
+
+const compare = modelRequest(
+  CompareRequest,
+  async (ctx, p: Partial<Record<keyof CompareParams, unknown>>) => {
+    const device = optionalDevice(p.device, 'device');
+    if (p.depth !== undefined && !wholeNumber(p.depth, 1, 12))
+      throw invalid(`depth: expected a whole number from 1 to 12, got ${JSON.stringify(p.depth)}`);
+    if (p.internal !== undefined && typeof p.internal !== 'boolean')
+      throw invalid('internal: expected true or false');
+    const a = await resolveKernel(ctx, p.a, 'a');
+    const b = await resolveKernel(ctx, p.b, 'b');
+    const options = {
+      device,
+      depth: p.depth as number | undefined,
+      internal: p.internal as boolean | undefined,
+    };
+    return { a, b, options };
+  },
+  (facade, q) => facade.comparePolicies(q.a, q.b, q.options),
+);
+
+const matrix = modelRequest(
+  MatrixRequest,
+  async (ctx, p: Partial<Record<keyof MatrixParams, unknown>>) => {
+    if (p.kernels === undefined) return undefined;
+    if (!Array.isArray(p.kernels)) throw invalid('kernels: expected an array of kernel references');
+    const specs: (PolicySpec | KernelId)[] = [];
+    for (let i = 0; i < p.kernels.length; i++)
+      specs.push(await resolveKernel(ctx, p.kernels[i], `kernels[${i}]`));
+    return specs;
+  },
+  (facade, specs) => facade.behaviourMatrix(specs),
+  { paramsOptional: true },
+);
+
+const states = modelRequest(
+  StatesRequest,
+  async (ctx, p: Partial<Record<keyof StatesParams, unknown>>) => {
+    const device = deviceParam(p.device, 'device');
+    if (p.depth !== undefined && !wholeNumber(p.depth, 1))
+      throw invalid('depth: expected a positive whole number');
+    if (p.steps !== undefined && (!Array.isArray(p.steps) || p.steps.some((s) => typeof s !== 'string')))
+      throw invalid('steps: expected an array of step strings');
+    const kernel = await resolveKernel(ctx, p.kernel, 'kernel');
+    return {
+      device,
+      kernel,
+      options: { depth: p.depth as number | undefined, steps: p.steps as string[] | undefined },
+    };
+  },
+  (facade, q) => facade.reachableStates(q.device, q.kernel, q.options),
+);
+
+const explain = documentRequest(
+  ExplainRequest,
+  (p: Partial<Record<keyof ExplainParams, unknown>>) => ({
+    uri: uriParam(p.uri, 'uri'),
+    position: positionParam(p.position, 'position'),
+  }),
+  (output, { position }): ExplainResult => {
+    const site =
+      decisionAt(output, position) ??
+      // On a patch heading: the first decision of that patch.
+      output.decisions.find((d) => {
+        const patch = output.result.patches[d.patch ?? -1];
+        return patch && patch.range.start.line <= position.line && position.line <= patch.range.end.line;
+      });
+    if (!site) return { markdown: null };
+    return {
+      markdown: decisionMarkdown(output, site),
+      decision: site.decision,
+      before: site.before ?? undefined,
+      after: site.after ?? undefined,
+    };
+  },
+);
+
+const summary = documentRequest(
+  SummaryRequest,
+  (p: Partial<Record<keyof SummaryParams, unknown>>) => ({ uri: uriParam(p.uri, 'uri') }),
+  (output): SummaryResult => ({ text: behaviourSummary(output) }),
+);
+
+/** The models' vocabulary (model/registry.ts): what a client offers people to pick. */
+const vocabulary: CustomRequest = {
+  method: VocabularyRequest.method,
+  handle: async (): Promise<VocabularyResult> => ({ models: [...MODELS] }),
+};
+
+/** Every custom request the server answers. Adding one: its RequestType in protocol.ts, a row here. */
+export const CUSTOM_REQUESTS: readonly CustomRequest[] = [
+  simulate,
+  compare,
+  matrix,
+  explain,
+  summary,
+  states,
+  vocabulary,
+];

@@ -68,7 +68,8 @@ const code = (c: string | null) => (c === null ? '_(absent)_' : '```c\n' + c + '
 export function changesTable(changes: BehaviourChange[]): string[] {
   if (!changes.length) return [];
   const rows = ['| device | steps | before | after |', '|---|---|---|---|'];
-  for (const c of changes) rows.push(`| ${c.device} | ${c.steps.join('; ')} | ${c.before} | ${c.after} |`);
+  for (const c of changes)
+    rows.push(`| ${c.device} | ${c.steps.join('; ')} | ${c.before.text} | ${c.after.text} |`);
   return rows;
 }
 
@@ -96,15 +97,45 @@ export function decisionMarkdown(output: ServerAnalysis, site: DecisionSite): st
   const changes = dedupeChanges(findings.flatMap((f) => f.changes));
   if (changes.length) parts.push('', 'Cases that change:', '', ...changesTable(changes));
   else if (findings.length === 0) parts.push('', 'No observable behaviour change was found for this line.');
+  for (const c of leadCases(findings)) parts.push('', ...whyOfCase(c));
   const notes = findings.filter((f) => f.changes.length === 0).map((f) => `- ${f.message} [${f.code}]`);
   if (notes.length) parts.push('', ...notes);
   return parts.join('\n');
 }
 
+/** The case each finding leads with (its first visible one), at most three. */
+function leadCases(findings: Finding[]): BehaviourChange[] {
+  const leads = findings.flatMap((f) => {
+    const lead = f.changes.find((c) => !c.internal) ?? f.changes[0];
+    return lead ? [lead] : [];
+  });
+  return dedupeChanges(leads).slice(0, 3);
+}
+
+/** Why a case differs: the decisions its differing step took on each side, with every operand's value. */
+export function whyOfCase(c: BehaviourChange): string[] {
+  const lines = [`Why, for ${c.device}: ${c.steps.join('; ')} (at \`${c.before.step}\`):`, ''];
+  for (const [label, side] of [
+    ['before', c.before],
+    ['after', c.after],
+  ] as const) {
+    if (!side.why.length) lines.push(`- ${label}: ${side.text}; no decision point at this step`);
+    for (const w of side.why) {
+      lines.push(`- ${label}: \`${w.decision}\` = ${w.result}: \`${w.text}\``);
+      for (const o of w.operands) {
+        if (o.meaning && !o.meaning.startsWith('constant'))
+          lines.push(`  - \`${o.name}\` = ${o.value}: ${o.meaning}`);
+      }
+    }
+  }
+  return lines;
+}
+
+/** One row per case: the same device, steps and observations (their explanations are the same then). */
 function dedupeChanges(changes: BehaviourChange[]): BehaviourChange[] {
   const seen = new Set<string>();
   return changes.filter((c) => {
-    const k = JSON.stringify(c);
+    const k = JSON.stringify([c.device, c.steps, c.before.text, c.after.text, c.internal]);
     if (seen.has(k)) return false;
     seen.add(k);
     return true;

@@ -1,12 +1,16 @@
-/** Findings -> LSP diagnostics: source "vfio-lens", the finding's code, severity per settings, related places. */
+/**
+ * Findings -> LSP diagnostics: source "vfio-lens", the finding's code and severity, related
+ * places. The severities are the settings' already (shownAnalysis, analysis/severity.ts).
+ */
 import {
   DiagnosticSeverity,
   type Diagnostic,
   type DiagnosticRelatedInformation,
 } from 'vscode-languageserver';
+import { applySeverities } from '../analysis/severity';
 import type { Finding, Severity } from '../analysis/types';
 import type { AnalysedDocument } from './documentAnalyses';
-import type { SeveritySetting, VfioLensSettings } from './settings';
+import type { VfioLensSettings } from './settings';
 
 export const SOURCE = 'vfio-lens';
 
@@ -17,9 +21,34 @@ const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-/** The severity a finding gets under the settings: by code first, then by kind, else its own. */
-export function severityOf(finding: Finding, settings: VfioLensSettings): SeveritySetting {
-  return settings.severity[finding.code] ?? settings.severity[finding.kind] ?? finding.severity;
+const shown = new WeakMap<AnalysedDocument, { key: string; doc: AnalysedDocument }>();
+
+/**
+ * An analysis as the settings show it: its findings under the severity overrides ("off" ones left
+ * out). Every feature (diagnostics, hovers, inlay hints, summaries, Explain) reads this view, so a
+ * severity change needs no new analysis. The view is kept per analysis and severities.
+ */
+export function shownAnalysis(
+  doc: AnalysedDocument | undefined,
+  settings: VfioLensSettings,
+): AnalysedDocument | undefined {
+  if (!doc || Object.keys(settings.severity).length === 0) return doc;
+  const key = JSON.stringify(settings.severity);
+  const hit = shown.get(doc);
+  if (hit && hit.key === key) return hit.doc;
+  const state = doc.state;
+  let view = doc;
+  if (state.kind === 'analysed' || state.kind === 'not-a-patch') {
+    const result = {
+      ...state.output.result,
+      findings: applySeverities(state.output.result.findings, settings.severity),
+    };
+    view = { ...doc, state: { ...state, output: { ...state.output, result } } };
+  } else if (state.kind === 'c-source') {
+    view = { ...doc, state: { ...state, findings: applySeverities(state.findings, settings.severity) } };
+  }
+  shown.set(doc, { key, doc: view });
+  return view;
 }
 
 export function findingToDiagnostic(uri: string, finding: Finding, severity: Severity): Diagnostic {
@@ -38,11 +67,8 @@ export function findingToDiagnostic(uri: string, finding: Finding, severity: Sev
   };
 }
 
-/** The diagnostics of one analysed document (what push and pull both send). */
-export function diagnosticsFor(
-  result: AnalysedDocument | undefined,
-  settings: VfioLensSettings,
-): Diagnostic[] {
+/** The diagnostics of one analysed document as shown (what push and pull both send). */
+export function diagnosticsFor(result: AnalysedDocument | undefined): Diagnostic[] {
   if (!result) return [];
   const state = result.state;
   switch (state.kind) {
@@ -60,13 +86,8 @@ export function diagnosticsFor(
       ];
     case 'analysed':
     case 'c-source': {
-      const out: Diagnostic[] = [];
       const findings = state.kind === 'analysed' ? state.output.result.findings : state.findings;
-      for (const f of findings) {
-        const sev = severityOf(f, settings);
-        if (sev !== 'off') out.push(findingToDiagnostic(result.uri, f, sev));
-      }
-      return out;
+      return findings.map((f) => findingToDiagnostic(result.uri, f, f.severity));
     }
     default:
       return [];

@@ -8,7 +8,7 @@ import type { ServerAnalysis } from './serverAnalysis';
 import type { Finding } from '../analysis/types';
 import type { AnalysisJob, AnalysisRunner } from './analysisRunner';
 import { cSourceLints } from './cSourceLints';
-import { analysisKey, analyzeOptionsFor, type VfioLensSettings } from './settings';
+import { analysisKey, analyzeOptionsFor, presentationKey, type VfioLensSettings } from './settings';
 
 /** How a document is treated, from its languageId. */
 export type DocumentRole = 'patch' | 'text' | 'c';
@@ -50,6 +50,8 @@ interface Entry {
   seen: number;
   key?: string;
   result?: AnalysedDocument & { key: string };
+  /** The presentation (severities, inlay hints) the result was last published with. */
+  published?: string;
   timer?: NodeJS.Timeout;
   job?: { version: number; key: string; job: AnalysisJob };
   waiters: ((r: AnalysedDocument | undefined) => void)[];
@@ -147,7 +149,11 @@ export class DocumentAnalyses {
     const settings = await this.o.settingsFor(uri);
     if (superseded()) return;
     const key = analysisKey(settings);
-    if (e.result && e.result.version === version && e.result.key === key) return this.finish(e, e.result);
+    if (e.result && e.result.version === version && e.result.key === key) {
+      // the same analysis: published again only when it is shown otherwise (a severity changed)
+      const shownOtherwise = presentationKey(settings) !== e.published;
+      return this.finish(e, e.result, shownOtherwise ? settings : undefined);
+    }
     if (e.job) {
       if (e.job.version === version && e.job.key === key) return; // already running for this version
       e.job.job.cancel();
@@ -212,7 +218,10 @@ export class DocumentAnalyses {
 
   private finish(e: Entry, result: AnalysedDocument & { key: string }, settings?: VfioLensSettings): void {
     e.result = result;
-    if (settings) this.o.onAnalysed(result, settings);
+    if (settings) {
+      e.published = presentationKey(settings);
+      this.o.onAnalysed(result, settings);
+    }
     this.release(e);
   }
 

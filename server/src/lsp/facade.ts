@@ -1,5 +1,5 @@
 /**
- * The model's facade (server/src/analysis/simulation.ts) as the server's custom requests see it:
+ * The model's facade (server/src/analysis/modelRuns.ts) as the server's custom requests see it:
  * the same functions, with the same defaults, as the CLI's simulate / compare / matrix commands.
  */
 import {
@@ -8,7 +8,7 @@ import {
   kernelSpec,
   reachableStates,
   simulateScript,
-} from '../analysis/simulation';
+} from '../analysis/modelRuns';
 import { initCParser } from '../csrc/treeSitter';
 import type { SimulationFacade } from './customRequests';
 

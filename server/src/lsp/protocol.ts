@@ -1,15 +1,34 @@
 /**
- * The custom requests between the vfio-lens client (simulator panel, commands) and the server.
- * Shared by both sides; shapes match the CLI's JSON for the same question.
+ * The custom requests between the vfio-lens client (commands, simulator panel, any other editor)
+ * and the server, as typed RequestTypes: the one module the client imports (a lint rule says so).
+ * The shapes are the analysis' and the model's own (re-exported here, never defined here), and
+ * match the CLI's JSON for the same question.
  */
-import type {
+import { RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import type { CompareResult, MatrixResult, SimulateResult, StatesResult } from '../analysis/types';
+import type { DeviceKindId, KernelId, ModelVocabulary } from '../model/index';
+
+export type {
+  CompareResult,
+  MatrixCell,
+  MatrixResult,
+  ModelStateNode,
+  SimulateResult,
+  StateEdge,
+  StatesResult,
+} from '../analysis/types';
+export type {
   AccessOutcome,
   DeviceKindId,
   Difference,
+  ExplainedDecision,
   KernelId,
+  ModelVocabulary,
+  OperandValue,
   RestoreObservation,
+  StepDisplay,
   TraceEntry,
-} from '../model/types';
+} from '../model/index';
 
 /** A kernel side: a named variant, or the before/after policy of a patch hunk in an open document. */
 export type KernelRef = { kernel: KernelId } | { uri: string; patch?: number; side: 'before' | 'after' };
@@ -21,14 +40,6 @@ export interface SimulateParams {
   steps: string;
   explain?: boolean;
 }
-export interface SimulateResult {
-  device: DeviceKindId;
-  kernel: string;
-  /** One entry per step; where unknown identifiers fork the run, the branch assuming them all 0. */
-  trace: TraceEntry[];
-  /** Every branch, when an unknown identifier made the run fork (absent otherwise). */
-  branches?: { assumptions: Record<string, number>; trace: TraceEntry[] }[];
-}
 
 export interface CompareParams {
   a: KernelRef;
@@ -37,28 +48,10 @@ export interface CompareParams {
   depth?: number;
   internal?: boolean;
 }
-export interface CompareResult {
-  differences: Difference[];
-  /** Size of the exploration: product states visited, transitions taken, depth. */
-  stats?: { states: number; transitions: number; depth: number; devices: number };
-}
 
 export interface MatrixParams {
   /** Restrict to these kernels (default all), or a patch's before/after. */
   kernels?: KernelRef[];
-}
-export interface MatrixCell {
-  scenario: string;
-  device: DeviceKindId;
-  kernel: string;
-  summary: string;
-  steps: string[];
-}
-export interface MatrixResult {
-  scenarios: { id: string; steps: string[]; description: string }[];
-  devices: DeviceKindId[];
-  kernels: string[];
-  cells: MatrixCell[];
 }
 
 export interface ExplainParams {
@@ -73,14 +66,6 @@ export interface ExplainResult {
   after?: string;
 }
 
-export const Requests = {
-  simulate: 'vfioLens/simulate',
-  compare: 'vfioLens/compare',
-  matrix: 'vfioLens/matrix',
-  explain: 'vfioLens/explain',
-  summary: 'vfioLens/summary',
-} as const;
-
 export interface SummaryParams {
   uri: string;
 }
@@ -90,12 +75,10 @@ export interface SummaryResult {
 }
 
 /**
- * vfioLens/states (appended for the simulator's state diagram): the reachable states of one device
- * kind under one kernel side, breadth first from "opened", with the steps as edges.
- * A state's id is canonical (the same state has the same id under every kernel), so that the
- * client can mark the edges that exist under one kernel only.
+ * The reachable states of one device kind under one kernel side, breadth first from the closed
+ * device, with the steps as edges. A state's id is canonical (the same state has the same id
+ * under every kernel), so that the client can mark the edges that exist under one kernel only.
  */
-export const StatesRequest = 'vfioLens/states' as const;
 export interface StatesParams {
   device: DeviceKindId;
   kernel: KernelRef;
@@ -104,30 +87,25 @@ export interface StatesParams {
   /** Steps to try from each state (default: the model's step table with representative values). */
   steps?: string[];
 }
-export interface ModelStateNode {
-  /** Canonical id, e.g. "virt=0x0002 hw=0x0002 bars=saved map=zapped". */
-  id: string;
-  /** Short label for the diagram, e.g. "MEM on / hw MEM on". */
-  label: string;
-  virt: number;
-  hw: number;
-  barsValid: boolean;
-  zap: boolean;
+
+/** What the client offers people to pick: every model's variants, device kinds, steps, presets. */
+export interface VocabularyResult {
+  /** The first model is the one the simulator panel drives. */
+  models: ModelVocabulary[];
 }
-export interface StateEdge {
-  from: string;
-  to: string;
-  /** The step as written ("write-cmd 0x0002"). */
-  step: string;
-  outcome?: AccessOutcome;
-  restore?: RestoreObservation;
+
+/** Internal, for benchmarks and health checks: the server's memory use. */
+export interface ServerStats {
+  rss: number;
+  heapUsed: number;
+  documents: number;
 }
-export interface StatesResult {
-  device: DeviceKindId;
-  kernel: string;
-  initial: string;
-  states: ModelStateNode[];
-  edges: StateEdge[];
-  /** True when the exploration stopped at the depth bound with unexplored states left. */
-  truncated?: boolean;
-}
+
+export const SimulateRequest = new RequestType<SimulateParams, SimulateResult, void>('vfioLens/simulate');
+export const CompareRequest = new RequestType<CompareParams, CompareResult, void>('vfioLens/compare');
+export const MatrixRequest = new RequestType<MatrixParams, MatrixResult, void>('vfioLens/matrix');
+export const ExplainRequest = new RequestType<ExplainParams, ExplainResult, void>('vfioLens/explain');
+export const SummaryRequest = new RequestType<SummaryParams, SummaryResult, void>('vfioLens/summary');
+export const StatesRequest = new RequestType<StatesParams, StatesResult, void>('vfioLens/states');
+export const VocabularyRequest = new RequestType0<VocabularyResult, void>('vfioLens/vocabulary');
+export const ServerStatsRequest = new RequestType0<ServerStats, void>('vfioLens/stats');

@@ -1,7 +1,9 @@
 /**
  * The vfio-lens language server: wires the document analyses to the LSP features (diagnostics push
  * and pull, hover, inlay hints, code lenses, code actions, progress, settings) and the custom
- * requests of protocol.ts. Transport-agnostic: cli/lsp.ts gives it a connection.
+ * requests of protocol.ts. Transport-agnostic: createServer registers its handlers on the
+ * connection it is given and the caller listens (cli/lsp.ts gives it stdio, node-ipc or a socket;
+ * the in-process tests a mocked connection).
  */
 import {
   DidChangeConfigurationNotification,
@@ -14,11 +16,11 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisRunner } from './analysisRunner';
 import * as custom from './customRequests';
-import { diagnosticsFor } from './diagnostics';
+import { diagnosticsFor, shownAnalysis } from './diagnostics';
 import { DocumentAnalyses, type AnalysedDocument } from './documentAnalyses';
 import { codeActions, codeLenses, inlayHints } from './editorHints';
 import { hoverAt } from './hover';
-import { Requests, StatesRequest } from './protocol';
+import { ServerStatsRequest, type ServerStats } from './protocol';
 import { normalizeSettings, type VfioLensSettings } from './settings';
 import { initCParser } from '../csrc/treeSitter';
 
@@ -37,7 +39,13 @@ interface InitOptions {
 
 const SECTION = 'vfioLens';
 
-export function startServer(connection: Connection, options: ServerOptions = {}): void {
+export interface VfioLensServer {
+  /** The open documents, as the connection told them. */
+  documents: TextDocuments<TextDocument>;
+  dispose(): void;
+}
+
+export function createServer(connection: Connection, options: ServerOptions = {}): VfioLensServer {
   const documents = new TextDocuments(TextDocument);
   const log = (m: string) => connection.console.log(m);
   const runner = new AnalysisRunner(options.workerScript, log);
@@ -81,7 +89,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       void connection.sendDiagnostics({
         uri: result.uri,
         version: result.version,
-        diagnostics: diagnosticsFor(result, settings),
+        diagnostics: diagnosticsFor(shownAnalysis(result, settings)),
       });
     }
     if (canRefreshInlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
@@ -184,9 +192,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
+  /** The current analysis of a document as its settings show it (every feature reads this). */
+  const shownCurrent = async (uri: string) =>
+    shownAnalysis(await need().current(uri), await settingsFor(uri));
+
   connection.languages.diagnostics.on(async (params) => {
-    const result = await need().current(params.textDocument.uri);
-    return { kind: 'full', items: diagnosticsFor(result, await settingsFor(params.textDocument.uri)) };
+    return { kind: 'full', items: diagnosticsFor(await shownCurrent(params.textDocument.uri)) };
   });
 
   connection.onHover(async (params) => {
@@ -195,11 +206,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const a = need();
     const latest = a.latest(doc.uri);
     const analysed = latest && latest.version === doc.version ? latest : await a.current(doc.uri);
-    return hoverAt(doc, params.position, analysed);
+    return hoverAt(doc, params.position, shownAnalysis(analysed, await settingsFor(doc.uri)));
   });
 
   const analysedOutput = async (uri: string) => {
-    const r = await need().current(uri);
+    const r = await shownCurrent(uri);
     return r?.state.kind === 'analysed' ? r.state.output : undefined;
   };
 
@@ -222,22 +233,24 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   const ctx: custom.RequestContext = {
     facade: options.facade,
-    analysisOf: (uri) => need().current(uri),
+    analysisOf: shownCurrent,
   };
-  connection.onRequest(Requests.simulate, (p, token) => custom.simulate(ctx, p, token));
-  connection.onRequest(Requests.compare, (p, token) => custom.compare(ctx, p, token));
-  connection.onRequest(Requests.matrix, (p, token) => custom.matrix(ctx, p, token));
-  connection.onRequest(Requests.explain, (p, token) => custom.explain(ctx, p, token));
-  connection.onRequest(Requests.summary, (p, token) => custom.summary(ctx, p, token));
-  connection.onRequest(StatesRequest, (p, token) => custom.states(ctx, p, token));
-  /** Internal, for benchmarks and health checks: the server's memory use. */
-  connection.onRequest('vfioLens/stats', () => ({
+  for (const request of custom.CUSTOM_REQUESTS) {
+    connection.onRequest(request.method, (params: unknown, token) => request.handle(ctx, params, token));
+  }
+  connection.onRequest(ServerStatsRequest.method, (): ServerStats => ({
     rss: process.memoryUsage().rss,
     heapUsed: process.memoryUsage().heapUsed,
     documents: need().uris().length,
   }));
 
   connection.onShutdown(() => runner.dispose());
-  documents.listen(connection);
-  connection.listen();
+  const listening = documents.listen(connection);
+  return {
+    documents,
+    dispose() {
+      listening.dispose();
+      runner.dispose();
+    },
+  };
 }

@@ -3,10 +3,17 @@
  * "vfioLens"), their defaults, and their validation: a bad value is reported and replaced by the
  * default, never trusted.
  */
-import { DEVICE_KIND_IDS, KERNEL_IDS, type DeviceKindId, type KernelId } from '../model/types';
-import type { AnalyzeOptions, Severity } from '../analysis/types';
+import {
+  DEVICE_KIND_IDS,
+  DEVICE_KIND_TABLE,
+  KERNEL_TABLE,
+  type DeviceKindId,
+  type KernelId,
+} from '../model/index';
+import type { SeveritySetting } from '../analysis/severity';
+import type { AnalyzeOptions } from '../analysis/types';
 
-export type SeveritySetting = Severity | 'off';
+export type { SeveritySetting };
 
 export interface VfioLensSettings {
   baseline: 'auto' | KernelId;
@@ -43,30 +50,30 @@ export function normalizeSettings(raw: unknown): { settings: VfioLensSettings; p
     return { settings: s, problems: ['vfioLens: settings must be an object; using defaults'] };
 
   if (raw.baseline !== undefined) {
-    if (raw.baseline === 'auto' || (KERNEL_IDS as readonly unknown[]).includes(raw.baseline)) {
+    if (raw.baseline === 'auto' || KERNEL_TABLE.has(raw.baseline)) {
       s.baseline = raw.baseline as VfioLensSettings['baseline'];
     } else {
       problems.push(
-        `vfioLens.baseline: unknown kernel ${JSON.stringify(raw.baseline)} (use "auto" or one of ${KERNEL_IDS.join(', ')}); using auto`,
+        `vfioLens.baseline: unknown kernel ${JSON.stringify(raw.baseline)} (use "auto" or one of ${KERNEL_TABLE.list()}); using auto`,
       );
     }
   }
   if (raw.devices !== undefined) {
     if (Array.isArray(raw.devices)) {
-      const unknown = raw.devices.filter((d) => !(DEVICE_KIND_IDS as readonly unknown[]).includes(d));
+      const unknown = raw.devices.filter((d) => !DEVICE_KIND_TABLE.has(d));
       if (unknown.length) {
         problems.push(
-          `vfioLens.devices: unknown device kind(s) ${unknown.map((d) => JSON.stringify(d)).join(', ')} ignored (known: ${DEVICE_KIND_IDS.join(', ')})`,
+          `vfioLens.devices: unknown device kind(s) ${unknown.map((d) => JSON.stringify(d)).join(', ')} ignored (known: ${DEVICE_KIND_TABLE.list()})`,
         );
       }
-      s.devices = raw.devices.filter((d): d is DeviceKindId =>
-        (DEVICE_KIND_IDS as readonly unknown[]).includes(d),
-      );
+      s.devices = raw.devices.filter((d): d is DeviceKindId => DEVICE_KIND_TABLE.has(d));
     } else {
       problems.push('vfioLens.devices: must be an array of device kind ids; using all');
     }
   }
-  if (raw.severity !== undefined) {
+  // Neovim encodes an empty Lua table, `severity = {}`, as the JSON list []: the same empty map.
+  const emptyList = Array.isArray(raw.severity) && raw.severity.length === 0;
+  if (raw.severity !== undefined && !emptyList) {
     if (isRecord(raw.severity)) {
       for (const [key, value] of Object.entries(raw.severity)) {
         if ((SEVERITIES as readonly unknown[]).includes(value)) s.severity[key] = value as SeveritySetting;
@@ -98,17 +105,17 @@ export function normalizeSettings(raw: unknown): { settings: VfioLensSettings; p
   return { settings: s, problems };
 }
 
-/** The analysis options for one document under these settings ("off" is applied by the server). */
+/**
+ * The analysis options for one document under these settings. Severities are not among them:
+ * the server applies them to the analysis it has (analysis/severity.ts).
+ */
 export function analyzeOptionsFor(
   file: string,
   settings: VfioLensSettings,
 ): Omit<AnalyzeOptions, 'isCancelled'> {
-  const severity: Record<string, Severity> = {};
-  for (const [key, value] of Object.entries(settings.severity)) if (value !== 'off') severity[key] = value;
   return {
     file,
     baseline: settings.baseline === 'auto' ? undefined : settings.baseline,
-    severity,
     devices: settings.devices,
     budgetMs: settings.analysisBudgetMs,
   };
@@ -119,8 +126,12 @@ export function analysisKey(settings: VfioLensSettings): string {
   return JSON.stringify([
     settings.baseline,
     settings.devices,
-    settings.severity,
     settings.analysisBudgetMs,
     settings.maxDocumentSize,
   ]);
+}
+
+/** A stable key of how an analysis is shown (a change re-publishes the analysis the server has). */
+export function presentationKey(settings: VfioLensSettings): string {
+  return JSON.stringify([settings.severity, settings.inlayHints]);
 }

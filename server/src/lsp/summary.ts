@@ -50,7 +50,9 @@ export function behaviourSummary(output: ServerAnalysis): string {
       const where = `${f.diffFile ?? f.file}${f.function ? ` ${f.function}()` : ''}, line ${f.range.start.line + 1}`;
       lines.push(...wrapLine(`- ${plain(f.message)} [${f.code}] (${where})`, '  '));
       for (const c of f.changes) {
-        lines.push(...wrapLine(`${c.device}: ${c.steps.join('; ')}: ${c.before} -> ${c.after}`, '      '));
+        lines.push(
+          ...wrapLine(`${c.device}: ${c.steps.join('; ')}: ${c.before.text} -> ${c.after.text}`, '      '),
+        );
       }
     }
   }

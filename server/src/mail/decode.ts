@@ -11,7 +11,7 @@ import * as libqp from 'libqp';
 import * as libbase64 from 'libbase64';
 import charsets from 'libmime/lib/charset';
 import type { Position } from '../common/position';
-import type { BodyLines, DecodedLineMap, DocumentText } from './lines';
+import type { BodyLines, DecodedLineMap, DocumentText } from './documentText';
 
 function isUtf8(charset: string): boolean {
   return /^(?:utf-?8|us-ascii|ascii|)$/i.test(charset);

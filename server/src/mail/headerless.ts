@@ -6,7 +6,7 @@
  * ("On ..., X wrote:") followed by quoted lines starts a new reply.
  */
 import type { DocumentKind } from './types';
-import type { DocumentText } from './lines';
+import type { DocumentText } from './documentText';
 import type { PartialHeaders, RawMessage } from './split';
 import { quoteDepthOf } from './quotes';
 

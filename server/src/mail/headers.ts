@@ -4,7 +4,7 @@
  */
 import libmime from 'libmime';
 import type { MailHeaders } from './types';
-import type { DocumentText } from './lines';
+import type { DocumentText } from './documentText';
 import type { DocumentMemo } from './memo';
 
 /** A header name as RFC 2822 allows it: printable ASCII without the colon. */

@@ -3,9 +3,9 @@
  * problems, each placed in the document. Synchronous and total: bad input becomes problems at
  * their place, never an exception.
  */
-import type { FileDiff } from '../diff/types';
+import type { FileDiff } from '../diff/index';
 import type { ReadProblem, ReadResult } from './types';
-import { DocumentText } from './lines';
+import { DocumentText } from './documentText';
 import { splitDocument } from './split';
 import { readMessage, sortByPlace, type ReadMessage } from './message';
 import { buildPatches } from './series';

@@ -4,11 +4,11 @@
  * read with N quote markers removed).
  */
 import libmime from 'libmime';
-import type { DiffParseOptions, FileDiff, FlatLines, LineSource } from '../diff/types';
-import { parseDiffs } from '../diff/parse';
+import type { FlatLines, LineSource } from '../common/lineSource';
+import { parseDiffs, type DiffParseOptions, type FileDiff } from '../diff/index';
 import type { Position, Range } from '../common/position';
 import type { MailHeaders, Message, QuoteBlock, ReadProblem } from './types';
-import { DocumentText, firstChar } from './lines';
+import { DocumentText, firstChar } from './documentText';
 import { displayName, field, mailHeaders } from './headers';
 import { decodeBody, plainLines, type BodyPart } from './mime';
 import { parseSubject } from './subject';

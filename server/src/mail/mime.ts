@@ -6,8 +6,8 @@
  */
 import libmime from 'libmime';
 import { range } from '../common/position';
-import { BodyLines, DocumentText, PlainLines } from './lines';
-import type { LineSource } from '../diff/types';
+import { BodyLines, DocumentText, PlainLines } from './documentText';
+import type { LineSource } from '../common/lineSource';
 import { field, readHeaderBlock } from './headers';
 import { pushBase64, pushQuotedPrintable } from './decode';
 import type { ReadProblem } from './types';

@@ -5,8 +5,8 @@
  * "-----Original Message-----" / "From: ... Sent: ..." blocks, and line views with the prefix
  * removed so that quoted diffs can be read.
  */
-import type { LineSource } from '../diff/types';
-import { PlainLines, QuotedLines, firstChar } from './lines';
+import type { LineSource } from '../common/lineSource';
+import { PlainLines, QuotedLines, firstChar } from './documentText';
 import { displayName } from './headers';
 
 /** Depth of a line's quote prefix and where the last ">" ends. */

@@ -5,7 +5,7 @@
  * a whole thread: see headerless.ts).
  */
 import type { DocumentKind, ReadProblem } from './types';
-import type { DocumentText } from './lines';
+import type { DocumentText } from './documentText';
 import { HeaderBlock, isHeaderLine, readHeaderBlock } from './headers';
 import { splitHeaderless } from './headerless';
 

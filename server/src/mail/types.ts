@@ -4,15 +4,12 @@
  * the problems met, each with its place in the document.
  */
 import type { Range } from '../common/position';
-import type { FileDiff } from '../diff/types';
+import type { FileDiff } from '../diff/index';
 
 export type DocumentKind = 'diff' | 'mail' | 'mbox' | 'web-archive' | 'text';
 
-export interface ReadProblem {
-  message: string;
-  range: Range;
-  severity: 'error' | 'warning' | 'info';
-}
+export type { ReadProblem } from '../common/readProblem';
+import type { ReadProblem } from '../common/readProblem';
 
 /** The bracketed tag of a subject: [RFC PATCH v2 3/8]. */
 export interface PatchTag {

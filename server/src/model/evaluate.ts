@@ -21,6 +21,12 @@ export interface EvalScope {
   assumptions: Readonly<Record<string, number>>;
   /** Names taken from the assumptions (unknown identifiers this evaluation depended on). */
   assumed: Set<string>;
+  /**
+   * A function the scope computes from its arguments (the zPCI model's
+   * memory_region_access_valid(mr, offset, len, true)): `arg(i)` evaluates argument i (its
+   * operands are recorded); undefined leaves the call an opaque name looked up by value().
+   */
+  call?(callee: string, args: readonly Expr[], arg: (index: number) => number): number | undefined;
 }
 
 const DEV_FLAGS = 'pdev->dev_flags';
@@ -145,8 +151,16 @@ export function evaluate(expr: Expr, scope: EvalScope, operands: OperandValue[],
   switch (expr.kind) {
     case 'num':
       return expr.value;
+    case 'call': {
+      const computed = scope.call?.(expr.callee, expr.args, (i) => evaluate(expr.args[i], scope, operands));
+      if (computed !== undefined) {
+        record(operands, operandName(expr), computed, scope.meaning(operandName(expr), computed));
+        return computed;
+      }
+      const name = operandName(expr);
+      return leaf(name, scope.value(name), scope, operands);
+    }
     case 'ident':
-    case 'call':
     case 'unknown': {
       const name = operandName(expr);
       return leaf(name, expr.kind === 'unknown' ? undefined : scope.value(name), scope, operands);

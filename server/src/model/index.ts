@@ -1,31 +1,64 @@
 /**
- * The model's public surface (pure TypeScript; C text is parsed by the caller's parser).
- *   types.ts     shapes shared with analysis/ and lsp/
- *   pci.ts       COMMAND bits, offsets, power states
- *   devices.ts   DEVICE_KINDS: creation paths, environment facts, what the hardware implements
- *   kernels.ts   KERNEL_SPECS: C text per decision point, marker setters, traits
- *   policy.ts    compilePolicy: a PolicySpec (built-in or from a patch) ready to run
- *   evaluate.ts  expressions against a state; unknown identifiers ask for an assumption
- *   scope.ts     what each name means for one device in one state (markers, locals, facts)
- *   steps.ts     step scripts, STEP_SYNTAX, the exploration alphabet
- *   machine.ts   STEP_HANDLERS: the config-space state machine, observations, explanations
- *   system.ts    one policy on one device as a memoised transition system
- *   compare.ts   breadth-first product exploration, shortest distinguishing sequences
- *   scenarios.ts the behaviour matrix's named scenarios
+ * The model's public surface: nothing outside model/ imports another file of it (a lint rule
+ * says so). Pure TypeScript; C text is parsed by the caller's parser.
+ *   types.ts       shapes shared with analysis/ and lsp/
+ *   ids.ts         RowTable: the one membership check and "unknown id" message of a table
+ *   pci.ts         COMMAND bits (the one table of their names), offsets, power states
+ *   markers.ts     the markers (pci_dev bitfields, dev_flags bits) and the dev_flags bits taken
+ *   devices.ts     DEVICE_KINDS: one row per device kind
+ *   kernels.ts     KERNELS: one row per kernel variant (its PolicySpec: C text per decision point)
+ *   policy.ts      compilePolicy: a PolicySpec (built-in or from a patch) ready to run
+ *   evaluate.ts    expressions against a state; unknown identifiers ask for an assumption
+ *   scope.ts       what each name means for one device in one state (markers, locals, facts)
+ *   steps.ts       step scripts, STEP_SYNTAX, the exploration alphabet
+ *   machine.ts     STEP_HANDLERS: the config-space state machine, observations, explanations
+ *   observation.ts typed observations and the one formatter of their text
+ *   system.ts      one policy on one device as a memoised transition system
+ *   compare.ts     breadth-first product exploration, shortest distinguishing sequences
+ *   scenarios.ts   the behaviour matrix's named scenarios, the simulator's preset scripts
+ *   registry.ts    MODELS: every model with its variants, device kinds, steps and presets
+ *   cache.ts       BoundedCache, the one cache of the server's long-lived results
+ *   core/          the transition-system shape and the one breadth-first walk
  */
 export * from './types';
-export { DEVICE_KINDS, deviceKind } from './devices';
-export { KERNEL_SPECS, KERNEL_VARIANTS, kernelSpecById } from './kernels';
+export { RowTable, UnknownIdError } from './ids';
+export { BoundedCache } from './cache';
+export {
+  PCI_COMMAND_BITS,
+  PCI_COMMAND_IO,
+  PCI_COMMAND_MEMORY,
+  VIRTUAL_COMMAND_BITS,
+  decodeCommand,
+  hex4,
+} from './pci';
+export {
+  DEV_FLAG_NAME,
+  LATER_MAINLINE_DEV_FLAG_BITS,
+  MARKER_FIELDS,
+  PCI_DEV_MEMBERS,
+  PROPOSED_MARKER_FIELDS,
+  devFlagBitInV5_9,
+  devFlagMarker,
+  devFlagNamesIn,
+  markerFlag,
+  markerName,
+  markerNamesIn,
+} from './markers';
+export { DEVICE_KINDS, DEVICE_KIND_IDS, DEVICE_KIND_TABLE, deviceKind } from './devices';
+export { KERNELS, KERNEL_IDS, KERNEL_SPECS, KERNEL_TABLE, type KernelVariant } from './kernels';
 export { compilePolicy, policyContentKey, type Policy } from './policy';
 export {
   parseSteps,
   parseStep,
+  splitScript,
   StepScriptError,
   EXPLORATION_ALPHABET,
+  STEP_ACTIONS,
   STEP_SYNTAX,
   type Step,
 } from './steps';
 export { CLOSED_STATE, applyStep, stepRefusal, type DeviceState } from './machine';
+export { DeviceScope } from './scope';
 export { policySystem } from './system';
 export {
   explorePair,
@@ -34,5 +67,21 @@ export {
   internalObservation,
   type CompareOptions,
 } from './compare';
-export { SCENARIOS, runScenario, scenarioSummary, summariseEntry, type Scenario } from './scenarios';
-export { decodeCommand, hex4 } from './pci';
+export { reachable, type ReachableEdge } from './core/explore';
+export {
+  SCENARIOS,
+  SIMULATOR_PRESETS,
+  runScenario,
+  scenarioSummary,
+  type Scenario,
+  type Preset,
+} from './scenarios';
+export {
+  annotatedExpression,
+  observationOf,
+  observedText,
+  stepDisplay,
+  stepSummary,
+  type Observation,
+} from './observation';
+export { MODELS, VFIO_PCI_MODEL, type ModelVocabulary } from './registry';

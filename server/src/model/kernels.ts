@@ -1,10 +1,14 @@
 /**
- * The kernel variants as data (domain doc §1.1–1.8, table 1.7): for each decision point the C text
- * as that kernel writes it (null where the point does not exist), the marker setters, and the
- * traits the decision texts do not carry. The s390 kernel-side facts (who sets is_virtfn on which
- * kernel) are marker setters here, not properties of the device kinds.
+ * The kernel variants as data (domain doc §1.1–1.8, table 1.7), one row each: its id, label,
+ * commit and description, for each decision point the C text as that kernel writes it (null where
+ * the point does not exist), the marker setters, the traits the decision texts do not carry, and
+ * the dev_flags bits its tree has taken. The s390 kernel-side facts (who sets is_virtfn on which
+ * kernel) are marker setters here, not properties of the device kinds. Adding a kernel is adding
+ * a row here (and its id to package.json's vfioLens.baseline enum, which a test compares).
  */
-import type { KernelId, KernelVariantInfo, MarkerSetter, PolicySpec } from './types';
+import { DEV_FLAG_BITS_V5_9, devFlagMarker } from './markers';
+import { RowTable } from './ids';
+import type { KernelVariantInfo, MarkerSetter, PolicySpec } from './types';
 
 const RESTORE_MEM = 'new_mem && virt_mem && !phys_mem';
 const RESTORE_IO = '(new_io && virt_io && !phys_io)';
@@ -36,66 +40,106 @@ const S390_VIRTFN_LINKED: MarkerSetter[] = [
   { path: 's390-link-virtfn', marker: 'physfn', condition: 'IS_ENABLED(CONFIG_PCI_IOV)' },
 ];
 
-function spec(
-  id: KernelId,
-  label: string,
-  decisions: PolicySpec['decisions'],
-  markers: MarkerSetter[],
-  extra: Partial<PolicySpec> = {},
-): PolicySpec {
-  return { id, label, decisions, markers, ...extra };
+/**
+ * 515ecd5368f1 (v5.10-rc1): vfio tests no_command_memory where v5.8 tested is_virtfn (the early
+ * return of vfio_bar_restore keeps is_virtfn); pci_iov_add_virtfn and s390 set it for every VF.
+ * v5.19 keeps all of it and adds the D3hot test to memory-enabled.
+ */
+const NO_COMMAND_MEMORY_DECISIONS = {
+  'read-or-in': 'offset == PCI_COMMAND && vdev->pdev->no_command_memory',
+  'restore-condition': `(${RESTORE_MEM} && !pdev->no_command_memory) || ${RESTORE_IO} || ${NEED_RESTORE}`,
+  'restore-skip': 'pdev->is_virtfn',
+  'init-force-memory': 'pdev->no_command_memory',
+};
+const NO_COMMAND_MEMORY_MARKERS: MarkerSetter[] = [
+  ...SRIOV_VIRTFN,
+  { path: 'pci_iov_add_virtfn', marker: 'no_command_memory' },
+  ...S390_VIRTFN_LINKED,
+  { path: 's390-pcibios_bus_add_device', marker: 'no_command_memory', condition: 'zdev->vfn' },
+];
+
+/** One kernel variant: what people call it, and its logic as data (the PolicySpec a patch edits). */
+export interface KernelVariant<Id extends string = string> extends KernelVariantInfo<Id> {
+  spec: PolicySpec;
+  /** The dev_flags bits taken in the tree this kernel stands for (bit -> name). */
+  devFlagBits: Readonly<Record<number, string>>;
 }
 
-export const KERNEL_SPECS: readonly PolicySpec[] = [
-  spec(
-    'v5.7',
-    'v5.7 (before MMIO blocking)',
-    {
+interface KernelRow {
+  label: string;
+  commit?: string;
+  description: string;
+  decisions: PolicySpec['decisions'];
+  markers: MarkerSetter[];
+  constants?: PolicySpec['constants'];
+  traits?: PolicySpec['traits'];
+  /** Every variant of this model is a v5.7..v5.19 tree: v5.9's numbering holds for all of them. */
+  devFlagBits?: Readonly<Record<number, string>>;
+}
+
+function kernel<const Id extends string>(id: Id, row: KernelRow): KernelVariant<Id> {
+  const { label, commit, description, decisions, markers, constants, traits } = row;
+  const spec: PolicySpec = { id, label, decisions, markers };
+  if (constants) spec.constants = constants;
+  if (traits) spec.traits = traits;
+  const info = commit === undefined ? { id, label, description } : { id, label, description, commit };
+  return { ...info, spec, devFlagBits: row.devFlagBits ?? DEV_FLAG_BITS_V5_9 };
+}
+
+export const KERNELS = [
+  kernel('v5.7', {
+    label: 'v5.7: before MMIO blocking',
+    description: 'Before MMIO blocking: BAR access never gated (CVE-2020-12888).',
+    decisions: {
       'memory-enabled': null,
       'read-or-in': 'offset == PCI_COMMAND && vdev->pdev->is_virtfn',
       'restore-condition': `(${RESTORE_MEM}) || ${RESTORE_IO} || ${NEED_RESTORE}`,
       'restore-skip': 'pdev->is_virtfn',
       'init-force-memory': null,
     },
-    SRIOV_VIRTFN,
-    { traits: { ioeventfdGated: false, restoreLog: LOG_OLD } },
-  ),
-  spec(
-    'v5.8-rc1',
-    'v5.8-rc1 (abafbc551fdd: MMIO blocking)',
-    {
+    markers: SRIOV_VIRTFN,
+    traits: { ioeventfdGated: false, restoreLog: LOG_OLD },
+  }),
+  kernel('v5.8-rc1', {
+    label: 'v5.8-rc1: MMIO blocking (abafbc551fdd)',
+    commit: 'abafbc551fdd',
+    description: "MMIO blocked while vfio's virtual MEMORY is 0; VFs open with it 0 (DPDK breakage).",
+    decisions: {
       'memory-enabled': 'cmd & PCI_COMMAND_MEMORY',
       'read-or-in': 'offset == PCI_COMMAND && vdev->pdev->is_virtfn',
       'restore-condition': `(${RESTORE_MEM}) || ${RESTORE_IO} || ${NEED_RESTORE}`,
       'restore-skip': 'pdev->is_virtfn',
       'init-force-memory': null,
     },
-    [...SRIOV_VIRTFN, ...S390_VIRTFN_EVERY_VF],
-    { traits: { ioeventfdGated: false, restoreLog: LOG_OLD } },
-  ),
-  spec(
-    'v5.8',
-    'v5.8 (ebfa440ce38b: VF fix; the state through v5.9)',
-    {
+    markers: [...SRIOV_VIRTFN, ...S390_VIRTFN_EVERY_VF],
+    traits: { ioeventfdGated: false, restoreLog: LOG_OLD },
+  }),
+  kernel('v5.8', {
+    label: 'v5.8: VF fix (ebfa440ce38b)',
+    commit: 'ebfa440ce38b',
+    description:
+      'is_virtfn devices count as memory-enabled and open with virtual MEMORY 1; detached s390 VFs are not is_virtfn (the state through v5.9).',
+    decisions: {
       'memory-enabled': 'pdev->is_virtfn || (cmd & PCI_COMMAND_MEMORY)',
       'read-or-in': 'offset == PCI_COMMAND && vdev->pdev->is_virtfn',
       'restore-condition': `(${RESTORE_MEM}) || ${RESTORE_IO} || ${NEED_RESTORE}`,
       'restore-skip': 'pdev->is_virtfn',
       'init-force-memory': 'pdev->is_virtfn',
     },
-    [...SRIOV_VIRTFN, ...S390_VIRTFN_LINKED],
-  ),
-  spec(
-    'v2-detached_vf',
-    'v2 detached_vf proposal (not merged)',
-    {
+    markers: [...SRIOV_VIRTFN, ...S390_VIRTFN_LINKED],
+  }),
+  kernel('v2-detached_vf', {
+    label: 'v2 proposal: detached_vf',
+    description:
+      'Proposal (not merged): a detached_vf bit set by s390 pcibios_enable_device for vfn && !multifunction.',
+    decisions: {
       'memory-enabled': 'pdev->is_virtfn || pdev->detached_vf || (cmd & PCI_COMMAND_MEMORY)',
       'read-or-in': 'offset == PCI_COMMAND && (vdev->pdev->is_virtfn || vdev->pdev->detached_vf)',
       'restore-condition': `(${RESTORE_MEM}) || ${RESTORE_IO} || ${NEED_RESTORE}`,
       'restore-skip': 'pdev->is_virtfn || pdev->detached_vf',
       'init-force-memory': 'pdev->is_virtfn || pdev->detached_vf',
     },
-    [
+    markers: [
       ...SRIOV_VIRTFN,
       ...S390_VIRTFN_LINKED,
       {
@@ -104,109 +148,59 @@ export const KERNEL_SPECS: readonly PolicySpec[] = [
         condition: 'zdev->vfn && !zdev->zbus->multifunction',
       },
     ],
-  ),
-  spec(
-    'v4-dev_flags',
-    'v4 dev_flags proposal (seed; not merged)',
-    {
+  }),
+  kernel('v4-dev_flags', {
+    label: 'v4 proposal: dev_flags bit',
+    description:
+      'Proposal (seed; not merged): PCI_DEV_FLAGS_FORCE_COMMAND_MEM set for every VF, s390 included.',
+    decisions: {
       'memory-enabled': `(pdev->dev_flags & ${FORCE_FLAG}) || (cmd & PCI_COMMAND_MEMORY)`,
       'read-or-in': `offset == PCI_COMMAND && (vdev->pdev->dev_flags & ${FORCE_FLAG})`,
       'restore-condition': `(${RESTORE_MEM} && !(pdev->dev_flags & ${FORCE_FLAG})) || ${RESTORE_IO} || ${NEED_RESTORE}`,
       'restore-skip': 'pdev->is_virtfn',
       'init-force-memory': `pdev->dev_flags & ${FORCE_FLAG}`,
     },
-    [
+    markers: [
       ...SRIOV_VIRTFN,
-      { path: 'pci_iov_add_virtfn', marker: `dev_flags:${FORCE_FLAG}` },
+      { path: 'pci_iov_add_virtfn', marker: devFlagMarker(FORCE_FLAG) },
       ...S390_VIRTFN_LINKED,
-      { path: 's390-pcibios_bus_add_device', marker: `dev_flags:${FORCE_FLAG}`, condition: 'zdev->vfn' },
+      { path: 's390-pcibios_bus_add_device', marker: devFlagMarker(FORCE_FLAG), condition: 'zdev->vfn' },
     ],
-    { constants: { [FORCE_FLAG]: 1 << 12 } },
-  ),
-  spec(
-    'v5.10',
-    'v5.10 (515ecd5368f1: no_command_memory)',
-    {
-      'memory-enabled': 'pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY)',
-      'read-or-in': 'offset == PCI_COMMAND && vdev->pdev->no_command_memory',
-      'restore-condition': `(${RESTORE_MEM} && !pdev->no_command_memory) || ${RESTORE_IO} || ${NEED_RESTORE}`,
-      'restore-skip': 'pdev->is_virtfn',
-      'init-force-memory': 'pdev->no_command_memory',
-    },
-    [
-      ...SRIOV_VIRTFN,
-      { path: 'pci_iov_add_virtfn', marker: 'no_command_memory' },
-      ...S390_VIRTFN_LINKED,
-      { path: 's390-pcibios_bus_add_device', marker: 'no_command_memory', condition: 'zdev->vfn' },
-    ],
-  ),
-  spec(
-    'v5.19',
-    'v5.19 (2b2c651baf1c: D3hot test)',
-    {
-      'memory-enabled':
-        'pdev->current_state < PCI_D3hot && (pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY))',
-      'read-or-in': 'offset == PCI_COMMAND && vdev->pdev->no_command_memory',
-      'restore-condition': `(${RESTORE_MEM} && !pdev->no_command_memory) || ${RESTORE_IO} || ${NEED_RESTORE}`,
-      'restore-skip': 'pdev->is_virtfn',
-      'init-force-memory': 'pdev->no_command_memory',
-    },
-    [
-      ...SRIOV_VIRTFN,
-      { path: 'pci_iov_add_virtfn', marker: 'no_command_memory' },
-      ...S390_VIRTFN_LINKED,
-      { path: 's390-pcibios_bus_add_device', marker: 'no_command_memory', condition: 'zdev->vfn' },
-    ],
-    { traits: { zapOnD3hot: true } },
-  ),
-];
-
-export const KERNEL_VARIANTS: readonly KernelVariantInfo[] = [
-  {
-    id: 'v5.7',
-    label: 'v5.7',
-    commit: undefined,
-    description: 'Before MMIO blocking: BAR access never gated (CVE-2020-12888).',
-  },
-  {
-    id: 'v5.8-rc1',
-    label: 'v5.8-rc1',
-    commit: 'abafbc551fdd',
-    description: "MMIO blocked while vfio's virtual MEMORY is 0; VFs open with it 0 (DPDK breakage).",
-  },
-  {
-    id: 'v5.8',
-    label: 'v5.8 … v5.9',
-    commit: 'ebfa440ce38b',
-    description:
-      'is_virtfn devices count as memory-enabled and open with virtual MEMORY 1; detached s390 VFs are not is_virtfn.',
-  },
-  {
-    id: 'v2-detached_vf',
-    label: 'v2 detached_vf',
-    commit: undefined,
-    description: 'Proposal: a detached_vf bit set by s390 pcibios_enable_device for vfn && !multifunction.',
-  },
-  {
-    id: 'v4-dev_flags',
-    label: 'v4 dev_flags',
-    commit: undefined,
-    description: 'Proposal (seed): PCI_DEV_FLAGS_FORCE_COMMAND_MEM set for every VF, s390 included.',
-  },
-  {
-    id: 'v5.10',
-    label: 'v5.10',
+    constants: { [FORCE_FLAG]: 1 << 12 },
+  }),
+  kernel('v5.10', {
+    label: 'v5.10: no_command_memory',
     commit: '515ecd5368f1',
     description: 'Merged: no_command_memory set by pci_iov_add_virtfn and for every s390 VF.',
-  },
-  {
-    id: 'v5.19',
-    label: 'v5.19',
+    decisions: {
+      'memory-enabled': 'pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY)',
+      ...NO_COMMAND_MEMORY_DECISIONS,
+    },
+    markers: NO_COMMAND_MEMORY_MARKERS,
+  }),
+  kernel('v5.19', {
+    label: 'v5.19: D3hot test',
     commit: '2b2c651baf1c',
     description: 'Memory access also blocked while the device is in D3hot; entering D3hot zaps mmaps.',
-  },
+    decisions: {
+      'memory-enabled':
+        'pdev->current_state < PCI_D3hot && (pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY))',
+      ...NO_COMMAND_MEMORY_DECISIONS,
+    },
+    markers: NO_COMMAND_MEMORY_MARKERS,
+    traits: { zapOnD3hot: true },
+  }),
 ];
 
+export type KernelId = (typeof KERNELS)[number]['id'];
+
+/** The kernels by id: the one membership check and the one "unknown kernel" message. */
+export const KERNEL_TABLE = new RowTable<KernelVariant<KernelId>>('kernel', 'kernels', KERNELS);
+
+export const KERNEL_IDS: readonly KernelId[] = KERNEL_TABLE.ids;
+export const KERNEL_SPECS: readonly PolicySpec[] = KERNELS.map((k) => k.spec);
+
+/** The PolicySpec of a kernel id, or undefined for an id no row has (KERNEL_TABLE.get says why). */
 export function kernelSpecById(id: string): PolicySpec | undefined {
-  return KERNEL_SPECS.find((k) => k.id === id);
+  return KERNEL_TABLE.has(id) ? KERNEL_TABLE.get(id).spec : undefined;
 }

@@ -12,20 +12,25 @@ export const VIRTUAL_COMMAND_BITS = PCI_COMMAND_MEMORY | PCI_COMMAND_IO | PCI_CO
 export const PCI_D0 = 0;
 export const PCI_D3HOT = 3;
 
+/** The COMMAND register's bits, lowest first: the one table of their names (pci_regs.h). */
+export const PCI_COMMAND_BITS: readonly { mask: number; name: string; constant: string }[] = [
+  { mask: PCI_COMMAND_IO, name: 'IO', constant: 'PCI_COMMAND_IO' },
+  { mask: PCI_COMMAND_MEMORY, name: 'MEMORY', constant: 'PCI_COMMAND_MEMORY' },
+  { mask: PCI_COMMAND_MASTER, name: 'MASTER', constant: 'PCI_COMMAND_MASTER' },
+  { mask: 0x0008, name: 'SPECIAL', constant: 'PCI_COMMAND_SPECIAL' },
+  { mask: 0x0010, name: 'INVALIDATE', constant: 'PCI_COMMAND_INVALIDATE' },
+  { mask: 0x0020, name: 'VGA_PALETTE', constant: 'PCI_COMMAND_VGA_PALETTE' },
+  { mask: 0x0040, name: 'PARITY', constant: 'PCI_COMMAND_PARITY' },
+  { mask: 0x0080, name: 'WAIT', constant: 'PCI_COMMAND_WAIT' },
+  { mask: 0x0100, name: 'SERR', constant: 'PCI_COMMAND_SERR' },
+  { mask: 0x0200, name: 'FAST_BACK', constant: 'PCI_COMMAND_FAST_BACK' },
+  { mask: PCI_COMMAND_INTX_DISABLE, name: 'INTX_DISABLE', constant: 'PCI_COMMAND_INTX_DISABLE' },
+];
+
 /** Named constants C expressions may use, with their values. */
 export const PCI_CONSTANTS: Record<string, number> = {
   PCI_COMMAND,
-  PCI_COMMAND_IO,
-  PCI_COMMAND_MEMORY,
-  PCI_COMMAND_MASTER,
-  PCI_COMMAND_SPECIAL: 0x0008,
-  PCI_COMMAND_INVALIDATE: 0x0010,
-  PCI_COMMAND_VGA_PALETTE: 0x0020,
-  PCI_COMMAND_PARITY: 0x0040,
-  PCI_COMMAND_WAIT: 0x0080,
-  PCI_COMMAND_SERR: 0x0100,
-  PCI_COMMAND_FAST_BACK: 0x0200,
-  PCI_COMMAND_INTX_DISABLE,
+  ...Object.fromEntries(PCI_COMMAND_BITS.map((b) => [b.constant, b.mask])),
   PCI_STATUS: 0x06,
   PCI_D0,
   PCI_D1: 1,
@@ -37,27 +42,14 @@ export const PCI_CONSTANTS: Record<string, number> = {
   NULL: 0,
 };
 
-/** The names of the COMMAND bits, lowest first, for decoding a value. */
-export const COMMAND_BIT_NAMES: [number, string][] = [
-  [PCI_COMMAND_IO, 'IO'],
-  [PCI_COMMAND_MEMORY, 'MEMORY'],
-  [PCI_COMMAND_MASTER, 'MASTER'],
-  [0x0008, 'SPECIAL'],
-  [0x0010, 'INVALIDATE'],
-  [0x0020, 'VGA_PALETTE'],
-  [0x0040, 'PARITY'],
-  [0x0080, 'WAIT'],
-  [0x0100, 'SERR'],
-  [0x0200, 'FAST_BACK'],
-  [PCI_COMMAND_INTX_DISABLE, 'INTX_DISABLE'],
-];
-
-/** "MEMORY|IO" for 0x0003, "-" for 0. */
-export function decodeCommand(value: number): string {
-  const names = COMMAND_BIT_NAMES.filter(([bit]) => value & bit).map(([, name]) => name);
-  return names.length ? names.join('|') : '-';
+export function hex4(value: number): string {
+  return '0x' + (value >>> 0).toString(16).padStart(4, '0');
 }
 
-export function hex4(value: number): string {
-  return '0x' + value.toString(16).padStart(4, '0');
+/** "IO|MEMORY" for 0x0003, "-" for 0; bits no row names are shown in hex ("MEMORY|0x8000"). */
+export function decodeCommand(value: number): string {
+  const names = PCI_COMMAND_BITS.filter((b) => value & b.mask).map((b) => b.name);
+  const rest = PCI_COMMAND_BITS.reduce((left, b) => left & ~b.mask, value);
+  if (rest !== 0) names.push(hex4(rest));
+  return names.length ? names.join('|') : '-';
 }

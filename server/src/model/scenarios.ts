@@ -1,9 +1,10 @@
 /**
- * The behaviour matrix: named scenarios (rows of SCENARIOS) run for every device kind under
- * every policy, each cell summarised by what the user sees after the open.
+ * Named step scripts: the behaviour matrix's scenarios (rows of SCENARIOS, run for every device
+ * kind under every policy, each cell summarised by what the user sees after the open), and the
+ * presets the simulator offers (SIMULATOR_PRESETS).
  */
 import { CLOSED_STATE } from './machine';
-import { hex4 } from './pci';
+import { stepSummary } from './observation';
 import type { Policy } from './policy';
 import { parseSteps } from './steps';
 import { policySystem } from './system';
@@ -53,17 +54,29 @@ export const SCENARIOS: readonly Scenario[] = [
   },
 ];
 
-/** A short reading of one step: "mmio-read EIO", "read-cmd 0x0002", "write-cmd 0x0002 restore+log". */
-export function summariseEntry(e: TraceEntry): string {
-  const parts = [e.action];
-  if (e.action === 'open') parts.push(`vMEM=${(e.virt >> 1) & 1}`);
-  if (e.read !== undefined) parts.push(hex4(e.read));
-  else if (e.outcome) parts.push(e.outcome);
-  if (e.restore === 'performed') parts.push('restore+log');
-  if (e.restore === 'skipped') parts.push('restore-early-return');
-  if (e.dependsOn?.length) parts.push(`(depends on ${e.dependsOn.join(', ')})`);
-  return parts.join(' ');
+/** A script the simulator offers by name (quick pick, panel). */
+export interface Preset {
+  name: string;
+  script: string;
 }
+
+export const SIMULATOR_PRESETS: readonly Preset[] = [
+  { name: 'Enable memory, read COMMAND, touch MMIO', script: 'open; write-cmd 0x0002; read-cmd; mmio-read' },
+  { name: 'MMIO right after open', script: 'open; mmio-read' },
+  { name: 'Disable memory, then MMIO', script: 'open; write-cmd 0x0002; write-cmd 0x0000; mmio-read' },
+  {
+    name: 'Backdoor reset, then re-enable (BAR restore)',
+    script: 'open; write-cmd 0x0002; backdoor-reset; write-cmd 0x0002; mmio-read',
+  },
+  {
+    name: 'mmap after disable (zap)',
+    script: 'open; write-cmd 0x0002; mmap-touch; write-cmd 0x0000; mmap-touch',
+  },
+  { name: 'ioeventfd write with memory off', script: 'open; write-cmd 0x0000; ioeventfd-write' },
+  { name: 'I/O port read', script: 'open; write-cmd 0x0001; ioport-read' },
+  { name: 'D3hot and back', script: 'open; write-cmd 0x0002; d3hot; mmio-read; d0; mmio-read' },
+  { name: 'Byte write of COMMAND', script: 'open; write-cmd-byte 0x04 0x02; read-cmd; mmio-read' },
+];
 
 export function runScenario(scenario: Scenario, policy: Policy, device: DeviceKind): TraceEntry[] {
   return policySystem(policy, device).run(parseSteps(scenario.script), CLOSED_STATE)[0].trace;
@@ -73,6 +86,6 @@ export function runScenario(scenario: Scenario, policy: Policy, device: DeviceKi
 export function scenarioSummary(trace: TraceEntry[]): string {
   return trace
     .filter((e) => e.action === 'open' || e.outcome || e.restore === 'performed' || e.restore === 'skipped')
-    .map(summariseEntry)
+    .map(stepSummary)
     .join('; ');
 }

@@ -1,10 +1,9 @@
 /**
  * Step scripts: "open; write-cmd 0x0002; read-cmd; mmio-read". The syntax of every action is a
- * row of STEP_SYNTAX; a bad step is a StepScriptError naming it and its position.
+ * row of STEP_SYNTAX (the actions are its keys); a bad step is a StepScriptError naming it and its
+ * position. splitScript is the one place a script is cut into steps.
  */
 import { PCI_COMMAND } from './pci';
-import type { StepAction } from './types';
-import { STEP_ACTIONS } from './types';
 
 export interface Step {
   action: StepAction;
@@ -36,7 +35,7 @@ interface ArgSpec {
   allowed?: number[];
 }
 
-export const STEP_SYNTAX: Record<StepAction, { args: ArgSpec[]; summary: string }> = {
+export const STEP_SYNTAX = {
   open: { args: [], summary: 'open the device (vfio_pci_enable, vfio_config_init)' },
   'write-cmd': {
     args: [{ name: 'VALUE', min: 0, max: 0xffffffff }],
@@ -58,7 +57,11 @@ export const STEP_SYNTAX: Record<StepAction, { args: ArgSpec[]; summary: string 
   'backdoor-reset': { args: [], summary: 'the device resets without vfio knowing (BARs and COMMAND lost)' },
   d3hot: { args: [], summary: 'put the device in D3hot through PM_CTRL' },
   d0: { args: [], summary: 'bring the device back to D0 (No_Soft_Reset: state kept)' },
-};
+} satisfies Record<string, { args: ArgSpec[]; summary: string }>;
+
+export type StepAction = keyof typeof STEP_SYNTAX;
+
+export const STEP_ACTIONS = Object.keys(STEP_SYNTAX) as readonly StepAction[];
 
 function hex(value: number, digits: number): string {
   return '0x' + value.toString(16).padStart(digits, '0');
@@ -94,7 +97,7 @@ export function parseStep(source: string, position = 1, column = 0): Step {
       column,
     );
   }
-  const syntax = STEP_SYNTAX[action];
+  const syntax: { args: ArgSpec[] } = STEP_SYNTAX[action];
   const args = tokens.slice(1);
   if (args.length !== syntax.args.length) {
     const usage = [action, ...syntax.args.map((a) => a.name)].join(' ');
@@ -126,23 +129,35 @@ export function parseStep(source: string, position = 1, column = 0): Step {
   return { ...step, text: stepText(step) };
 }
 
-/** Parses a script of steps separated by ";" or new lines. */
-export function parseSteps(script: string): Step[] {
-  const steps: Step[] = [];
+/** The steps of a script, separated by ";" or new lines: each one's text and where it starts. */
+export function splitScript(script: string): { text: string; column: number }[] {
+  const out: { text: string; column: number }[] = [];
   const re = /[^;\n]+/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(script))) {
-    if (!m[0].trim()) continue;
-    steps.push(parseStep(m[0], steps.length + 1, m.index + (m[0].length - m[0].trimStart().length)));
+    const text = m[0].trim();
+    if (text) out.push({ text, column: m.index + (m[0].length - m[0].trimStart().length) });
   }
-  if (steps.length === 0) {
-    throw new StepScriptError(
-      'the step script is empty; e.g. "open; write-cmd 0x0002; read-cmd; mmio-read"',
-      0,
-      0,
-    );
-  }
+  return out;
+}
+
+/**
+ * Splits a script (splitScript) and parses each step with `parseOne` (its 1-based position and
+ * 0-based column); an empty script is an error giving `example`. Shared by every model's steps.
+ */
+export function parseScript<S>(
+  script: string,
+  parseOne: (source: string, position: number, column: number) => S,
+  example: string,
+): S[] {
+  const steps = splitScript(script).map((s, i) => parseOne(s.text, i + 1, s.column));
+  if (steps.length === 0) throw new StepScriptError(`the step script is empty; e.g. "${example}"`, 0, 0);
   return steps;
+}
+
+/** Parses a script of steps separated by ";" or new lines. */
+export function parseSteps(script: string): Step[] {
+  return parseScript(script, parseStep, 'open; write-cmd 0x0002; read-cmd; mmio-read');
 }
 
 /**

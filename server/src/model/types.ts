@@ -3,27 +3,10 @@
  * nothing outside model/. C text is turned into Expr by csrc/ (tree-sitter-c) and handed in.
  */
 
-export const DEVICE_KIND_IDS = [
-  'pf',
-  'pf-no-io',
-  'vf',
-  's390-vf-linked',
-  's390-vf-detached',
-  's390-vf-noiov',
-  'guest-vf',
-] as const;
-export type DeviceKindId = (typeof DEVICE_KIND_IDS)[number];
-
-export const KERNEL_IDS = [
-  'v5.7',
-  'v5.8-rc1',
-  'v5.8',
-  'v2-detached_vf',
-  'v4-dev_flags',
-  'v5.10',
-  'v5.19',
-] as const;
-export type KernelId = (typeof KERNEL_IDS)[number];
+export type { DeviceKindId } from './devices';
+export type { KernelId } from './kernels';
+import type { DeviceKindId } from './devices';
+import type { KernelId } from './kernels';
 
 export const DECISION_POINTS = [
   'memory-enabled',
@@ -34,21 +17,7 @@ export const DECISION_POINTS = [
 ] as const;
 export type DecisionPoint = (typeof DECISION_POINTS)[number];
 
-export const STEP_ACTIONS = [
-  'open',
-  'write-cmd',
-  'write-cmd-byte',
-  'read-cmd',
-  'mmio-read',
-  'mmio-write',
-  'mmap-touch',
-  'ioeventfd-write',
-  'ioport-read',
-  'backdoor-reset',
-  'd3hot',
-  'd0',
-] as const;
-export type StepAction = (typeof STEP_ACTIONS)[number];
+export type { StepAction } from './steps';
 
 /**
  * How deep an Expr may nest: a parser hands the model nothing deeper (deeper C is one `unknown`
@@ -137,9 +106,14 @@ export interface Explanation {
   result: number | 'unknown';
 }
 
-export interface TraceEntry {
-  /** 1-based position in the script. */
-  step: number;
+/** An explanation as a trace shows it: with `text`, the expression annotated with each operand's value. */
+export interface ExplainedDecision extends Explanation {
+  /** `pdev->no_command_memory (1) || (cmd & PCI_COMMAND_MEMORY) (0)`: operands not reached have no value. */
+  text: string;
+}
+
+/** What one step of the model observes (the exploration compares these; a trace adds its position and text). */
+export interface StepObservation {
   /** The step as written, normalised ("write-cmd 0x0002"). */
   action: string;
   outcome?: AccessOutcome;
@@ -157,6 +131,20 @@ export interface TraceEntry {
   dependsOn?: string[];
   /** Facts that decided the step besides decision points (hardware decode, power state, ...). */
   notes?: string[];
+}
+
+/** The simulator's reading of a step (model/observation.ts): a line, and table cells in column order. */
+export interface StepDisplay {
+  text: string;
+  cells: Record<string, string>;
+}
+
+/** One step of a script run: the observation, its position, its explanations annotated, its display. */
+export interface TraceEntry extends Omit<StepObservation, 'why'> {
+  /** 1-based position in the script. */
+  step: number;
+  why: ExplainedDecision[];
+  display: StepDisplay;
 }
 
 export interface Difference {
@@ -191,8 +179,8 @@ export interface DeviceHardware {
   bars: 'header' | 'read-zero' | 'firmware-emulated' | 'host-emulated';
 }
 
-export interface DeviceKind {
-  id: DeviceKindId;
+export interface DeviceKind<Id extends string = DeviceKindId> {
+  id: Id;
   label: string;
   description: string;
   /** The creation paths this device goes through (marker setters on other paths do not apply). */
@@ -216,8 +204,8 @@ export interface KernelTraits {
   restoreLog: string;
 }
 
-export interface KernelVariantInfo {
-  id: KernelId;
+export interface KernelVariantInfo<Id extends string = KernelId> {
+  id: Id;
   label: string;
   description: string;
   commit?: string;

@@ -6,8 +6,8 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TraceRun } from '../../../client/src/simulator/panel';
-import type { RenderReport } from '../../../client/src/simulator/messages';
+import type { TraceRun } from '../../../client/src/simulatorPanel/panel';
+import type { RenderReport } from '../../../client/src/simulatorPanel/messages';
 import type { CompareResult, ExplainResult, MatrixResult } from '../../../server/src/lsp/protocol';
 import {
   FINDING_CODES,

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { initCParser } from '../../../server/src/csrc/treeSitter';
-import { reachableStates } from '../../../server/src/analysis/simulation';
+import { reachableStates } from '../../../server/src/analysis/modelRuns';
 
 test('a detached s390 VF: MMIO right after open is EIO under v5.8 and ok under v5.10', async () => {
   await initCParser();

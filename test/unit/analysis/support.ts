@@ -63,8 +63,8 @@ export function hasChange(
       (c) =>
         c.device === device &&
         c.steps.join(';') === steps.join(';') &&
-        before.test(c.before) &&
-        after.test(c.after),
+        before.test(c.before.text) &&
+        after.test(c.after.text),
     ),
   );
 }

@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { FINDING_CODES } from '../../../server/src/analysis/index';
+import { FINDING_KINDS } from '../../../server/src/analysis/types';
 import { DEFAULT_SETTINGS } from '../../../server/src/lsp/settings';
-import { DEVICE_KIND_IDS, KERNEL_IDS } from '../../../server/src/model/types';
+import { DEVICE_KIND_IDS, KERNEL_IDS } from '../../../server/src/model/index';
 import { projectRoot } from '../../support/shared';
 
 interface Manifest {
@@ -13,7 +15,15 @@ interface Manifest {
   contributes: {
     commands: { command: string; title: string }[];
     configuration: {
-      properties: Record<string, { default: unknown; enum?: unknown[]; items?: { enum: unknown[] } }>;
+      properties: Record<
+        string,
+        {
+          default: unknown;
+          enum?: unknown[];
+          items?: { enum: unknown[] };
+          propertyNames?: { enum: unknown[] };
+        }
+      >;
     };
     languages: { id: string; extensions: string[] }[];
   };
@@ -27,6 +37,11 @@ test('contributed setting defaults are the server defaults', () => {
   assert.deepEqual(props['vfioLens.devices'].default, DEFAULT_SETTINGS.devices);
   assert.deepEqual(props['vfioLens.devices'].items?.enum, [...DEVICE_KIND_IDS]);
   assert.deepEqual(props['vfioLens.severity'].default, DEFAULT_SETTINGS.severity);
+  // the manifest cannot be generated at run time: it must name every finding code and kind there is
+  assert.deepEqual(
+    [...(props['vfioLens.severity'].propertyNames?.enum ?? [])].sort(),
+    [...new Set([...FINDING_CODES, ...FINDING_KINDS])].sort(),
+  );
   assert.equal(props['vfioLens.inlayHints.enabled'].default, DEFAULT_SETTINGS.inlayHints.enabled);
   assert.equal(props['vfioLens.maxDocumentSize'].default, DEFAULT_SETTINGS.maxDocumentSize);
   assert.equal(props['vfioLens.analysisBudgetMs'].default, DEFAULT_SETTINGS.analysisBudgetMs);

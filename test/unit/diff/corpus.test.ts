@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { documentLines } from '../../../server/src/diff/lines';
+import { documentLines } from '../../../server/src/diff/documentLines';
 import { parseDiffs } from '../../../server/src/diff/parse';
 import { readDocument } from '../../../server/src/mail/index';
 import { listShared, readShared, sharedMissing } from '../../support/shared';

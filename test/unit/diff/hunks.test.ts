@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Position } from '../../../server/src/common/position';
 import { parseDiffs } from '../../../server/src/diff/parse';
-import { documentLines } from '../../../server/src/diff/lines';
+import { documentLines } from '../../../server/src/diff/documentLines';
 import type { LineSource } from '../../../server/src/diff/types';
 import { doc, parse, textAt } from './support';
 

@@ -1,6 +1,6 @@
 /** Helpers for the diff parser's tests: parse a text, and read a range back out of it. */
 import type { Range } from '../../../server/src/common/position';
-import { documentLines } from '../../../server/src/diff/lines';
+import { documentLines } from '../../../server/src/diff/documentLines';
 import { parseDiffs, type DiffParseResult } from '../../../server/src/diff/parse';
 
 export function parse(text: string): DiffParseResult {

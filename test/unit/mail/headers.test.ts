@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { displayName, mailHeaders, readHeaderBlock } from '../../../server/src/mail/headers';
-import { DocumentText } from '../../../server/src/mail/lines';
+import { DocumentText } from '../../../server/src/mail/documentText';
 
 test('folded headers are unfolded and RFC 2047 words decoded', () => {
   const doc = new DocumentText(

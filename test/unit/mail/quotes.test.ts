@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { attributionAt, depths, quoteDepthOf, quotedView } from '../../../server/src/mail/quotes';
-import { DocumentText, PlainLines } from '../../../server/src/mail/lines';
+import { DocumentText, PlainLines } from '../../../server/src/mail/documentText';
 
 function lines(text: string): PlainLines {
   const doc = new DocumentText(text);

@@ -6,14 +6,14 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initCParser } from '../../../server/src/csrc/treeSitter';
-import { comparePolicies, kernelSpec, simulateScript } from '../../../server/src/analysis/simulation';
+import { comparePolicies, kernelSpec, simulateScript } from '../../../server/src/analysis/modelRuns';
 import {
   evaluate,
   MAX_ASSUMED_UNKNOWNS,
   operandName,
   type EvalScope,
 } from '../../../server/src/model/evaluate';
-import { MAX_EXPR_DEPTH, type Expr, type PolicySpec } from '../../../server/src/model/types';
+import { MAX_EXPR_DEPTH, type Expr, type PolicySpec } from '../../../server/src/model/index';
 
 before(async () => {
   await initCParser();

@@ -2,8 +2,8 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initCParser } from '../../../server/src/csrc/treeSitter';
-import { comparePolicies, kernelSpec, simulateScript } from '../../../server/src/analysis/simulation';
-import { KERNEL_IDS, type PolicySpec } from '../../../server/src/model/types';
+import { comparePolicies, kernelSpec, simulateScript } from '../../../server/src/analysis/modelRuns';
+import { KERNEL_IDS, type PolicySpec } from '../../../server/src/model/index';
 
 before(async () => {
   await initCParser();

@@ -8,7 +8,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initCParser } from '../../../server/src/csrc/treeSitter';
-import { simulateScript } from '../../../server/src/analysis/simulation';
+import { simulateScript } from '../../../server/src/analysis/modelRuns';
 import type {
   AccessOutcome,
   DeviceKindId,

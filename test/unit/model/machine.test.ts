@@ -7,7 +7,7 @@ import {
   comparePolicies,
   kernelSpec,
   simulateScript,
-} from '../../../server/src/analysis/simulation';
+} from '../../../server/src/analysis/modelRuns';
 import type { KernelId } from '../../../server/src/model/types';
 
 before(async () => {

@@ -7,8 +7,8 @@ import {
   deviceKinds,
   kernelSpec,
   kernelVariants,
-} from '../../../server/src/analysis/simulation';
-import { DEVICE_KIND_IDS, KERNEL_IDS } from '../../../server/src/model/types';
+} from '../../../server/src/analysis/modelRuns';
+import { DEVICE_KIND_IDS, KERNEL_IDS } from '../../../server/src/model/index';
 
 before(async () => {
   await initCParser();

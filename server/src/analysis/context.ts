@@ -1,0 +1,121 @@
+/**
+ * What every finding producer of one analysis reads: the document as the reader found it, its
+ * units and their C readings, the baseline, the series applied to it, and where each marker is
+ * defined and set. Built once per document (analysis/index.ts), read by the producers.
+ */
+import type { Range } from '../common/position';
+import type { DecisionCandidate, SideFacts } from '../csrc/codeFacts';
+import { readDocument } from '../mail/index';
+import type { ReadResult } from '../mail/types';
+import { DEVICE_KIND_IDS, markerName, type DeviceKindId } from '../model/index';
+import { detectBaseline, type BaselineChoice } from './baseline';
+import { reviewRelated } from './reviewComments';
+import {
+  applySeries,
+  documentMacros,
+  readRecords,
+  type DecisionChange,
+  type HunkRecord,
+  type UnitEffect,
+} from './applySeries';
+import { kernelSpec } from './modelRuns';
+import type { AnalyzeOptions, Finding, RelatedInfo } from './types';
+import { collectUnits, hunkIdentity, type AnalysisUnit } from './units';
+
+export interface AnalysisContext {
+  options: AnalyzeOptions;
+  text: string;
+  read: ReadResult;
+  /** The device kinds to report. */
+  devices: DeviceKindId[];
+  units: AnalysisUnit[];
+  records: HunkRecord[];
+  macros: ReturnType<typeof documentMacros>;
+  baseline: BaselineChoice;
+  /** Each unit applied in series order: its policy before and after, and the changes that made it. */
+  effects: UnitEffect[];
+  /** The related places of a hunk: its quoted copies and the review comments after them. */
+  related(r: HunkRecord): RelatedInfo[];
+  /** Where each marker name the document changes is defined. */
+  definitions: Map<string, RelatedInfo>;
+  /** Every marker setter the document adds, as a related place. */
+  setterRelated: RelatedInfo[];
+  /** When the analysis started (Date.now()), for the budget. */
+  started: number;
+}
+
+/** The findings of one analysis, in the order they are produced (sorted by place at the end). */
+export class FindingSink {
+  readonly items: Finding[] = [];
+  constructor(private readonly file: string) {}
+
+  add(
+    f: Omit<Finding, 'file' | 'changes' | 'related'> & Partial<Pick<Finding, 'changes' | 'related'>>,
+  ): void {
+    this.items.push({ changes: [], related: [], ...f, file: this.file });
+  }
+}
+
+/** A finding producer: one kind of finding, from what the context holds. */
+export type FindingProducer = (ctx: AnalysisContext, out: FindingSink) => void;
+
+export function buildContext(text: string, options: AnalyzeOptions): AnalysisContext {
+  const started = Date.now();
+  const read = readDocument(text);
+  const { units, quotes } = collectUnits(read);
+  const records = readRecords(units);
+  const macros = documentMacros(records);
+  const baseline: BaselineChoice = options.baseline
+    ? { kernel: options.baseline, detected: false, detectedFrom: 'set by the user' }
+    : detectBaseline(records, macros, kernelSpec);
+  const effects = applySeries(kernelSpec(baseline.kernel), units, records, macros);
+  const definitions = new Map<string, RelatedInfo>();
+  for (const r of records) {
+    for (const d of r.facts.post.definitions) {
+      if (d.changed)
+        definitions.set(d.name, {
+          range: r.facts.post.image[d.lines[0]].range,
+          message: `${d.name} defined here`,
+        });
+    }
+  }
+  const setterRelated: RelatedInfo[] = effects.flatMap((e) =>
+    e.setters
+      .filter((s) => s.added)
+      .map((s) => ({
+        range: s.record.facts.post.image[s.setter.lines[0]].range,
+        message: `${markerName(s.setter.marker)} set in ${s.setter.functionName ?? s.record.facts.functionName ?? '?'}`,
+      })),
+  );
+  return {
+    options,
+    text,
+    read,
+    devices: options.devices ?? [...DEVICE_KIND_IDS],
+    units,
+    records,
+    macros,
+    baseline,
+    effects,
+    related: (r) => reviewRelated(read, quotes.get(hunkIdentity(r.file, r.hunk)) ?? []),
+    definitions,
+    setterRelated,
+    started,
+  };
+}
+
+/** The place, patch, file and function a hunk's finding carries. */
+export function recordBase(r: HunkRecord) {
+  return { patch: r.unit.patch, diffFile: r.file.path, function: r.facts.functionName };
+}
+
+function changedLineOf(side: SideFacts, c: DecisionCandidate): Range {
+  const i = c.lines.find((k) => side.image[k].changed) ?? c.lines[0];
+  return side.image[i].range;
+}
+
+/** The changed line of a decision change: on the new side, else on the old. */
+export function siteRange(ch: DecisionChange): Range {
+  if (ch.post) return changedLineOf(ch.record.facts.post, ch.post);
+  return changedLineOf(ch.record.facts.pre, ch.pre!);
+}

@@ -1,0 +1,198 @@
+/**
+ * The simulator facade the CLI and the language server call (synchronously, once
+ * `await initCParser()` has resolved): scripts, comparisons and the behaviour matrix over
+ * built-in kernel variants or PolicySpecs built from patches.
+ */
+import { parseCExpression } from '../csrc/cexpr';
+import type {
+  CompareResult,
+  MatrixCell,
+  MatrixResult,
+  ModelStateNode,
+  SimulateResult,
+  StatesResult,
+} from './types';
+import {
+  BoundedCache,
+  CLOSED_STATE,
+  DEFAULT_DEPTH,
+  DEVICE_KINDS,
+  DEVICE_KIND_TABLE,
+  EXPLORATION_ALPHABET,
+  KERNEL_SPECS,
+  KERNEL_TABLE,
+  SCENARIOS,
+  VFIO_PCI_MODEL,
+  compilePolicy,
+  decodeCommand,
+  deviceKind,
+  explorePair,
+  parseStep,
+  parseSteps,
+  policyContentKey,
+  policySystem,
+  reachable,
+  runScenario,
+  scenarioSummary,
+  type DeviceKindId,
+  type DeviceState,
+  type KernelId,
+  type Policy,
+  type PolicySpec,
+  type TraceEntry,
+} from '../model/index';
+
+export { StepScriptError, UnknownIdError } from '../model/index';
+
+/** The device kind id itself, once checked (an UnknownIdError listing the valid ones otherwise). */
+export function checkDevice(id: string): DeviceKindId {
+  return DEVICE_KIND_TABLE.check(id);
+}
+
+/** The PolicySpec of a kernel variant (an UnknownIdError listing the valid ones for another id). */
+export function kernelSpec(id: string): PolicySpec {
+  return KERNEL_TABLE.get(id).spec;
+}
+
+export function deviceKinds(): { id: string; label: string; description: string }[] {
+  return VFIO_PCI_MODEL.devices;
+}
+
+export function kernelVariants(): { id: string; label: string; description: string; commit?: string }[] {
+  return VFIO_PCI_MODEL.variants;
+}
+
+const compiled = new BoundedCache<string, Policy>(128);
+
+/** The compiled policy of a spec or kernel id, cached by the spec's content. */
+export function policyOf(spec: PolicySpec | KernelId | string): Policy {
+  const s = typeof spec === 'string' ? kernelSpec(spec) : spec;
+  const key = policyContentKey(s);
+  let policy = compiled.get(key);
+  if (!policy || policy.spec.id !== s.id) {
+    policy = compilePolicy(s, parseCExpression);
+    compiled.set(key, policy);
+  }
+  return policy;
+}
+
+function withoutOperands(trace: TraceEntry[]): TraceEntry[] {
+  return trace.map((e) => ({
+    ...e,
+    why: e.why.map(({ operands: _o, ...rest }) => ({ ...rest, operands: [], text: rest.expression })),
+  }));
+}
+
+export function simulateScript(
+  device: DeviceKindId,
+  spec: PolicySpec | KernelId,
+  steps: string,
+  explain = true,
+): SimulateResult {
+  const policy = policyOf(spec);
+  const kind = deviceKind(checkDevice(device));
+  const branches = policySystem(policy, kind).run(parseSteps(steps), CLOSED_STATE);
+  const shape = (t: TraceEntry[]) => (explain ? t : withoutOperands(t));
+  const result: SimulateResult = { device, kernel: policy.spec.id, trace: shape(branches[0].trace) };
+  if (branches.length > 1) {
+    result.branches = branches.map((b) => ({ assumptions: { ...b.assumptions }, trace: shape(b.trace) }));
+  }
+  return result;
+}
+
+export function comparePolicies(
+  a: PolicySpec | KernelId,
+  b: PolicySpec | KernelId,
+  opts: { device?: DeviceKindId; depth?: number; internal?: boolean } = {},
+): CompareResult {
+  const pa = policyOf(a);
+  const pb = policyOf(b);
+  const devices = opts.device ? [deviceKind(checkDevice(opts.device))] : DEVICE_KINDS;
+  const depth = opts.depth ?? DEFAULT_DEPTH;
+  const stats = { states: 0, transitions: 0, depth, devices: devices.length };
+  const differences = devices.flatMap((device) => {
+    const r = explorePair(pa, pb, device, { depth, internal: opts.internal });
+    stats.states += r.stats.states;
+    stats.transitions += r.stats.transitions;
+    return r.differences;
+  });
+  return { differences, stats };
+}
+
+export function behaviourMatrix(specs?: PolicySpec[]): MatrixResult {
+  const policies = (specs ?? KERNEL_SPECS).map((s) => policyOf(s));
+  const cells: MatrixCell[] = [];
+  for (const scenario of SCENARIOS) {
+    for (const device of DEVICE_KINDS) {
+      for (const policy of policies) {
+        const trace = runScenario(scenario, policy, device);
+        cells.push({
+          scenario: scenario.id,
+          device: device.id,
+          kernel: policy.spec.id,
+          summary: scenarioSummary(trace),
+          steps: trace.map((e) => e.action),
+        });
+      }
+    }
+  }
+  return {
+    scenarios: SCENARIOS.map((s) => ({
+      id: s.id,
+      steps: parseSteps(s.script).map((x) => x.text),
+      description: s.description,
+    })),
+    devices: DEVICE_KINDS.map((d) => d.id),
+    kernels: policies.map((p) => p.spec.id),
+    cells,
+  };
+}
+
+/** Bound on the states of a diagram: past this the exploration stops and says so. */
+const MAX_DIAGRAM_STATES = 60;
+
+function stateNode(s: DeviceState): ModelStateNode {
+  const id =
+    `${s.open ? 'open' : 'closed'} virt=0x${s.virt.toString(16).padStart(4, '0')} ` +
+    `hw=0x${s.hw.toString(16).padStart(4, '0')} bars=${s.barsValid ? 'saved' : 'lost'} ` +
+    `map=${s.mapped ? 'mapped' : 'zapped'}${s.power ? ` D${s.power}` : ''}`;
+  const label = s.open
+    ? `v:${decodeCommand(s.virt & 0x3) || '-'} hw:${decodeCommand(s.hw & 0x3) || '-'}` +
+      `${s.barsValid ? '' : ' BARs lost'}${s.power ? ` D${s.power}hot` : ''}`
+    : 'closed';
+  return { id, label, virt: s.virt, hw: s.hw, barsValid: s.barsValid, zap: !s.mapped };
+}
+
+/**
+ * The states one device reaches under one kernel, breadth first from the closed device, with the
+ * step that leads from each to the next (the first branch where an identifier is unknown).
+ */
+export function reachableStates(
+  device: DeviceKindId,
+  spec: PolicySpec | KernelId,
+  options: { depth?: number; steps?: string[] } = {},
+): StatesResult {
+  const policy = policyOf(spec);
+  const system = policySystem(policy, deviceKind(checkDevice(device)));
+  const alphabet = options.steps ? options.steps.map((t) => parseStep(t)) : EXPLORATION_ALPHABET;
+  const walk = reachable(system, {
+    depth: options.depth ?? DEFAULT_DEPTH,
+    alphabet,
+    maxStates: MAX_DIAGRAM_STATES,
+    nodeKey: (s) => stateNode(s).id,
+  });
+  return {
+    device,
+    kernel: policy.spec.id,
+    initial: stateNode(CLOSED_STATE).id,
+    states: walk.states.map(stateNode),
+    edges: walk.edges.map((e) => ({
+      from: stateNode(e.from).id,
+      to: stateNode(e.to).id,
+      step: e.step.text,
+      outcome: e.observation.outcome,
+      restore: e.observation.restore,
+    })),
+    truncated: walk.frontier || walk.stats.cut !== undefined,
+  };
+}

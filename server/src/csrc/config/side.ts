@@ -1,0 +1,256 @@
+/**
+ * One side of a hunk parsed for the config-space reading: the fragment as tree-sitter-c reads it
+ * (csrc/fragment.ts wraps it in the context its heading names; a length table's initialiser gets
+ * an array wrapper), and what a recogniser asks of a node: the image lines it spans, the function
+ * it is in, the conditions of the ifs above it, whether a block is wholly in the image.
+ */
+import type { Node } from 'web-tree-sitter';
+import {
+  ancestors,
+  contextFromHeading,
+  fragmentLines,
+  parseFragment,
+  type FragmentContext,
+} from '../fragment';
+import { functionFromHeading } from '../functions';
+import type { HunkImages, ImageLine } from './types';
+
+const WRAPPER = '__vfio_lens_fragment';
+/** A heading that opens an array initialiser: "static const u8 pci_cap_length[PCI_CAP_ID_MAX + 1] = {". */
+const TABLE_HEADING = /([A-Za-z_]\w*)\s*\[[^\]]*\]\s*=\s*\{\s*$/;
+
+export const fold = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+export interface Side {
+  root: Node;
+  image: ImageLine[];
+  /** The image's lines as parsed (a comment the hunk starts inside is blanked). */
+  parsed: string[];
+  /** Source row of image line 0. */
+  offset: number;
+  /** The function (or table) the hunk's first line is in. */
+  hunkFunction?: string;
+  /** Set when the hunk is inside an array initialiser (the table's name). */
+  table?: string;
+  context: FragmentContext | 'table';
+  dispose(): void;
+}
+
+export function hunkFunction(h: HunkImages): string | undefined {
+  if (h.functionName) return h.functionName;
+  if (!h.heading) return undefined;
+  return TABLE_HEADING.exec(h.heading)?.[1] ?? functionFromHeading(h.heading);
+}
+
+export function parseSide(h: HunkImages, image: ImageLine[]): Side {
+  const table = h.heading ? TABLE_HEADING.exec(h.heading)?.[1] : undefined;
+  const lines = image.map((l) => l.text);
+  if (table) {
+    const frag = parseFragment([`static int ${WRAPPER}[] = {`, ...lines], 'top');
+    const tree = frag.tree;
+    return {
+      root: tree.rootNode,
+      image,
+      parsed: frag.lines.slice(1),
+      offset: frag.lineOffset + 1,
+      hunkFunction: table,
+      table,
+      context: 'table',
+      dispose: () => tree.delete(),
+    };
+  }
+  const context: FragmentContext = h.heading
+    ? contextFromHeading(h.heading)
+    : h.functionName
+      ? 'function'
+      : 'top';
+  const frag = parseFragment(lines, context, { functionEnds: true });
+  const tree = frag.tree;
+  return {
+    root: tree.rootNode,
+    image,
+    parsed: frag.lines,
+    offset: frag.lineOffset,
+    hunkFunction: hunkFunction(h),
+    context,
+    dispose: () => tree.delete(),
+  };
+}
+
+/** Image lines a node spans (wrapper rows are not image lines). */
+export function lineSpan(side: Side, node: Node): number[] {
+  return fragmentLines(node, side.offset, side.image.length);
+}
+
+/** True when any of the lines is changed. */
+export const anyChanged = (side: Side, lines: number[]) => lines.some((i) => side.image[i]?.changed);
+
+function declaratorName(d: Node | null): string | undefined {
+  for (let n = d; n; n = n.childForFieldName('declarator')) if (n.type === 'identifier') return n.text;
+  return undefined;
+}
+
+/** The function a node is in: a definition in the fragment, the hunk's own function, or none (top level). */
+export function functionOf(side: Side, node: Node): string | undefined {
+  for (const a of [node, ...ancestors(node)]) {
+    if (a.type === 'function_definition') {
+      const name = declaratorName(a.childForFieldName('declarator'));
+      return name && name !== WRAPPER ? name : side.hunkFunction;
+    }
+    if (a.type === 'declaration' && side.context === 'table') {
+      const name = declaratorName(a.namedChildren.find((c) => c?.type === 'init_declarator') ?? null);
+      return name === WRAPPER ? side.table : name;
+    }
+  }
+  return undefined;
+}
+
+/** A node the wrapper made (on the wrapper's row, or on the closing row after the image). */
+export function synthetic(side: Side, node: Node): boolean {
+  return node.startPosition.row < side.offset || node.startPosition.row >= side.offset + side.image.length;
+}
+
+/** A block (or statement) whose first and last rows are both image lines, and nothing is missing. */
+export function wholeInImage(side: Side, node: Node): boolean {
+  const end = node.endPosition.row;
+  if (synthetic(side, node) || end >= side.offset + side.image.length) return false;
+  const last = node.lastChild;
+  return !node.hasError && !(last?.isMissing ?? false) && !(last && synthetic(side, last));
+}
+
+export interface Guard {
+  /** The if's condition, without its parentheses; negated when the node is in the else branch. */
+  text: string;
+  node: Node;
+}
+
+/**
+ * The conditions of the ifs between a node and its function's body, outermost first, and
+ * whether an enclosing block of the function is not in the image (its condition is unseen).
+ */
+export function guardsOf(side: Side, node: Node): { guards: Guard[]; unseen: boolean } {
+  const guards: Guard[] = [];
+  let unseen = false;
+  let child = node;
+  for (const a of ancestors(node)) {
+    if (a.type === 'function_definition') break;
+    if (a.type === 'if_statement') {
+      const cond = a.childForFieldName('condition');
+      const alt = a.childForFieldName('alternative');
+      if (cond) {
+        const text = fold(cond.text).replace(/^\((.*)\)$/s, '$1');
+        const inElse = alt !== null && alt.startIndex <= child.startIndex && child.endIndex <= alt.endIndex;
+        guards.unshift({ text: inElse ? `!(${text})` : text, node: a });
+      }
+    } else if (
+      a.type === 'compound_statement' &&
+      synthetic(side, a) &&
+      a.parent?.type !== 'function_definition'
+    ) {
+      unseen = true;
+    }
+    child = a;
+  }
+  return { guards, unseen };
+}
+
+/** Conditions joined as one C condition ("(a) && (b)", a single one as is). */
+export function conjunction(texts: string[]): string | null {
+  if (!texts.length) return null;
+  if (texts.length === 1) return texts[0];
+  return texts.map((t) => (/^[\w>.\-[\]()!]+$/.test(t) ? t : `(${t})`)).join(' && ');
+}
+
+/** Every node of the given types under root, in document order. */
+export function nodes(root: Node, types: string[]): Node[] {
+  return root.descendantsOfType(types).filter((n): n is Node => n !== null);
+}
+
+/** The callee name of a call_expression, or undefined. */
+export function calleeOf(call: Node): string | undefined {
+  const f = call.childForFieldName('function');
+  return f?.type === 'identifier' ? f.text : undefined;
+}
+
+/** The argument nodes of a call_expression (comments left out). */
+export function argsOf(call: Node): Node[] {
+  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (c): c is Node => !!c && c.type !== 'comment',
+  );
+}
+
+/** Calls in a subtree whose callee is one of the names. */
+export function callsTo(root: Node, names: readonly string[]): Node[] {
+  return nodes(root, ['call_expression']).filter((c) => names.includes(calleeOf(c) ?? ''));
+}
+
+/** The statement a node is part of (nearest expression/return/declaration/if ancestor). */
+export function statementOf(node: Node): Node {
+  for (const a of [node, ...ancestors(node)]) {
+    if (
+      [
+        'expression_statement',
+        'return_statement',
+        'declaration',
+        'if_statement',
+        'field_declaration',
+      ].includes(a.type)
+    )
+      return a;
+  }
+  return node;
+}
+
+/** A node's text without its comments, whitespace folded. */
+export function codeText(node: Node): string {
+  const comments = nodes(node, ['comment']);
+  if (!comments.length) return fold(node.text);
+  const text = node.text;
+  const base = node.startIndex;
+  let out = '';
+  let at = base;
+  for (const c of comments) {
+    out += text.slice(at - base, c.startIndex - base) + ' ';
+    at = c.endIndex;
+  }
+  return fold(out + text.slice(at - base));
+}
+
+/** An if's condition as C text, without the parentheses. */
+export function conditionText(ifNode: Node): string {
+  const cond = ifNode.childForFieldName('condition');
+  return cond
+    ? codeText(cond)
+        .replace(/^\((.*)\)$/s, '$1')
+        .trim()
+    : '';
+}
+
+/** The image lines of an if's header (from `if` to the end of its condition). */
+export function headerLines(side: Side, ifNode: Node): number[] {
+  const cond = ifNode.childForFieldName('condition') ?? ifNode;
+  const out: number[] = [];
+  for (let r = ifNode.startPosition.row; r <= cond.endPosition.row; r++) {
+    const i = r - side.offset;
+    if (i >= 0 && i < side.image.length) out.push(i);
+  }
+  return out;
+}
+
+/** The statements of a block or a single statement (comments left out). */
+export function statementsOf(node: Node | null): Node[] {
+  if (!node) return [];
+  if (node.type !== 'compound_statement') return [node];
+  return node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+}
+
+/** Assignments in a subtree whose left side, without spaces, matches. */
+export function assignmentsTo(root: Node, left: RegExp): Node[] {
+  return nodes(root, ['assignment_expression']).filter((a) =>
+    left.test((a.childForFieldName('left')?.text ?? '').replace(/\s+/g, '')),
+  );
+}
+
+/** `inner` lies inside `outer` (tree-sitter hands out a new object per access: compare by range and id). */
+export const inside = (inner: Node, outer: Node) =>
+  inner.id !== outer.id && outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;

@@ -1,0 +1,135 @@
+/**
+ * Typed observations of the vfio-pci model, and the one formatter that turns them into text:
+ * what a reviewer sees of a step ("mmio-read: EIO"), a matrix cell's reading of it ("mmio-read
+ * EIO"), the simulator's line and table cells, and a decision with the value of each operand
+ * (`pdev->no_command_memory (1) || (cmd & PCI_COMMAND_MEMORY) (0)`). Nothing outside the model
+ * builds step text, and nothing parses it back: the typed fields travel with the text.
+ */
+import { NeedsAssumption, evaluate, type EvalScope } from './evaluate';
+import { decodeCommand, hex4, PCI_COMMAND_MEMORY } from './pci';
+import type {
+  AccessOutcome,
+  Explanation,
+  ExplainedDecision,
+  Expr,
+  OperandValue,
+  RestoreObservation,
+  StepDisplay,
+  StepObservation,
+} from './types';
+
+/** What a reviewer sees of one step, typed; `text` is the formatter's reading of it. */
+export interface Observation {
+  /** The step as written, normalised ("write-cmd 0x0002"). */
+  step: string;
+  /** The access's outcome; null for a step that is no access (open, a COMMAND write, d3hot). */
+  outcome: AccessOutcome | null;
+  read?: number;
+  restore?: RestoreObservation;
+  /** The step zapped the BAR mmaps. */
+  zap?: true;
+  /** "mmio-read: EIO", "read-cmd: reads 0x0002", "write-cmd 0x0002: BARs restored + log". */
+  text: string;
+}
+
+/** The visible part of a step, in a few words ("EIO", "reads 0x0002", "BARs restored + log"). */
+export function observedText(o: Omit<Observation, 'text' | 'step'>): string {
+  const parts: string[] = [];
+  if (o.outcome) parts.push(o.outcome);
+  if (o.read !== undefined) parts.push(`reads ${hex4(o.read)}`);
+  if (o.restore === 'performed') parts.push('BARs restored + log');
+  else if (o.restore === 'skipped') parts.push('restore called, returns early');
+  return parts.join(', ') || (o.zap ? 'mmaps zapped' : 'no visible effect');
+}
+
+/** The typed observation of one step of a trace; `step` names it (the trace entry's action). */
+export function observationOf(e: StepObservation, step: string = e.action): Observation {
+  const o: Omit<Observation, 'text'> = { step, outcome: e.outcome ?? null };
+  if (e.read !== undefined) o.read = e.read;
+  if (e.restore !== undefined) o.restore = e.restore;
+  if (e.zap) o.zap = true;
+  return { ...o, text: `${step}: ${observedText(o)}` };
+}
+
+/** A matrix cell's (and `compare`'s) reading of a step: "mmio-read EIO", "open vMEM=1", "write-cmd 0x0002 restore+log". */
+export function stepSummary(e: StepObservation): string {
+  const parts = [e.action];
+  if (e.action === 'open') parts.push(`vMEM=${e.virt & PCI_COMMAND_MEMORY ? 1 : 0}`);
+  if (e.read !== undefined) parts.push(hex4(e.read));
+  else if (e.outcome) parts.push(e.outcome);
+  if (e.restore === 'performed') parts.push('restore+log');
+  if (e.restore === 'skipped') parts.push('restore-early-return');
+  if (e.dependsOn?.length) parts.push(`(depends on ${e.dependsOn.join(', ')})`);
+  return parts.join(' ');
+}
+
+/** The simulator's reading of a step: one line for a plain-text copy, and the table's cells in column order. */
+export function stepDisplay(e: StepObservation): StepDisplay {
+  const parts: string[] = [];
+  if (e.outcome) parts.push(e.outcome);
+  if (e.read !== undefined) parts.push(`read ${hex4(e.read)} (${decodeCommand(e.read)})`);
+  if (e.restore && e.restore !== 'none') parts.push(`BAR restore ${e.restore}`);
+  parts.push(`virt ${decodeCommand(e.virt)}`, `hw ${decodeCommand(e.hw)}`);
+  if (e.zap) parts.push('mmaps zapped');
+  return {
+    text: parts.join(', '),
+    cells: {
+      outcome: e.outcome ?? '',
+      read: e.read === undefined ? '' : `${hex4(e.read)} ${decodeCommand(e.read)}`,
+      restore: e.restore ?? '',
+      virt: decodeCommand(e.virt),
+      hw: `${decodeCommand(e.hw)}${e.zap ? ' (zapped)' : ''}`,
+    },
+  };
+}
+
+/** A scope that knows only the operand values a decision recorded (a term it did not reach is unknown). */
+function recordedScope(operands: readonly OperandValue[]): EvalScope {
+  const values = new Map<string, number>();
+  for (const o of operands) if (typeof o.value === 'number') values.set(o.name, o.value);
+  return {
+    value: (name) => values.get(name),
+    hasFlag: (flag) => values.get(`pdev->dev_flags & ${flag}`),
+    meaning: () => undefined,
+    assumptions: {},
+    assumed: new Set(),
+  };
+}
+
+const fold = (s: string) => s.replace(/\s+/g, ' ').trim();
+const isLogic = (e: Expr) => e.kind === 'binary' && (e.op === '&&' || e.op === '||');
+
+/**
+ * The decision's expression with the value of each operand of its logic after it:
+ * `pdev->no_command_memory (1) || (cmd & PCI_COMMAND_MEMORY) (0)`. An operand short-circuit
+ * evaluation did not reach carries no value.
+ */
+export function annotatedExpression(expr: Expr, operands: readonly OperandValue[]): string {
+  const scope = recordedScope(operands);
+  const term = (e: Expr): string => {
+    const text = e.kind === 'binary' || e.kind === 'cond' ? `(${fold(e.text)})` : fold(e.text);
+    try {
+      return `${text} (${evaluate(e, scope, [])})`;
+    } catch (err) {
+      if (err instanceof NeedsAssumption) return text;
+      throw err;
+    }
+  };
+  const render = (e: Expr, inside?: string): string => {
+    if (e.kind === 'binary' && (e.op === '&&' || e.op === '||')) {
+      const text = `${render(e.left, e.op)} ${e.op} ${render(e.right, e.op)}`;
+      return inside && inside !== e.op ? `(${text})` : text;
+    }
+    if (e.kind === 'unary' && e.op === '!' && (isLogic(e.arg) || e.arg.kind === 'unary')) {
+      return `!${render(e.arg, '!')}`;
+    }
+    if (e.kind === 'unary' && e.op === '!') return `!${term(e.arg)}`;
+    return term(e);
+  };
+  return render(expr);
+}
+
+/** An explanation with its expression annotated (the decision's compiled expression gives the operands' places). */
+export function explained(w: Explanation, expr: Expr | null): ExplainedDecision {
+  return { ...w, text: expr ? annotatedExpression(expr, w.operands) : w.expression };
+}

@@ -1,0 +1,51 @@
+/**
+ * The one text form of a config-space observation: "cfg-read PCI_INTERRUPT_PIN 1: 0x00", then
+ * what reached the hardware, what was dropped, the side effects and the chain; with `explain`,
+ * each chunk's table row and each decision with its operands' values.
+ */
+import { hex } from './registers';
+import type { CfgObservation, SideEffect } from './types';
+
+function effectText(e: SideEffect): string {
+  switch (e.kind) {
+    case 'function-reset':
+      return `function reset (${e.by === 'vfio' ? 'by vfio' : 'by the device, vfio not knowing'})`;
+    case 'power':
+      return `power D${e.from} -> D${e.to} (${e.by === 'vfio' ? 'by vfio' : 'by the device, vfio not knowing'})`;
+    case 'readrq-set':
+      return `pcie_set_readrq(${e.bytes})`;
+    case 'vpd':
+      return `pci_${e.op}_vpd at ${hex(e.address)}`;
+    default:
+      return e.kind.replace(/-/g, ' ');
+  }
+}
+
+export function formatConfigObservation(o: CfgObservation, options: { explain?: boolean } = {}): string {
+  const parts: string[] = [];
+  if (o.outcome !== 'ok') parts.push(o.outcome);
+  if (o.value !== undefined) parts.push(`read ${hex(o.value)}`);
+  if (o.returned !== undefined) parts.push(`returns ${o.returned}`);
+  for (const h of o.hardware)
+    parts.push(`hardware ${h.register} <- ${hex(h.value)} (${h.width} at ${hex(h.offset)})`);
+  for (const d of o.dropped) parts.push(`dropped ${d.width} at ${hex(d.offset)}`);
+  for (const e of o.effects) parts.push(effectText(e));
+  if (o.chain)
+    parts.push(
+      `chain ${o.chain.map((c) => `${c.space === 'ext' ? 'ext ' : ''}${hex(c.id)}@${hex(c.offset)}`).join(' -> ') || '(empty)'}`,
+    );
+  const lines = [`${o.step}: ${parts.join('; ') || 'no visible effect'}`];
+  if (options.explain) {
+    for (const c of o.chunks) {
+      lines.push(
+        `  ${hex(c.offset)}+${c.width} ${c.region} ${c.readfn}/${c.writefn} virt ${hex(c.virt)} write ${hex(c.write)}: ${c.rows.join('; ')}`,
+      );
+    }
+    for (const w of o.why) {
+      const ops = w.operands.map((p) => `${p.name} (${p.value})`).join(', ');
+      lines.push(`  ${w.decision}: \`${w.expression}\` = ${w.result}${ops ? ` with ${ops}` : ''}`);
+    }
+    for (const n of o.notes) lines.push(`  note: ${n}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,282 @@
+/**
+ * One step of one device under one config variant: the working copy of the state, the
+ * hardware's reaction to writes, vconfig, decisions with their explanations, and the
+ * observation being built. layout.ts (vfio_config_init) and access.ts (the read/write
+ * primitives and write functions) work on it.
+ */
+import { evaluate } from '../../evaluate';
+import type { OperandValue } from '../../types';
+import type { CompiledVariant } from './compile';
+import { readBytes, registerName, type HardwareImage } from './image';
+import { C } from './registers';
+import { ConfigScope } from './scope';
+import type { CfgObservation, CfgStep, ConfigDecision, ConfigDeviceKind, SideEffect } from './types';
+
+/** Per-region permissions after vfio_config_init (cap_perms entry, msi_perm, unassigned, ...). */
+export interface RuntimePerm {
+  name: string;
+  readfn: CfgObservation['chunks'][number]['readfn'];
+  writefn: CfgObservation['chunks'][number]['writefn'];
+  /** Allocated masks (null: none allocated). */
+  virt: Uint8Array | null;
+  write: Uint8Array | null;
+  rows: { text: string; at: number; width: number; virt: number; write: number }[];
+}
+
+/** What vfio_config_init produced: byte map, vconfig, permissions, saved BARs. */
+export interface Layout {
+  map: Uint8Array;
+  vconfig: Uint8Array;
+  /** Permission by map value, for std (index < 0x100) and ext space. */
+  stdPerms: Map<number, RuntimePerm>;
+  extPerms: Map<number, RuntimePerm>;
+  rbar: number[];
+  extendedCaps: boolean;
+  /** Explanations of the init decisions (shown by the open step). */
+  why: CfgObservation['why'];
+  notes: string[];
+}
+
+export interface CfgState {
+  open: boolean;
+  /** Which layout (by the assumptions init depended on). */
+  layout: string;
+  /** Bytes of vconfig that differ from the layout's. */
+  vconfig: Readonly<Record<number, number>>;
+  /** Bytes of the hardware that differ from the kind's image. */
+  hw: Readonly<Record<number, number>>;
+  /** pdev->current_state as vfio/PCI core know it. */
+  power: number;
+  virqDisabled: boolean;
+  irqType: number;
+  msiQmax: number;
+  pasidEnabled: boolean;
+  priEnabled: boolean;
+  atsEnabled: boolean;
+  atsStu: number;
+}
+
+export const CLOSED_CFG_STATE: CfgState = {
+  open: false,
+  layout: '',
+  vconfig: {},
+  hw: {},
+  power: 0,
+  virqDisabled: false,
+  irqType: -1,
+  msiQmax: 0,
+  pasidEnabled: false,
+  priEnabled: false,
+  atsEnabled: false,
+  atsStu: 0,
+};
+
+export interface Context {
+  variant: CompiledVariant;
+  kind: ConfigDeviceKind;
+  image: HardwareImage;
+  layouts: Map<string, Layout>;
+}
+
+export class Run {
+  readonly state: CfgState;
+  readonly obs: CfgObservation;
+  private readonly vcfg: Map<number, number>;
+  private readonly hwb: Map<number, number>;
+  layout: Layout | undefined;
+
+  constructor(
+    readonly ctx: Context,
+    before: CfgState,
+    readonly step: CfgStep,
+    readonly assumptions: Readonly<Record<string, number>>,
+    readonly assumed: Set<string>,
+  ) {
+    this.state = { ...before };
+    this.vcfg = new Map(Object.entries(before.vconfig).map(([k, v]) => [Number(k), v]));
+    this.hwb = new Map(Object.entries(before.hw).map(([k, v]) => [Number(k), v]));
+    this.layout = before.open ? ctx.layouts.get(before.layout) : undefined;
+    this.obs = {
+      step: step.text,
+      outcome: 'ok',
+      hardware: [],
+      dropped: [],
+      effects: [],
+      chunks: [],
+      why: [],
+      notes: [],
+    };
+  }
+
+  get variant(): CompiledVariant {
+    return this.ctx.variant;
+  }
+
+  note(text: string): void {
+    this.obs.notes.push(text);
+  }
+
+  effect(e: SideEffect): void {
+    this.obs.effects.push(e);
+  }
+
+  /* ---- hardware ---- */
+
+  hwByte(at: number): number {
+    return this.hwb.get(at) ?? this.ctx.image.bytes[at] ?? 0;
+  }
+
+  hwRead(at: number, width: number): number {
+    let v = 0;
+    for (let i = 0; i < width; i++) v |= this.hwByte(at + i) << (8 * i);
+    return v >>> 0;
+  }
+
+  private setHw(at: number, value: number): void {
+    if (value === this.ctx.image.bytes[at]) this.hwb.delete(at);
+    else this.hwb.set(at, value);
+  }
+
+  /**
+   * A config write reaching the device: stored bits change, write-1-to-clear bits clear, and a
+   * 1 in an action bit starts that action. `by` says whose write it is (the user's through vfio,
+   * or the kernel's: pcie_set_readrq, pci_set_power_state, the MSI flags write-back).
+   */
+  hwWrite(at: number, width: number, value: number, by: 'user' | 'kernel'): void {
+    const img = this.ctx.image;
+    if (at < 0 || at + width > img.size) return;
+    this.obs.hardware.push({ register: registerName(img, at), offset: at, width, value: value >>> 0 });
+    for (let i = 0; i < width; i++) {
+      const v = (value >>> (8 * i)) & 0xff;
+      const old = this.hwByte(at + i);
+      const rw = img.rw[at + i];
+      this.setHw(at + i, ((old & ~rw) | (v & rw)) & ~(v & img.w1c[at + i]) & 0xff);
+    }
+    for (const r of img.registers) {
+      const a = r.reg.action;
+      if (!a || r.at + r.reg.width <= at || r.at >= at + width) continue;
+      const written = (value >>> (8 * Math.max(0, r.at - at))) & a.bits;
+      if (!written) continue;
+      if (a.does === 'function-reset') {
+        for (let i = 0; i < img.size; i++) this.setHw(i, img.reset[i]);
+        this.effect({ kind: 'function-reset', by: by === 'user' ? 'hardware' : 'vfio' });
+        this.note(
+          `${registerName(img, r.at)} bit 0x${a.bits.toString(16)} written to the device: it resets itself (vfio does not know)`,
+        );
+      }
+    }
+    const pm = this.ctx.kind.capabilities.find((c) => c.space === 'std' && c.id === C.PCI_CAP_ID_PM);
+    if (pm && by === 'user' && at <= pm.offset + C.PCI_PM_CTRL && at + width > pm.offset + C.PCI_PM_CTRL) {
+      const to = this.hwByte(pm.offset + C.PCI_PM_CTRL) & C.PCI_PM_CTRL_STATE_MASK;
+      if (to !== this.state.power) {
+        this.effect({ kind: 'power', from: this.state.power, to, by: 'hardware' });
+        this.note(`PowerState written to the device: D${to} without vfio or the PCI core knowing`);
+      }
+    }
+  }
+
+  /** The hardware's power state (PMCSR PowerState, D0 without PM). */
+  hwPower(): number {
+    const pm = this.ctx.kind.capabilities.find((c) => c.space === 'std' && c.id === C.PCI_CAP_ID_PM);
+    return pm ? this.hwByte(pm.offset + C.PCI_PM_CTRL) & C.PCI_PM_CTRL_STATE_MASK : 0;
+  }
+
+  /* ---- vconfig ---- */
+
+  vByte(at: number): number {
+    return this.vcfg.get(at) ?? this.layout?.vconfig[at] ?? 0;
+  }
+
+  vRead(at: number, width: number): number {
+    let v = 0;
+    for (let i = 0; i < width; i++) v |= this.vByte(at + i) << (8 * i);
+    return v >>> 0;
+  }
+
+  vWrite(at: number, width: number, value: number): void {
+    for (let i = 0; i < width; i++) {
+      const b = (value >>> (8 * i)) & 0xff;
+      if (b === this.layout?.vconfig[at + i]) this.vcfg.delete(at + i);
+      else this.vcfg.set(at + i, b);
+    }
+  }
+
+  /** vfio's saved BARs no longer match the device (vfio_need_bar_restore). */
+  barsNeedRestore(): boolean {
+    const rbar = this.layout?.rbar ?? [];
+    for (let i = 0; i < 6; i++) {
+      if (rbar[i] && this.hwRead(C.PCI_BASE_ADDRESS_0 + 4 * i, 4) !== rbar[i]) return true;
+    }
+    return false;
+  }
+
+  /* ---- decisions ---- */
+
+  private scope(locals: Record<string, number>): ConfigScope {
+    const cmd = this.layout ? this.vRead(C.PCI_COMMAND, 2) : 0;
+    const exp = this.ctx.kind.capabilities.find((c) => c.space === 'std' && c.id === C.PCI_CAP_ID_EXP);
+    const pcieType = exp ? (readBytes(this.ctx.image.bytes, exp.offset + C.PCI_EXP_FLAGS, 2) >> 4) & 0xf : -1;
+    let isVirtfn = -1;
+    const view = {
+      virt: cmd,
+      power: this.state.power,
+      barsNeedRestore: this.barsNeedRestore(),
+      irqType: this.state.irqType,
+      msiQmax: this.state.msiQmax,
+      pasidEnabled: this.state.pasidEnabled,
+      priEnabled: this.state.priEnabled,
+      atsStu: this.state.atsStu,
+      pcieType,
+      isVirtfn: () => {
+        if (isVirtfn < 0) isVirtfn = scope.value('pdev->is_virtfn') ?? 0;
+        return isVirtfn;
+      },
+    };
+    const rules = this.variant.spec.rules;
+    const all = { PCI_CAP_ID_MAX: rules.capIdMax, PCI_EXT_CAP_ID_MAX: rules.ecapIdMax, ...locals };
+    const scope = new ConfigScope(this.ctx.kind, this.variant.command, view, this.assumptions, all);
+    return scope;
+  }
+
+  /** Evaluates a config decision; null when the kernel does not have it. */
+  decide(point: ConfigDecision, locals: Record<string, number> = {}): number | null {
+    const expr = this.variant.decisions[point];
+    if (!expr) return null;
+    return this.explain(point, this.variant.spec.decisions[point] ?? expr.text, expr, locals);
+  }
+
+  /** Evaluates a Command-register decision (model/kernels.ts) for the basic header. */
+  decideCommand(
+    point: keyof CompiledVariant['command']['decisions'],
+    locals: Record<string, number> = {},
+  ): number | null {
+    const expr = this.variant.command.decisions[point];
+    if (!expr) return null;
+    return this.explain(point, this.variant.command.spec.decisions[point] ?? expr.text, expr, locals);
+  }
+
+  /** Evaluates a C condition the model holds outside the decision table (a row's `when`). */
+  explain(
+    decision: string,
+    text: string,
+    expr: Parameters<typeof evaluate>[0],
+    locals: Record<string, number>,
+  ): number {
+    const scope = this.scope(locals);
+    const operands: OperandValue[] = [];
+    try {
+      const result = evaluate(expr, scope, operands);
+      this.obs.why.push({ decision, expression: text, operands, result });
+      return result;
+    } finally {
+      for (const n of scope.assumed) this.assumed.add(n);
+    }
+  }
+
+  /** The state after the step (overlays frozen, sorted by offset). */
+  finish(): CfgState {
+    const freeze = (m: Map<number, number>) =>
+      Object.fromEntries([...m.entries()].sort((a, b) => a[0] - b[0])) as Record<number, number>;
+    return { ...this.state, vconfig: freeze(this.vcfg), hw: freeze(this.hwb) };
+  }
+}
