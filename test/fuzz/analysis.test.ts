@@ -68,7 +68,7 @@ describe('fuzz: the analysis', () => {
     const check = (input: TextInput) =>
       unlessKnownSync(() => checkText(input, ['analysis'], { skipLinear: manySites(input) }));
     assertProperty(textInput(ANALYSIS_SIZES), check, {
-      numRuns: runs(50),
+      numRuns: runs(15),
     });
   });
 
@@ -77,7 +77,7 @@ describe('fuzz: the analysis', () => {
     assertProperty(
       fc.tuple(fc.constantFrom(...sources()), style, fc.nat()),
       ([source, s, seed]) => checkLineEnds(source, s, seed, MSE_LINT),
-      { numRuns: runs(12) },
+      { numRuns: runs(4) },
     );
   });
 

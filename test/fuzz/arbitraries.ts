@@ -214,7 +214,7 @@ export function pathological(sizes: Sizes, srcs: Source[]): fc.Arbitrary<Patholo
 }
 
 /** What a long run is made of, and what follows it (the character that makes a match fail late). */
-const RUN_UNIT = fc.constantFrom('@', ' ', '\t', 'a', '_a', '<', '>', '(', ' <', '@ ', ', ', '=', 'a(');
+const RUN_UNIT = fc.constantFrom('@', ' ', '\t', 'a', '_a', '<', '>', '(', ' <', '@ ', ', ', '=', 'a(', 'a[');
 const RUN_TAIL = fc.constantFrom('', 'x', ' x', '+ x', ' (', ')', '>', '(', '!', '\n');
 
 const HEADER_NAMES = fc.constantFrom(

@@ -10,6 +10,14 @@ import { MAX_EXPR_DEPTH, parseCExpression } from '../../server/src/csrc/cexpr';
 import { hunkImages } from '../../server/src/analysis/applySeries';
 import { readCode, type CodeFacts, type SideFacts } from '../../server/src/csrc/codeFacts';
 import { expandMacros, MAX_EXPANDED_LENGTH, type MacroDef } from '../../server/src/csrc/macros';
+import {
+  readConfigPatch,
+  type ConfigPatchReading,
+  type HunkImages,
+} from '../../server/src/csrc/config/index';
+import { functionFromHeading } from '../../server/src/csrc/functions';
+import { recogniseZpciChanges } from '../../server/src/csrc/zpci/recognise';
+import type { ZpciHunkImages, ZpciReading } from '../../server/src/csrc/zpci/types';
 import { documentLines, parseDiffs } from '../../server/src/diff/index';
 import type { FileDiff } from '../../server/src/diff/types';
 import { readDocument } from '../../server/src/mail/index';
@@ -244,6 +252,98 @@ export function checkCsrc(text: string, read: ReadResult): CodeFacts[] {
   return out;
 }
 
+/** Every hunk the reader found, as the two images the config-space and zPCI readers take. */
+function imagesOfDocument(read: ReadResult): HunkImages[] {
+  const out: HunkImages[] = [];
+  for (const file of read.files) {
+    for (const hunk of file.hunks) {
+      const pre: HunkImages['pre'] = [];
+      const post: HunkImages['post'] = [];
+      for (const l of hunk.lines) {
+        if (l.kind === 'no-newline') continue;
+        if (l.kind !== 'added') pre.push({ text: l.text, changed: l.kind === 'removed' });
+        if (l.kind !== 'removed') post.push({ text: l.text, changed: l.kind === 'added' });
+      }
+      const fn = functionFromHeading(hunk.heading);
+      out.push({ file: file.path, heading: hunk.heading, functionName: fn, pre, post });
+    }
+  }
+  return out;
+}
+
+/** Image lines and hunk indices a reading names lie inside what it was given. */
+function checkPlaces(
+  entry: string,
+  hunks: readonly { pre: unknown[]; post: unknown[] }[],
+  places: { hunk: number; pre: number[]; post: number[] }[],
+): void {
+  for (const p of places) {
+    const h = hunks[p.hunk];
+    const bad = (lines: number[], n: number) => lines.find((i) => !Number.isInteger(i) || i < 0 || i >= n);
+    const where =
+      h === undefined
+        ? `hunk ${p.hunk} of ${hunks.length}`
+        : bad(p.pre, h.pre.length) !== undefined
+          ? `pre-image line ${bad(p.pre, h.pre.length)} of ${h.pre.length} in hunk ${p.hunk}`
+          : bad(p.post, h.post.length) !== undefined
+            ? `post-image line ${bad(p.post, h.post.length)} of ${h.post.length} in hunk ${p.hunk}`
+            : undefined;
+    if (where) throw new PropertyFailure(entry, 'every range lies inside the document', where);
+  }
+}
+
+const imageSize = (hunks: readonly HunkImages[]) =>
+  hunks.reduce((n, h) => n + [...h.pre, ...h.post].reduce((m, l) => m + l.text.length + 1, 0), 0);
+
+/** csrc/config: readConfigPatch over every hunk of the document (any file, any C). */
+export function checkConfig(read: ReadResult): ConfigPatchReading {
+  const hunks = imagesOfDocument(read);
+  const run = () => noThrow('config', () => readConfigPatch(hunks));
+  const output = run();
+  checkPlaces(
+    'config',
+    hunks,
+    output.changes.flatMap((c) =>
+      c.places.map((p) => ({
+        hunk: p.hunk,
+        pre: p.side === 'pre' ? p.lines : [],
+        post: p.side === 'post' ? p.lines : [],
+      })),
+    ),
+  );
+  const view = (o: ConfigPatchReading) => ({ changes: o.changes, facts: o.sides.map((s) => s.facts) });
+  const seen = inspect(view(output));
+  checkLinear('config', imageSize(hunks), seen.size, BOUNDS.csrc);
+  checkSame('config', seen, inspect(view(run())));
+  return output;
+}
+
+/** csrc/zpci: recogniseZpciChanges over every hunk of the document. */
+export function checkZpci(read: ReadResult): ZpciReading {
+  const hunks: ZpciHunkImages[] = imagesOfDocument(read).map(({ functionName, ...h }) => ({
+    ...h,
+    ...(functionName ? { function: functionName } : {}),
+  }));
+  const run = () => noThrow('zpci', () => recogniseZpciChanges(hunks));
+  const output = run();
+  checkPlaces(
+    'zpci',
+    hunks,
+    output.changes.map((c) => ({ hunk: c.place.hunk, pre: c.place.preLines, post: c.place.postLines })),
+  );
+  // the versions before and after are the model's tables (a constant), edited by the changes
+  const view = (o: ZpciReading) => ({
+    changes: o.changes,
+    lints: o.lints,
+    drift: o.drift,
+    problems: o.problems,
+  });
+  const seen = inspect(view(output));
+  checkLinear('zpci', imageSize(hunks), seen.size, BOUNDS.csrc);
+  checkSame('zpci', seen, inspect(view(run())));
+  return output;
+}
+
 export interface AnalysisCheckOptions {
   /** Leave out the linear-size check (a known failure of the analysis layer, checked apart). */
   skipLinear?: boolean;
@@ -279,6 +379,14 @@ export function checkAnalysis(text: string, options: AnalysisCheckOptions = {}):
         'analysis',
         'output at most linear in the input',
         `${seen.size} characters of output for ${text.length} of input (limit ${limit}), ${related} of them related information lists`,
+      );
+    // each behaviour change explains both its traces with the decision's whole expression, twice
+    const explained = findings.reduce((n, f) => n + (f.changes.length ? inspect(f.changes).size : 0), 0);
+    if (seen.size > limit && seen.size - explained <= limit)
+      throw new PropertyFailure(
+        'analysis',
+        'output at most linear in the input',
+        `${seen.size} characters of output for ${text.length} of input (limit ${limit}), ${explained} of them the behaviour changes' explanations`,
       );
     checkLinear('analysis', text.length, seen.size);
   }

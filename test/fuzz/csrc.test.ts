@@ -23,7 +23,7 @@ describe('fuzz: C extraction', () => {
         checkExpression(text);
         checkExpression(`return ${text};`);
       },
-      { numRuns: runs(40) },
+      { numRuns: runs(15) },
     );
   });
 
@@ -44,13 +44,17 @@ describe('fuzz: C extraction', () => {
         if (parsed) checkExpansion(text, [parsed]);
         checkExpansion(text, [{ name, params, body }]);
       },
-      { numRuns: runs(300) },
+      { numRuns: runs(150) },
     );
   });
 
-  test('readCode over every hunk: no throw, lines inside the image, linear facts, same answer twice', () => {
-    assertProperty(textInput(scaled(ISSUE_SIZES, 20)), (input) => checkText(input, ['csrc']), {
-      numRuns: runs(70),
-    });
+  test('readCode, readConfigPatch, recogniseZpciChanges over every hunk: no throw, lines inside the image, linear facts, same answer twice', () => {
+    assertProperty(
+      textInput(scaled(ISSUE_SIZES, 20)),
+      (input) => checkText(input, ['csrc', 'config', 'zpci']),
+      {
+        numRuns: runs(25),
+      },
+    );
   });
 });

@@ -1,16 +1,25 @@
 /**
  * The entry points the fuzzing drives, by name, each as a check over one input: the reader
  * (readDocument), the diff reader (parseDiffs), C extraction (readCode, parseCExpression,
- * expandMacros over every hunk the reader finds), the analysis (analyzeText) and the model
+ * expandMacros over every hunk the reader finds), the config-space and zPCI C readers
+ * (readConfigPatch, recogniseZpciChanges over every hunk), the analysis (analyzeText) and the model
  * (model.ts). The LSP requests are driven apart, over stdio (lsp.test.ts).
  */
 import { readDocument } from '../../server/src/mail/index';
-import { checkAnalysis, checkCsrc, checkDiff, checkReader, type AnalysisCheckOptions } from './checks';
+import {
+  checkAnalysis,
+  checkConfig,
+  checkCsrc,
+  checkDiff,
+  checkReader,
+  checkZpci,
+  type AnalysisCheckOptions,
+} from './checks';
 import { buildText, type TextInput } from './inputs';
 import { checkModel, type ModelInput } from './model';
 
-export type TextEntry = 'reader' | 'diff' | 'csrc' | 'analysis';
-export const TEXT_ENTRIES: readonly TextEntry[] = ['reader', 'diff', 'csrc', 'analysis'];
+export type TextEntry = 'reader' | 'diff' | 'csrc' | 'config' | 'zpci' | 'analysis';
+export const TEXT_ENTRIES: readonly TextEntry[] = ['reader', 'diff', 'csrc', 'config', 'zpci', 'analysis'];
 
 /** Runs the checks of the given entry points on one text input; throws a PropertyFailure. */
 export function checkText(
@@ -29,6 +38,12 @@ export function checkText(
         break;
       case 'csrc':
         checkCsrc(text, readDocument(text));
+        break;
+      case 'config':
+        checkConfig(readDocument(text));
+        break;
+      case 'zpci':
+        checkZpci(readDocument(text));
         break;
       case 'analysis':
         checkAnalysis(text, options);

@@ -13,7 +13,7 @@ describe('fuzz: the model', () => {
 
   test('simulate, compare, states: no throw but clear errors, budgets hold, same answer twice', () => {
     assertProperty(modelInput(expressionShape(scaled(ISSUE_SIZES, 10)), 200), checkModel, {
-      numRuns: runs(80),
+      numRuns: runs(25),
     });
   });
 });

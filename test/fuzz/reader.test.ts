@@ -14,7 +14,7 @@ describe('fuzz: the reader', () => {
 
   test('readDocument and parseDiffs: no throw, ranges inside, linear output, same answer twice', () => {
     assertProperty(textInput(scaled(ISSUE_SIZES, 5)), (input) => checkText(input, ['reader', 'diff']), {
-      numRuns: runs(300),
+      numRuns: runs(80),
     });
   });
 });

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { identifierBefore } from '../../server/src/csrc/chars';
+import { tableOfHeading } from '../../server/src/csrc/config/side';
 import { contextFromHeading } from '../../server/src/csrc/fragment';
 import { functionFromHeading } from '../../server/src/csrc/functions';
 import { trimSpacesAndTabs } from '../../server/src/mail/decode';
@@ -75,7 +76,7 @@ function functionByExpressions(heading: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
-const options = { seed: SEED, numRuns: runs(2000) };
+const options = { seed: SEED, numRuns: runs(500) };
 
 test('displayName: the address scans agree with the expressions they replace', () => {
   fc.assert(
@@ -104,6 +105,16 @@ test('identifierBefore, contextFromHeading, functionFromHeading: what their expr
       assert.equal(identifierBefore(h, end), m ? m[1] : undefined);
       assert.equal(contextFromHeading(h), contextByExpressions(h));
       assert.equal(functionFromHeading(h), functionByExpressions(h));
+    }),
+    options,
+  );
+});
+
+test('tableOfHeading: what /([A-Za-z_]\\w*)\\s*\\[[^\\]]*\\]\\s*=\\s*\\{\\s*$/ captured', () => {
+  fc.assert(
+    fc.property(text([...C_UNITS, '[', ']', '=', '{', '[1]', ' = {']), (h) => {
+      const m = /([A-Za-z_]\w*)\s*\[[^\]]*\]\s*=\s*\{\s*$/.exec(h);
+      assert.equal(tableOfHeading(h), m ? m[1] : undefined);
     }),
     options,
   );

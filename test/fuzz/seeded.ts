@@ -1,6 +1,6 @@
 /**
  * The seeded pass npm test runs: fixed seeds (VFIO_LENS_FUZZ_SEED changes them), a number of
- * inputs per property chosen so the whole pass takes a minute or two on two cores.
+ * inputs per property kept small (VFIO_LENS_FUZZ_RUNS=K runs K times as many; `npm run fuzz` is the long pass).
  */
 import fc from 'fast-check';
 
