@@ -104,7 +104,7 @@ describe('fuzz: the analysis', () => {
   );
 
   test.todo(
-    'issue 13: output linear in the input with many changed decision sites (analysis/index.ts lists every other site as related on every finding)',
+    'issue 13: output linear in the input with many changed decision sites (analysis/behaviourFindings.ts lists every other site as related on every finding)',
     () => {
       // 300 file diffs flipping the decision: 100 KB in, tens of MB of findings out
       checkAnalysis(buildText({ input: 'pathological', class: 'file-diffs', files: 300 }));

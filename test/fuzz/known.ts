@@ -12,7 +12,7 @@ export const KNOWN_FAILURES: { why: string; matches: (failure: string) => boolea
       /^analysis: every range lies inside the document: finding \d+ \(mse-means-vf-mse\)/.test(f),
   },
   {
-    why: 'every finding lists every other changed decision site as related information (analysis/index.ts): quadratic output',
+    why: 'every finding lists every other changed decision site as related information (analysis/behaviourFindings.ts): quadratic output',
     matches: (f) => /^analysis: output at most linear in the input: .* related information lists$/.test(f),
   },
   {
