@@ -1,8 +1,8 @@
 // npm test: type-check, lint (layers included) and format check, build, then every test suite in
-// turn: unit, CLI-process and protocol tests (node:test over the compiled tests), grammar tests, the
-// clients stage (test/clients/run.mjs: the SARIF validator, b4's check runner, Neovim and Emacs,
-// installed with apt when missing), and the end-to-end tests inside a real VS Code
-// (test/e2e/run.mjs). Stops at the first failing stage.
+// turn: unit, CLI-process and protocol tests (node:test over the compiled tests), the seeded fuzz
+// pass, grammar tests, the clients stage (test/clients/run.mjs: the SARIF validator, b4's check
+// runner, Neovim and Emacs, installed with apt when missing), and the end-to-end tests inside a real
+// VS Code (test/e2e/run.mjs). Stops at the first failing stage.
 // Environment: VFIO_LENS_SKIP_E2E=1 leaves out the end-to-end stage (never under CI=true).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, mkdirSync } from 'node:fs';
@@ -60,9 +60,26 @@ run('unit and protocol tests (node:test)', process.execPath, [
   `--test-reporter-destination=${tap}`,
   ...tests,
 ]);
-const tapText = readFileSync(tap, 'utf8');
-totals.passed += Number(/^# pass (\d+)/m.exec(tapText)?.[1] ?? 0);
-totals.failed += Number(/^# fail (\d+)/m.exec(tapText)?.[1] ?? 0);
+function countTap(file) {
+  const tapText = readFileSync(file, 'utf8');
+  totals.passed += Number(/^# pass (\d+)/m.exec(tapText)?.[1] ?? 0);
+  totals.failed += Number(/^# fail (\d+)/m.exec(tapText)?.[1] ?? 0);
+}
+countTap(tap);
+
+// The seeded fuzz pass (test/fuzz, issue 13): fast-check properties over every entry point at fixed
+// seeds, and every input that once failed (test/fuzz/regressions). Known failures of layers not
+// fixed yet run as todo tests: reported, not failing. `npm run fuzz` is the long pass.
+const fuzzTap = path.join(root, 'out', 'fuzz.tap');
+run('fuzz: seeded pass and regressions (fast-check)', process.execPath, [
+  '--test',
+  '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  '--test-reporter=tap',
+  `--test-reporter-destination=${fuzzTap}`,
+  ...findTests(path.join(root, 'out/test/fuzz')),
+]);
+countTap(fuzzTap);
 
 if (existsSync(path.join(root, 'test/grammar/run.mjs'))) {
   run('grammar tests (vscode-tmgrammar-test)', process.execPath, ['test/grammar/run.mjs']);

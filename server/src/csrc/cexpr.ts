@@ -3,11 +3,12 @@
  * with tree-sitter-c into the model's expression form. What the kernel writes differently for
  * the same thing is normalised: `vdev->pdev->is_virtfn` is `pdev->is_virtfn`, casts, parentheses
  * and byte-order helpers (`le16_to_cpu(...)`) disappear, `*(__le16 *)&vdev->vconfig[PCI_COMMAND]`
- * is the virtual COMMAND. Anything it cannot read becomes { kind: 'unknown', text }.
+ * is the virtual COMMAND. Anything it cannot read becomes { kind: 'unknown', text }; an expression
+ * nested deeper than MAX_EXPR_DEPTH becomes one unknown with a reason.
  * Call `await initCParser()` once before using it.
  */
 import type { Node } from 'web-tree-sitter';
-import type { Expr } from '../model/index';
+import { MAX_EXPR_DEPTH, type Expr } from '../model/index';
 import { cParser } from './treeSitter';
 
 type BinaryOp = Extract<Expr, { kind: 'binary' }>['op'];
@@ -68,10 +69,63 @@ function parseNumber(text: string): number | undefined {
   return undefined;
 }
 
-function convert(node: Node | null): Expr {
-  if (!node) return { kind: 'unknown', text: '' };
+/**
+ * How deep an expression may nest (operators, calls, conditionals; parentheses, casts and
+ * byte-order helpers do not count): the model's bound. Deeper C is one unknown that says so, so
+ * every walk over an Expr (the model's evaluator, canonical keys) recurses at most this deep and
+ * the CLI's stack and the server's bigger one give the same answer.
+ */
+export { MAX_EXPR_DEPTH };
+
+class TooDeep extends Error {}
+
+/** What only re-spells its operand: parentheses, casts, unary +, le16_to_cpu(x), `(u16)(x)`. */
+function transparentOperand(node: Node): Node | null | undefined {
+  switch (node.type) {
+    case 'parenthesized_expression':
+      return node.namedChildren.find((c) => c && c.type !== 'comment') ?? null;
+    case 'cast_expression':
+      return node.childForFieldName('value');
+    case 'unary_expression':
+      return node.childForFieldName('operator')?.text === '+'
+        ? node.childForFieldName('argument')
+        : undefined;
+    case 'call_expression': {
+      const callee = node.childForFieldName('function');
+      const args = callArguments(node);
+      if (args.length !== 1 || !callee) return undefined;
+      // (u16)(cmd): tree-sitter reads a cast of a parenthesised value to a type name as a call.
+      if (callee.type === 'parenthesized_expression') {
+        const type = callee.namedChildren.filter((c) => c && c.type !== 'comment');
+        if (type.length === 1 && type[0]?.type === 'identifier') return args[0];
+      }
+      if (callee.type === 'identifier' && TRANSPARENT_CALLS.has(callee.text)) return args[0];
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function callArguments(node: Node): Node[] {
+  return (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (c): c is Node => !!c && c.type !== 'comment',
+  );
+}
+
+function convert(start: Node | null, depth: number): Expr {
+  // the wrappers that only re-spell their operand are peeled in a loop: 10,000 parentheses cost no stack
+  let node = start;
+  for (;;) {
+    if (!node) return { kind: 'unknown', text: '' };
+    if (node.hasError || node.isMissing) return unknown(node, node.text);
+    const inner = transparentOperand(node);
+    if (inner === undefined) break;
+    node = inner;
+  }
+  if (depth > MAX_EXPR_DEPTH) throw new TooDeep();
   const text = node.text;
-  if (node.hasError || node.isMissing) return unknown(node, text);
+  const sub = (n: Node | null) => convert(n, depth + 1);
   switch (node.type) {
     case 'number_literal': {
       const value = parseNumber(text);
@@ -87,35 +141,20 @@ function convert(node: Node | null): Expr {
     case 'field_expression':
     case 'subscript_expression':
       return { kind: 'ident', name: normaliseName(text), text };
-    case 'parenthesized_expression':
-      return convert(node.namedChildren.find((c) => c && c.type !== 'comment') ?? null);
-    case 'cast_expression':
-      return convert(node.childForFieldName('value'));
     case 'pointer_expression': {
       // *(__le16 *)&vdev->vconfig[PCI_COMMAND]: a read of the value at that place.
-      const inner = convert(node.childForFieldName('argument'));
+      const inner = sub(node.childForFieldName('argument'));
       return inner.kind === 'ident' ? { ...inner, text } : unknown(node, text);
     }
     case 'call_expression': {
       const callee = node.childForFieldName('function');
-      const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
-        (c): c is Node => !!c && c.type !== 'comment',
-      );
-      // (u16)(cmd): tree-sitter reads a cast of a parenthesised value to a type name as a call.
-      if (callee?.type === 'parenthesized_expression' && args.length === 1) {
-        const type = callee.namedChildren.filter((c) => c && c.type !== 'comment');
-        if (type.length === 1 && type[0]?.type === 'identifier') return convert(args[0]);
-      }
       if (!callee || callee.type !== 'identifier') return unknown(node, text);
-      if (TRANSPARENT_CALLS.has(callee.text) && args.length === 1) return convert(args[0]);
-      return { kind: 'call', callee: callee.text, args: args.map(convert), text };
+      return { kind: 'call', callee: callee.text, args: callArguments(node).map(sub), text };
     }
     case 'unary_expression': {
       const op = node.childForFieldName('operator')?.text ?? '';
-      const arg = convert(node.childForFieldName('argument'));
-      if (op === '+') return arg;
       if (!UNARY_OPS.includes(op)) return unknown(node, text);
-      return { kind: 'unary', op: op as UnaryOp, arg, text };
+      return { kind: 'unary', op: op as UnaryOp, arg: sub(node.childForFieldName('argument')), text };
     }
     case 'binary_expression': {
       const op = node.childForFieldName('operator')?.text ?? '';
@@ -123,17 +162,17 @@ function convert(node: Node | null): Expr {
       return {
         kind: 'binary',
         op: op as BinaryOp,
-        left: convert(node.childForFieldName('left')),
-        right: convert(node.childForFieldName('right')),
+        left: sub(node.childForFieldName('left')),
+        right: sub(node.childForFieldName('right')),
         text,
       };
     }
     case 'conditional_expression':
       return {
         kind: 'cond',
-        test: convert(node.childForFieldName('condition')),
-        then: convert(node.childForFieldName('consequence')),
-        else: convert(node.childForFieldName('alternative')),
+        test: sub(node.childForFieldName('condition')),
+        then: sub(node.childForFieldName('consequence')),
+        else: sub(node.childForFieldName('alternative')),
         text,
       };
     default:
@@ -182,7 +221,10 @@ export function parseCExpression(text: string): Expr {
     const statements = (body?.namedChildren ?? []).filter((c): c is Node => !!c && c.type !== 'comment');
     if (!body || body.hasError || statements.length !== 1) return { kind: 'unknown', text: source };
     const expr = carriedExpression(statements[0]);
-    return expr ? convert(expr) : { kind: 'unknown', text: source };
+    return expr ? convert(expr, 1) : { kind: 'unknown', text: source };
+  } catch (e) {
+    if (!(e instanceof TooDeep)) throw e;
+    return { kind: 'unknown', text: source, reason: `nested more than ${MAX_EXPR_DEPTH} deep` };
   } finally {
     tree.delete();
   }

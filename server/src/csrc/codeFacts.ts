@@ -8,16 +8,23 @@
 import type { Node } from 'web-tree-sitter';
 import type { Range } from '../common/position';
 import { MARKER_FIELDS, devFlagMarker, devFlagNamesIn, type DecisionPoint } from '../model/index';
-import { recogniseDecision, type Confidence, type StatementKind } from './decisionRecognizers';
 import {
-  ancestors,
+  BODY_PATTERNS,
+  recogniseDecision,
+  type BodyPattern,
+  type Confidence,
+  type StatementKind,
+} from './decisionRecognizers';
+import { factText, fold, Occurrences, stripParens } from './factText';
+import {
   contextFromHeading,
   fragmentLines,
-  nodesOfType,
   parseFragment,
+  walkTree,
   type FragmentContext,
+  type Visited,
 } from './fragment';
-import { enclosingFunctionName, functionFromHeading } from './functions';
+import { functionFromHeading } from './functions';
 import { parseMacro, type MacroDef } from './macros';
 
 export type { Confidence };
@@ -116,41 +123,27 @@ export const DOMAIN_NAMES = new RegExp(
   'g',
 );
 
-const fold = (s: string) => s.replace(/\s+/g, ' ').trim();
+/** A setter inside more ifs than this is not one the model places: its conditions alone would be quadratic. */
+const MAX_SETTER_IFS = 64;
 
-function stripParens(s: string): string {
-  let t = s.trim();
-  while (t.startsWith('(') && t.endsWith(')')) {
-    let depth = 0;
-    let wraps = true;
-    for (let i = 0; i < t.length; i++) {
-      if (t[i] === '(') depth++;
-      else if (t[i] === ')') depth--;
-      if (depth === 0 && i < t.length - 1) {
-        wraps = false;
-        break;
-      }
-    }
-    if (!wraps) break;
-    t = t.slice(1, -1).trim();
-  }
-  return t;
-}
+const WALKED = [
+  'return_statement',
+  'if_statement',
+  'assignment_expression',
+  'enumerator',
+  'field_declaration',
+  'preproc_function_def',
+];
 
-function conditionsAbove(node: Node): string[] {
+/** The conditions of the ifs around a node, outermost first (`!(...)` in an else branch). */
+function conditionsAbove(
+  ifs: Visited['ifs'] & object,
+  condText: (ifNode: Node) => string | undefined,
+): string[] {
   const conds: string[] = [];
-  let child: Node = node;
-  for (const a of ancestors(node)) {
-    if (a.type === 'if_statement') {
-      const cond = a.childForFieldName('condition');
-      const alt = a.childForFieldName('alternative');
-      if (cond) {
-        const text = stripParens(fold(cond.text));
-        const inElse = alt !== null && alt.startIndex <= child.startIndex && child.endIndex <= alt.endIndex;
-        conds.unshift(inElse ? `!(${text})` : text);
-      }
-    }
-    child = a;
+  for (const { node, inElse } of ifs) {
+    const text = condText(node);
+    if (text !== undefined) conds.push(inElse ? `!(${text})` : text);
   }
   return conds;
 }
@@ -175,20 +168,47 @@ function readSide(image: readonly ImageLine[], context: FragmentContext, fn: str
   const isChanged = (lines: number[]) => lines.some((i) => image[i].changed);
   const covered = new Set<number>();
   const cover = (lines: number[]) => lines.forEach((i) => covered.add(i));
-  const fnOf = (node: Node) => enclosingFunctionName(node) ?? fn;
+  // one walk over the tree (linear in it, however deep the nesting): each node with its function and ifs
+  const walked = walkTree(root, WALKED, MAX_SETTER_IFS);
+  const fnOf = (v: Visited) => v.functionName ?? fn;
+  // where the recognisers' body patterns occur, found once: an if's body is asked by position
+  const source = root.text;
+  const occurrences = new Map<BodyPattern, Occurrences>();
+  const occurrencesOf = (p: BodyPattern) => {
+    let o = occurrences.get(p);
+    if (!o) occurrences.set(p, (o = new Occurrences(source, BODY_PATTERNS[p])));
+    return o;
+  };
+  const condTexts = new Map<number, string | undefined>();
+  const condTextOf = (ifNode: Node) => {
+    if (!condTexts.has(ifNode.id)) {
+      const cond = ifNode.childForFieldName('condition');
+      condTexts.set(ifNode.id, cond ? stripParens(fold(cond.text)) : undefined);
+    }
+    return condTexts.get(ifNode.id);
+  };
 
   // Decision points: the returns, then the ifs, each by the first recogniser of its kind that claims it.
   const decide = (
     kind: StatementKind,
-    node: Node,
+    v: Visited,
     expression: string,
     body: Node | null,
     lines: number[],
   ) => {
-    const fnName = fnOf(node);
+    const fnName = fnOf(v);
     const bodyEndsOpen =
       body !== null && (body.endPosition.row - off >= n || (body.lastChild?.isMissing ?? false));
-    const view = { fn: fnName, expression, body: body ? body.text : '', bodyEndsOpen };
+    const view = {
+      fn: fnName,
+      expression,
+      body: {
+        has: (p: BodyPattern) => body !== null && occurrencesOf(p).within(body.startIndex, body.endIndex),
+        // an anchored look at the body's start: linear in its leading blanks, not in the body
+        returnsFirst: () => body !== null && /^\{?\s*return\s*;/.test(body.text.trimStart()),
+      },
+      bodyEndsOpen,
+    };
     const found = recogniseDecision(kind, view);
     if (!found) return;
     facts.decisions.push({
@@ -201,64 +221,69 @@ function readSide(image: readonly ImageLine[], context: FragmentContext, fn: str
     });
     cover(lines);
   };
-  for (const ret of nodesOfType(root, ['return_statement'])) {
+  for (const v of walked.get('return_statement')!) {
+    const ret = v.node;
     const exprNode = ret.namedChildren.find((c) => c !== null && c.type !== 'comment');
-    if (exprNode) decide('return_statement', ret, fold(exprNode.text), null, fragmentLines(ret, off, n));
+    if (exprNode) decide('return_statement', v, fold(exprNode.text), null, fragmentLines(ret, off, n));
   }
-  for (const ifs of nodesOfType(root, ['if_statement'])) {
+  for (const v of walked.get('if_statement')!) {
+    const ifs = v.node;
     const cond = ifs.childForFieldName('condition');
     if (!cond) continue;
     const lines = fragmentLines(cond, off, n);
     // the if keyword's own line belongs to the decision too
     const ifLine = (ifs.child(0) ?? ifs).startPosition.row - off;
     if (ifLine >= 0 && ifLine < n && !lines.includes(ifLine)) lines.unshift(ifLine);
-    decide('if_statement', ifs, stripParens(fold(cond.text)), ifs.childForFieldName('consequence'), lines);
+    decide('if_statement', v, condTextOf(ifs)!, ifs.childForFieldName('consequence'), lines);
   }
 
   // Marker setters.
-  for (const asg of nodesOfType(root, ['assignment_expression'])) {
+  for (const v of walked.get('assignment_expression')!) {
+    const asg = v.node;
     const left = asg.childForFieldName('left');
     const right = asg.childForFieldName('right');
     const op =
       asg.childForFieldName('operator')?.text ?? asg.children.find((c) => c?.type.endsWith('='))?.text;
     if (!left || !right || left.type !== 'field_expression') continue;
     const field = left.childForFieldName('field')?.text ?? '';
+    const setsMarker =
+      (MARKER_FIELDS.includes(field) && op === '=') ||
+      (field === 'dev_flags' && (op === '|=' || op === '&='));
+    // inside more than MAX_SETTER_IFS ifs: not placed (its line stays unexplained, said as such)
+    if (!setsMarker || !v.ifs) continue;
+    const ifs = v.ifs;
     const stmt = asg.parent?.type === 'expression_statement' ? asg.parent : asg;
     const lines = fragmentLines(stmt, off, n);
     const base = {
-      value: fold(right.text),
-      condition: conditionsAbove(asg).join(' && ') || undefined,
-      functionName: fnOf(asg),
+      value: factText(right.text),
+      condition: conditionsAbove(ifs, condTextOf).join(' && ') || undefined,
+      functionName: fnOf(v),
       lines,
       changed: isChanged(lines),
-      statement: fold(stmt.text),
+      statement: factText(stmt.text),
     };
-    const coverConditions = () => {
-      for (const a of ancestors(asg)) {
-        const c = a.type === 'if_statement' ? a.childForFieldName('condition') : null;
-        if (c) cover(fragmentLines(c, off, n).concat(a.startPosition.row - off));
-      }
-    };
-    if (MARKER_FIELDS.includes(field) && op === '=') {
+    for (const { node: a } of ifs) {
+      const c = a.childForFieldName('condition');
+      if (c) cover(fragmentLines(c, off, n).concat(a.startPosition.row - off));
+    }
+    if (MARKER_FIELDS.includes(field)) {
       facts.setters.push({ marker: field, ...base });
-      cover(lines);
-      coverConditions();
-    } else if (field === 'dev_flags' && (op === '|=' || op === '&=')) {
+    } else {
       for (const flag of devFlagNamesIn(right.text)) {
         facts.setters.push({ marker: devFlagMarker(flag), ...base, value: op === '&=' ? '0' : '1' });
       }
-      cover(lines);
-      coverConditions();
     }
+    cover(lines);
   }
 
   // Marker definitions.
-  for (const en of nodesOfType(root, ['enumerator'])) {
+  for (const { node: en } of walked.get('enumerator')!) {
     const name = en.childForFieldName('name')?.text ?? '';
     if (!/^PCI_DEV_FLAGS?_/.test(name)) continue;
     const value = en.childForFieldName('value')?.text ?? '';
     const shift = /1\s*<<\s*(\d+)/.exec(value);
-    const lit = /^\s*\(?\s*(0x[0-9a-fA-F]+|\d+)\s*\)?\s*$/.exec(value.replace(/\([^()]*_t\)/, ''));
+    // trimmed first: /^\s*\(?\s*.../ retried every split of a long run of spaces (quadratic)
+    const lit = /^\(?\s*(0x[0-9a-fA-F]+|\d+)\s*\)?$/.exec(value.replace(/\([^()]*_t\)/, '').trim());
     let bit: number | undefined;
     if (shift) bit = Number(shift[1]);
     else if (lit) {
@@ -269,7 +294,7 @@ function readSide(image: readonly ImageLine[], context: FragmentContext, fn: str
     facts.definitions.push({ kind: 'dev-flag', name, bit, lines, changed: isChanged(lines), container: fn });
     cover(lines);
   }
-  for (const fd of nodesOfType(root, ['field_declaration'])) {
+  for (const { node: fd } of walked.get('field_declaration')!) {
     if (!fd.namedChildren.some((c) => c?.type === 'bitfield_clause')) continue;
     const name = fd.childForFieldName('declarator')?.text ?? '';
     if (!name) continue;
@@ -277,7 +302,7 @@ function readSide(image: readonly ImageLine[], context: FragmentContext, fn: str
     facts.definitions.push({ kind: 'bitfield', name, lines, changed: isChanged(lines), container: fn });
     cover(lines);
   }
-  for (const def of nodesOfType(root, ['preproc_function_def'])) {
+  for (const { node: def } of walked.get('preproc_function_def')!) {
     const lines = fragmentLines(def, off, n);
     const macro = parseMacro(lines.map((i) => frag.lines[i]).join('\n'));
     if (!macro) continue;

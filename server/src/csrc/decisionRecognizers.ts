@@ -16,10 +16,39 @@ export interface StatementView {
   fn?: string;
   /** What the statement decides on, whitespace folded: the returned value, or the if's condition without its outer parentheses. */
   expression: string;
-  /** The if's consequence as written ('' for a return). */
-  body: string;
+  /** What a row may ask of the if's consequence (nothing is in a return's). */
+  body: BodyText;
   /** The if's block is still open where the fragment ends (closed by the wrapper, or missing). */
   bodyEndsOpen: boolean;
+}
+
+/**
+ * The patterns a row asks of an if's consequence. They are found once per fragment and each body
+ * is asked by its position (codeFacts.ts): scanning every if's body text would cost the nesting
+ * times the text (1,000 nested ifs: each body holds all the ifs inside it).
+ */
+export const BODY_PATTERNS = {
+  restoreCall: /\bvfio_bar_restore\s*\(/g,
+  commandMemory: /PCI_COMMAND_MEMORY/g,
+  /** "memory enable", "MEMORY", "memory space" (any case): each holds "memory". */
+  memoryWords: /memory/gi,
+} as const;
+
+export type BodyPattern = keyof typeof BODY_PATTERNS;
+
+export interface BodyText {
+  /** Whether a match of the pattern lies in the body. */
+  has(pattern: BodyPattern): boolean;
+  /** Whether the body starts by returning (`return;` or `{ return;`). */
+  returnsFirst(): boolean;
+}
+
+/** The BodyText of a body given as text (a scan per question: for a single statement, and for tests). */
+export function bodyOfText(text: string): BodyText {
+  return {
+    has: (p) => text.search(BODY_PATTERNS[p]) >= 0,
+    returnsFirst: () => /^\{?\s*return\s*;/.test(text.trim()),
+  };
 }
 
 export type StatementKind = 'return_statement' | 'if_statement';
@@ -61,7 +90,7 @@ export const DECISION_RECOGNIZERS: readonly DecisionRecognizer[] = [
     statement: 'if_statement',
     recognise: ({ fn, expression, body }) => {
       const guardsRestore =
-        /\bvfio_bar_restore\s*\(/.test(body) ||
+        body.has('restoreCall') ||
         (/\bvirt_(mem|io)\b/.test(expression) && /\bphys_(mem|io)\b/.test(expression));
       if (!guardsRestore) return undefined;
       return isRestoreFunction(fn) ? null : 'statement';
@@ -71,8 +100,7 @@ export const DECISION_RECOGNIZERS: readonly DecisionRecognizer[] = [
     // vfio_bar_restore: `if (pdev->is_virtfn) return;`
     decision: 'restore-skip',
     statement: 'if_statement',
-    recognise: ({ fn, body }) =>
-      isRestoreFunction(fn) && /^\{?\s*return\s*;/.test(body.trim()) ? 'statement' : undefined,
+    recognise: ({ fn, body }) => (isRestoreFunction(fn) && body.returnsFirst() ? 'statement' : undefined),
   },
   {
     // vfio_config_init: an if on a marker that sets MEMORY in vconfig; how sure depends on the body
@@ -81,8 +109,8 @@ export const DECISION_RECOGNIZERS: readonly DecisionRecognizer[] = [
     recognise: ({ fn, expression, body, bodyEndsOpen }) => {
       if (!fn || !/config_init/.test(fn)) return undefined;
       if (!/is_virtfn|no_command_memory|detached_vf|dev_flags|dev_is_vf/.test(expression)) return undefined;
-      if (/PCI_COMMAND_MEMORY/.test(body)) return 'body';
-      if (bodyEndsOpen && /memory enable|MEMORY|memory space/i.test(body)) return 'trailing';
+      if (body.has('commandMemory')) return 'body';
+      if (bodyEndsOpen && body.has('memoryWords')) return 'trailing';
       return 'marker';
     },
   },

@@ -6,6 +6,8 @@
  * (__force, __bitwise, ...) are blanked out in place.
  */
 import type { Node, Tree } from 'web-tree-sitter';
+import { identifierBefore } from './chars';
+import { declaratorName } from './functions';
 import { cParser } from './treeSitter';
 
 export type FragmentContext = 'function' | 'struct' | 'enum' | 'top';
@@ -87,7 +89,10 @@ export function contextFromHeading(heading: string): FragmentContext {
   const h = heading.trim();
   if (/^(typedef\s+)?enum\b/.test(h)) return 'enum';
   if (/^(typedef\s+)?(struct|union)\b[^(]*$/.test(h)) return 'struct';
-  if (/[A-Za-z_]\w*\s*\(/.test(h)) return 'function';
+  // a name before a parenthesis (/[A-Za-z_]\w*\s*\(/, without its quadratic retries)
+  for (let p = h.indexOf('('); p >= 0; p = h.indexOf('(', p + 1)) {
+    if (identifierBefore(h, p) !== undefined) return 'function';
+  }
   return 'top';
 }
 
@@ -160,9 +165,126 @@ export function nodesOfType(root: Node, types: string[]): Node[] {
   return root.descendantsOfType(types).filter((n): n is Node => n !== null);
 }
 
-/** Enclosing nodes of a node, innermost first. */
+/**
+ * Enclosing nodes of a node, innermost first. Node.parent costs the node's depth in tree-sitter:
+ * a walk up from every node of a tree is quadratic in its nesting (walkTree below is linear).
+ */
 export function ancestors(node: Node): Node[] {
   const out: Node[] = [];
   for (let p = node.parent; p; p = p.parent) out.push(p);
   return out;
+}
+
+/** An enclosing node met on the way down a walk, with what its descendants need of it. */
+export interface Enclosing {
+  node: Node;
+  /** For an if_statement: whether the walk is inside its else branch (set for the path below it). */
+  inElse: boolean;
+}
+
+/** A node of one of the asked types, with its context, as the walk found it. */
+export interface Visited {
+  node: Node;
+  /** The function_definition innermost around it (its declarator's name), if any but the wrapper's. */
+  functionName?: string;
+  /** The if_statements around it, outermost first; undefined when more than `maxIfs` enclose it. */
+  ifs?: Enclosing[];
+}
+
+interface Frame {
+  type: string;
+  start: number;
+  end: number;
+  functionName?: string;
+  /** The if_statement this frame is (alternative's extent kept for the children's inElse). */
+  ifNode?: Node;
+  altStart?: number;
+  altEnd?: number;
+}
+
+/**
+ * One walk over a tree, in document order, with a cursor and a stack of its own: every node of
+ * the given types, each with the name of its function and the if_statements around it. Time is
+ * linear in the tree (Node.parent costs the depth of the node in tree-sitter, so a walk up from
+ * every node was quadratic in the nesting, and the nesting is the document's).
+ */
+export function walkTree(root: Node, types: readonly string[], maxIfs: number): Map<string, Visited[]> {
+  const wanted = new Set(types);
+  const found = new Map<string, Visited[]>(types.map((t) => [t, []]));
+  const cursor = root.walk();
+  const frames: Frame[] = [];
+  const ifFrames: Frame[] = [];
+  /** The if frames whose alternative holds the path (parallel to ifFrames). */
+  const inElse: boolean[] = [];
+  const top = () => frames[frames.length - 1];
+  const visit = () => {
+    const type = cursor.nodeType;
+    const start = cursor.startIndex;
+    const end = cursor.endIndex;
+    const parent = top();
+    const frame: Frame = { type, start, end, functionName: parent?.functionName };
+    let node: Node | undefined;
+    if (type === 'function_definition') {
+      node = cursor.currentNode;
+      const name = declaratorName(node.childForFieldName('declarator'));
+      frame.functionName = name && name !== '__vfio_lens_fragment' ? name : undefined;
+    } else if (type === 'if_statement') {
+      node = cursor.currentNode;
+      const alt = node.childForFieldName('alternative');
+      frame.ifNode = node;
+      frame.altStart = alt?.startIndex;
+      frame.altEnd = alt?.endIndex;
+    }
+    if (wanted.has(type)) {
+      node ??= cursor.currentNode;
+      const v: Visited = { node, functionName: parent?.functionName };
+      if (ifFrames.length <= maxIfs) {
+        v.ifs = ifFrames.map((f, k) => ({ node: f.ifNode!, inElse: inElse[k] }));
+      }
+      found.get(type)!.push(v);
+    }
+    return frame;
+  };
+  const enter = (frame: Frame) => {
+    frames.push(frame);
+    if (frame.ifNode) {
+      ifFrames.push(frame);
+      inElse.push(false);
+    }
+  };
+  const leave = () => {
+    const f = frames.pop()!;
+    if (f.ifNode) {
+      ifFrames.pop();
+      inElse.pop();
+    }
+  };
+  /** Marks, for the innermost if around the cursor's node, whether that node is in its else branch. */
+  const place = () => {
+    const p = top();
+    if (p?.ifNode) {
+      const s = cursor.startIndex;
+      const e = cursor.endIndex;
+      inElse[inElse.length - 1] = p.altStart !== undefined && p.altStart <= s && e <= p.altEnd!;
+    }
+  };
+  try {
+    let current = visit();
+    for (;;) {
+      if (cursor.gotoFirstChild()) {
+        enter(current);
+        place();
+        current = visit();
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return found;
+        leave();
+      }
+      place();
+      current = visit();
+    }
+  } finally {
+    cursor.delete();
+  }
 }

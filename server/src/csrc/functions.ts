@@ -1,5 +1,6 @@
 /** Which function (or aggregate) a hunk is in: from the @@ heading, else from the hunk's own text. */
 import type { Node } from 'web-tree-sitter';
+import { identifierBefore } from './chars';
 
 /** "bool __vfio_pci_memory_enabled(struct vfio_pci_device *vdev)" -> "__vfio_pci_memory_enabled". */
 export function functionFromHeading(heading: string): string | undefined {
@@ -9,23 +10,11 @@ export function functionFromHeading(heading: string): string | undefined {
   if (agg && !h.includes('(')) return `${agg[1]} ${agg[2]}`;
   const paren = h.indexOf('(');
   if (paren < 0) return undefined;
-  const m = /([A-Za-z_]\w*)\s*$/.exec(h.slice(0, paren));
-  return m ? m[1] : undefined;
+  return identifierBefore(h, paren);
 }
 
-/** The name of the function_definition enclosing a node of a parsed fragment, if the fragment has one. */
-export function enclosingFunctionName(node: Node): string | undefined {
-  for (let p: Node | null = node; p; p = p.parent) {
-    if (p.type === 'function_definition') {
-      const name = declaratorName(p.childForFieldName('declarator'));
-      if (name && name !== '__vfio_lens_fragment') return name;
-      return undefined;
-    }
-  }
-  return undefined;
-}
-
-function declaratorName(d: Node | null): string | undefined {
+/** The name a function declarator declares (through pointer and function declarators). */
+export function declaratorName(d: Node | null): string | undefined {
   for (let n = d; n; n = n.childForFieldName('declarator')) {
     if (n.type === 'identifier') return n.text;
   }

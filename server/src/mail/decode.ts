@@ -40,35 +40,85 @@ interface QpSegment {
   text: string;
 }
 
-class QpLineMap implements DecodedLineMap {
+/**
+ * Where each decoded UTF-16 unit of one quoted-printable logical line sits in the encoded text:
+ * the start of every encoded character (a plain one or an "=XX" escape) with the decoded units
+ * before it, built once on first use and shared by the logical line's decoded lines, so that a
+ * body joined by soft breaks into one logical line of N lines costs N lookups, not N walks.
+ */
+class QpLayout {
+  private lines?: Int32Array;
+  private cols?: Int32Array;
+  private before?: Float64Array;
+
   constructor(
     private readonly segments: QpSegment[],
-    /** Decoded UTF-16 offset of this decoded line inside the logical line. */
-    private readonly offset: number,
     private readonly utf8: boolean,
   ) {}
 
-  position(ch: number): Position {
-    let want = this.offset + ch;
+  private build(): void {
+    let count = 0;
+    for (const seg of this.segments) count += seg.text.length;
+    const lines = new Int32Array(count);
+    const cols = new Int32Array(count);
+    const before = new Float64Array(count);
+    let k = 0;
+    let units = 0;
     for (const seg of this.segments) {
       const t = seg.text;
       let col = 0;
       while (col < t.length) {
-        if (want <= 0) return { line: seg.line, character: col };
-        if (t.charCodeAt(col) === 61 /* = */ && /^[0-9A-Fa-f]{2}$/.test(t.substr(col + 1, 2))) {
-          want -= unitsOfByte(parseInt(t.substr(col + 1, 2), 16), this.utf8);
+        lines[k] = seg.line;
+        cols[k] = col;
+        before[k++] = units;
+        if (t.charCodeAt(col) === 61 /* = */ && isHexPair(t, col + 1)) {
+          units += unitsOfByte(parseInt(t.substr(col + 1, 2), 16), this.utf8);
           col += 3;
         } else {
-          want -= 1;
+          units += 1;
           col += 1;
         }
       }
-      if (want <= 0 && seg === this.segments[this.segments.length - 1]) {
-        return { line: seg.line, character: col };
-      }
     }
+    this.lines = lines.subarray(0, k);
+    this.cols = cols.subarray(0, k);
+    this.before = before.subarray(0, k);
+  }
+
+  /** The encoded place of decoded unit `want`: the first encoded character with that many units before it. */
+  position(want: number): Position {
+    if (!this.before) this.build();
+    const before = this.before!;
+    let lo = 0;
+    let hi = before.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (before[mid] < want) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < before.length) return { line: this.lines![lo], character: this.cols![lo] };
     const last = this.segments[this.segments.length - 1];
     return { line: last.line, character: last.text.length };
+  }
+}
+
+function isHexPair(t: string, at: number): boolean {
+  return at + 2 <= t.length && isHex(t.charCodeAt(at)) && isHex(t.charCodeAt(at + 1));
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+class QpLineMap implements DecodedLineMap {
+  constructor(
+    private readonly layout: QpLayout,
+    /** Decoded UTF-16 offset of this decoded line inside the logical line. */
+    private readonly offset: number,
+  ) {}
+
+  position(ch: number): Position {
+    return this.layout.position(this.offset + ch);
   }
 }
 
@@ -76,6 +126,13 @@ function toBinaryIfWide(s: string): string {
   // Raw 8-bit characters in a QP body (sloppy mailers): keep their UTF-8 bytes through libqp.
   // eslint-disable-next-line no-control-regex
   return /[^\x00-\x7f]/.test(s) ? Buffer.from(s, 'utf8').toString('binary') : s;
+}
+
+/** The line without trailing spaces and tabs (what /[ \t]+$/ removes, without its retry at every space of a run). */
+export function trimSpacesAndTabs(line: string): string {
+  let end = line.length;
+  while (end > 0 && (line.charCodeAt(end - 1) === 32 || line.charCodeAt(end - 1) === 9)) end--;
+  return end === line.length ? line : line.slice(0, end);
 }
 
 /** Appends the quoted-printable decoding of document lines [start, end) to `out`. */
@@ -92,7 +149,7 @@ export function pushQuotedPrintable(
     const segments: QpSegment[] = [];
     let escapes = false;
     for (; i < end; i++) {
-      const raw = doc.line(i).replace(/[ \t]+$/, '');
+      const raw = trimSpacesAndTabs(doc.line(i));
       const soft = raw.endsWith('=');
       const text = soft ? raw.slice(0, -1) : raw;
       if (text.includes('=')) escapes = true;
@@ -109,8 +166,9 @@ export function pushQuotedPrintable(
     const encoded = segments.map((s) => s.text).join('');
     const decoded = decodeCharset(libqp.decode(toBinaryIfWide(encoded)), charset);
     let offset = 0;
+    const layout = new QpLayout(segments, utf8);
     for (const piece of decoded.split(/\r\n|\r|\n/)) {
-      out.pushDecoded(piece, new QpLineMap(segments, offset, utf8), segments[0].line);
+      out.pushDecoded(piece, new QpLineMap(layout, offset), segments[0].line);
       offset += piece.length + 1;
     }
   }

@@ -110,6 +110,15 @@ export function decodeBody(
   return out;
 }
 
+/**
+ * A problem's place at the start of document line `line`: a part whose headers run to the end of
+ * the document starts past its last line, so its problem goes on the last line there is.
+ */
+function lineStart(doc: DocumentText, line: number) {
+  const at = Math.max(0, Math.min(line, doc.count - 1));
+  return range(at, 0, at, 0);
+}
+
 function readPart(
   doc: DocumentText,
   start: number,
@@ -126,7 +135,7 @@ function readPart(
     if (!boundary) {
       problems.push({
         message: `${ct.type} body without a boundary parameter: read as plain text`,
-        range: range(start, 0, start, 0),
+        range: lineStart(doc, start),
         severity: 'warning',
       });
       readLeaf(doc, start, end, { type: 'text/plain', params: {} }, '7bit', out, problems, unescapeFrom);
@@ -138,7 +147,7 @@ function readPart(
   if (!READABLE.test(ct.type)) {
     problems.push({
       message: `skipped a ${ct.type} part (only text/plain, text/x-patch and text/x-diff parts are read)`,
-      range: range(start, 0, start, 0),
+      range: lineStart(doc, start),
       severity: 'info',
     });
     return;
@@ -186,7 +195,7 @@ function readMultipart(
     flush(end);
     problems.push({
       message: `multipart body never closes with "${close}"`,
-      range: range(Math.max(start, end - 1), 0, Math.max(start, end - 1), 0),
+      range: lineStart(doc, Math.max(start, end - 1)),
       severity: 'warning',
     });
   }
@@ -212,7 +221,7 @@ function readLeaf(
   } catch (e) {
     problems.push({
       message: `could not decode the ${cte} body (${(e as Error).message}): read as it stands`,
-      range: range(start, 0, start, 0),
+      range: lineStart(doc, start),
       severity: 'warning',
     });
     lines.truncate(first);

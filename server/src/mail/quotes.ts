@@ -137,13 +137,33 @@ export function attributionAt(src: LineSource, i: number): { start: number; name
   return { start: i, name: attributionName(t) };
 }
 
+const isSpace = (c: string) => /\s/.test(c);
+
+/**
+ * What /([^,]*?)\s*<[^>]*>\s*$/ captures, in one pass: the text before the "<address>" that ends
+ * the line, back to the last comma (the expression retried every start and every split: cubic
+ * in the length, 75 ms for an attribution line of 300 spaces).
+ */
+export function nameBeforeAddress(body: string): string | undefined {
+  let last = body.length - 1;
+  while (last >= 0 && isSpace(body[last])) last--;
+  if (last < 0 || body[last] !== '>') return undefined;
+  // the first "<" after the ">" before the last one opens the address
+  const open = body.indexOf('<', body.lastIndexOf('>', last - 1) + 1);
+  if (open < 0 || open >= last) return undefined;
+  let end = open;
+  while (end > 0 && isSpace(body[end - 1])) end--;
+  const start = end === 0 ? 0 : body.lastIndexOf(',', end - 1) + 1;
+  return body.slice(start, end);
+}
+
 function attributionName(text: string): string | undefined {
   let body = text.replace(ATTRIBUTION_END, '').trim();
   if (/^On\b/i.test(body)) {
     // "On <date>, <name> <addr>" or "On <date> <name> <addr>" (two-line form joined)
-    const addr = /([^,]*?)\s*<[^>]*>\s*$/.exec(body);
-    if (addr && addr[1].trim()) {
-      const before = addr[1].trim();
+    const named = nameBeforeAddress(body);
+    if (named !== undefined && named.trim()) {
+      const before = named.trim();
       const comma = before.lastIndexOf(', ');
       const name = comma >= 0 ? before.slice(comma + 2) : stripDate(before);
       return displayName(name);

@@ -95,9 +95,14 @@ function splitMbox(doc: DocumentText, first: number, problems: ReadProblem[]): R
     const end = k + 1 < seps.length ? seps[k + 1] : doc.count;
     const hb = readHeaderBlock(doc, start + 1, end);
     if (!hb.blankSeparated) {
+      // on the first line after the headers, or at the end of the last one when they run to the end
+      const at =
+        hb.end < doc.count
+          ? { line: hb.end, character: 0 }
+          : { line: hb.end - 1, character: doc.lineLength(hb.end - 1) };
       problems.push({
         message: 'the mail headers end without the blank line that separates them from the body',
-        range: { start: { line: hb.end, character: 0 }, end: { line: hb.end, character: 0 } },
+        range: { start: at, end: at },
         severity: 'warning',
       });
     }

@@ -5,7 +5,7 @@
  * `pdev->dev_flags & NAME` is evaluated as membership of NAME, so a patch-defined flag works
  * without knowing its bit value.
  */
-import type { Expr, OperandValue } from './types';
+import { MAX_EXPR_DEPTH, type Expr, type OperandValue } from './types';
 
 export class NeedsAssumption {
   constructor(readonly name: string) {}
@@ -31,22 +31,61 @@ export interface EvalScope {
 
 const DEV_FLAGS = 'pdev->dev_flags';
 
-/** The name an expression stands for when it is treated as one opaque operand. */
-export function operandName(expr: Expr): string {
-  switch (expr.kind) {
-    case 'ident':
-      return expr.name;
-    case 'call':
-      return `${expr.callee}(${expr.args.map(operandName).join(', ')})`;
-    case 'num':
-      return String(expr.value);
-    default:
-      return expr.text.replace(/\s+/g, ' ').trim();
-  }
+/** Names longer than this are cut, with their length and a hash, so they stay one name each. */
+const MAX_OPERAND_NAME = 160;
+
+/** FNV-1a over the UTF-16 units: tells two long names with the same beginning apart. */
+function hash32(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
 }
 
+/** A name as it is, or a long one cut to its beginning with its length and hash. */
+function bounded(name: string): string {
+  if (name.length <= MAX_OPERAND_NAME) return name;
+  return `${name.slice(0, MAX_OPERAND_NAME - 40)}... (${name.length} characters, #${hash32(name)})`;
+}
+
+/** Folded text as an operand name. */
+function textName(text: string): string {
+  return bounded(text.replace(/\s+/g, ' ').trim());
+}
+
+const names = new WeakMap<Expr, string>();
+
+/** The name an expression stands for when it is treated as one opaque operand (computed once per node). */
+export function operandName(expr: Expr, depth = 0): string {
+  let name = names.get(expr);
+  if (name !== undefined) return name;
+  switch (expr.kind) {
+    case 'ident':
+      name = bounded(expr.name);
+      break;
+    case 'call':
+      name =
+        depth >= MAX_EXPR_DEPTH
+          ? textName(expr.text)
+          : bounded(`${expr.callee}(${expr.args.map((a) => operandName(a, depth + 1)).join(', ')})`);
+      break;
+    case 'num':
+      name = String(expr.value);
+      break;
+    default:
+      name = textName(expr.text);
+  }
+  names.set(expr, name);
+  return name;
+}
+
+/** The names already in each operand list (a list of thousands is searched in constant time). */
+const recorded = new WeakMap<OperandValue[], Set<string>>();
+
 function record(operands: OperandValue[], name: string, value: number, meaning: string | undefined): void {
-  if (operands.some((o) => o.name === name)) return;
+  let names = recorded.get(operands);
+  if (!names) recorded.set(operands, (names = new Set(operands.map((o) => o.name))));
+  if (names.has(name)) return;
+  names.add(name);
   operands.push(meaning ? { name, value, meaning } : { name, value });
 }
 
@@ -72,7 +111,7 @@ function flagMembership(expr: Expr, scope: EvalScope, operands: OperandValue[]):
       ? [expr.left, expr.right]
       : [expr.right, expr.left];
   if (flags.kind !== 'ident' || flags.name !== DEV_FLAGS || flag.kind !== 'ident') return undefined;
-  const name = `${DEV_FLAGS} & ${flag.name}`;
+  const name = bounded(`${DEV_FLAGS} & ${flag.name}`);
   return leaf(name, scope.hasFlag(flag.name), scope, operands);
 }
 
@@ -102,8 +141,13 @@ const UNARY: Record<string, (a: number) => number> = {
   '-': (a) => -a,
 };
 
-/** Evaluates expr; throws NeedsAssumption for an unknown identifier not yet assumed. */
-export function evaluate(expr: Expr, scope: EvalScope, operands: OperandValue[]): number {
+/**
+ * Evaluates expr; throws NeedsAssumption for an unknown identifier not yet assumed. A
+ * subexpression deeper than MAX_EXPR_DEPTH (no parser of ours hands one in) is one opaque operand.
+ */
+export function evaluate(expr: Expr, scope: EvalScope, operands: OperandValue[], depth = 0): number {
+  if (depth > MAX_EXPR_DEPTH) return leaf(operandName(expr), undefined, scope, operands);
+  const sub = (e: Expr) => evaluate(e, scope, operands, depth + 1);
   switch (expr.kind) {
     case 'num':
       return expr.value;
@@ -122,21 +166,53 @@ export function evaluate(expr: Expr, scope: EvalScope, operands: OperandValue[])
       return leaf(name, expr.kind === 'unknown' ? undefined : scope.value(name), scope, operands);
     }
     case 'unary':
-      return UNARY[expr.op](evaluate(expr.arg, scope, operands));
+      return UNARY[expr.op](sub(expr.arg));
     case 'cond':
-      return evaluate(expr.test, scope, operands)
-        ? evaluate(expr.then, scope, operands)
-        : evaluate(expr.else, scope, operands);
+      return sub(expr.test) ? sub(expr.then) : sub(expr.else);
     case 'binary': {
-      if (expr.op === '&&') {
-        return evaluate(expr.left, scope, operands) ? Number(!!evaluate(expr.right, scope, operands)) : 0;
-      }
-      if (expr.op === '||') {
-        return evaluate(expr.left, scope, operands) ? 1 : Number(!!evaluate(expr.right, scope, operands));
-      }
+      if (expr.op === '&&') return sub(expr.left) ? Number(!!sub(expr.right)) : 0;
+      if (expr.op === '||') return sub(expr.left) ? 1 : Number(!!sub(expr.right));
       const membership = flagMembership(expr, scope, operands);
       if (membership !== undefined) return membership;
-      return BINARY[expr.op](evaluate(expr.left, scope, operands), evaluate(expr.right, scope, operands));
+      return BINARY[expr.op](sub(expr.left), sub(expr.right));
     }
   }
+}
+
+/**
+ * Unknown identifiers one world assumes before a decision that needs one more is itself taken as
+ * the unknown: each assumed identifier doubles the worlds explored, so past this bound an
+ * expression over thousands of unknown fields costs two worlds, not 2^n (or n nested retries).
+ */
+export const MAX_ASSUMED_UNKNOWNS = 4;
+
+/**
+ * Evaluates a decision (or a setter's condition) in a world. When the world already assumes
+ * MAX_ASSUMED_UNKNOWNS identifiers and the expression needs another, its value is one unknown
+ * named `opaqueName` (assumed 0 and 1 like any other), and its operands say so.
+ */
+export function evaluateDecision(
+  expr: Expr,
+  scope: EvalScope,
+  opaqueName: string,
+): { value: number; operands: OperandValue[] } {
+  const operands: OperandValue[] = [];
+  try {
+    return { value: evaluate(expr, scope, operands), operands };
+  } catch (e) {
+    if (!(e instanceof NeedsAssumption) || e.name === opaqueName) throw e;
+    if (Object.keys(scope.assumptions).length < MAX_ASSUMED_UNKNOWNS) throw e;
+  }
+  const value = scope.assumptions[opaqueName];
+  if (value === undefined) throw new NeedsAssumption(opaqueName);
+  scope.assumed.add(opaqueName);
+  const meaning =
+    `not known to the model: assumed ${value} (the expression needs more than ` +
+    `${MAX_ASSUMED_UNKNOWNS} unknown identifiers, so it is taken as one unknown)`;
+  return { value, operands: [{ name: opaqueName, value, meaning }] };
+}
+
+/** The name of a decision taken as one unknown (evaluateDecision), e.g. "memory-enabled (unknown as a whole)". */
+export function opaqueName(what: string): string {
+  return `${what} (unknown as a whole)`;
 }

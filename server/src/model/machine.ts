@@ -4,7 +4,7 @@
  * the step: applyStep returns one result per assumed value (0 and 1).
  */
 import { assumptionKey } from './core/system';
-import { NeedsAssumption, evaluate } from './evaluate';
+import { NeedsAssumption, evaluateDecision, opaqueName } from './evaluate';
 import {
   PCI_COMMAND,
   PCI_COMMAND_INTX_DISABLE,
@@ -22,7 +22,6 @@ import type {
   DecisionPoint,
   DeviceKind,
   Explanation,
-  OperandValue,
   RestoreObservation,
   StepAction,
   StepObservation,
@@ -136,9 +135,8 @@ class StepRun {
     let known = memo.get(key);
     if (!known) {
       const scope = new DeviceScope(this.policy, this.device, view, this.assumptions, locals);
-      const operands: OperandValue[] = [];
       try {
-        const result = evaluate(expr, scope, operands);
+        const { value: result, operands } = evaluateDecision(expr, scope, opaqueName(point));
         const explanation: Explanation = {
           decision: point,
           expression: this.policy.spec.decisions[point] ?? expr.text,

@@ -4,11 +4,11 @@
  * PCI constants and the few functions the model knows.
  */
 import type { EvalScope } from './evaluate';
-import { evaluate, operandName } from './evaluate';
+import { evaluateDecision, opaqueName, operandName } from './evaluate';
 import { MARKER_FIELDS, devFlagMarker, markerFlag } from './markers';
 import { PCI_CONSTANTS } from './pci';
 import type { Policy } from './policy';
-import type { DeviceKind, Expr, OperandValue } from './types';
+import type { DeviceKind, Expr } from './types';
 import { DECISION_POINTS } from './types';
 
 export interface DeviceView {
@@ -181,8 +181,9 @@ export class DeviceScope implements EvalScope {
         ? `not set: the conditions of its setters are false here`
         : `not set: no setter for it on this device's creation paths (${this.device.paths.join(', ') || 'none'})`;
       for (const setter of onPaths) {
-        const operands: OperandValue[] = [];
-        const holds = setter.condition ? evaluate(setter.condition, this, operands) : 1;
+        const holds = setter.condition
+          ? evaluateDecision(setter.condition, this, opaqueName(`${marker} set by ${setter.path}`)).value
+          : 1;
         if (holds) {
           value = 1;
           why = `set by ${setter.path}` + (setter.conditionText ? ` because ${setter.conditionText}` : '');

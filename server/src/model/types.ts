@@ -19,6 +19,13 @@ export type DecisionPoint = (typeof DECISION_POINTS)[number];
 
 export type { StepAction } from './steps';
 
+/**
+ * How deep an Expr may nest: a parser hands the model nothing deeper (deeper C is one `unknown`
+ * with a reason), and the evaluator takes a deeper subexpression as one unknown operand, so no
+ * walk over an Expr recurses further than this on any stack.
+ */
+export const MAX_EXPR_DEPTH = 256;
+
 /** The model's expression form (what csrc/ produces from C). */
 export type Expr =
   | { kind: 'num'; value: number; text: string }
@@ -51,7 +58,8 @@ export type Expr =
       text: string;
     }
   | { kind: 'cond'; test: Expr; then: Expr; else: Expr; text: string }
-  | { kind: 'unknown'; text: string };
+  /** C the parser could not read; `reason` says why when it is not plain unreadable text ("nested more than 256 deep"). */
+  | { kind: 'unknown'; text: string; reason?: string };
 
 /** Where a marker (is_virtfn, no_command_memory, a dev_flags bit, ...) gets set on a device. */
 export type CreationPath =

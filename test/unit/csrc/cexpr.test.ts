@@ -2,7 +2,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initCParser } from '../../../server/src/csrc/treeSitter';
-import { parseCExpression } from '../../../server/src/csrc/cexpr';
+import { MAX_EXPR_DEPTH, parseCExpression } from '../../../server/src/csrc/cexpr';
 import type { Expr } from '../../../server/src/model/types';
 
 before(async () => {
@@ -90,4 +90,30 @@ test('what it cannot read becomes unknown with the text', () => {
   const assignment = parseCExpression('a = b');
   assert.deepEqual(assignment, { kind: 'unknown', text: 'a = b' });
   assert.equal(shape(parseCExpression('x && sizeof(int)')), '(x && ?{sizeof(int)})');
+});
+
+test('parentheses, casts and byte-order helpers cost no depth: 10,000 of them read exactly', () => {
+  const deep = '('.repeat(10_000) + 'pdev->no_command_memory' + ')'.repeat(10_000);
+  assert.equal(
+    shape(parseCExpression(`${deep} || (u16)(le16_to_cpu((cmd)))`)),
+    '(pdev->no_command_memory || cmd)',
+  );
+});
+
+test('an expression nested deeper than MAX_EXPR_DEPTH is one unknown that says so (CLI and server alike)', () => {
+  const cases = {
+    'not-chain': '!'.repeat(100_000) + 'pdev->is_virtfn',
+    'or-chain': Array.from({ length: 3_000 }, (_, i) => `pdev->f${i}`).join(' || '),
+    ternary: Array.from({ length: 1_000 }, (_, i) => `a${i} ? ${i} :`).join(' ') + ' 0',
+    calls: 'f('.repeat(MAX_EXPR_DEPTH + 1) + 'x' + ')'.repeat(MAX_EXPR_DEPTH + 1),
+  };
+  for (const [name, text] of Object.entries(cases)) {
+    const e = parseCExpression(`return ${text};`);
+    assert.equal(e.kind, 'unknown', name);
+    assert.equal(e.kind === 'unknown' && e.reason, `nested more than ${MAX_EXPR_DEPTH} deep`, name);
+    assert.equal(e.text, `return ${text};`, name);
+  }
+  // just inside the bound it is read
+  const inside = '!'.repeat(MAX_EXPR_DEPTH - 1) + 'x';
+  assert.equal(shape(parseCExpression(inside)), inside);
 });

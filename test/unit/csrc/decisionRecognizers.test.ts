@@ -2,7 +2,11 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { readCode, type ImageLine } from '../../../server/src/csrc/codeFacts';
-import { DECISION_RECOGNIZERS, recogniseDecision } from '../../../server/src/csrc/decisionRecognizers';
+import {
+  bodyOfText,
+  DECISION_RECOGNIZERS,
+  recogniseDecision,
+} from '../../../server/src/csrc/decisionRecognizers';
 import { initCParser } from '../../../server/src/csrc/treeSitter';
 import { DECISION_POINTS } from '../../../server/src/model/index';
 
@@ -13,7 +17,7 @@ before(async () => {
 const view = (fn: string | undefined, expression: string, body = '', bodyEndsOpen = false) => ({
   fn,
   expression,
-  body,
+  body: bodyOfText(body),
   bodyEndsOpen,
 });
 

@@ -79,6 +79,27 @@ test('quoted-printable: a soft break inside "diff --git" and =XX escapes decode,
   );
 });
 
+test('quoted-printable: a body joined into one logical line (=0A and soft breaks) maps every line back', () => {
+  // every decoded line of the patch is one encoded line ending in "=0A=": one logical line of
+  // the whole body; and the same without soft breaks, all on one encoded line
+  const plain = PATCH.replace(/=/g, '=3D').replace('é', '=C3=A9');
+  for (const join of ['=\n', '']) {
+    const text = mail('quoted-printable', plain.split('\n').join('=0A' + join) + '\n');
+    const r = readDocument(text);
+    const h = r.files[0].hunks[0];
+    const lines = docLines(text);
+    for (const l of h.lines) {
+      const at = lines[l.range.start.line].slice(l.range.start.character);
+      // the encoded text at the start of each decoded line is that line, escaped
+      const escaped = l.text.replace(/=/g, '=3D').replace('é', '=C3=A9');
+      assert.ok(
+        at.startsWith(escaped.slice(0, Math.min(12, escaped.length))),
+        `${JSON.stringify(l.text)} at ${at.slice(0, 30)}`,
+      );
+    }
+  }
+});
+
 test('base64: the decoded patch becomes visible; decoded lines map to the encoded lines they came from', () => {
   const b64 = Buffer.from(PATCH.replace(/\n/g, '\r\n'), 'utf8').toString('base64');
   const wrapped = b64.match(/.{1,76}/g)!.join('\n');

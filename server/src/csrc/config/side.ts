@@ -12,12 +12,37 @@ import {
   parseFragment,
   type FragmentContext,
 } from '../fragment';
+import { identifierBefore, isSpaceCode } from '../chars';
 import { functionFromHeading } from '../functions';
 import type { HunkImages, ImageLine } from './types';
 
 const WRAPPER = '__vfio_lens_fragment';
-/** A heading that opens an array initialiser: "static const u8 pci_cap_length[PCI_CAP_ID_MAX + 1] = {". */
-const TABLE_HEADING = /([A-Za-z_]\w*)\s*\[[^\]]*\]\s*=\s*\{\s*$/;
+/**
+ * The table a heading opens as an array initialiser ("static const u8 pci_cap_length[PCI_CAP_ID_MAX
+ * + 1] = {" -> "pci_cap_length"): what /([A-Za-z_]\w*)\s*\[[^\]]*\]\s*=\s*\{\s*$/ found, in one
+ * pass (the expression retried every start in a run of "a[": quadratic in the heading).
+ */
+export function tableOfHeading(h: string): string | undefined {
+  let k = h.length;
+  const expect = (c: string) => {
+    while (k > 0 && isSpaceCode(h.charCodeAt(k - 1))) k--;
+    if (h[k - 1] !== c) return false;
+    k--;
+    return true;
+  };
+  if (!expect('{') || !expect('=') || !expect(']')) return undefined;
+  // the "[" of the subscript: after the "]" before it; the first with a name right before it
+  const close = k;
+  for (
+    let q = h.indexOf('[', h.lastIndexOf(']', close - 1) + 1);
+    q >= 0 && q < close;
+    q = h.indexOf('[', q + 1)
+  ) {
+    const name = identifierBefore(h, q);
+    if (name !== undefined) return name;
+  }
+  return undefined;
+}
 
 export const fold = (s: string) => s.replace(/\s+/g, ' ').trim();
 
@@ -39,11 +64,11 @@ export interface Side {
 export function hunkFunction(h: HunkImages): string | undefined {
   if (h.functionName) return h.functionName;
   if (!h.heading) return undefined;
-  return TABLE_HEADING.exec(h.heading)?.[1] ?? functionFromHeading(h.heading);
+  return tableOfHeading(h.heading) ?? functionFromHeading(h.heading);
 }
 
 export function parseSide(h: HunkImages, image: ImageLine[]): Side {
-  const table = h.heading ? TABLE_HEADING.exec(h.heading)?.[1] : undefined;
+  const table = h.heading ? tableOfHeading(h.heading) : undefined;
   const lines = image.map((l) => l.text);
   if (table) {
     const frag = parseFragment([`static int ${WRAPPER}[] = {`, ...lines], 'top');
@@ -90,17 +115,72 @@ function declaratorName(d: Node | null): string | undefined {
   return undefined;
 }
 
+/** What a node itself says of the function it and its descendants are in; null: it says nothing. */
+function functionHere(side: Side, a: Node): string | undefined | null {
+  if (a.type === 'function_definition') {
+    const name = declaratorName(a.childForFieldName('declarator'));
+    return name && name !== WRAPPER ? name : side.hunkFunction;
+  }
+  if (a.type === 'declaration' && side.context === 'table') {
+    const name = declaratorName(a.namedChildren.find((c) => c?.type === 'init_declarator') ?? null);
+    return name === WRAPPER ? side.table : name;
+  }
+  return null;
+}
+
+/**
+ * The function of every node of a side, by node id, from one walk over its tree. A walk up from
+ * each node (Node.parent costs the node's depth in tree-sitter) was cubic in the nesting: 100
+ * nested ifs took 20 s.
+ */
+const functionMaps = new WeakMap<Side, Map<number, string | undefined>>();
+
+function functionMap(side: Side): Map<number, string | undefined> {
+  let map = functionMaps.get(side);
+  if (map) return map;
+  map = new Map();
+  functionMaps.set(side, map);
+  const cursor = side.root.walk();
+  // the function of each node on the path from the root to the cursor's node
+  const path: (string | undefined)[] = [];
+  const visit = () => {
+    const type = cursor.nodeType;
+    let fn = path.length ? path[path.length - 1] : undefined;
+    if (type === 'function_definition' || (type === 'declaration' && side.context === 'table')) {
+      const here = functionHere(side, cursor.currentNode);
+      if (here !== null) fn = here;
+    }
+    map!.set(cursor.nodeId, fn);
+    return fn;
+  };
+  try {
+    let fn = visit();
+    for (;;) {
+      if (cursor.gotoFirstChild()) {
+        path.push(fn);
+        fn = visit();
+        continue;
+      }
+      for (;;) {
+        if (cursor.gotoNextSibling()) break;
+        if (!cursor.gotoParent()) return map;
+        path.pop();
+      }
+      fn = visit();
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
 /** The function a node is in: a definition in the fragment, the hunk's own function, or none (top level). */
 export function functionOf(side: Side, node: Node): string | undefined {
+  const map = functionMap(side);
+  if (map.has(node.id)) return map.get(node.id);
+  // a node the walk did not meet (not of this side's tree): walk up from it
   for (const a of [node, ...ancestors(node)]) {
-    if (a.type === 'function_definition') {
-      const name = declaratorName(a.childForFieldName('declarator'));
-      return name && name !== WRAPPER ? name : side.hunkFunction;
-    }
-    if (a.type === 'declaration' && side.context === 'table') {
-      const name = declaratorName(a.namedChildren.find((c) => c?.type === 'init_declarator') ?? null);
-      return name === WRAPPER ? side.table : name;
-    }
+    const here = functionHere(side, a);
+    if (here !== null) return here;
   }
   return undefined;
 }

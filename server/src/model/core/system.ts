@@ -103,13 +103,15 @@ export function runScript<S, St extends StepLike, O>(
   steps.forEach((step, i) => {
     const refusal = system.refusal(branches[0].state, step);
     if (refusal) throw refused(`step ${i + 1} "${step.text}": ${refusal}`, i + 1);
-    branches = branches.flatMap((b) =>
-      system.step(b.state, step, b.assumptions).map((t) => ({
-        state: t.state,
-        assumptions: t.assumptions,
-        observations: [...b.observations, t.observation],
-      })),
-    );
+    branches = branches.flatMap((b) => {
+      const ts = system.step(b.state, step, b.assumptions);
+      // a branch that does not fork keeps its list (copying it every step was quadratic in the script)
+      return ts.map((t, k) => {
+        const observations = k === ts.length - 1 ? b.observations : b.observations.slice();
+        observations.push(t.observation);
+        return { state: t.state, assumptions: t.assumptions, observations };
+      });
+    });
   });
   return branches.map(({ assumptions: a, observations }) => ({ assumptions: a, observations }));
 }
