@@ -8,6 +8,7 @@ import type { ServerAnalysis } from './serverAnalysis';
 import type { BehaviourChange, Finding, PatchSummary } from '../analysis/types';
 import type { Position, Range } from '../common/position';
 import { entriesInExpression } from '../knowledge';
+import { codeBlock, codeSpan, escapeMarkdown } from './markdown';
 
 /** The changed decision line at a position (same line counts), if any. */
 export function decisionAt(output: ServerAnalysis, pos: Position): DecisionSite | undefined {
@@ -63,15 +64,20 @@ const OPERAND_MEANINGS: { name: RegExp; meaning: string }[] = [
   },
 ];
 
-const code = (c: string | null) => (c === null ? '_(absent)_' : '```c\n' + c + '\n```');
+const code = (c: string | null) => (c === null ? '_(absent)_' : codeBlock(c, 'c'));
 
 export function changesTable(changes: BehaviourChange[]): string[] {
   if (!changes.length) return [];
   const rows = ['| device | steps | before | after |', '|---|---|---|---|'];
-  for (const c of changes)
-    rows.push(`| ${c.device} | ${c.steps.join('; ')} | ${c.before.text} | ${c.after.text} |`);
+  for (const c of changes) {
+    const cells = [c.device, c.steps.join('; '), c.before.text, c.after.text].map(escapeMarkdown);
+    rows.push(`| ${cells.join(' | ')} |`);
+  }
   return rows;
 }
+
+/** A finding's message (plain text that quotes the document) as a Markdown list item. */
+const findingItem = (f: Finding, prefix = '') => `- ${escapeMarkdown(`${prefix}${f.message} [${f.code}]`)}`;
 
 /** Markdown for a changed decision line. */
 export function decisionMarkdown(output: ServerAnalysis, site: DecisionSite): string {
@@ -79,7 +85,7 @@ export function decisionMarkdown(output: ServerAnalysis, site: DecisionSite): st
     .filter(Boolean)
     .join(' \u2014 ');
   const parts = [
-    `**vfio-lens: decision \`${site.decision}\`** (${where})`,
+    `**vfio-lens: decision ${codeSpan(site.decision)}** (${escapeMarkdown(where)})`,
     '',
     'Before:',
     code(site.before),
@@ -88,9 +94,9 @@ export function decisionMarkdown(output: ServerAnalysis, site: DecisionSite): st
   ];
   parts.push(code(site.after));
   const both = `${site.before ?? ''} ${site.after ?? ''}`;
-  const operands = entriesInExpression(both).map((e) => `- \`${e.name}\`: ${e.summary}`);
+  const operands = entriesInExpression(both).map((e) => `- ${codeSpan(e.name)}: ${e.summary}`);
   for (const o of OPERAND_MEANINGS) {
-    if (o.name.test(both)) operands.push(`- \`${o.name.source.replace(/\\b/g, '')}\`: ${o.meaning}`);
+    if (o.name.test(both)) operands.push(`- ${codeSpan(o.name.source.replace(/\\b/g, ''))}: ${o.meaning}`);
   }
   if (operands.length) parts.push('', 'Operands:', ...operands);
   const findings = findingsOfDecision(output, site);
@@ -98,7 +104,7 @@ export function decisionMarkdown(output: ServerAnalysis, site: DecisionSite): st
   if (changes.length) parts.push('', 'Cases that change:', '', ...changesTable(changes));
   else if (findings.length === 0) parts.push('', 'No observable behaviour change was found for this line.');
   for (const c of leadCases(findings)) parts.push('', ...whyOfCase(c));
-  const notes = findings.filter((f) => f.changes.length === 0).map((f) => `- ${f.message} [${f.code}]`);
+  const notes = findings.filter((f) => f.changes.length === 0).map((f) => findingItem(f));
   if (notes.length) parts.push('', ...notes);
   return parts.join('\n');
 }
@@ -114,17 +120,25 @@ function leadCases(findings: Finding[]): BehaviourChange[] {
 
 /** Why a case differs: the decisions its differing step took on each side, with every operand's value. */
 export function whyOfCase(c: BehaviourChange): string[] {
-  const lines = [`Why, for ${c.device}: ${c.steps.join('; ')} (at \`${c.before.step}\`):`, ''];
+  const lines = [
+    `Why, for ${escapeMarkdown(`${c.device}: ${c.steps.join('; ')}`)} (at ${codeSpan(c.before.step)}):`,
+    '',
+  ];
   for (const [label, side] of [
     ['before', c.before],
     ['after', c.after],
   ] as const) {
-    if (!side.why.length) lines.push(`- ${label}: ${side.text}; no decision point at this step`);
+    if (!side.why.length)
+      lines.push(`- ${label}: ${escapeMarkdown(side.text)}; no decision point at this step`);
     for (const w of side.why) {
-      lines.push(`- ${label}: \`${w.decision}\` = ${w.result}: \`${w.text}\``);
+      lines.push(
+        `- ${label}: ${codeSpan(w.decision)} = ${escapeMarkdown(String(w.result))}: ${codeSpan(w.text)}`,
+      );
       for (const o of w.operands) {
         if (o.meaning && !o.meaning.startsWith('constant'))
-          lines.push(`  - \`${o.name}\` = ${o.value}: ${o.meaning}`);
+          lines.push(
+            `  - ${codeSpan(o.name)} = ${escapeMarkdown(String(o.value))}: ${escapeMarkdown(o.meaning)}`,
+          );
       }
     }
   }
@@ -153,9 +167,9 @@ export function patchTitle(p: PatchSummary): string {
 export function patchMarkdown(output: ServerAnalysis, patchIndex: number): string {
   const p = output.result.patches[patchIndex];
   const findings = output.result.findings.filter((f) => f.patch === patchIndex);
-  const parts = [`**vfio-lens: ${patchTitle(p)}**`, ''];
+  const parts = [`**vfio-lens: ${escapeMarkdown(patchTitle(p))}**`, ''];
   const base = output.result.baseline;
-  parts.push(`Baseline: ${base.kernel ?? 'not detected'} (${base.detectedFrom})`);
+  parts.push(`Baseline: ${escapeMarkdown(`${base.kernel ?? 'not detected'} (${base.detectedFrom})`)}`);
   if (!findings.length) {
     parts.push('', 'No finding for this patch.');
     return parts.join('\n');
@@ -166,8 +180,7 @@ export function patchMarkdown(output: ServerAnalysis, patchIndex: number): strin
   const changes = dedupeChanges(findings.flatMap((f) => f.changes));
   if (changes.length) parts.push('', ...changesTable(changes));
   const others = findings.filter((f) => f.changes.length === 0);
-  if (others.length)
-    parts.push('', ...others.map((f) => `- line ${f.range.start.line + 1}: ${f.message} [${f.code}]`));
+  if (others.length) parts.push('', ...others.map((f) => findingItem(f, `line ${f.range.start.line + 1}: `)));
   return parts.join('\n');
 }
 
