@@ -69,8 +69,10 @@ export class MockConnection {
   onWillSaveTextDocumentWaitUntil = this.on('onWillSaveTextDocumentWaitUntil');
   onDidSaveTextDocument = this.on('onDidSaveTextDocument');
 
-  onRequest(method: string, handler: Handler): Disposable {
-    this.handlers.set(`request:${method}`, handler);
+  /** A request handler by method; `onRequest(handler)` alone is the handler of every other method ("request:*"). */
+  onRequest(method: string | Handler, handler?: Handler): Disposable {
+    if (typeof method === 'function') this.handlers.set('request:*', method);
+    else this.handlers.set(`request:${method}`, handler!);
     return disposable;
   }
 
