@@ -35,7 +35,7 @@ const commands: Record<string, { summary: string; run: Command }> = {
     run: matrixCommand,
   },
   lsp: {
-    summary: 'lsp --stdio | --node-ipc | --socket=PORT   (the language server)',
+    summary: 'lsp --stdio | --node-ipc | --socket=PORT [--message-timeout=MS]   (the language server)',
     run: lspCommand,
   },
 };

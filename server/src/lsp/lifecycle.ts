@@ -25,6 +25,10 @@ export class Lifecycle {
     return this.state === 'running';
   }
 
+  get shutDown(): boolean {
+    return this.state === 'shut-down';
+  }
+
   /** The error a request gets now, if the server's state refuses it. */
   refusal(method: string): ResponseError | undefined {
     if (this.state === 'starting')

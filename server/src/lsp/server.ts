@@ -9,6 +9,11 @@ import {
   DidChangeConfigurationNotification,
   TextDocumentSyncKind,
   TextDocuments,
+  CodeActionRequest,
+  CodeLensRequest,
+  DocumentDiagnosticRequest,
+  HoverRequest,
+  InlayHintRequest,
   type Connection,
   type InitializeParams,
   type InitializeResult,
@@ -44,6 +49,8 @@ const SECTION = 'vfioLens';
 export interface VfioLensServer {
   /** The open documents, as the connection told them. */
   documents: TextDocuments<TextDocument>;
+  /** A shutdown request was answered (an exit after it is a clean one). */
+  readonly shutDown: boolean;
   dispose(): void;
 }
 
@@ -205,14 +212,19 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   const shownCurrent = async (uri: string) =>
     shownAnalysis(await need().current(uri), await settingsFor(uri));
 
-  connection.languages.diagnostics.on(
+  // The LSP features are registered with their request types, not connection.onHover and its
+  // kind: those read `params.workDoneToken` before the handler runs, so `params: null` was an
+  // internal error (-32603) instead of the handler's InvalidParams.
+  connection.onRequest(
+    DocumentDiagnosticRequest.type,
     life.request('textDocument/diagnostic', async (params: unknown) => {
       const uri = textDocumentParam(params, 'textDocument/diagnostic');
       return { kind: 'full' as const, items: diagnosticsFor(await shownCurrent(uri)) };
     }),
   );
 
-  connection.onHover(
+  connection.onRequest(
+    HoverRequest.type,
     life.request('textDocument/hover', async (params: unknown) => {
       const uri = textDocumentParam(params, 'textDocument/hover');
       const position = positionParam((params as { position?: unknown }).position, 'position');
@@ -230,7 +242,8 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     return r?.state.kind === 'analysed' ? r.state.output : undefined;
   };
 
-  connection.languages.inlayHint.on(
+  connection.onRequest(
+    InlayHintRequest.type,
     life.request('textDocument/inlayHint', async (params: unknown) => {
       const uri = textDocumentParam(params, 'textDocument/inlayHint');
       const range = rangeParam((params as { range?: unknown }).range, 'range');
@@ -241,7 +254,8 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     }),
   );
 
-  connection.onCodeLens(
+  connection.onRequest(
+    CodeLensRequest.type,
     life.request('textDocument/codeLens', async (params: unknown) => {
       const uri = textDocumentParam(params, 'textDocument/codeLens');
       const output = await analysedOutput(uri);
@@ -249,7 +263,8 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     }),
   );
 
-  connection.onCodeAction(
+  connection.onRequest(
+    CodeActionRequest.type,
     life.request('textDocument/codeAction', async (params: unknown) => {
       const uri = textDocumentParam(params, 'textDocument/codeAction');
       const range = rangeParam((params as { range?: unknown }).range, 'range');
@@ -286,6 +301,9 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   const listening = documents.listen(life.documentSync(connection));
   return {
     documents,
+    get shutDown() {
+      return life.shutDown;
+    },
     dispose() {
       listening.dispose();
       runner.dispose();

@@ -133,7 +133,7 @@ describe('hovers and Explain on a hostile patch', () => {
   after(() => server.dispose());
 
   const hoverAt = async (line: number, character: number) => {
-    const h = await mock.call<Hover | null>('onHover', {
+    const h = await mock.call<Hover | null>('request:textDocument/hover', {
       textDocument: { uri: URI },
       position: { line, character },
     });
