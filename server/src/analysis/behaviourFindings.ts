@@ -26,6 +26,7 @@ import {
 import { recordBase, siteRange, type AnalysisContext, type FindingSink } from './context';
 import type { DecisionChange, HunkRecord, UnitEffect } from './applySeries';
 import { comparePolicies } from './modelRuns';
+import { RelatedPlaces } from './related';
 import type { RelatedInfo } from './types';
 
 /** Depth of the comparison behind findings: every case in the domain's tables is at most 3 steps. */
@@ -109,9 +110,15 @@ function unitFindings(
       });
       continue;
     }
-    const others = effect.decisions
-      .filter((o) => o !== site)
-      .map((o) => ({ range: siteRange(o), message: `also changes ${o.decision}` }));
+    // the other changed decision sites, capped: every site listing every other one was quadratic
+    const others = new RelatedPlaces()
+      .addEach(
+        effect.decisions.filter((o) => o !== site),
+        (o) => ({ range: siteRange(o), message: `also changes ${o.decision}` }),
+      )
+      .addAll(markerRelated)
+      .addAll(related(site.record))
+      .list();
     out.add({
       code: 'behaviour-change',
       kind: 'behaviour-change',
@@ -123,7 +130,7 @@ function unitFindings(
       ...recordBase(site.record),
       decision: site.decision,
       changes,
-      related: [...others, ...markerRelated, ...related(site.record)],
+      related: others,
       hint: shortHint(leadChange) + (diffs.length > 1 ? ` (+${diffs.length - 1})` : ''),
     });
   }
