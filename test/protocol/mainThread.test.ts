@@ -3,11 +3,16 @@
  * analysis worker, so a hover on another document is answered while it runs, and the size limit
  * (vfioLens.maxDocumentSize) holds for C files as for patches. Order of events, not timing: once
  * the C file's analysis reports progress, a hover's answer must come before its diagnostics.
+ * vfioLens/simulate and vfioLens/matrix, which run on the main thread, are bounded and say so.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Hover } from 'vscode-languageserver-protocol';
 import { LspClient } from './lspClient';
+import { MAX_SCRIPT_STEPS } from '../../server/src/model/steps';
+import { MAX_MATRIX_KERNELS } from '../../server/src/lsp/customRequests';
+
+const INVALID_PARAMS = -32602;
 
 /** A C file large enough that its lints take a while (on the main thread they blocked every request). */
 function bigCFile(bytes: number): string {
@@ -62,6 +67,54 @@ describe('C files off the main thread, under the size limit', () => {
       assert.match(
         String(diagnostics[0].message),
         /over the limit of 1,000 bytes set by vfioLens\.maxDocumentSize/,
+      );
+    } finally {
+      await client.stop();
+    }
+  });
+});
+
+describe('model requests on the main thread are bounded', () => {
+  test('vfioLens/simulate: a script of the limit runs (linear), one step more is InvalidParams naming it', async () => {
+    const client = await LspClient.start({ initializationOptions: { debounceMs: 0 } });
+    try {
+      const script = (n: number) =>
+        [
+          'open',
+          ...Array.from({ length: n - 1 }, (_, i) => ['write-cmd 0x0002', 'read-cmd', 'mmio-read'][i % 3]),
+        ].join('; ');
+      const params = (n: number) => ({
+        device: 'vf',
+        kernel: { kernel: 'v5.8' },
+        steps: script(n),
+        explain: false,
+      });
+      const ran = await client.request<{ trace: unknown[] }>('vfioLens/simulate', params(MAX_SCRIPT_STEPS));
+      assert.equal(ran.trace.length, MAX_SCRIPT_STEPS);
+      await assert.rejects(
+        client.request('vfioLens/simulate', params(MAX_SCRIPT_STEPS + 1)),
+        (e: { code?: number; message?: string }) => {
+          assert.equal(e.code, INVALID_PARAMS, e.message);
+          assert.match(
+            e.message ?? '',
+            new RegExp(`${MAX_SCRIPT_STEPS + 1} steps, over the limit of ${MAX_SCRIPT_STEPS} steps`),
+          );
+          return true;
+        },
+      );
+      const kernels = (n: number) => Array.from({ length: n }, () => ({ kernel: 'v5.8' }));
+      const matrix = await client.request<{ cells: unknown[] }>('vfioLens/matrix', { kernels: kernels(2) });
+      assert.ok(matrix.cells.length > 0);
+      await assert.rejects(
+        client.request('vfioLens/matrix', { kernels: kernels(2000) }),
+        (e: { code?: number; message?: string }) => {
+          assert.equal(e.code, INVALID_PARAMS, e.message);
+          assert.match(
+            e.message ?? '',
+            new RegExp(`2000 kernel references, over the limit of ${MAX_MATRIX_KERNELS}`),
+          );
+          return true;
+        },
       );
     } finally {
       await client.stop();

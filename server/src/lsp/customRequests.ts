@@ -283,11 +283,19 @@ const compare = modelRequest(
   (facade, q) => facade.comparePolicies(q.a, q.b, q.options),
 );
 
+/** The most kernels one vfioLens/matrix compares (the model has 7; documents add their own). */
+export const MAX_MATRIX_KERNELS = 32;
+
 const matrix = modelRequest(
   MatrixRequest,
   async (ctx, p: Partial<Record<keyof MatrixParams, unknown>>) => {
     if (p.kernels === undefined) return undefined;
     if (!Array.isArray(p.kernels)) throw invalid('kernels: expected an array of kernel references');
+    // each kernel is a column of every scenario and device: 2,000 of them held the main thread 5 s
+    if (p.kernels.length > MAX_MATRIX_KERNELS)
+      throw invalid(
+        `kernels: ${p.kernels.length} kernel references, over the limit of ${MAX_MATRIX_KERNELS} a matrix`,
+      );
     const specs: (PolicySpec | KernelId)[] = [];
     for (let i = 0; i < p.kernels.length; i++)
       specs.push(await resolveKernel(ctx, p.kernels[i], `kernels[${i}]`));

@@ -103,13 +103,16 @@ export function runScript<S, St extends StepLike, O>(
   steps.forEach((step, i) => {
     const refusal = system.refusal(branches[0].state, step);
     if (refusal) throw refused(`step ${i + 1} "${step.text}": ${refusal}`, i + 1);
-    branches = branches.flatMap((b) =>
-      system.step(b.state, step, b.assumptions).map((t) => ({
-        state: t.state,
-        assumptions: t.assumptions,
-        observations: [...b.observations, t.observation],
-      })),
-    );
+    // a branch that does not fork keeps its list (copying it every step made a script quadratic);
+    // a fork copies it for all but its last transition, before that one appends to it
+    branches = branches.flatMap((b) => {
+      const transitions = system.step(b.state, step, b.assumptions);
+      return transitions.map((t, k) => {
+        const observations = k === transitions.length - 1 ? b.observations : [...b.observations];
+        observations.push(t.observation);
+        return { state: t.state, assumptions: t.assumptions, observations };
+      });
+    });
   });
   return branches.map(({ assumptions: a, observations }) => ({ assumptions: a, observations }));
 }
