@@ -102,6 +102,8 @@ export class AnalysisRunner {
   private readonly pending = new Map<number, Pending>();
   private readonly queue: number[] = [];
   private inFlight: number | undefined;
+  /** No document needs the worker: stop it once its queue is empty. */
+  private releasing = false;
 
   constructor(
     private readonly workerScript: string | undefined,
@@ -151,6 +153,7 @@ export class AnalysisRunner {
       this.inFlight = undefined;
       setImmediate(() => this.pump());
     }
+    this.releaseIfIdle();
     if (reply.status === 'done') p.resolve({ status: 'done', output: reply.output, ms: reply.ms });
     else if (reply.status === 'failed') p.resolve({ status: 'failed', message: reply.message, ms: reply.ms });
     else p.resolve({ status: 'cancelled' });
@@ -172,6 +175,7 @@ export class AnalysisRunner {
     options: JobOptions,
     watchdogMs: number,
   ): AnalysisJob<JobResult<K>> {
+    this.releasing = false;
     const id = this.nextId++;
     const cancel = new SharedArrayBuffer(4);
     const flag = new Int32Array(cancel);
@@ -228,6 +232,22 @@ export class AnalysisRunner {
     }, p.watchdogMs);
     p.watchdog.unref();
     worker.postMessage(p.req);
+  }
+
+  /**
+   * No open document needs the worker: it is stopped as soon as its queue is empty, and the next
+   * job starts a fresh one. A thread keeps the memory of the largest analysis it ran; the
+   * process's RSS comes back only when the thread ends.
+   */
+  release(): void {
+    this.releasing = true;
+    this.releaseIfIdle();
+  }
+
+  private releaseIfIdle(): void {
+    if (!this.releasing || this.pending.size > 0 || this.inFlight !== undefined) return;
+    this.releasing = false;
+    this.dispose();
   }
 
   dispose(): void {
