@@ -1,18 +1,81 @@
-// Bundles the three deliverables with esbuild: the VS Code client, the server+CLI, and the simulator webview.
+// Bundles the deliverables with esbuild: the VS Code client, the server+CLI, and the simulator webview.
 // Also copies the two WebAssembly files tree-sitter needs next to the server bundle.
+//
+// The server+CLI is three files, so that a run loads only what it uses:
+//  - dist/cli.js, the `vfio-lens` bin and the server's entry: a small loader (scripts/cli-loader.cjs)
+//    that runs the bundle through V8's code cache;
+//  - dist/cli-bundle.js, the program (server/src/cli/main.ts); each command's modules are evaluated
+//    only when that command runs (main.ts imports them lazily);
+//  - dist/charsets.js, iconv-lite and encoding-japanese (half the program's size): libmime needs
+//    them only for mail in a charset other than UTF-8 or ASCII, so cli-bundle.js loads them then.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, chmodSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const dist = path.join(root, 'dist');
+const argValue = (name) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const dist = path.resolve(root, argValue('--outdir') ?? 'dist');
 const watch = process.argv.includes('--watch');
 const minify = process.argv.includes('--minify');
 mkdirSync(dist, { recursive: true });
+const out = (file) => path.join(dist, file);
+
+/** The modules dist/charsets.js holds, required lazily from the bundle. */
+const CHARSET_MODULES = ['iconv-lite', 'encoding-japanese'];
+
+/**
+ * In cli-bundle.js each charset module is a stand-in whose properties load dist/charsets.js on
+ * first use. Its property names are the real module's, read here.
+ */
+const lazyCharsets = {
+  name: 'lazy-charsets',
+  setup(build) {
+    const filter = new RegExp(`^(${CHARSET_MODULES.join('|')})$`);
+    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'lazy-charsets' }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-charsets' }, (args) => {
+      const names = Object.keys(require(args.path));
+      return {
+        loader: 'js',
+        contents: [
+          'let real;',
+          `const load = () => (real ??= require('./charsets.js')[${JSON.stringify(args.path)}]);`,
+          `for (const name of ${JSON.stringify(names)})`,
+          '  Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });',
+        ].join('\n'),
+      };
+    });
+  },
+};
+
+/**
+ * web-tree-sitter's CommonJS build: its ES module build finds its .wasm through import.meta.url and
+ * loads `module` through a dynamic import(), which a CommonJS bundle run by dist/cli.js (a vm.Script,
+ * without a module loader) cannot do. Its one dynamic import left, of fs/promises when a language is
+ * loaded from a path (treeSitter.ts hands it the bytes), becomes a require.
+ */
+const treeSitterCommonJs = {
+  name: 'web-tree-sitter-cjs',
+  setup(build) {
+    const file = require.resolve('web-tree-sitter');
+    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: file }));
+    build.onLoad({ filter: /[\\/]web-tree-sitter[\\/]tree-sitter\.cjs$/ }, (args) => ({
+      loader: 'js',
+      contents: readFileSync(args.path, 'utf8').replaceAll(
+        'await import("fs/promises")',
+        'require("fs/promises")',
+      ),
+    }));
+  },
+};
 
 const common = { bundle: true, sourcemap: true, minify, logLevel: 'warning', absWorkingDir: root };
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
 
 // The shared protocol module (server/src/lsp/protocol.ts) takes its RequestType from
 // vscode-languageserver-protocol; in the server bundle it gets the copy vscode-languageserver itself
@@ -36,32 +99,31 @@ const oneProtocolLibrary = {
 
 const builds = [
   {
-    ...common,
+    ...node,
     entryPoints: ['client/src/extension.ts'],
-    outfile: 'dist/extension.js',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
+    outfile: out('extension.js'),
     external: ['vscode'],
   },
   {
-    ...common,
+    ...node,
     entryPoints: ['server/src/cli/main.ts'],
-    outfile: 'dist/cli.js',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    // web-tree-sitter finds its .wasm through import.meta.url, which a CommonJS bundle lacks
-    banner: {
-      js: "#!/usr/bin/env node\nconst __importMetaUrl = require('url').pathToFileURL(__filename).href;",
+    outfile: out('cli-bundle.js'),
+    external: ['./charsets.js'],
+    plugins: [treeSitterCommonJs, lazyCharsets, oneProtocolLibrary],
+  },
+  {
+    ...node,
+    stdin: {
+      contents: `module.exports = { ${CHARSET_MODULES.map((m) => `${JSON.stringify(m)}: require(${JSON.stringify(m)})`).join(', ')} };`,
+      resolveDir: root,
+      sourcefile: 'charsets.js',
     },
-    define: { 'import.meta.url': '__importMetaUrl' },
-    plugins: [oneProtocolLibrary],
+    outfile: out('charsets.js'),
   },
   {
     ...common,
     entryPoints: ['client/webview/main.ts'],
-    outfile: 'dist/webview.js',
+    outfile: out('webview.js'),
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
@@ -75,10 +137,32 @@ for (const file of [
   copyFileSync(file, path.join(dist, path.basename(file)));
 }
 
+/** dist/cli.js: the loader, with each bundle's content hash (null in watch mode: no code cache). */
+function writeLoader(withHashes) {
+  const hashes = {};
+  for (const f of withHashes ? ['cli-bundle.js', 'charsets.js'] : []) {
+    const text = readFileSync(out(f), 'utf8');
+    if (/\bimport\(/.test(text.replace(/\/\/.*$/gm, '')))
+      throw new Error(`${f} holds a dynamic import(), which dist/cli.js cannot load from a code cache`);
+    hashes[f] = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  }
+  // the wasm tier-up flag treeSitter.ts sets, so that the loader sets the same before compiling
+  const tiering = /export const WASM_TIERING = ('[^']*');/.exec(
+    readFileSync(path.join(root, 'server/src/csrc/treeSitter.ts'), 'utf8'),
+  );
+  if (!tiering) throw new Error('server/src/csrc/treeSitter.ts no longer exports WASM_TIERING');
+  const loader = readFileSync(path.join(root, 'scripts', 'cli-loader.cjs'), 'utf8')
+    .replace('/* BUNDLE_HASHES */ null', withHashes ? JSON.stringify(hashes) : 'null')
+    .replace("/* WASM_TIERING */ ''", tiering[1]);
+  writeFileSync(out('cli.js'), loader);
+  chmodSync(out('cli.js'), 0o755);
+}
+
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
-  console.log('esbuild: watching');
+  writeLoader(false);
+  console.log('esbuild: watching (dist/cli.js without a code cache while the bundles change)');
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
-  chmodSync(path.join(dist, 'cli.js'), 0o755);
+  writeLoader(true);
 }

@@ -46,7 +46,9 @@ describe('Emacs eglot with the documented setup', { skip: missing }, () => {
     assert.equal(res.eglot, true, `eglot did not connect: ${r.stderr}`);
     assert.equal(res.server_name, 'vfio-lens');
     assert.equal(res.language_id, 'patch-mail');
-    const change = res.diagnostics.find((d) => /\[behaviour-change\]: memory-enabled:/.test(d.text));
+    const change = res.diagnostics.find((d) =>
+      /\[behaviour-change\]: s390-vf-detached: .*; memory-enabled in /.test(d.text),
+    );
     assert.ok(change, `no memory-enabled behaviour-change diagnostic: ${JSON.stringify(res.diagnostics)}`);
     assert.equal(change.line, 128);
     assert.equal(res.hover_line, 128);

@@ -56,7 +56,8 @@ describe('Neovim 0.7 with the documented setup', { skip: missing }, () => {
     assert.deepEqual(res.clients, ['vfio_lens']);
     assert.ok(res.waited_for_diagnostics, 'no diagnostics arrived');
     const change = res.diagnostics.find(
-      (d) => d.code === 'behaviour-change' && d.message.startsWith('memory-enabled:'),
+      (d) =>
+        d.code === 'behaviour-change' && d.message.includes('; memory-enabled in __vfio_pci_memory_enabled:'),
     );
     assert.ok(change, `no memory-enabled behaviour-change diagnostic: ${JSON.stringify(res.diagnostics)}`);
     assert.equal(change.lnum, 127, 'the memory-enabled finding is on line 128 of the series');

@@ -125,7 +125,16 @@ describe('language server on the seed series and corpus threads', () => {
         position: { line: returnLine, character: 3 },
       });
       const text = hoverText(h);
-      assert.match(text, /decision `memory-enabled`/);
+      // the consequence first, then at most three case rows, then the decision and its C
+      assert.match(
+        text.split('\n')[0],
+        /^\*\*vfio-lens: s390-vf-detached: open; mmio-read: EIO → ok\*\*, and \d+ more cases/,
+      );
+      const rows = text.split('\n').filter((l) => /^\| (?!device|---)/.test(l));
+      assert.ok(rows.length <= 3, `${rows.length} case rows`);
+      assert.match(text, /more: "vfio-lens: Explain decision at cursor" lists every case/);
+      assert.ok(text.indexOf('| s390-vf-detached |') < text.indexOf('Before:'), 'the cases before the C');
+      assert.match(text, /Decision `memory-enabled`/);
       assert.match(text, /pdev->is_virtfn \|\| \(cmd & PCI_COMMAND_MEMORY\)/);
       assert.match(text, /PCI_DEV_FLAGS_FORCE_COMMAND_MEM/);
       assert.match(text, /- `is_virtfn`: /);
@@ -213,7 +222,10 @@ describe('language server on the seed series and corpus threads', () => {
 
     const summary = await client.request<SummaryResult>('vfioLens/summary', { uri: seedUri });
     assert.match(summary.text, /s390-vf-detached/);
-    assert.match(summary.text, /\[behaviour-change\]/);
+    assert.match(summary.text, /^\[PATCH v4 3\/3\] /m, 'the patch as the list names it');
+    // a reply a maintainer pastes: short, steps said once, no mbox line numbers
+    assert.ok(summary.text.trimEnd().split('\n').length <= 15, summary.text);
+    assert.doesNotMatch(summary.text, /mmio-read: mmio-read|struct pci_dev\(\)|line \d+/);
     assert.doesNotMatch(summary.text, /\*\*|\|---\|/, 'plain text, not Markdown');
     assert.doesNotMatch(summary.text, /`/, 'no Markdown code spans');
     for (const l of summary.text.split('\n'))
@@ -276,7 +288,7 @@ describe('language server on the seed series and corpus threads', () => {
           textDocument: { uri },
           position: { line, character: 3 },
         });
-      assert.match(hoverText(await hover(quoted)), /decision `memory-enabled`/);
+      assert.match(hoverText(await hover(quoted)), /Decision `memory-enabled`/);
       assert.doesNotMatch(hoverText(await hover(lineIndex(text, /^Who sets/))), /decision/);
     },
   );

@@ -50,6 +50,7 @@ interface JsonFinding {
   function?: string;
   decision?: string;
   hint?: string;
+  preExisting?: boolean;
   changes: { device: string; steps: string[]; before: Side; after: Side; internal?: boolean }[];
   related: { range: Range; message: string }[];
 }
@@ -59,6 +60,7 @@ export interface JsonDocument {
   baseline: { kernel: string | null; detectedFrom: string };
   patches: { index?: number; total?: number; version: number; range: Range }[];
   findings: JsonFinding[];
+  outsideScope?: { hunks: number; files: string[] };
 }
 
 /** The golden of one document of `analyze --format json` (or of the same result in process). */
@@ -83,6 +85,7 @@ export function goldenOf(doc: JsonDocument): unknown {
       function: f.function,
       decision: f.decision,
       hint: f.hint === undefined ? undefined : keep(f.hint),
+      preExisting: f.preExisting,
       changes: f.changes.map((c) => ({
         device: c.device,
         steps: c.steps.join('; '),
@@ -92,6 +95,7 @@ export function goldenOf(doc: JsonDocument): unknown {
       })),
       related: f.related.map((r) => ({ range: span(r.range), message: keep(r.message) })),
     })),
+    outsideScope: doc.outsideScope,
   };
 }
 

@@ -5,6 +5,7 @@
  * but its operands did, on the marker setters that changed them).
  */
 import {
+  hex4,
   observationOf,
   observedText,
   type DecisionPoint,
@@ -84,9 +85,27 @@ export function worst(list: Severity[]): Severity {
   return list.reduce<Severity>((w, s) => (SEVERITY_RANK[s] > SEVERITY_RANK[w] ? s : w), 'hint');
 }
 
-/** "s390-vf-detached: open+mmio-read EIO→ok" */
-export function shortHint(c: BehaviourChange): string {
-  return `${c.device}: ${c.steps.join('+')} ${observedText(c.before)}→${observedText(c.after)}`;
+/** The longest inlay hint (the issue's "under 40 characters": an editor cuts them at about 43). */
+export const HINT_MAX = 39;
+
+/** An observation in the fewest words: the value read, the outcome, or what the restore did. */
+function hintWords(o: ChangeSide): string {
+  if (o.read !== undefined) return hex4(o.read);
+  if (o.restore === 'performed') return 'restore';
+  if (o.restore === 'skipped') return 'early return';
+  return observedText(o);
+}
+
+/** `text` within `max` characters, cut with an ellipsis. */
+export function fitHint(text: string, max = HINT_MAX): string {
+  return text.length <= max ? text : text.slice(0, max - 1) + '…';
+}
+
+/** "s390-vf-detached: EIO→ok (+11)": the lead case's device and what it now sees, under HINT_MAX. */
+export function shortHint(c: BehaviourChange, more = 0): string {
+  const change = `${hintWords(c.before)}→${hintWords(c.after)}${more ? ` (+${more})` : ''}`;
+  const withDevice = `${c.device}: ${change}`;
+  return fitHint(withDevice.length <= HINT_MAX ? withDevice : change);
 }
 
 /**

@@ -22,14 +22,20 @@ export function detectBaseline(
   macros: MacroDef[],
   specOf: (id: KernelId) => PolicySpec,
 ): BaselineChoice {
-  const seen: { decision: DecisionPoint; key: string }[] = [];
-  for (const r of records) {
-    if (r.unit.quoted) continue;
-    for (const c of r.facts.pre.decisions) {
-      if (c.confidence === 'marker') continue;
-      seen.push({ decision: c.decision, key: exprKey(c.expression, macros) });
+  const seenIn = (quoted: boolean) => {
+    const seen: { decision: DecisionPoint; key: string }[] = [];
+    for (const r of records) {
+      if (r.unit.quoted !== quoted) continue;
+      for (const c of r.facts.pre.decisions) {
+        if (c.confidence === 'marker') continue;
+        seen.push({ decision: c.decision, key: exprKey(c.expression, macros) });
+      }
     }
-  }
+    return seen;
+  };
+  // the patches' own pre-images first; a thread of replies has only the quoted ones
+  let seen = seenIn(false);
+  const fromQuotes = seen.length === 0 && (seen = seenIn(true)).length > 0;
   if (seen.length === 0) {
     return {
       kernel: DEFAULT_BASELINE,
@@ -60,6 +66,6 @@ export function detectBaseline(
   return {
     kernel,
     detected: true,
-    detectedFrom: `pre-images match ${kernel} at ${best} of ${seen.length} decision point(s) (${points})${sure}`,
+    detectedFrom: `${fromQuotes ? 'pre-images quoted in replies' : 'pre-images'} match ${kernel} at ${best} of ${seen.length} decision point(s) (${points})${sure}`,
   };
 }

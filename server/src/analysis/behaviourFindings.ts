@@ -104,8 +104,12 @@ function unitFindings(
     const leadChange = describeChange(lead);
     const more = diffs.length > 1 ? ` (and ${diffs.length - 1} more case${diffs.length > 2 ? 's' : ''})` : '';
     const visibleNote = diffs.every((d) => d.internalOnly) ? ' (internal paths only)' : '';
-    const tail =
+    // the consequence first (what a device now sees, in which steps), then what in the C caused it
+    const others = devicesHit.filter((d) => d !== leadChange.device);
+    const consequence =
       `${leadChange.device}: ${lead.steps.join('; ')}: ${observedText(leadChange.before)} → ${observedText(leadChange.after)}${more}` +
+      (others.length ? `, also for ${others.join(', ')}` : '') +
+      visibleNote +
       (depends.length ? `; depends on ${depends.join(', ')} (unknown to the model)` : '');
     if (site === 'markers') {
       const s = effect.setters[0];
@@ -113,7 +117,7 @@ function unitFindings(
         code: 'behaviour-change',
         kind: 'behaviour-change',
         severity,
-        message: `Changes behaviour for ${devicesHit.join(', ')}${visibleNote} through the markers it sets: ${tail}`,
+        message: `${consequence}; through the markers this patch sets`,
         range: s.record.facts[s.added ? 'post' : 'pre'].image[s.setter.lines[0]].range,
         ...recordBase(s.record),
         changes,
@@ -123,7 +127,7 @@ function unitFindings(
       continue;
     }
     // the other changed decision sites, capped: every site listing every other one was quadratic
-    const others = new RelatedPlaces()
+    const relatedPlaces = new RelatedPlaces()
       .addEach(
         effect.decisions.filter((o) => o !== site),
         (o) => ({ range: siteRange(o), message: `also changes ${o.decision}` }),
@@ -136,14 +140,14 @@ function unitFindings(
       kind: 'behaviour-change',
       severity,
       message:
-        `${site.decision}: \`${site.before ?? '(absent)'}\` → \`${site.written ?? '(absent)'}\` changes behaviour for ` +
-        `${devicesHit.join(', ')}${visibleNote}: ${tail}`,
+        `${consequence}; ${site.decision}${site.record.facts.functionName ? ` in ${site.record.facts.functionName}` : ''}: ` +
+        `\`${site.before ?? '(absent)'}\` → \`${site.written ?? '(absent)'}\``,
       range: siteRange(site),
       ...recordBase(site.record),
       decision: site.decision,
       changes,
-      related: others,
-      hint: shortHint(leadChange) + (diffs.length > 1 ? ` (+${diffs.length - 1})` : ''),
+      related: relatedPlaces,
+      hint: shortHint(leadChange, diffs.length - 1),
     });
   }
   return stopped;

@@ -22,6 +22,8 @@ import {
 import { LINTS, runLints, type ProseLine } from './lints';
 import { bisection, markerDefinitions, markerSetters, unplacedNames } from './markerFindings';
 import { kernelSpec } from './modelRuns';
+import { outsideScope } from './scope';
+import { seriesIncomplete } from './seriesGaps';
 import type { AnalyzeOptions, DocumentAnalysis } from './types';
 import type { AnalysisUnit } from './units';
 
@@ -116,6 +118,7 @@ function lintFindings(ctx: AnalysisContext, out: FindingSink): void {
       ...(l.record ? recordBase(l.record) : {}),
       ...(l.functionName ? { function: l.functionName } : {}),
       related: l.related,
+      ...(l.preExisting ? { preExisting: true } : {}),
     });
   }
 }
@@ -135,6 +138,8 @@ export const PRODUCERS: readonly ProducerRow[] = [
   { codes: ['bisect-marker-undefined'], produce: bisection },
   { codes: ['unmodeled-change'], produce: unplacedNames },
   { codes: LINTS.map((l) => l.code), produce: lintFindings },
+  // last: it says which behaviour findings above rest on a patch the document does not hold
+  { codes: ['series-incomplete'], produce: seriesIncomplete },
 ];
 
 /** Every finding code there is (package.json's vfioLens.severity names them all). */
@@ -169,6 +174,7 @@ export function analyzeText(text: string, options: AnalyzeOptions): AnalysisOutp
   for (const { produce } of PRODUCERS) produce(ctx, out);
   const { read, baseline, effects } = ctx;
   const { decisions, policies } = decisionsAndPolicies(ctx);
+  const outside = outsideScope(ctx.records);
   const result: DocumentAnalysis = {
     file: options.file,
     baseline: { kernel: baseline.kernel, detectedFrom: baseline.detectedFrom },
@@ -182,6 +188,7 @@ export function analyzeText(text: string, options: AnalyzeOptions): AnalysisOutp
     findings: out.items.sort(
       (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
     ),
+    ...(outside ? { outsideScope: outside } : {}),
   };
   const series =
     effects.length > 0 ? { before: effects[0].before, after: effects[effects.length - 1].after } : undefined;

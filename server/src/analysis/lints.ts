@@ -10,6 +10,7 @@ import type { MacroDef } from '../csrc/macros';
 import { expandMacros } from '../csrc/macros';
 import { BoundedCache, DEVICE_KINDS, KERNEL_TABLE, policyContentKey, type KernelId } from '../model/index';
 import { simulateScript } from './modelRuns';
+import { ONE_LOWER } from './severity';
 import type { HunkRecord, UnitEffect } from './applySeries';
 import type { RelatedInfo, Severity } from './types';
 
@@ -44,6 +45,11 @@ export interface LintHit {
   /** The function the linted statement is in, when the hunk's own text says (else the hunk's). */
   functionName?: string;
   related: RelatedInfo[];
+  /**
+   * What the lint names is the same before the patch: the finding says "pre-existing, not changed
+   * by this patch" and ranks one severity below the rule's (runLints).
+   */
+  preExisting?: boolean;
 }
 
 export interface LintRule {
@@ -53,6 +59,9 @@ export interface LintRule {
 }
 
 export type Lint = LintHit & { code: string; severity: Severity };
+
+/** The words a pre-existing finding starts with. */
+export const PRE_EXISTING = 'pre-existing, not changed by this patch';
 
 /**
  * is_virtfn answers "is this a linked SR-IOV VF", not "does this device implement Command MEMORY"
@@ -148,8 +157,8 @@ const UNIMPLEMENTED_CASES: { bit: 'io' | 'memory'; script: string }[] = [
 const restoreHits = new BoundedCache<string, string[]>(128);
 
 /** The setpci cases that reach vfio_bar_restore on devices lacking the enable bit, under a policy. */
-function unimplementedRestores(effect: UnitEffect, devices: readonly string[]): string[] {
-  const key = `${policyContentKey(effect.after)}\u0000${devices.join(',')}`;
+function unimplementedRestores(policy: UnitEffect['after'], devices: readonly string[]): string[] {
+  const key = `${policyContentKey(policy)}\u0000${devices.join(',')}`;
   let hits = restoreHits.get(key);
   if (hits) return hits;
   hits = [];
@@ -158,7 +167,7 @@ function unimplementedRestores(effect: UnitEffect, devices: readonly string[]): 
     for (const c of UNIMPLEMENTED_CASES) {
       const implemented = c.bit === 'io' ? kind.hardware.commandIo : kind.hardware.commandMemory;
       if (implemented === 'implemented') continue;
-      const trace = simulateScript(kind.id, effect.after, c.script).trace;
+      const trace = simulateScript(kind.id, policy, c.script).trace;
       if (trace.some((e) => e.restore === 'performed')) hits.push(`${kind.id}: ${c.script}`);
     }
   }
@@ -179,16 +188,22 @@ const restoreOnUnimplementedEnable: LintRule = {
       if (!change || !change.post) return [];
       const post = change.record.facts.post;
       const i = change.post.lines.find((k) => post.image[k].changed) ?? change.post.lines[0];
-      const hits = unimplementedRestores(effect, devices);
+      const hits = unimplementedRestores(effect.after, devices);
       if (!hits.length) return [];
+      // the same cases restored before the patch: the patch did not make it so
+      const before = new Set(unimplementedRestores(effect.before, devices));
+      const added = hits.filter((h) => !before.has(h));
+      const kept = hits.filter((h) => before.has(h));
       return [
         {
           message:
             'This restore condition still reaches vfio_bar_restore for an enable bit the device does not ' +
-            `implement, which rewrites its BARs and logs a reset recovery: ${hits.join('; ')}`,
+            `implement, which rewrites its BARs and logs a reset recovery: ${(added.length ? added : kept).join('; ')}` +
+            (added.length && kept.length ? ` (already before this patch: ${kept.join('; ')})` : ''),
           range: post.image[i].range,
           record: change.record,
           related: [],
+          preExisting: added.length === 0,
         },
       ];
     }),
@@ -236,6 +251,15 @@ export const LINTS: readonly LintRule[] = [
 
 export function runLints(ctx: LintContext, rules: readonly LintRule[] = LINTS): Lint[] {
   return rules.flatMap((rule) =>
-    rule.check(ctx).map((hit) => ({ code: rule.code, severity: rule.severity, ...hit })),
+    rule.check(ctx).map((hit) =>
+      hit.preExisting
+        ? {
+            ...hit,
+            code: rule.code,
+            severity: ONE_LOWER[rule.severity],
+            message: `${PRE_EXISTING}: ${hit.message}`,
+          }
+        : { code: rule.code, severity: rule.severity, ...hit },
+    ),
   );
 }

@@ -8,6 +8,7 @@ import type { Range } from '../common/position';
 import {
   DEV_FLAG_NAME,
   LATER_MAINLINE_DEV_FLAG_BITS,
+  MARKER_FIELDS,
   PCI_DEV_MEMBERS,
   PROPOSED_MARKER_FIELDS,
   markerName,
@@ -17,13 +18,33 @@ import { recordBase, siteRange, type AnalysisContext, type FindingSink } from '.
 import { carriersOf } from './markerCarriers';
 import type { HunkRecord } from './applySeries';
 import { kernelSpec } from './modelRuns';
+import { inScope } from './scope';
+import { lookupSymbol } from '../knowledge/index';
 
-/** marker-defined: a dev_flags bit or a struct pci_dev bitfield the document adds. */
+/**
+ * The names a definition is a marker under: a model's marker field, one a decision of the
+ * document's policies reads, one a setter of the document sets, or one the knowledge base explains.
+ * A new bitfield nothing of that ties to vfio (`fm_enabled`, `no_bw_notif`) is not a marker.
+ */
+function tiedMarkerNames(ctx: AnalysisContext): (name: string) => boolean {
+  const read = new Set<string>(MARKER_FIELDS);
+  for (const e of ctx.effects) {
+    for (const policy of [e.before, e.after]) {
+      for (const t of Object.values(policy.decisions)) if (t) for (const n of markerNamesIn(t)) read.add(n);
+      for (const m of policy.markers) read.add(markerName(m.marker));
+    }
+    for (const s of e.setters) read.add(markerName(s.setter.marker));
+  }
+  return (name) => read.has(name) || lookupSymbol(name) !== undefined;
+}
+
+/** marker-defined: a dev_flags bit or a struct pci_dev bitfield the document adds, tied to what vfio-lens models. */
 export function markerDefinitions(ctx: AnalysisContext, out: FindingSink): void {
   const { related } = ctx;
+  const tied = tiedMarkerNames(ctx);
   for (const r of ctx.records) {
     for (const d of r.facts.post.definitions) {
-      if (!d.changed || !isPciDevMarker(d, r.file.path)) continue;
+      if (!d.changed || !isPciDevMarker(d, r.file.path) || !tied(d.name)) continue;
       const later =
         d.bit !== undefined &&
         LATER_MAINLINE_DEV_FLAG_BITS[d.bit] &&
@@ -80,10 +101,14 @@ export function markerSetters(ctx: AnalysisContext, out: FindingSink): void {
   }
 }
 
-/** unmodeled-change: domain names on changed lines that no modelled construct explains. */
+/**
+ * unmodeled-change: domain names on changed lines that no modelled construct explains, inside the
+ * models' scope (scope.ts); outside it a hunk is only counted in the document's outsideScope.
+ */
 export function unplacedNames(ctx: AnalysisContext, out: FindingSink): void {
   const bare = (t: string) => t.replace(/[\s{}]/g, '');
   for (const r of ctx.records) {
+    if (!inScope(r)) continue;
     for (const side of ['post', 'pre'] as const) {
       // a line only re-spelled (a brace added, re-indented) is not a change of meaning
       const other = new Set(r.facts[side === 'post' ? 'pre' : 'post'].image.map((l) => bare(l.text)));

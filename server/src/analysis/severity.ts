@@ -9,12 +9,22 @@ import type { Finding, Severity } from './types';
 export type SeveritySetting = Severity | 'off';
 export type SeverityOverrides = Readonly<Record<string, SeveritySetting>>;
 
-/** The severity a finding gets under the overrides. */
+/** One severity lower: what a finding about code the patch leaves as it was ranks at. */
+export const ONE_LOWER: Readonly<Record<Severity, Severity>> = {
+  error: 'warning',
+  warning: 'information',
+  information: 'hint',
+  hint: 'hint',
+};
+
+/** The severity a finding gets under the overrides (a pre-existing finding one below its code's). */
 export function severityUnder(
-  finding: Pick<Finding, 'code' | 'kind' | 'severity'>,
+  finding: Pick<Finding, 'code' | 'kind' | 'severity' | 'preExisting'>,
   overrides: SeverityOverrides,
 ): SeveritySetting {
-  return overrides[finding.code] ?? overrides[finding.kind] ?? finding.severity;
+  const set = overrides[finding.code] ?? overrides[finding.kind];
+  if (set === undefined) return finding.severity;
+  return finding.preExisting && set !== 'off' ? ONE_LOWER[set] : set;
 }
 
 /** The findings as the overrides show them: "off" ones left out, the others with their severity. */

@@ -23,6 +23,7 @@ export const FINDING_KINDS = [
   'lint',
   'bisect',
   'read-problem',
+  'series-incomplete',
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
@@ -65,6 +66,8 @@ export interface Finding {
   related: RelatedInfo[];
   /** A short inlay-hint text for the line, e.g. "s390-vf-detached: open+mmio EIO→ok". */
   hint?: string;
+  /** About code the patch leaves as it was: said in the message, ranked one severity lower. */
+  preExisting?: boolean;
 }
 
 export interface PatchSummary {
@@ -80,6 +83,8 @@ export interface DocumentAnalysis {
   baseline: { kernel: KernelId | null; detectedFrom: string };
   patches: PatchSummary[];
   findings: Finding[];
+  /** The hunks outside every model's scope (analysis/scope.ts), when there are any: counted, not hinted. */
+  outsideScope?: { hunks: number; files: string[] };
 }
 
 export interface AnalyzeOptions {

@@ -18,6 +18,8 @@ export interface AnalysisUnit {
   files: FileDiff[];
   quoted: boolean;
   messageIndex: number;
+  /** Where the unit stands in its series ("[PATCH v5 2/3]", of the patch or of the reply quoting it). */
+  series?: { index: number; total: number; version: number };
 }
 
 export interface QuotedCopy {
@@ -52,6 +54,9 @@ export function collectUnits(read: ReadResult): { units: AnalysisUnit[]; quotes:
       files,
       quoted: false,
       messageIndex: p.messageIndex,
+      ...(p.index !== undefined && p.total !== undefined
+        ? { series: { index: p.index, total: p.total, version: p.version } }
+        : {}),
     });
   });
   // Diffs not inside any patch (a bare diff, git log -p, a thread without series tags).
@@ -91,14 +96,23 @@ export function collectUnits(read: ReadResult): { units: AnalysisUnit[]; quotes:
       quotedOnly.set(f.messageIndex, list);
     }
   }
+  // A thread of replies without the patches: the quoted hunks apply in the order of the series
+  // their replies name ("Re: [PATCH v5 3/3]"), not in the order the replies came.
+  const noPatches = units.length === 0;
   for (const [messageIndex, files] of quotedOnly) {
     const m = read.messages[messageIndex];
+    const tag = m?.tag;
+    const series =
+      tag?.index !== undefined && tag.total !== undefined && tag.index > 0
+        ? { index: tag.index, total: tag.total, version: tag.version }
+        : undefined;
     units.push({
-      order: 3000 + messageIndex,
+      order: noPatches && series ? series.index + messageIndex / 10_000 : 3000 + messageIndex,
       subject: `(quoted in ${m?.headers.subject ?? 'a reply'})`,
       files,
       quoted: true,
       messageIndex,
+      ...(series ? { series } : {}),
     });
   }
   units.sort((a, b) => a.order - b.order);

@@ -4,6 +4,7 @@
  * behaviour summary per document; json: the analysis; sarif: SARIF 2.1.0; b4: b4's review check
  * protocol (one mail on stdin, a JSON array of {tool, status, summary, details} on stdout).
  */
+import { outsideScopeText } from '../analysis/scope';
 import { SEVERITY_RANK } from '../analysis/attribute';
 import { DEFAULT_BASELINE } from '../analysis/baseline';
 import { analyzeCSource } from '../analysis/cSource';
@@ -99,12 +100,13 @@ function toText(docs: DocumentAnalysis[]): string {
           );
       }
     }
-    if (d.patches.length === 0) out.push('behaviour: not compared: no patch here');
+    if (d.patches.length === 0 && rows.size === 0) out.push('behaviour: not compared: no patch here');
     else if (rows.size === 0) out.push('behaviour: no change for any modelled device');
     else {
       out.push(`behaviour (device  steps: before -> after), ${rows.size} case(s):`);
       for (const [k, v] of [...rows].sort()) out.push(`  ${k}: ${v}`);
     }
+    if (d.outsideScope) out.push(outsideScopeText(d.outsideScope));
   }
   return out.join('\n') + '\n';
 }

@@ -6,6 +6,7 @@
  * (`B4_TRACKING_FILE`, the review branch) the earlier patches are read from there, and otherwise a
  * patch k/n (k > 1) that uses a marker it does not define says what it expects from patches 1..k-1.
  */
+import { outsideScopeText } from '../analysis/scope';
 import { SEVERITY_RANK } from '../analysis/attribute';
 import { analyzeText, type AnalysisOutput } from '../analysis/index';
 import type { DocumentAnalysis, Finding, Severity } from '../analysis/types';
@@ -43,6 +44,8 @@ interface CheckView {
   assumed: string[];
   /** Details line prefix per finding (the series check says which patch). */
   where?: (f: Finding) => string;
+  /** The hunks outside what vfio-lens models (counted in the summary, not hinted). */
+  outside?: DocumentAnalysis['outsideScope'];
 }
 
 /** b4 passes one mail per run; several files on the command line give one result each. */
@@ -75,6 +78,7 @@ function checkView(input: InputDocument, options: B4Options): CheckView {
     notes,
     expects: [],
     assumed: [],
+    outside: alone.result.outsideScope,
   };
   if (!pos) return base;
   if (pos.k === 0) return series ? seriesView(series, options) : coverView(alone, pos.n, notes);
@@ -253,7 +257,8 @@ function summaryOf(view: CheckView, shown: Finding[], worst: number): string {
       : unmodelled > 0
         ? `no change the model reaches; ${unmodelled} change(s) not modelled`
         : 'no change in vfio-pci Command-register behaviour';
-  return `${scope}${rest}${b}${tail}`;
+  const outside = view.outside ? `; ${outsideScopeText(view.outside)}` : '';
+  return `${scope}${rest}${outside}${b}${tail}`;
 }
 
 function b4Result(view: CheckView): B4Result {

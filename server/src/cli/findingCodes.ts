@@ -39,6 +39,11 @@ export const FINDING_CODES: Record<string, FindingCodeDoc> = {
     short: 'Part of the input could not be read as a patch',
     full: 'The reader met something it could not read as mail, diff or C (a hunk whose line counts do not match, a broken header, an undecodable part); the message says where and what was skipped.',
   },
+  'series-incomplete': {
+    name: 'SeriesIncomplete',
+    short: 'Patches of the series are missing before one that is here',
+    full: 'The document holds patches of a series (as patches or quoted in replies) but not an earlier one; the later patches are read as if the missing ones changed nothing vfio-lens models, and their behaviour findings say so.',
+  },
   'analysis-budget': {
     name: 'AnalysisBudget',
     short: 'The analysis stopped at its time budget',

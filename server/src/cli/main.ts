@@ -1,42 +1,40 @@
 /**
  * vfio-lens: the command-line twin of the extension. Each sub-command lives in its own module;
  * they share the engine under server/src and print text, JSON (and for analyze SARIF or b4 output).
+ *
+ * A command's module is loaded when that command runs, not before: `analyze` does not load the
+ * language server, `--help` loads no command at all (a CLI run once per patch pays only for what
+ * it uses; the bundle keeps each command's modules unevaluated until then).
  */
 import { UsageError } from './args';
 import { InputError } from './io';
-import { analyzeCommand } from './analyze';
-import { statsCommand } from './stats';
-import { simulateCommand } from './simulate';
-import { compareCommand } from './compare';
-import { matrixCommand } from './matrix';
-import { lspCommand } from './lsp';
 
 type Command = (argv: string[]) => Promise<number>;
 
-const commands: Record<string, { summary: string; run: Command }> = {
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   analyze: {
     summary: 'analyze FILE...|- [--format text|json|sarif|b4] [--baseline ID] [--fail-on warning|error]',
-    run: analyzeCommand,
+    load: async () => (await import('./analyze.js')).analyzeCommand,
   },
   stats: {
     summary: 'stats FILE...|- [--format text|json] [--repeat N]',
-    run: statsCommand,
+    load: async () => (await import('./stats.js')).statsCommand,
   },
   simulate: {
     summary: 'simulate --device ID --kernel ID --steps "open; ..." [--format text|json] [--explain]',
-    run: simulateCommand,
+    load: async () => (await import('./simulate.js')).simulateCommand,
   },
   compare: {
     summary: 'compare --kernel A --kernel B [--device ID] [--depth N] [--internal] [--format text|json]',
-    run: compareCommand,
+    load: async () => (await import('./compare.js')).compareCommand,
   },
   matrix: {
     summary: 'matrix [--format text|json|markdown]',
-    run: matrixCommand,
+    load: async () => (await import('./matrix.js')).matrixCommand,
   },
   lsp: {
     summary: 'lsp --stdio | --node-ipc | --socket=PORT [--message-timeout=MS]   (the language server)',
-    run: lspCommand,
+    load: async () => (await import('./lsp.js')).lspCommand,
   },
 };
 
@@ -62,7 +60,8 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await command.run(rest);
+    const run = await command.load();
+    return await run(rest);
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`vfio-lens ${name}: ${e.message}\nusage: vfio-lens ${command.summary}\n`);

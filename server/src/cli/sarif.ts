@@ -119,6 +119,7 @@ function result(f: Finding, artifact: ArtifactLocation, lines: Lines, ruleIndex:
       ...(f.function ? { function: f.function } : {}),
       ...(f.decision ? { decision: f.decision } : {}),
       ...(f.changes.length ? { changes: f.changes } : {}),
+      ...(f.preExisting ? { preExisting: true } : {}),
     },
   };
 }

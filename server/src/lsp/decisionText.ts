@@ -79,31 +79,60 @@ export function changesTable(changes: BehaviourChange[]): string[] {
 /** A finding's message (plain text that quotes the document) as a Markdown list item. */
 const findingItem = (f: Finding, prefix = '') => `- ${escapeMarkdown(`${prefix}${f.message} [${f.code}]`)}`;
 
-/** Markdown for a changed decision line. */
-export function decisionMarkdown(output: ServerAnalysis, site: DecisionSite): string {
+/** The case rows a hover shows (the issue's "at most three"); Explain shows them all. */
+export const HOVER_CASES = 3;
+
+/** The consequence of a case in one line: "s390-vf-detached: open; mmio-read: EIO → ok". */
+function consequence(c: BehaviourChange): string {
+  const out = (t: string, step: string) => (t.startsWith(`${step}: `) ? t.slice(step.length + 2) : t);
+  return `${c.device}: ${c.steps.join('; ')}: ${out(c.before.text, c.before.step)} → ${out(c.after.text, c.after.step)}`;
+}
+
+/**
+ * Markdown for a changed decision line: the consequence first (what a device now sees), then at
+ * most `maxCases` case rows, then the decision and its C before and after, the operands and why.
+ */
+export function decisionMarkdown(
+  output: ServerAnalysis,
+  site: DecisionSite,
+  options: { maxCases?: number } = {},
+): string {
+  const max = options.maxCases ?? Infinity;
   const where = [site.diffFile, site.function ? `${site.function}()` : undefined]
     .filter(Boolean)
     .join(' \u2014 ');
-  const parts = [
-    `**vfio-lens: decision ${codeSpan(site.decision)}** (${escapeMarkdown(where)})`,
-    '',
-    'Before:',
-    code(site.before),
-    '',
-    'After:',
-  ];
-  parts.push(code(site.after));
+  const findings = findingsOfDecision(output, site);
+  const changes = dedupeChanges(findings.flatMap((f) => f.changes));
+  const lead = leadCases(findings)[0];
+  const parts: string[] = [];
+  if (lead) {
+    const devices = [...new Set(changes.map((c) => c.device))].filter((d) => d !== lead.device);
+    const more = changes.length - 1;
+    parts.push(
+      `**vfio-lens: ${escapeMarkdown(consequence(lead))}**` +
+        (more ? `, and ${more} more case${more === 1 ? '' : 's'}` : '') +
+        (devices.length ? ` (also ${escapeMarkdown(devices.join(', '))})` : ''),
+      '',
+      ...changesTable(changes.slice(0, max)),
+    );
+    if (changes.length > max)
+      parts.push(
+        '',
+        `_${changes.length - max} more: "vfio-lens: Explain decision at cursor" lists every case._`,
+      );
+    parts.push('', `Decision ${codeSpan(site.decision)} (${escapeMarkdown(where)}):`);
+  } else {
+    parts.push(`**vfio-lens: decision ${codeSpan(site.decision)}** (${escapeMarkdown(where)})`);
+    if (findings.length === 0) parts.push('', 'No observable behaviour change was found for this line.');
+  }
+  parts.push('', 'Before:', code(site.before), '', 'After:', code(site.after));
   const both = `${site.before ?? ''} ${site.after ?? ''}`;
   const operands = entriesInExpression(both).map((e) => `- ${codeSpan(e.name)}: ${e.summary}`);
   for (const o of OPERAND_MEANINGS) {
     if (o.name.test(both)) operands.push(`- ${codeSpan(o.name.source.replace(/\\b/g, ''))}: ${o.meaning}`);
   }
   if (operands.length) parts.push('', 'Operands:', ...operands);
-  const findings = findingsOfDecision(output, site);
-  const changes = dedupeChanges(findings.flatMap((f) => f.changes));
-  if (changes.length) parts.push('', 'Cases that change:', '', ...changesTable(changes));
-  else if (findings.length === 0) parts.push('', 'No observable behaviour change was found for this line.');
-  for (const c of leadCases(findings)) parts.push('', ...whyOfCase(c));
+  for (const c of leadCases(findings).slice(0, Math.min(3, max))) parts.push('', ...whyOfCase(c));
   const notes = findings.filter((f) => f.changes.length === 0).map((f) => findingItem(f));
   if (notes.length) parts.push('', ...notes);
   return parts.join('\n');

@@ -1,6 +1,7 @@
 /** Inlay hints at the end of changed decision lines, code lenses above patches and decision lines, code actions. */
 import { InlayHint, type CodeAction, type CodeLens, type Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { HINT_MAX, fitHint } from '../analysis/attribute';
 import type { ServerAnalysis } from './serverAnalysis';
 import { lineOf } from './hover';
 import type { VfioLensSettings } from './settings';
@@ -31,7 +32,13 @@ export function inlayHints(
   return [...byLine]
     .sort((a, b) => a[0] - b[0])
     .map(([line, hints]) => {
-      const hint = InlayHint.create({ line, character: lineOf(doc, line).length }, hints.join('; '));
+      // several findings on a line: the first, and how many more, if they do not fit together
+      const joined = hints.join('; ');
+      const label = joined.length <= HINT_MAX ? joined : fitHint(`${hints[0]} +${hints.length - 1}`);
+      const hint = InlayHint.create(
+        { line, character: lineOf(doc, line).length },
+        hints.length > 1 ? label : hints[0],
+      );
       hint.paddingLeft = true;
       return hint;
     });

@@ -4,6 +4,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { hoverMarkdown, knowledgeAt } from '../knowledge';
 import {
   decisionAt,
+  HOVER_CASES,
   decisionMarkdown,
   patchMarkdown,
   patchOfSubjectLine,
@@ -40,7 +41,7 @@ export function hoverAt(
     const site =
       decisionAt(output, pos) ??
       (here ? quotedDecisionAt(output, pos, (line) => code(lineOf(doc, line)) === here) : undefined);
-    if (site) sections.push(decisionMarkdown(output, site));
+    if (site) sections.push(decisionMarkdown(output, site, { maxCases: HOVER_CASES }));
     else if (!symbol) {
       const patch = patchOfSubjectLine(output, pos.line, text);
       if (patch !== undefined) sections.push(patchMarkdown(output, patch));

@@ -3,6 +3,7 @@
  * STEP_HANDLERS. A decision whose value depends on an identifier the model does not know forks
  * the step: applyStep returns one result per assumed value (0 and 1).
  */
+import { assumptionKey } from './core/system';
 import { NeedsAssumption, evaluate } from './evaluate';
 import {
   PCI_COMMAND,
@@ -77,6 +78,29 @@ function implementedBits(device: DeviceKind): number {
   return bits;
 }
 
+/** A decision evaluated once: what every later evaluation with the same inputs returns. */
+interface Decided {
+  result: number;
+  explanation: Explanation;
+  assumed: string[];
+}
+
+/**
+ * Decisions already evaluated, per policy and device, by everything an evaluation reads: the
+ * point, the locals, the state's view (virtual COMMAND, power state, BARs needing a restore) and
+ * the assumptions. The exploration asks the same question in many states (most steps do not touch
+ * what a decision reads); the answer, explanation included, is the same object each time.
+ */
+const decided = new WeakMap<Policy, Map<string, Map<string, Decided>>>();
+
+function decisionsOf(policy: Policy, device: DeviceKind): Map<string, Decided> {
+  let perDevice = decided.get(policy);
+  if (!perDevice) decided.set(policy, (perDevice = new Map()));
+  let memo = perDevice.get(device.id);
+  if (!memo) perDevice.set(device.id, (memo = new Map()));
+  return memo;
+}
+
 class StepRun {
   readonly state: DeviceState;
   readonly entry: StepObservation;
@@ -106,21 +130,31 @@ class StepRun {
       power: this.state.power,
       barsNeedRestore: this.device.hardware.bars === 'header' && !this.state.barsValid,
     };
-    const scope = new DeviceScope(this.policy, this.device, view, this.assumptions, locals);
-    const operands: OperandValue[] = [];
-    try {
-      const result = evaluate(expr, scope, operands);
-      const explanation: Explanation = {
-        decision: point,
-        expression: this.policy.spec.decisions[point] ?? expr.text,
-        operands,
-        result,
-      };
-      this.entry.why.push(explanation);
-      return result;
-    } finally {
-      for (const name of scope.assumed) this.assumed.add(name);
+    let key = `${point}|${view.virt}|${view.power}|${+view.barsNeedRestore}|${assumptionKey(this.assumptions)}`;
+    for (const name in locals) key += `|${name}=${locals[name]}`;
+    const memo = decisionsOf(this.policy, this.device);
+    let known = memo.get(key);
+    if (!known) {
+      const scope = new DeviceScope(this.policy, this.device, view, this.assumptions, locals);
+      const operands: OperandValue[] = [];
+      try {
+        const result = evaluate(expr, scope, operands);
+        const explanation: Explanation = {
+          decision: point,
+          expression: this.policy.spec.decisions[point] ?? expr.text,
+          operands,
+          result,
+        };
+        known = { result, explanation, assumed: [...scope.assumed] };
+        memo.set(key, known);
+      } finally {
+        // on NeedsAssumption too: the caller forks on the name, under the names assumed so far
+        for (const name of scope.assumed) this.assumed.add(name);
+      }
     }
+    for (const name of known.assumed) this.assumed.add(name);
+    this.entry.why.push(known.explanation);
+    return known.result;
   }
 
   /** Whether the device itself answers a memory access (decode on, BARs programmed, D0). */

@@ -4,11 +4,12 @@
  * PCI constants and the few functions the model knows.
  */
 import type { EvalScope } from './evaluate';
-import { evaluate } from './evaluate';
-import { MARKER_FIELDS, devFlagMarker } from './markers';
+import { evaluate, operandName } from './evaluate';
+import { MARKER_FIELDS, devFlagMarker, markerFlag } from './markers';
 import { PCI_CONSTANTS } from './pci';
 import type { Policy } from './policy';
-import type { DeviceKind, OperandValue } from './types';
+import type { DeviceKind, Expr, OperandValue } from './types';
+import { DECISION_POINTS } from './types';
 
 export interface DeviceView {
   virt: number;
@@ -34,6 +35,88 @@ const LOCAL_MEANINGS: Record<string, string> = {
 const KNOWN_CALLS: Record<string, (view: DeviceView) => number> = {
   'vfio_need_bar_restore(vdev)': (v) => Number(v.barsNeedRestore),
 };
+
+/** A setter's marker that `pdev->NAME` can name (not a dev_flags marker, markers.ts). */
+const FIELD_MARKER = /^\w+$/;
+
+const viewKeys = new WeakMap<Policy, Map<string, string>>();
+
+/** Every name evaluate() may look up in an expression: identifiers and calls as written. */
+function namesIn(expr: Expr | null, out: Set<string>): Set<string> {
+  if (!expr) return out;
+  switch (expr.kind) {
+    case 'ident':
+      out.add(expr.name);
+      break;
+    case 'call':
+      out.add(operandName(expr));
+      break;
+    case 'unary':
+      namesIn(expr.arg, out);
+      break;
+    case 'binary':
+      namesIn(expr.left, out);
+      namesIn(expr.right, out);
+      break;
+    case 'cond':
+      namesIn(expr.test, out);
+      namesIn(expr.then, out);
+      namesIn(expr.else, out);
+      break;
+  }
+  return out;
+}
+
+/** Whether an expression that names `names` can read the marker (`pdev->X`, or a dev_flags bit). */
+function readsMarker(names: Set<string>, marker: string): boolean {
+  const flag = markerFlag(marker);
+  return flag !== undefined ? names.has(flag) : names.has(`pdev->${marker}`);
+}
+
+/**
+ * Everything a step of `device` reads of `policy` (here and in machine.ts): the decisions as
+ * written, traits, and of the rest only what an evaluation can reach from them: the setters on the
+ * device's creation paths of every marker an expression reads (in order: the first that holds
+ * explains the marker; their conditions can read more markers), whether a field some expression
+ * reads is a marker of any setter (isMarker), and the constants those expressions name. Two
+ * policies with the same view give the device the same transitions, to the last operand of every
+ * explanation, so they share one memoised transition system (system.ts): a patch that adds a
+ * setter on a path the device does not go through, or one no decision reads yet, or a constant
+ * nothing names, costs that device nothing.
+ */
+export function deviceViewKey(policy: Policy, device: DeviceKind): string {
+  let perDevice = viewKeys.get(policy);
+  if (!perDevice) viewKeys.set(policy, (perDevice = new Map()));
+  let key = perDevice.get(device.id);
+  if (key === undefined) {
+    const names = new Set<string>();
+    for (const point of DECISION_POINTS) namesIn(policy.decisions[point], names);
+    const onPaths = policy.setters.filter((s) => device.paths.includes(s.path));
+    const read = new Set<(typeof onPaths)[number]>();
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const s of onPaths) {
+        if (read.has(s) || !readsMarker(names, s.marker)) continue;
+        read.add(s);
+        namesIn(s.condition, names);
+        grew = true;
+      }
+    }
+    key = JSON.stringify([
+      DECISION_POINTS.map((d) => policy.spec.decisions[d] ?? null),
+      onPaths.filter((s) => read.has(s)).map((s) => [s.path, s.marker, s.conditionText ?? null]),
+      [...new Set(policy.setters.map((s) => s.marker))]
+        .filter((m) => FIELD_MARKER.test(m) && readsMarker(names, m))
+        .sort(),
+      Object.entries(policy.constants)
+        .filter(([name]) => names.has(name))
+        .sort(),
+      Object.entries(policy.traits).sort(),
+    ]);
+    perDevice.set(device.id, key);
+  }
+  return key;
+}
 
 export class DeviceScope implements EvalScope {
   assumed = new Set<string>();

@@ -1,7 +1,8 @@
 /**
  * One policy on one device kind as a labelled transition system (model/core/system.ts), with its
- * transitions memoised. Systems are cached per (policy content, device), so comparing many pairs
- * reuses each side.
+ * transitions memoised. Systems are cached per (device, what the device sees of the policy), so
+ * comparing many pairs reuses each side, and policies that differ only where a device cannot tell
+ * (a setter on another creation path) share that device's system.
  */
 import { BoundedCache } from './cache';
 import { MemoisedSystem, runScript, type Assumptions, type TransitionSystem } from './core/system';
@@ -9,9 +10,13 @@ import type { DeviceState, StepObservation } from './machine';
 import { CLOSED_STATE, applyStep, stateKey, stepRefusal } from './machine';
 import { explained, stepDisplay } from './observation';
 import type { Policy } from './policy';
+import { deviceViewKey } from './scope';
 import type { Step } from './steps';
 import { StepScriptError } from './steps';
 import type { DeviceKind, TraceEntry } from './types';
+
+/** State keys, computed once per state: a step's result state is never changed afterwards. */
+const stateKeys = new WeakMap<DeviceState, string>();
 
 /** The vfio-pci model of one device under one policy, before memoisation. */
 class VfioSystem implements TransitionSystem<DeviceState, Step, StepObservation> {
@@ -23,7 +28,9 @@ class VfioSystem implements TransitionSystem<DeviceState, Step, StepObservation>
   ) {}
 
   key(state: DeviceState): string {
-    return stateKey(state);
+    let key = stateKeys.get(state);
+    if (key === undefined) stateKeys.set(state, (key = stateKey(state)));
+    return key;
   }
 
   refusal(state: DeviceState, step: Step): string | null {
@@ -82,11 +89,15 @@ export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservat
 /** What a trace shows of an observation (its annotated explanations and display), once per observation. */
 const shownObservations = new WeakMap<StepObservation, Pick<TraceEntry, 'why' | 'display'>>();
 
-/** Systems per (policy content, device kind); 7 kinds x 64 policies. */
+/**
+ * Systems per (device kind, its view of the policy); 7 kinds x 64 policies. A system shared by
+ * several policies annotates with its first policy's decisions: the view holds their texts, so
+ * they are the same.
+ */
 const systems = new BoundedCache<string, PolicySystem>(448);
 
 export function policySystem(policy: Policy, device: DeviceKind): PolicySystem {
-  const key = `${device.id}\u0000${policy.key}`;
+  const key = `${device.id}\u0000${deviceViewKey(policy, device)}`;
   let system = systems.get(key);
   if (!system) {
     system = new PolicySystem(policy, device);

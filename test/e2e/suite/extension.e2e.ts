@@ -65,6 +65,12 @@ describe('vfio-lens in VS Code', function () {
       onReturn.some((d) => /s390-vf-detached/.test(d.message)),
       'it names the detached s390 VF',
     );
+    // what the Problems panel shows first (issue 14): the consequence, not a decision id, and at
+    // most two related items per diagnostic (the rest one click away)
+    for (const d of seedDiagnostics.filter((x) => codeOf(x) === 'behaviour-change')) {
+      assert.match(d.message, /^[a-z0-9-]+: [a-z]/, `consequence first: ${d.message}`);
+      assert.ok((d.relatedInformation ?? []).length <= 2, `related of ${d.message}`);
+    }
   });
 
   it('corpus thread (.mbox): opened as patch-mail, with vfio-lens diagnostics', async () => {
@@ -85,6 +91,8 @@ describe('vfio-lens in VS Code', function () {
       new vscode.Position(returnLine, 3),
     );
     const text = hoverText(hovers);
+    // its first paragraph is the consequence (vfio-lens' own hover; a diagnostic's may come first)
+    assert.match(text, /^\*\*vfio-lens: s390-vf-detached: open; mmio-read: EIO → ok\*\*/m);
     assert.match(text, /memory-enabled/);
     assert.match(text, /PCI_DEV_FLAGS_FORCE_COMMAND_MEM/);
     assert.match(text, /s390-vf-detached/);

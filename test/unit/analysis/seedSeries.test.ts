@@ -87,6 +87,10 @@ for (const [name, file] of [
       const lint = out.result.findings.find((f) => f.code === 'restore-on-unimplemented-enable');
       assert.ok(lint);
       assert.match(lint.message, /s390-vf-detached: open; write-cmd 0x0001; write-cmd 0x0001/);
+      // the IO cases restore before the series as after it: the series did not make it so
+      assert.match(lint.message, /^pre-existing, not changed by this patch: /);
+      assert.equal(lint.preExisting, true);
+      assert.equal(lint.severity, 'information', 'ranked below the warning of the rule');
       assert.match(lineOf(out.text, lint), /new_mem && virt_mem && !phys_mem &&/);
     });
 

@@ -60,7 +60,7 @@ test('patch 3/3 alone: every warned code is in the summary, behaviour read from 
   assert.equal(r.status, 'warn');
   assert.match(
     r.summary,
-    /^warns: behaviour-change for vf, s390-vf-linked \(memory-enabled, init-force-memory\) if no earlier patch sets no_command_memory; restore-on-unimplemented-enable/,
+    /^warns: behaviour-change for vf, s390-vf-linked \(memory-enabled, init-force-memory\) if no earlier patch sets no_command_memory; 2 more decision/,
   );
   assert.match(r.summary, /expects no_command_memory from one of patches 1\/3-2\/3$/);
 });

@@ -96,7 +96,15 @@ interface PairNode<S, St> {
   a: S;
   b: S;
   assumptions: Assumptions;
-  steps: St[];
+  /** The step that led here and the node it left: the sequence is read back only when reported. */
+  step?: St;
+  parent?: PairNode<S, St>;
+}
+
+function stepsTo<S, St>(node: PairNode<S, St>, last: St): St[] {
+  const steps = [last];
+  for (let n: PairNode<S, St> | undefined = node; n?.step !== undefined; n = n.parent) steps.push(n.step);
+  return steps.reverse();
 }
 
 /**
@@ -128,7 +136,7 @@ export function explorePair<S, St extends StepLike, O>(
 ): { differences: PairDifference<St, O>[]; stats: WalkStats } {
   const { alphabet, observe } = options;
   const found = new Map<string, PairDifference<St, O> & { signature: string }>();
-  const start: PairNode<S, St> = { a: a.initial, b: b.initial, assumptions: {}, steps: [] };
+  const start: PairNode<S, St> = { a: a.initial, b: b.initial, assumptions: {} };
   const stats = breadthFirst<PairNode<S, St>>({
     start,
     depth: options.depth,
@@ -142,14 +150,17 @@ export function explorePair<S, St extends StepLike, O>(
         for (const ra of a.step(node.a, step, node.assumptions)) {
           for (const rb of b.step(node.b, step, ra.assumptions)) {
             transitions++;
-            const steps = [...node.steps, step];
-            const ka = observe(ra.observation);
-            const kb = observe(rb.observation);
-            if (ka !== kb) {
-              note(found, steps, rb, ra.observation, ka, kb);
-              continue;
+            // one transition on both sides (a system compared with itself, memoised): the same observation
+            if (ra !== rb) {
+              const ka = observe(ra.observation);
+              const kb = observe(rb.observation);
+              if (ka !== kb) {
+                note(found, stepsTo(node, step), rb, ra.observation, ka, kb);
+                continue;
+              }
             }
-            children.push({ a: ra.state, b: rb.state, assumptions: { ...rb.assumptions }, steps });
+            // a transition's assumptions are never changed afterwards: the child shares them
+            children.push({ a: ra.state, b: rb.state, assumptions: rb.assumptions, step, parent: node });
           }
         }
       }

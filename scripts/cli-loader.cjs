@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+// dist/cli.js: the `vfio-lens` command and the language server's entry. scripts/build.mjs writes
+// it from this file (filling in BUNDLE_HASHES); the program itself is dist/cli-bundle.js.
+//
+// It loads the bundle through V8's code cache, as Node 22's module.enableCompileCache() would
+// (Node 20 has none): the bytecode V8 compiled in an earlier run, for every function that run
+// used, is read from a cache file instead of compiled again. A cache file is named by the
+// bundle's content hash, Node's version and the V8 flags, and V8 rejects one that does not fit;
+// then the bundle is compiled from source as usual and the cache written again at exit.
+//
+// VFIO_LENS_CODE_CACHE=off disables it; VFIO_LENS_CODE_CACHE=/dir puts the cache in /dir
+// (default: $XDG_CACHE_HOME/vfio-lens/code-cache or ~/.cache/vfio-lens/code-cache). Any failure
+// to read or write the cache only costs the compile: the command runs the same.
+// VFIO_LENS_CODE_CACHE_TRACE=1 says on stderr what happened to each cache file.
+'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const vm = require('node:vm');
+
+// tree-sitter's wasm tier-up budget, as server/src/csrc/treeSitter.ts sets it (see there why). Set
+// here too, before the bundle is compiled: V8 checks a code cache against the flags it was made
+// under, and one made after treeSitter.ts changed them would never fit the next run's compile.
+require('node:v8').setFlagsFromString(/* WASM_TIERING */ '');
+
+/** Bundle file -> its content hash; null when the bundles may change under us (esbuild --watch). */
+const BUNDLE_HASHES = /* BUNDLE_HASHES */ null;
+
+const trace = process.env.VFIO_LENS_CODE_CACHE_TRACE === '1';
+const note = (message) => trace && process.stderr.write(`vfio-lens code cache: ${message}\n`);
+
+function cacheDirectory() {
+  const setting = process.env.VFIO_LENS_CODE_CACHE;
+  if (!BUNDLE_HASHES || setting === 'off' || setting === '0') return undefined;
+  if (setting && path.isAbsolute(setting)) return setting;
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'vfio-lens', 'code-cache');
+}
+
+/** A short hash of what else decides whether V8 accepts a code cache: Node and its flags. */
+function runtimeTag() {
+  const text = `${process.version} ${process.arch} ${process.execArgv.join(' ')}`;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return `${process.version}-${h.toString(16)}`;
+}
+
+const dir = cacheDirectory();
+/** Cache files kept per bundle (builds x Node versions x flags), the most recently used. */
+const KEPT_CACHES = 8;
+const tag = dir && runtimeTag();
+const loaded = new Map();
+/** Scripts compiled without a usable cache: their cache is written once they have run a while. */
+const unwritten = [];
+
+function writeCaches() {
+  for (const { script, file, name } of unwritten.splice(0)) {
+    try {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const tmp = `${file}.${process.pid}.${require('node:worker_threads').threadId}.tmp`;
+      fs.writeFileSync(tmp, script.createCachedData());
+      fs.renameSync(tmp, file);
+      note(`${name}: written to ${file}`);
+    } catch (e) {
+      note(`${name}: not written (${e.message})`);
+      continue;
+    }
+    // every build of the bundle (checkouts, upgrades) and every Node has its own file: keep the
+    // most recently used few of this bundle's, so the folder does not grow without end
+    const base = path.basename(name, '.js');
+    const pattern = new RegExp(`^${base}-[0-9a-f]{16}-.*\\.bin$`);
+    try {
+      const others = fs
+        .readdirSync(dir)
+        .filter((f) => pattern.test(f))
+        .map((f) => ({ f, used: fs.statSync(path.join(dir, f)).mtimeMs }))
+        .sort((a, b) => b.used - a.used);
+      for (const { f } of others.slice(KEPT_CACHES)) {
+        fs.rmSync(path.join(dir, f), { force: true });
+        note(`${name}: removed ${f}, the least recently used`);
+      }
+    } catch {
+      // another process is pruning too
+    }
+  }
+}
+
+/** Loads dist/<name> as a CommonJS module; `./<bundle>` requires inside it come back here. */
+function load(name) {
+  const done = loaded.get(name);
+  if (done) return done.exports;
+  const filename = path.join(__dirname, name);
+  const source = fs.readFileSync(filename, 'utf8');
+  const hash = BUNDLE_HASHES && BUNDLE_HASHES[name];
+  const file = dir && hash && path.join(dir, `${path.basename(name, '.js')}-${hash}-${tag}.bin`);
+  let cachedData;
+  if (file) {
+    try {
+      cachedData = fs.readFileSync(file);
+    } catch {
+      note(`${name}: no cache yet`);
+    }
+  }
+  const script = new vm.Script(require('node:module').wrap(source), { filename, cachedData });
+  if (cachedData) {
+    note(`${name}: cache ${script.cachedDataRejected ? 'rejected' : 'used'}`);
+    if (!script.cachedDataRejected) {
+      try {
+        const now = new Date();
+        fs.utimesSync(file, now, now); // used: the last to be pruned
+      } catch {
+        // read-only: it is only kept less long
+      }
+    }
+  }
+  if (file && (!cachedData || script.cachedDataRejected)) {
+    if (unwritten.length === 0) {
+      // at exit (the CLI), or after a few seconds for the long-running server and its worker
+      process.once('exit', writeCaches);
+      setTimeout(writeCaches, 5000).unref();
+    }
+    unwritten.push({ script, file, name });
+  }
+  const mod = { exports: {}, filename, id: filename, loaded: false, children: [], paths: [] };
+  loaded.set(name, mod);
+  const nodeRequire = require('node:module').createRequire(filename);
+  const bundleRequire = (id) =>
+    BUNDLE_HASHES && id.startsWith('./') && id.slice(2) in BUNDLE_HASHES
+      ? load(id.slice(2))
+      : nodeRequire(id);
+  bundleRequire.resolve = nodeRequire.resolve;
+  bundleRequire.cache = nodeRequire.cache;
+  script.runInThisContext()(mod.exports, bundleRequire, mod, filename, __dirname);
+  mod.loaded = true;
+  return mod.exports;
+}
+
+const bundle = BUNDLE_HASHES ? load('cli-bundle.js') : require('./cli-bundle.js');
+bundle.main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(String(e) + '\n');
+    process.exitCode = 3;
+  },
+);

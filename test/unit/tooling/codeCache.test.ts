@@ -1,0 +1,145 @@
+/**
+ * dist/cli.js, the loader (scripts/cli-loader.cjs): the bundle runs through V8's code cache,
+ * written on the first run and used on the next; a cache file V8 rejects or a cache folder that
+ * cannot be written changes nothing the command prints; libmime's charset tables
+ * (dist/charsets.js) load only for mail in another charset than UTF-8 or ASCII.
+ */
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { projectRoot } from '../../support/shared';
+
+const cli = process.env.VFIO_LENS_CLI ?? path.join(projectRoot, 'dist', 'cli.js');
+const SIMULATE = [
+  'simulate',
+  '--device',
+  'vf',
+  '--kernel',
+  'v5.8',
+  '--steps',
+  'open; read-cmd',
+  '--format',
+  'json',
+];
+
+function run(
+  cache: string,
+  args: string[],
+  input?: string,
+): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    encoding: 'utf8',
+    input,
+    timeout: 60_000,
+    env: { ...process.env, VFIO_LENS_CODE_CACHE: cache, VFIO_LENS_CODE_CACHE_TRACE: '1' },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function cacheFiles(dir: string): string[] {
+  return fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
+}
+
+before(() => {
+  if (!fs.existsSync(cli)) {
+    const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: projectRoot, encoding: 'utf8' });
+    assert.equal(b.status, 0, `build failed: ${b.stderr}`);
+  }
+});
+
+describe('dist/cli.js and the code cache', () => {
+  const uncached = () => run('off', SIMULATE);
+
+  test('the first run writes the cache, the next uses it, and both print what an uncached run prints', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-lens-cache-'));
+    const plain = uncached();
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.doesNotMatch(plain.stderr, /code cache/, 'VFIO_LENS_CODE_CACHE=off reads and writes nothing');
+
+    const first = run(dir, SIMULATE);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stderr, /cli-bundle\.js: no cache yet/);
+    assert.match(first.stderr, /cli-bundle\.js: written to /);
+    const files = cacheFiles(dir);
+    assert.equal(files.length, 1, `one cache file: ${files.join(', ')}`);
+    assert.match(files[0], /^cli-bundle-[0-9a-f]{16}-v\d+\.\d+\.\d+-[0-9a-f]+\.bin$/);
+
+    const second = run(dir, SIMULATE);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stderr, /cli-bundle\.js: cache used/);
+    assert.doesNotMatch(second.stderr, /written/, 'a cache that was used is not written again');
+    assert.equal(first.stdout, plain.stdout);
+    assert.equal(second.stdout, plain.stdout);
+  });
+
+  test('a cache file V8 rejects is replaced, and the command prints the same', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-lens-cache-'));
+    assert.equal(run(dir, SIMULATE).code, 0);
+    const [file] = cacheFiles(dir);
+    const garbage = Buffer.alloc(4096, 0x5a);
+    fs.writeFileSync(path.join(dir, file), garbage);
+    const r = run(dir, SIMULATE);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /cli-bundle\.js: cache rejected/);
+    assert.match(r.stderr, /cli-bundle\.js: written to /);
+    assert.equal(r.stdout, uncached().stdout);
+    assert.notDeepEqual(fs.readFileSync(path.join(dir, file)), garbage);
+    assert.match(run(dir, SIMULATE).stderr, /cache used/);
+  });
+
+  test('the folder keeps the 8 most recently used caches of a bundle: other builds and Nodes go first', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-lens-cache-'));
+    const old = Date.now() / 1000 - 3600;
+    for (let i = 0; i < 10; i++) {
+      const f = path.join(dir, `cli-bundle-${i.toString(16).padStart(16, '0')}-v20.0.0-${i}.bin`);
+      fs.writeFileSync(f, 'an earlier build');
+      fs.utimesSync(f, old + i, old + i);
+    }
+    fs.writeFileSync(path.join(dir, 'unrelated.txt'), 'kept');
+    const r = run(dir, SIMULATE);
+    assert.equal(r.code, 0, r.stderr);
+    const left = cacheFiles(dir).filter((f) => f.startsWith('cli-bundle-'));
+    assert.equal(left.length, 8, left.join(', '));
+    assert.ok(
+      left.some((f) => !f.includes('-v20.0.0-')),
+      'the cache just written is kept',
+    );
+    assert.ok(!left.includes(`cli-bundle-${'0'.repeat(16)}-v20.0.0-0.bin`), 'the least recently used goes');
+    assert.ok(fs.existsSync(path.join(dir, 'unrelated.txt')), 'only cache files are removed');
+    assert.match(run(dir, SIMULATE).stderr, /cache used/);
+  });
+
+  test('a cache folder that cannot be made only costs the compile', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-lens-cache-'));
+    const blocker = path.join(dir, 'a-file');
+    fs.writeFileSync(blocker, 'not a folder');
+    const r = run(path.join(blocker, 'cache'), SIMULATE);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /cli-bundle\.js: not written \(/);
+    assert.equal(r.stdout, uncached().stdout);
+  });
+
+  test('charsets.js loads for an ISO-8859-1 mail only', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-lens-cache-'));
+    const mail = (charset: string, body: string) =>
+      [
+        'From: A <a@example.org>',
+        'Subject: [PATCH] vfio/pci: a test',
+        'MIME-Version: 1.0',
+        `Content-Type: text/plain; charset=${charset}`,
+        'Content-Transfer-Encoding: quoted-printable',
+        '',
+        body,
+        '',
+      ].join('\n');
+    const utf8 = run(dir, ['stats', '-', '--format', 'json'], mail('utf-8', 'Caf=C3=A9'));
+    assert.equal(utf8.code, 0, utf8.stderr);
+    assert.doesNotMatch(utf8.stderr, /charsets\.js/);
+    const latin1 = run(dir, ['stats', '-', '--format', 'json'], mail('iso-8859-1', 'Caf=E9'));
+    assert.equal(latin1.code, 0, latin1.stderr);
+    assert.match(latin1.stderr, /charsets\.js: (no cache yet|cache used)/);
+  });
+});
