@@ -55,8 +55,16 @@ export class LspClient {
     this.settings = options.settings ?? {};
   }
 
+  /** Starts the server and initialises it. */
   static async start(options: ClientOptions = {}): Promise<LspClient> {
-    const child = spawn(process.execPath, [cliPath, 'lsp', '--stdio'], {
+    const client = LspClient.spawn(options);
+    await client.initialize(options);
+    return client;
+  }
+
+  /** Starts the server, listening, without initialising it (the lifecycle tests do that themselves). */
+  static spawn(options: ClientOptions = {}, nodeArgs: string[] = []): LspClient {
+    const child = spawn(process.execPath, [...nodeArgs, cliPath, 'lsp', '--stdio'], {
       cwd: projectRoot,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -90,14 +98,22 @@ export class LspClient {
     rpc.onRequest('workspace/codeLens/refresh', () => null);
     rpc.onRequest('workspace/diagnostic/refresh', () => null);
     rpc.listen();
-    client.initializeResult = await rpc.sendRequest('initialize', {
+    return client;
+  }
+
+  async initialize(options: ClientOptions = {}): Promise<void> {
+    this.initializeResult = await this.rpc.sendRequest('initialize', {
       processId: process.pid,
       rootUri: null,
       capabilities: options.capabilities ?? defaultCapabilities,
       initializationOptions: options.initializationOptions,
     });
-    rpc.sendNotification('initialized', {});
-    return client;
+    this.rpc.sendNotification('initialized', {});
+  }
+
+  /** The exit code once the process ended (undefined while it runs). */
+  get exitCode(): number | null | undefined {
+    return this.exited?.code;
   }
 
   get alive(): boolean {

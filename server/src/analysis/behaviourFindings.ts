@@ -26,6 +26,7 @@ import {
 import { recordBase, siteRange, type AnalysisContext, type FindingSink } from './context';
 import type { DecisionChange, HunkRecord, UnitEffect } from './applySeries';
 import { comparePolicies } from './modelRuns';
+import { RelatedPlaces } from './related';
 import type { RelatedInfo } from './types';
 
 /** Depth of the comparison behind findings: every case in the domain's tables is at most 3 steps. */
@@ -34,25 +35,36 @@ export const ANALYSIS_DEPTH = 4;
 /** Comparisons already made, by the content of both policies (an edit elsewhere re-uses them). */
 const differenceCache = new BoundedCache<string, Difference[]>(128);
 
-/** The distinct visible and internal-only cases between two policies for the given devices. */
-function unitDifferences(before: PolicySpec, after: PolicySpec, devices: DeviceKindId[]): Difference[] {
+/**
+ * The distinct visible and internal-only cases between two policies for the given devices.
+ * `stop` is checked inside the explorations (the budget): `stopped` says the cases are partial.
+ */
+function unitDifferences(
+  before: PolicySpec,
+  after: PolicySpec,
+  devices: DeviceKindId[],
+  stop: () => boolean,
+): { differences: Difference[]; stopped: boolean } {
   const a = policyContentKey(before);
   const b = policyContentKey(after);
-  if (a === b) return [];
+  if (a === b) return { differences: [], stopped: false };
   const key = `${a}\u0000${b}\u0000${devices.join(',')}`;
   const hit = differenceCache.get(key);
-  if (hit) return hit;
+  if (hit) return { differences: hit, stopped: false };
   const all = devices.length === DEVICE_KIND_IDS.length;
+  let stopped = false;
+  const compare = (device: DeviceKindId | undefined, internal: boolean) => {
+    if (stopped) return [];
+    const r = comparePolicies(before, after, { device, depth: ANALYSIS_DEPTH, internal, stop });
+    if (r.stopped) stopped = true;
+    return r.differences;
+  };
   const run = (internal: boolean) =>
-    all
-      ? comparePolicies(before, after, { depth: ANALYSIS_DEPTH, internal }).differences
-      : devices.flatMap(
-          (device) => comparePolicies(before, after, { device, depth: ANALYSIS_DEPTH, internal }).differences,
-        );
+    all ? compare(undefined, internal) : devices.flatMap((device) => compare(device, internal));
   const visible = run(false);
   const result = distinctCases([...visible, ...internalOnly(run(true), visible)]);
-  differenceCache.set(key, result);
-  return result;
+  if (!stopped) differenceCache.set(key, result);
+  return { differences: result, stopped };
 }
 
 /** Behaviour differences of one unit, attributed to its decision sites (or its marker setters). */
@@ -62,9 +74,10 @@ function unitFindings(
   out: FindingSink,
   related: (r: HunkRecord) => RelatedInfo[],
   markerRelated: RelatedInfo[],
-): void {
-  const all = unitDifferences(effect.before, effect.after, devices);
-  if (all.length === 0) return;
+  stop: () => boolean,
+): boolean {
+  const { differences: all, stopped } = unitDifferences(effect.before, effect.after, devices, stop);
+  if (all.length === 0) return stopped;
 
   const bySite = new Map<DecisionChange | 'markers', Difference[]>();
   for (const d of all) {
@@ -113,9 +126,15 @@ function unitFindings(
       });
       continue;
     }
-    const otherSites = effect.decisions
-      .filter((o) => o !== site)
-      .map((o) => ({ range: siteRange(o), message: `also changes ${o.decision}` }));
+    // the other changed decision sites, capped: every site listing every other one was quadratic
+    const relatedPlaces = new RelatedPlaces()
+      .addEach(
+        effect.decisions.filter((o) => o !== site),
+        (o) => ({ range: siteRange(o), message: `also changes ${o.decision}` }),
+      )
+      .addAll(markerRelated)
+      .addAll(related(site.record))
+      .list();
     out.add({
       code: 'behaviour-change',
       kind: 'behaviour-change',
@@ -127,35 +146,60 @@ function unitFindings(
       ...recordBase(site.record),
       decision: site.decision,
       changes,
-      related: [...otherSites, ...markerRelated, ...related(site.record)],
+      related: relatedPlaces,
       hint: shortHint(leadChange, diffs.length - 1),
     });
   }
+  return stopped;
 }
 
 /** The behaviour-change findings of every unit, within the analysis budget. */
 export function behaviourFindings(ctx: AnalysisContext, out: FindingSink): void {
   const { options } = ctx;
-  let budgetNoted = false;
-  for (const effect of ctx.effects) {
+  const overBudget = () => options.budgetMs !== undefined && Date.now() - ctx.started > options.budgetMs;
+  // checked at every node of the explorations, not only between patches: one hostile patch held
+  // the worker until its watchdog killed it
+  const stop = () => !!options.isCancelled?.() || overBudget();
+  const effects = ctx.effects;
+  /** The budget ran out in patch k (0-based, compared in part when `partly`): say so there, once. */
+  const budgetSpent = (k: number, partly: boolean) => {
+    const n = effects.length;
+    const range = (from: number) =>
+      from < n ? `patches ${from}..${n} were not compared` : `patch ${n} was not compared`;
+    const what = partly
+      ? `patch ${k + 1} was compared in part (its findings are those found until then)` +
+        (k + 1 < n ? `; ${range(k + 2)}` : '')
+      : range(k + 1);
+    out.add({
+      code: 'analysis-budget',
+      kind: 'read-problem',
+      severity: 'information',
+      message: `analysis stopped after ${options.budgetMs} ms (vfioLens.analysisBudgetMs): ${what}`,
+      range: effects[k].unit.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    });
+  };
+  for (let k = 0; k < effects.length; k++) {
+    const effect = effects[k];
     if (options.isCancelled?.()) break;
-    if (options.budgetMs !== undefined && Date.now() - ctx.started > options.budgetMs) {
-      if (!budgetNoted) {
-        budgetNoted = true;
-        out.add({
-          code: 'analysis-budget',
-          kind: 'read-problem',
-          severity: 'information',
-          message: `analysis stopped after ${options.budgetMs} ms (vfioLens.analysisBudgetMs); later patches were not compared`,
-          range: effect.unit.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-        });
-      }
-      continue;
+    if (overBudget()) {
+      budgetSpent(k, false);
+      break;
     }
     const usedNames = new Set(effect.decisions.flatMap((d) => markerNamesIn(d.after ?? '')));
     const markerRelated = [...usedNames].flatMap((n) =>
       ctx.definitions.has(n) ? [ctx.definitions.get(n)!] : [],
     );
-    unitFindings(effect, ctx.devices, out, ctx.related, [...markerRelated, ...ctx.setterRelated]);
+    const stopped = unitFindings(
+      effect,
+      ctx.devices,
+      out,
+      ctx.related,
+      [...markerRelated, ...ctx.setterRelated],
+      stop,
+    );
+    if (stopped && !options.isCancelled?.()) {
+      budgetSpent(k, true);
+      break;
+    }
   }
 }

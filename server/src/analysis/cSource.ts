@@ -9,6 +9,7 @@ import { DEFAULT_BASELINE } from './baseline';
 import { cParserReady } from '../csrc/treeSitter';
 import type { KernelId } from '../model/index';
 import { runLints } from './lints';
+import { cappedRelated } from './related';
 import type { Finding } from './types';
 
 /** A C file as csrc reads it: every line new (there is no before). */
@@ -48,6 +49,6 @@ export function analyzeCSource(text: string, file: string, baseline: KernelId | 
     range: l.range,
     diffFile: path,
     changes: [],
-    related: l.related,
+    related: cappedRelated(l.related),
   }));
 }

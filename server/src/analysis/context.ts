@@ -9,6 +9,7 @@ import { readDocument } from '../mail/index';
 import type { ReadResult } from '../mail/types';
 import { DEVICE_KIND_IDS, markerName, type DeviceKindId } from '../model/index';
 import { detectBaseline, type BaselineChoice } from './baseline';
+import { cappedRelated } from './related';
 import { reviewRelated } from './reviewComments';
 import {
   applySeries,
@@ -55,7 +56,7 @@ export class FindingSink {
   add(
     f: Omit<Finding, 'file' | 'changes' | 'related'> & Partial<Pick<Finding, 'changes' | 'related'>>,
   ): void {
-    this.items.push({ changes: [], related: [], ...f, file: this.file });
+    this.items.push({ changes: [], ...f, related: cappedRelated(f.related ?? []), file: this.file });
   }
 }
 

@@ -5,6 +5,8 @@
  * PRODUCERS, run in order on it; the lints are the rows of LINTS (lints.ts).
  */
 import type { Range } from '../common/position';
+import type { LineSource } from '../common/lineSource';
+import { documentLines } from '../diff/documentLines';
 import { initCParser } from '../csrc/treeSitter';
 import type { ReadResult } from '../mail/types';
 import type { PolicySpec } from '../model/index';
@@ -97,7 +99,8 @@ function readProblems(ctx: AnalysisContext, out: FindingSink): void {
 
 /** lint: the rows of LINTS over the document's C, its series and its patches' own words. */
 function lintFindings(ctx: AnalysisContext, out: FindingSink): void {
-  const docLines = ctx.text.split('\n');
+  // the reader's line index: CRLF, LF and a lone CR each end a line, as the editor counts them
+  const docLines = documentLines(ctx.text);
   const lints = runLints({
     readings: ctx.records.map((r) => ({ facts: r.facts, record: r })),
     macros: ctx.macros,
@@ -204,13 +207,13 @@ export function analyzeText(text: string, options: AnalyzeOptions): AnalysisOutp
 }
 
 /** Subject and commit-message lines of one patch itself (not a cover letter, not quotes). */
-function patchProse(lines: string[], u: AnalysisUnit): ProseLine[] {
+function patchProse(lines: LineSource, u: AnalysisUnit): ProseLine[] {
   const out: ProseLine[] = [];
   if (u.quoted || u.patch === undefined) return out;
   const start = u.range?.start.line ?? 0;
   const end = u.files[0]?.range.start.line ?? start;
-  for (let i = start; i < end && i < lines.length; i++) {
-    const t = lines[i].replace(/\r$/, '');
+  for (let i = start; i < end && i < lines.count; i++) {
+    const t = lines.text(i);
     if (/^\s*>/.test(t)) continue;
     out.push({ text: t, range: { start: { line: i, character: 0 }, end: { line: i, character: t.length } } });
   }

@@ -103,20 +103,23 @@ export function simulateScript(
 export function comparePolicies(
   a: PolicySpec | KernelId,
   b: PolicySpec | KernelId,
-  opts: { device?: DeviceKindId; depth?: number; internal?: boolean } = {},
+  opts: { device?: DeviceKindId; depth?: number; internal?: boolean; stop?: () => boolean } = {},
 ): CompareResult {
   const pa = policyOf(a);
   const pb = policyOf(b);
   const devices = opts.device ? [deviceKind(checkDevice(opts.device))] : DEVICE_KINDS;
   const depth = opts.depth ?? DEFAULT_DEPTH;
   const stats = { states: 0, transitions: 0, depth, devices: devices.length };
+  let stopped = false;
   const differences = devices.flatMap((device) => {
-    const r = explorePair(pa, pb, device, { depth, internal: opts.internal });
+    if (stopped) return [];
+    const r = explorePair(pa, pb, device, { depth, internal: opts.internal, stop: opts.stop });
+    if (r.stopped) stopped = true;
     stats.states += r.stats.states;
     stats.transitions += r.stats.transitions;
     return r.differences;
   });
-  return { differences, stats };
+  return { differences, stats, ...(stopped ? { stopped } : {}) };
 }
 
 export function behaviourMatrix(specs?: PolicySpec[]): MatrixResult {

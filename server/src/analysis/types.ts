@@ -132,6 +132,8 @@ export interface CompareResult {
   differences: Difference[];
   /** Size of the exploration: product states visited, transitions taken, depth. */
   stats?: { states: number; transitions: number; depth: number; devices: number };
+  /** Ended by `stop` (the analysis budget) before its depth: the differences found until then. */
+  stopped?: boolean;
 }
 
 export interface MatrixCell {

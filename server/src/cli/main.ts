@@ -35,7 +35,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     load: async () => (await import('./matrix.js')).matrixCommand,
   },
   lsp: {
-    summary: 'lsp --stdio | --node-ipc | --socket=PORT   (the language server)',
+    summary: 'lsp --stdio | --node-ipc | --socket=PORT [--message-timeout=MS]   (the language server)',
     load: async () => (await import('./lsp.js')).lspCommand,
   },
 };

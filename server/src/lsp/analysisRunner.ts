@@ -10,24 +10,30 @@
  */
 import { Worker, parentPort } from 'node:worker_threads';
 import { analyzeText, warmUp } from '../analysis';
-import type { AnalyzeOptions } from '../analysis/types';
+import { analyzeCSource } from '../analysis/cSource';
+import type { AnalyzeOptions, Finding } from '../analysis/types';
 import { outlineAnalysis, type ServerAnalysis } from './serverAnalysis';
 
 export type JobOptions = Omit<AnalyzeOptions, 'isCancelled'>;
 
-export type JobOutcome =
-  | { status: 'done'; output: ServerAnalysis; ms: number }
+/** What a job analyses: a document (patch, mail, text) or a plain C file (its lints). */
+type JobKind = 'document' | 'c-source';
+type JobResult<K extends JobKind> = K extends 'document' ? ServerAnalysis : Finding[];
+
+export type JobOutcome<Output = ServerAnalysis> =
+  | { status: 'done'; output: Output; ms: number }
   | { status: 'failed'; message: string; ms: number }
   | { status: 'cancelled' };
 
 interface JobRequest {
   id: number;
+  kind: JobKind;
   text: string;
   options: JobOptions;
   cancel: SharedArrayBuffer;
 }
 type JobReply =
-  | { id: number; status: 'done'; output: ServerAnalysis; ms: number }
+  | { id: number; status: 'done'; output: ServerAnalysis | Finding[]; ms: number }
   | { id: number; status: 'failed'; message: string; ms: number }
   | { id: number; status: 'cancelled' };
 
@@ -46,7 +52,10 @@ async function runJob(req: JobRequest): Promise<JobReply> {
   const t0 = performance.now();
   try {
     await ensureInit();
-    const output = outlineAnalysis(analyzeText(req.text, { ...req.options, isCancelled }));
+    const output =
+      req.kind === 'c-source'
+        ? analyzeCSource(req.text, req.options.file)
+        : outlineAnalysis(analyzeText(req.text, { ...req.options, isCancelled }));
     if (isCancelled()) return { id: req.id, status: 'cancelled' };
     return { id: req.id, status: 'done', output, ms: performance.now() - t0 };
   } catch (e) {
@@ -72,13 +81,13 @@ export function serveAnalysisWorker(): Promise<number> {
 }
 
 /** A handle on a running job: its outcome, and how to cancel it. */
-export interface AnalysisJob {
-  outcome: Promise<JobOutcome>;
+export interface AnalysisJob<Output = ServerAnalysis> {
+  outcome: Promise<JobOutcome<Output>>;
   cancel(): void;
 }
 
 interface Pending {
-  resolve: (o: JobOutcome) => void;
+  resolve: (o: JobOutcome<ServerAnalysis | Finding[]>) => void;
   req: JobRequest;
   watchdogMs: number;
   watchdog?: NodeJS.Timeout;
@@ -93,6 +102,8 @@ export class AnalysisRunner {
   private readonly pending = new Map<number, Pending>();
   private readonly queue: number[] = [];
   private inFlight: number | undefined;
+  /** No document needs the worker: stop it once its queue is empty. */
+  private releasing = false;
 
   constructor(
     private readonly workerScript: string | undefined,
@@ -142,6 +153,7 @@ export class AnalysisRunner {
       this.inFlight = undefined;
       setImmediate(() => this.pump());
     }
+    this.releaseIfIdle();
     if (reply.status === 'done') p.resolve({ status: 'done', output: reply.output, ms: reply.ms });
     else if (reply.status === 'failed') p.resolve({ status: 'failed', message: reply.message, ms: reply.ms });
     else p.resolve({ status: 'cancelled' });
@@ -149,11 +161,32 @@ export class AnalysisRunner {
 
   /** Starts an analysis. `watchdogMs`: after this long the worker is restarted and the job fails. */
   run(text: string, options: JobOptions, watchdogMs: number): AnalysisJob {
+    return this.start('document', text, options, watchdogMs);
+  }
+
+  /** Starts the lints of a plain C file (off the main thread like a document's analysis). */
+  runCSource(text: string, file: string, watchdogMs: number): AnalysisJob<Finding[]> {
+    return this.start('c-source', text, { file }, watchdogMs);
+  }
+
+  private start<K extends JobKind>(
+    kind: K,
+    text: string,
+    options: JobOptions,
+    watchdogMs: number,
+  ): AnalysisJob<JobResult<K>> {
+    this.releasing = false;
     const id = this.nextId++;
     const cancel = new SharedArrayBuffer(4);
     const flag = new Int32Array(cancel);
-    const req: JobRequest = { id, text, options, cancel };
-    const outcome = new Promise<JobOutcome>((resolve) => this.pending.set(id, { resolve, req, watchdogMs }));
+    const req: JobRequest = { id, kind, text, options, cancel };
+    const outcome = new Promise<JobOutcome<JobResult<K>>>((resolve) =>
+      this.pending.set(id, {
+        resolve: resolve as (o: JobOutcome<ServerAnalysis | Finding[]>) => void,
+        req,
+        watchdogMs,
+      }),
+    );
     this.queue.push(id);
     this.pump();
     return {
@@ -199,6 +232,22 @@ export class AnalysisRunner {
     }, p.watchdogMs);
     p.watchdog.unref();
     worker.postMessage(p.req);
+  }
+
+  /**
+   * No open document needs the worker: it is stopped as soon as its queue is empty, and the next
+   * job starts a fresh one. A thread keeps the memory of the largest analysis it ran; the
+   * process's RSS comes back only when the thread ends.
+   */
+  release(): void {
+    this.releasing = true;
+    this.releaseIfIdle();
+  }
+
+  private releaseIfIdle(): void {
+    if (!this.releasing || this.pending.size > 0 || this.inFlight !== undefined) return;
+    this.releasing = false;
+    this.dispose();
   }
 
   dispose(): void {

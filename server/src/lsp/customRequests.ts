@@ -47,6 +47,7 @@ import {
 } from './protocol';
 import { decisionAt, decisionMarkdown } from './decisionText';
 import { behaviourSummary } from './summary';
+import { invalid, isObject, paramsObject, positionParam, quoted, uriParam } from './params';
 import type { AnalysedDocument } from './documentAnalyses';
 
 /** What the model offers (server/src/analysis/modelRuns.ts), injected so tests can see the seams. */
@@ -93,10 +94,6 @@ export interface RequestContext {
   analysisOf(uri: string): Promise<AnalysedDocument | undefined>;
 }
 
-const invalid = (message: string) => new ResponseError(ErrorCodes.InvalidParams, message);
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 function deviceParam(v: unknown, field: string): DeviceKindId {
   if (!DEVICE_KIND_TABLE.has(v)) throw invalid(DEVICE_KIND_TABLE.expected(field, v));
   return v;
@@ -126,19 +123,6 @@ function needZpci(facade: SimulationFacade): ZpciFacade {
   return facade.zpci;
 }
 
-function uriParam(v: unknown, field: string): string {
-  if (typeof v !== 'string' || !v)
-    throw invalid(`${field}: expected a document URI string, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function positionParam(v: unknown, field: string): { line: number; character: number } {
-  if (!isObject(v) || !Number.isInteger(v.line) || !Number.isInteger(v.character)) {
-    throw invalid(`${field}: expected { line, character } with whole numbers, got ${JSON.stringify(v)}`);
-  }
-  return { line: v.line as number, character: v.character as number };
-}
-
 async function analysedOutput(ctx: RequestContext, uri: string, field: string): Promise<ServerAnalysis> {
   const analysed = await ctx.analysisOf(uri);
   if (!analysed) throw invalid(`${field}: ${uri} is not an open document`);
@@ -161,14 +145,14 @@ export async function resolveKernel(
   field: string,
 ): Promise<PolicySpec | KernelId> {
   if (!isObject(ref))
-    throw invalid(`${field}: expected { kernel } or { uri, patch?, side }, got ${JSON.stringify(ref)}`);
+    throw invalid(`${field}: expected { kernel } or { uri, patch?, side }, got ${quoted(ref)}`);
   if ('kernel' in ref) {
     if (!KERNEL_TABLE.has(ref.kernel)) throw invalid(KERNEL_TABLE.expected(`${field}.kernel`, ref.kernel));
     return ref.kernel;
   }
   const uri = uriParam(ref.uri, `${field}.uri`);
   if (ref.side !== 'before' && ref.side !== 'after') {
-    throw invalid(`${field}.side: expected "before" or "after", got ${JSON.stringify(ref.side)}`);
+    throw invalid(`${field}.side: expected "before" or "after", got ${quoted(ref.side)}`);
   }
   const side = ref.side;
   const output = await analysedOutput(ctx, uri, `${field}.uri`);
@@ -183,9 +167,7 @@ export async function resolveKernel(
   }
   const n = output.policies.length;
   if (!Number.isInteger(ref.patch) || (ref.patch as number) < 0 || (ref.patch as number) >= n) {
-    throw invalid(
-      `${field}.patch: expected a patch index from 0 to ${n - 1}, got ${JSON.stringify(ref.patch)}`,
-    );
+    throw invalid(`${field}.patch: expected a patch index from 0 to ${n - 1}, got ${quoted(ref.patch)}`);
   }
   return output.policies[ref.patch as number][side];
 }
@@ -257,11 +239,6 @@ function callModel<T>(what: string, f: () => T): T {
   }
 }
 
-function paramsObject(p: unknown, method: string): Record<string, unknown> {
-  if (!isObject(p)) throw invalid(`${method}: params must be an object, got ${JSON.stringify(p)}`);
-  return p;
-}
-
 /** One custom request: its method and the handler every request goes through. */
 export interface CustomRequest {
   method: string;
@@ -325,9 +302,7 @@ const simulate = modelRequest(
   SimulateRequest,
   async (ctx, p: Partial<Record<keyof SimulateParams, unknown>>) => {
     if (typeof p.steps !== 'string' || !p.steps.trim())
-      throw invalid(
-        `steps: expected a step script such as "open; mmio-read", got ${JSON.stringify(p.steps)}`,
-      );
+      throw invalid(`steps: expected a step script such as "open; mmio-read", got ${quoted(p.steps)}`);
     if (p.explain !== undefined && typeof p.explain !== 'boolean')
       throw invalid('explain: expected true or false');
     const explain = p.explain as boolean | undefined;
@@ -346,7 +321,7 @@ const compare = modelRequest(
   CompareRequest,
   async (ctx, p: Partial<Record<keyof CompareParams, unknown>>) => {
     if (p.depth !== undefined && !wholeNumber(p.depth, 1, 12))
-      throw invalid(`depth: expected a whole number from 1 to 12, got ${JSON.stringify(p.depth)}`);
+      throw invalid(`depth: expected a whole number from 1 to 12, got ${quoted(p.depth)}`);
     if (p.internal !== undefined && typeof p.internal !== 'boolean')
       throw invalid('internal: expected true or false');
     const depth = p.depth as number | undefined;
@@ -368,6 +343,9 @@ const compare = modelRequest(
       : facade.comparePolicies(q.a, q.b, q.options),
 );
 
+/** The most kernels one vfioLens/matrix compares (the model has 7; documents add their own). */
+export const MAX_MATRIX_KERNELS = 32;
+
 const matrix = modelRequest(
   MatrixRequest,
   async (ctx, p: Partial<Record<keyof MatrixParams | 'model', unknown>>) => {
@@ -375,6 +353,11 @@ const matrix = modelRequest(
       throw invalid(`model: expected "vfio-pci" or "zpci", got ${JSON.stringify(p.model)}`);
     if (p.kernels !== undefined && !Array.isArray(p.kernels))
       throw invalid('kernels: expected an array of kernel references');
+    // each kernel is a column of every scenario and device: 2,000 of them held the main thread 5 s
+    if (p.kernels !== undefined && p.kernels.length > MAX_MATRIX_KERNELS)
+      throw invalid(
+        `kernels: ${p.kernels.length} kernel references, over the limit of ${MAX_MATRIX_KERNELS} a matrix`,
+      );
     const refs = (p.kernels ?? []) as unknown[];
     if (p.model === 'zpci') {
       const zpci: ZpciRef[] = [];

@@ -8,6 +8,7 @@ import type { ServerAnalysis } from './serverAnalysis';
 import type { AnyBehaviourChange, Finding, PatchSummary } from '../analysis/types';
 import type { Position, Range } from '../common/position';
 import { entriesInExpression } from '../knowledge';
+import { codeBlock, codeSpan, escapeMarkdown } from './markdown';
 
 /** The changed decision line at a position (same line counts), if any. */
 export function decisionAt(output: ServerAnalysis, pos: Position): DecisionSite | undefined {
@@ -63,15 +64,20 @@ const OPERAND_MEANINGS: { name: RegExp; meaning: string }[] = [
   },
 ];
 
-const code = (c: string | null) => (c === null ? '_(absent)_' : '```c\n' + c + '\n```');
+const code = (c: string | null) => (c === null ? '_(absent)_' : codeBlock(c, 'c'));
 
 export function changesTable(changes: AnyBehaviourChange[]): string[] {
   if (!changes.length) return [];
   const rows = ['| device | steps | before | after |', '|---|---|---|---|'];
-  for (const c of changes)
-    rows.push(`| ${c.device} | ${c.steps.join('; ')} | ${c.before.text} | ${c.after.text} |`);
+  for (const c of changes) {
+    const cells = [c.device, c.steps.join('; '), c.before.text, c.after.text].map(escapeMarkdown);
+    rows.push(`| ${cells.join(' | ')} |`);
+  }
   return rows;
 }
+
+/** A finding's message (plain text that quotes the document) as a Markdown list item. */
+const findingItem = (f: Finding, prefix = '') => `- ${escapeMarkdown(`${prefix}${f.message} [${f.code}]`)}`;
 
 /** The case rows a hover shows (the issue's "at most three"); Explain shows them all. */
 export const HOVER_CASES = 3;
@@ -103,9 +109,9 @@ export function decisionMarkdown(
     const devices = [...new Set(changes.map((c) => c.device))].filter((d) => d !== lead.device);
     const more = changes.length - 1;
     parts.push(
-      `**vfio-lens: ${consequence(lead)}**` +
+      `**vfio-lens: ${escapeMarkdown(consequence(lead))}**` +
         (more ? `, and ${more} more case${more === 1 ? '' : 's'}` : '') +
-        (devices.length ? ` (also ${devices.join(', ')})` : ''),
+        (devices.length ? ` (also ${escapeMarkdown(devices.join(', '))})` : ''),
       '',
       ...changesTable(changes.slice(0, max)),
     );
@@ -114,20 +120,20 @@ export function decisionMarkdown(
         '',
         `_${changes.length - max} more: "vfio-lens: Explain decision at cursor" lists every case._`,
       );
-    parts.push('', `Decision \`${site.decision}\` (${where}):`);
+    parts.push('', `Decision ${codeSpan(site.decision)} (${escapeMarkdown(where)}):`);
   } else {
-    parts.push(`**vfio-lens: decision \`${site.decision}\`** (${where})`);
+    parts.push(`**vfio-lens: decision ${codeSpan(site.decision)}** (${escapeMarkdown(where)})`);
     if (findings.length === 0) parts.push('', 'No observable behaviour change was found for this line.');
   }
   parts.push('', 'Before:', code(site.before), '', 'After:', code(site.after));
   const both = `${site.before ?? ''} ${site.after ?? ''}`;
-  const operands = entriesInExpression(both).map((e) => `- \`${e.name}\`: ${e.summary}`);
+  const operands = entriesInExpression(both).map((e) => `- ${codeSpan(e.name)}: ${e.summary}`);
   for (const o of OPERAND_MEANINGS) {
-    if (o.name.test(both)) operands.push(`- \`${o.name.source.replace(/\\b/g, '')}\`: ${o.meaning}`);
+    if (o.name.test(both)) operands.push(`- ${codeSpan(o.name.source.replace(/\\b/g, ''))}: ${o.meaning}`);
   }
   if (operands.length) parts.push('', 'Operands:', ...operands);
   for (const c of leadCases(findings).slice(0, Math.min(3, max))) parts.push('', ...whyOfCase(c));
-  const notes = findings.filter((f) => f.changes.length === 0).map((f) => `- ${f.message} [${f.code}]`);
+  const notes = findings.filter((f) => f.changes.length === 0).map((f) => findingItem(f));
   if (notes.length) parts.push('', ...notes);
   return parts.join('\n');
 }
@@ -143,17 +149,25 @@ function leadCases(findings: Finding[]): AnyBehaviourChange[] {
 
 /** Why a case differs: the decisions its differing step took on each side, with every operand's value. */
 export function whyOfCase(c: AnyBehaviourChange): string[] {
-  const lines = [`Why, for ${c.device}: ${c.steps.join('; ')} (at \`${c.before.step}\`):`, ''];
+  const lines = [
+    `Why, for ${escapeMarkdown(`${c.device}: ${c.steps.join('; ')}`)} (at ${codeSpan(c.before.step)}):`,
+    '',
+  ];
   for (const [label, side] of [
     ['before', c.before],
     ['after', c.after],
   ] as const) {
-    if (!side.why.length) lines.push(`- ${label}: ${side.text}; no decision point at this step`);
+    if (!side.why.length)
+      lines.push(`- ${label}: ${escapeMarkdown(side.text)}; no decision point at this step`);
     for (const w of side.why) {
-      lines.push(`- ${label}: \`${w.decision}\` = ${w.result}: \`${w.text}\``);
+      lines.push(
+        `- ${label}: ${codeSpan(w.decision)} = ${escapeMarkdown(String(w.result))}: ${codeSpan(w.text)}`,
+      );
       for (const o of w.operands) {
         if (o.meaning && !o.meaning.startsWith('constant'))
-          lines.push(`  - \`${o.name}\` = ${o.value}: ${o.meaning}`);
+          lines.push(
+            `  - ${codeSpan(o.name)} = ${escapeMarkdown(String(o.value))}: ${escapeMarkdown(o.meaning)}`,
+          );
       }
     }
   }
@@ -182,9 +196,9 @@ export function patchTitle(p: PatchSummary): string {
 export function patchMarkdown(output: ServerAnalysis, patchIndex: number): string {
   const p = output.result.patches[patchIndex];
   const findings = output.result.findings.filter((f) => f.patch === patchIndex);
-  const parts = [`**vfio-lens: ${patchTitle(p)}**`, ''];
+  const parts = [`**vfio-lens: ${escapeMarkdown(patchTitle(p))}**`, ''];
   const base = output.result.baseline;
-  parts.push(`Baseline: ${base.kernel ?? 'not detected'} (${base.detectedFrom})`);
+  parts.push(`Baseline: ${escapeMarkdown(`${base.kernel ?? 'not detected'} (${base.detectedFrom})`)}`);
   if (!findings.length) {
     parts.push('', 'No finding for this patch.');
     return parts.join('\n');
@@ -195,8 +209,7 @@ export function patchMarkdown(output: ServerAnalysis, patchIndex: number): strin
   const changes = dedupeChanges(findings.flatMap((f) => f.changes));
   if (changes.length) parts.push('', ...changesTable(changes));
   const others = findings.filter((f) => f.changes.length === 0);
-  if (others.length)
-    parts.push('', ...others.map((f) => `- line ${f.range.start.line + 1}: ${f.message} [${f.code}]`));
+  if (others.length) parts.push('', ...others.map((f) => findingItem(f, `line ${f.range.start.line + 1}: `)));
   return parts.join('\n');
 }
 

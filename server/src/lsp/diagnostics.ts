@@ -84,6 +84,19 @@ export function diagnosticsFor(result: AnalysedDocument | undefined): Diagnostic
             `over the limit of ${state.limit.toLocaleString('en-US')} bytes set by vfioLens.maxDocumentSize.`,
         },
       ];
+    case 'failed':
+      // no findings is not "nothing to say": the user learns the analysis did not happen, and why
+      return [
+        {
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          severity: DiagnosticSeverity.Warning,
+          source: SOURCE,
+          code: 'analysis-failed',
+          message:
+            `vfio-lens could not analyse this document (${state.message}); ` +
+            'it shows no findings because none were computed, not because there are none.',
+        },
+      ];
     case 'analysed':
     case 'c-source': {
       const findings = state.kind === 'analysed' ? state.output.result.findings : state.findings;

@@ -7,7 +7,6 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerAnalysis } from './serverAnalysis';
 import type { Finding } from '../analysis/types';
 import type { AnalysisJob, AnalysisRunner } from './analysisRunner';
-import { cSourceLints } from './cSourceLints';
 import { analysisKey, analyzeOptionsFor, presentationKey, type VfioLensSettings } from './settings';
 
 /** How a document is treated, from its languageId. */
@@ -53,12 +52,12 @@ interface Entry {
   /** The presentation (severities, inlay hints) the result was last published with. */
   published?: string;
   timer?: NodeJS.Timeout;
-  job?: { version: number; key: string; job: AnalysisJob };
+  job?: { version: number; key: string; job: AnalysisJob<AnalysisState> };
   waiters: ((r: AnalysedDocument | undefined) => void)[];
 }
 
 export interface DocumentAnalysesOptions {
-  runner: Pick<AnalysisRunner, 'run'>;
+  runner: Pick<AnalysisRunner, 'run' | 'runCSource'>;
   settingsFor(uri: string): Promise<VfioLensSettings>;
   /** Called with every fresh result of the current version. */
   onAnalysed(result: AnalysedDocument, settings: VfioLensSettings): void;
@@ -158,10 +157,27 @@ export class DocumentAnalyses {
       if (e.job.version === version && e.job.key === key) return; // already running for this version
       e.job.job.cancel();
     }
-    const state = this.precheck(uri, doc.languageId, text, settings);
+    const state = this.precheck(text, settings);
     if (state) return this.finish(e, { uri, version, state, key }, settings);
 
-    const job = this.o.runner.run(text, analyzeOptionsFor(uri, settings), watchdogFor(settings));
+    // C files too are read off the main thread (a 10 MiB one blocked every request for seconds)
+    const role = roleOf(doc.languageId);
+    const job: AnalysisJob<AnalysisState> =
+      role === 'c'
+        ? mapped(this.o.runner.runCSource(text, uri, watchdogFor(settings)), (findings) => ({
+            kind: 'c-source',
+            findings,
+          }))
+        : mapped(
+            this.o.runner.run(text, analyzeOptionsFor(uri, settings), watchdogFor(settings)),
+            (output, ms) => {
+              const r = output.read;
+              const isPatch = r.fileCount > 0 || r.patchCount > 0 || r.threadMessages > 0;
+              return role === 'text' && !isPatch
+                ? { kind: 'not-a-patch', output }
+                : { kind: 'analysed', output, ms };
+            },
+          );
     let progress: { done(): void } | undefined;
     const progressTimer = setTimeout(() => {
       progress = this.o.onLongAnalysis?.(uri, () => job.cancel());
@@ -181,20 +197,7 @@ export class DocumentAnalyses {
     if (outcome.status === 'failed') {
       this.o.log(`analysis of ${uri} (version ${version}) failed: ${outcome.message}`);
       result = { uri, version, key, state: { kind: 'failed', message: firstLine(outcome.message) } };
-    } else {
-      const output = outcome.output;
-      const r = output.read;
-      const isPatch = r.fileCount > 0 || r.patchCount > 0 || r.threadMessages > 0;
-      result = {
-        uri,
-        version,
-        key,
-        state:
-          roleOf(doc.languageId) === 'text' && !isPatch
-            ? { kind: 'not-a-patch', output }
-            : { kind: 'analysed', output, ms: outcome.ms },
-      };
-    }
+    } else result = { uri, version, key, state: outcome.output };
     if (this.entries.get(uri) !== e) return;
     if (superseded() || e.job) {
       e.result = result; // stale but better than nothing for hovers; the newer run will replace it
@@ -203,13 +206,8 @@ export class DocumentAnalyses {
     this.finish(e, result, settings);
   }
 
-  private precheck(
-    uri: string,
-    languageId: string,
-    text: string,
-    settings: VfioLensSettings,
-  ): AnalysisState | undefined {
-    if (roleOf(languageId) === 'c') return { kind: 'c-source', findings: cSourceLints(uri, text) };
+  /** The size limit, on every kind of document (C files included). */
+  private precheck(text: string, settings: VfioLensSettings): AnalysisState | undefined {
     const bytes = Buffer.byteLength(text, 'utf8');
     if (bytes > settings.maxDocumentSize)
       return { kind: 'too-large', bytes, limit: settings.maxDocumentSize };
@@ -230,6 +228,14 @@ export class DocumentAnalyses {
     e.waiters = [];
     for (const w of waiters) w(e.result);
   }
+}
+
+/** A job whose output is turned into something else when it is done. */
+function mapped<A, B>(job: AnalysisJob<A>, f: (output: A, ms: number) => B): AnalysisJob<B> {
+  return {
+    cancel: () => job.cancel(),
+    outcome: job.outcome.then((o) => (o.status === 'done' ? { ...o, output: f(o.output, o.ms) } : o)),
+  };
 }
 
 function watchdogFor(settings: VfioLensSettings): number {

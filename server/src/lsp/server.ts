@@ -9,6 +9,11 @@ import {
   DidChangeConfigurationNotification,
   TextDocumentSyncKind,
   TextDocuments,
+  CodeActionRequest,
+  CodeLensRequest,
+  DocumentDiagnosticRequest,
+  HoverRequest,
+  InlayHintRequest,
   type Connection,
   type InitializeParams,
   type InitializeResult,
@@ -20,6 +25,8 @@ import { diagnosticsFor, shownAnalysis } from './diagnostics';
 import { DocumentAnalyses, type AnalysedDocument } from './documentAnalyses';
 import { codeActions, codeLenses, inlayHints } from './editorHints';
 import { hoverAt } from './hover';
+import { Lifecycle } from './lifecycle';
+import { positionParam, rangeParam, textDocumentParam } from './params';
 import { ServerStatsRequest, type ServerStats } from './protocol';
 import { normalizeSettings, type VfioLensSettings } from './settings';
 import { initCParser } from '../csrc/treeSitter';
@@ -42,12 +49,15 @@ const SECTION = 'vfioLens';
 export interface VfioLensServer {
   /** The open documents, as the connection told them. */
   documents: TextDocuments<TextDocument>;
+  /** A shutdown request was answered (an exit after it is a clean one). */
+  readonly shutDown: boolean;
   dispose(): void;
 }
 
 export function createServer(connection: Connection, options: ServerOptions = {}): VfioLensServer {
   const documents = new TextDocuments(TextDocument);
   const log = (m: string) => connection.console.log(m);
+  const life = new Lifecycle(log);
   const runner = new AnalysisRunner(options.workerScript, log);
   let canConfigure = false;
   let canRegisterConfiguration = false;
@@ -121,7 +131,8 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
-    const caps = params.capabilities;
+    life.initialize();
+    const caps = params.capabilities ?? {};
     canConfigure = !!caps.workspace?.configuration;
     canRegisterConfiguration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
     pullDiagnostics = !!caps.textDocument?.diagnostic;
@@ -161,23 +172,28 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     };
   });
 
-  connection.onInitialized(() => {
-    // C files are linted on this thread: load tree-sitter-c now, then lint what is already open
-    void initCParser().then(
-      () => analyses?.refreshAll(),
-      (e) => connection.console.error(`tree-sitter-c did not load: ${String(e)}`),
-    );
-    if (canRegisterConfiguration) {
-      void connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION });
-    }
-  });
+  connection.onInitialized(
+    life.notification('initialized', () => {
+      // C files are linted on this thread: load tree-sitter-c now, then lint what is already open
+      void initCParser().then(
+        () => analyses?.refreshAll(),
+        (e) => connection.console.error(`tree-sitter-c did not load: ${String(e)}`),
+      );
+      if (canRegisterConfiguration) {
+        void connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION });
+      }
+    }),
+  );
 
-  connection.onDidChangeConfiguration((change) => {
-    const settings = (change.settings as Record<string, unknown> | null | undefined)?.[SECTION];
-    if (settings !== undefined) globalSettings = settings;
-    settingsCache.clear();
-    analyses?.refreshAll();
-  });
+  connection.onDidChangeConfiguration(
+    life.notification('workspace/didChangeConfiguration', (change) => {
+      const raw = (change as { settings?: unknown } | null)?.settings;
+      const settings = (raw as Record<string, unknown> | null | undefined)?.[SECTION];
+      if (settings !== undefined) globalSettings = settings;
+      settingsCache.clear();
+      analyses?.refreshAll();
+    }),
+  );
 
   const need = () => {
     if (!analyses) throw new Error('the server is not initialised');
@@ -189,6 +205,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   documents.onDidClose((e) => {
     need().closed(e.document.uri);
     settingsCache.delete(e.document.uri);
+    if (need().uris().length === 0) runner.release(); // the worker's memory goes back with it
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
@@ -196,58 +213,102 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   const shownCurrent = async (uri: string) =>
     shownAnalysis(await need().current(uri), await settingsFor(uri));
 
-  connection.languages.diagnostics.on(async (params) => {
-    return { kind: 'full', items: diagnosticsFor(await shownCurrent(params.textDocument.uri)) };
-  });
+  // The LSP features are registered with their request types, not connection.onHover and its
+  // kind: those read `params.workDoneToken` before the handler runs, so `params: null` was an
+  // internal error (-32603) instead of the handler's InvalidParams.
+  connection.onRequest(
+    DocumentDiagnosticRequest.type,
+    life.request('textDocument/diagnostic', async (params: unknown) => {
+      const uri = textDocumentParam(params, 'textDocument/diagnostic');
+      return { kind: 'full' as const, items: diagnosticsFor(await shownCurrent(uri)) };
+    }),
+  );
 
-  connection.onHover(async (params) => {
-    const doc = documents.get(params.textDocument.uri);
-    if (!doc) return null;
-    const a = need();
-    const latest = a.latest(doc.uri);
-    const analysed = latest && latest.version === doc.version ? latest : await a.current(doc.uri);
-    return hoverAt(doc, params.position, shownAnalysis(analysed, await settingsFor(doc.uri)));
-  });
+  connection.onRequest(
+    HoverRequest.type,
+    life.request('textDocument/hover', async (params: unknown) => {
+      const uri = textDocumentParam(params, 'textDocument/hover');
+      const position = positionParam((params as { position?: unknown }).position, 'position');
+      const doc = documents.get(uri);
+      if (!doc) return null;
+      const a = need();
+      const latest = a.latest(doc.uri);
+      const analysed = latest && latest.version === doc.version ? latest : await a.current(doc.uri);
+      return hoverAt(doc, position, shownAnalysis(analysed, await settingsFor(doc.uri)));
+    }),
+  );
 
   const analysedOutput = async (uri: string) => {
     const r = await shownCurrent(uri);
     return r?.state.kind === 'analysed' ? r.state.output : undefined;
   };
 
-  connection.languages.inlayHint.on(async (params) => {
-    const doc = documents.get(params.textDocument.uri);
-    const output = doc && (await analysedOutput(doc.uri));
-    if (!doc || !output) return [];
-    return inlayHints(doc, output, params.range, await settingsFor(doc.uri));
-  });
+  connection.onRequest(
+    InlayHintRequest.type,
+    life.request('textDocument/inlayHint', async (params: unknown) => {
+      const uri = textDocumentParam(params, 'textDocument/inlayHint');
+      const range = rangeParam((params as { range?: unknown }).range, 'range');
+      const doc = documents.get(uri);
+      const output = doc && (await analysedOutput(doc.uri));
+      if (!doc || !output) return [];
+      return inlayHints(doc, output, range, await settingsFor(doc.uri));
+    }),
+  );
 
-  connection.onCodeLens(async (params) => {
-    const output = await analysedOutput(params.textDocument.uri);
-    return output ? codeLenses(params.textDocument.uri, output) : [];
-  });
+  connection.onRequest(
+    CodeLensRequest.type,
+    life.request('textDocument/codeLens', async (params: unknown) => {
+      const uri = textDocumentParam(params, 'textDocument/codeLens');
+      const output = await analysedOutput(uri);
+      return output ? codeLenses(uri, output) : [];
+    }),
+  );
 
-  connection.onCodeAction(async (params) => {
-    const output = await analysedOutput(params.textDocument.uri);
-    return output ? codeActions(params.textDocument.uri, output, params.range) : [];
-  });
+  connection.onRequest(
+    CodeActionRequest.type,
+    life.request('textDocument/codeAction', async (params: unknown) => {
+      const uri = textDocumentParam(params, 'textDocument/codeAction');
+      const range = rangeParam((params as { range?: unknown }).range, 'range');
+      const output = await analysedOutput(uri);
+      return output ? codeActions(uri, output, range) : [];
+    }),
+  );
 
   const ctx: custom.RequestContext = {
     facade: options.facade,
     analysisOf: shownCurrent,
   };
   for (const request of custom.CUSTOM_REQUESTS) {
-    connection.onRequest(request.method, (params: unknown, token) => request.handle(ctx, params, token));
+    connection.onRequest(
+      request.method,
+      life.request(request.method, (params: unknown, token) => request.handle(ctx, params, token)),
+    );
   }
-  connection.onRequest(ServerStatsRequest.method, (): ServerStats => ({
-    rss: process.memoryUsage().rss,
-    heapUsed: process.memoryUsage().heapUsed,
-    documents: need().uris().length,
-  }));
+  connection.onRequest(
+    ServerStatsRequest.method,
+    life.request(ServerStatsRequest.method, (): ServerStats => {
+      // a server started with --expose-gc (the memory test) collects before it measures
+      (globalThis as { gc?: () => void }).gc?.();
+      return {
+        rss: process.memoryUsage().rss,
+        heapUsed: process.memoryUsage().heapUsed,
+        documents: need().uris().length,
+      };
+    }),
+  );
+  // every other request: refused before initialize and after shutdown, else MethodNotFound
+  connection.onRequest((method: string) => life.unknownRequest(method));
 
-  connection.onShutdown(() => runner.dispose());
-  const listening = documents.listen(connection);
+  connection.onShutdown(() => {
+    life.shutdown();
+    runner.dispose();
+  });
+  const listening = documents.listen(life.documentSync(connection));
   return {
     documents,
+    get shutDown() {
+      return life.shutDown;
+    },
     dispose() {
       listening.dispose();
       runner.dispose();

@@ -22,6 +22,8 @@ export interface CompareOptions {
   /** Also compare internal observations (a restore that returned early, zaps, vconfig and hardware bits). */
   internal?: boolean;
   alphabet?: readonly Step[];
+  /** Checked at every node of the walk: true ends it there (the analysis budget); the result is partial. */
+  stop?: () => boolean;
 }
 
 export const DEFAULT_DEPTH = 6;
@@ -52,6 +54,8 @@ export function internalObservation(e: StepObservation): string {
 export interface ExploreResult {
   differences: Difference[];
   stats: ExploreStats;
+  /** The walk was ended by `stop` before its depth: the differences are those found until then. */
+  stopped?: boolean;
 }
 
 const cache = new BoundedCache<string, ExploreResult>(512);
@@ -76,7 +80,13 @@ export function explorePair(
   const cached = cache.get(cacheKey);
   if (cached) return cached;
 
-  const walk = exploreSystems(policySystem(a, device), policySystem(b, device), { depth, alphabet, observe });
+  const walk = exploreSystems(policySystem(a, device), policySystem(b, device), {
+    depth,
+    alphabet,
+    observe,
+    budget: options.stop ? { stop: options.stop } : undefined,
+  });
+  const stopped = walk.stats.cut === 'stopped';
   const result = {
     differences: walk.differences.map((found) => {
       const difference: Difference = {
@@ -93,8 +103,9 @@ export function explorePair(
       return withTraces(difference, found.steps, a, b, device);
     }),
     stats: { states: walk.stats.states, transitions: walk.stats.transitions, depth },
+    ...(stopped ? { stopped } : {}),
   };
-  cache.set(cacheKey, result);
+  if (!stopped) cache.set(cacheKey, result); // a partial walk is not the answer to remember
   return result;
 }
 

@@ -145,12 +145,23 @@ export function splitScript(script: string): { text: string; column: number }[] 
  * Splits a script (splitScript) and parses each step with `parseOne` (its 1-based position and
  * 0-based column); an empty script is an error giving `example`. Shared by every model's steps.
  */
+/** The most steps a script may have: a simulation's trace is a few hundred bytes a step. */
+export const MAX_SCRIPT_STEPS = 10_000;
+
 export function parseScript<S>(
   script: string,
   parseOne: (source: string, position: number, column: number) => S,
   example: string,
 ): S[] {
-  const steps = splitScript(script).map((s, i) => parseOne(s.text, i + 1, s.column));
+  const parts = splitScript(script);
+  if (parts.length > MAX_SCRIPT_STEPS)
+    throw new StepScriptError(
+      `the step script has ${parts.length} steps, over the limit of ${MAX_SCRIPT_STEPS} steps a script; ` +
+        'split it into shorter scripts',
+      MAX_SCRIPT_STEPS + 1,
+      parts[MAX_SCRIPT_STEPS].column,
+    );
+  const steps = parts.map((s, i) => parseOne(s.text, i + 1, s.column));
   if (steps.length === 0) throw new StepScriptError(`the step script is empty; e.g. "${example}"`, 0, 0);
   return steps;
 }

@@ -8,13 +8,17 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { JobOptions, JobOutcome } from '../../../server/src/lsp/analysisRunner';
 import { DocumentAnalyses, type AnalysedDocument } from '../../../server/src/lsp/documentAnalyses';
 import type { ServerAnalysis } from '../../../server/src/lsp/serverAnalysis';
+import type { Finding } from '../../../server/src/analysis/types';
 import { DEFAULT_SETTINGS } from '../../../server/src/lsp/settings';
+import { diagnosticsFor } from '../../../server/src/lsp/diagnostics';
+import { DiagnosticSeverity } from 'vscode-languageserver';
 
 interface FakeJob {
+  kind: 'document' | 'c-source';
   text: string;
   options: JobOptions;
   cancelled: boolean;
-  finish(o: JobOutcome): void;
+  finish(o: JobOutcome<unknown>): void;
 }
 
 function fakeOutput(fileCount: number): ServerAnalysis {
@@ -29,22 +33,24 @@ function fakeOutput(fileCount: number): ServerAnalysis {
 function setup(settings = DEFAULT_SETTINGS, progressDelayMs = 60_000) {
   const progress: { uri: string; cancel: () => void; done: boolean }[] = [];
   const jobs: FakeJob[] = [];
+  const fakeJob = <O>(kind: FakeJob['kind'], text: string, options: JobOptions) => {
+    let finish!: (o: JobOutcome<O>) => void;
+    const outcome = new Promise<JobOutcome<O>>((resolve) => (finish = resolve));
+    const job: FakeJob = { kind, text, options, cancelled: false, finish: finish as FakeJob['finish'] };
+    jobs.push(job);
+    return {
+      outcome,
+      cancel() {
+        job.cancelled = true;
+        finish({ status: 'cancelled' });
+      },
+    };
+  };
   const published: AnalysedDocument[] = [];
   const analyses = new DocumentAnalyses({
     runner: {
-      run(text, options) {
-        let finish!: (o: JobOutcome) => void;
-        const outcome = new Promise<JobOutcome>((resolve) => (finish = resolve));
-        const job: FakeJob = { text, options, cancelled: false, finish };
-        jobs.push(job);
-        return {
-          outcome,
-          cancel() {
-            job.cancelled = true;
-            finish({ status: 'cancelled' });
-          },
-        };
-      },
+      run: (text, options) => fakeJob<ServerAnalysis>('document', text, options),
+      runCSource: (text, file) => fakeJob<Finding[]>('c-source', text, { file }),
     },
     settingsFor: async () => settings,
     onAnalysed: (r) => published.push(r),
@@ -132,17 +138,33 @@ test('a failed analysis is remembered as failed, not thrown', async () => {
   const r = await analyses.current(doc.uri);
   assert.deepEqual(r?.state, { kind: 'failed', message: 'Error: boom' });
   assert.equal(published.length, 1);
+  // and it is said: one diagnostic with the reason, not an empty list that reads as "all fine"
+  const shown = diagnosticsFor(r);
+  assert.deepEqual(
+    shown.map((d) => [d.code, d.severity, d.range.start.line]),
+    [['analysis-failed', DiagnosticSeverity.Warning, 0]],
+  );
+  assert.match(
+    String(shown[0].message),
+    /could not analyse this document \(Error: boom\); .*none were computed/,
+  );
 });
 
-test('size limit and C files never reach the runner; plain text without a patch is not a patch', async () => {
+test('the size limit holds for patches and C files; C files go to the runner; plain text without a patch is not a patch', async () => {
   const { jobs, analyses } = setup({ ...DEFAULT_SETTINGS, maxDocumentSize: 3 });
   const big = TextDocument.create('file:///d.patch', 'diff', 1, 'four');
   analyses.opened(big);
   assert.deepEqual((await analyses.current(big.uri))?.state, { kind: 'too-large', bytes: 4, limit: 3 });
+  const bigC = TextDocument.create('file:///big.c', 'c', 1, 'long');
+  analyses.opened(bigC);
+  assert.deepEqual((await analyses.current(bigC.uri))?.state, { kind: 'too-large', bytes: 4, limit: 3 });
+  assert.equal(jobs.length, 0);
   const c = TextDocument.create('file:///e.c', 'c', 1, 'int');
   analyses.opened(c);
-  assert.equal((await analyses.current(c.uri))?.state.kind, 'c-source');
-  assert.equal(jobs.length, 0);
+  await until(() => jobs[0]);
+  assert.deepEqual([jobs[0].kind, jobs[0].text, jobs[0].options.file], ['c-source', 'int', c.uri]);
+  jobs[0].finish({ status: 'done', output: [], ms: 1 });
+  assert.deepEqual((await analyses.current(c.uri))?.state, { kind: 'c-source', findings: [] });
 
   const other = setup();
   const text = TextDocument.create('file:///f.txt', 'plaintext', 1, 'prose');

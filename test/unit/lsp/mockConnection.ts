@@ -16,7 +16,7 @@ export const NO_CANCEL: CancellationToken = {
 };
 
 export class MockConnection {
-  /** Handlers by what they were registered for: "onHover", "request:vfioLens/simulate", ... */
+  /** Handlers by what they were registered for: "onInitialize", "request:vfioLens/simulate", ... */
   readonly handlers = new Map<string, Handler>();
   readonly published: {
     uri: string;
@@ -51,16 +51,13 @@ export class MockConnection {
   };
   readonly client = { register: async () => disposable };
   readonly languages = {
-    diagnostics: { on: this.on('diagnostics'), refresh: async () => undefined },
-    inlayHint: { on: this.on('inlayHint'), refresh: async () => undefined },
+    diagnostics: { refresh: async () => undefined },
+    inlayHint: { refresh: async () => undefined },
   };
 
   onInitialize = this.on('onInitialize');
   onInitialized = this.on('onInitialized');
   onDidChangeConfiguration = this.on('onDidChangeConfiguration');
-  onHover = this.on('onHover');
-  onCodeLens = this.on('onCodeLens');
-  onCodeAction = this.on('onCodeAction');
   onShutdown = this.on('onShutdown');
   onDidOpenTextDocument = this.on('onDidOpenTextDocument');
   onDidChangeTextDocument = this.on('onDidChangeTextDocument');
@@ -69,8 +66,13 @@ export class MockConnection {
   onWillSaveTextDocumentWaitUntil = this.on('onWillSaveTextDocumentWaitUntil');
   onDidSaveTextDocument = this.on('onDidSaveTextDocument');
 
-  onRequest(method: string, handler: Handler): Disposable {
-    this.handlers.set(`request:${method}`, handler);
+  /**
+   * A request handler by method or request type (the LSP features: "request:textDocument/hover");
+   * `onRequest(handler)` alone is the handler of every other method ("request:*").
+   */
+  onRequest(method: string | { method: string } | Handler, handler?: Handler): Disposable {
+    if (typeof method === 'function') this.handlers.set('request:*', method);
+    else this.handlers.set(`request:${typeof method === 'string' ? method : method.method}`, handler!);
     return disposable;
   }
 

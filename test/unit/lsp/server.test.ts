@@ -128,7 +128,7 @@ describe('the server in process, on a mocked connection', () => {
   });
 
   test('hover and Explain on the changed decision give both sides\u2019 why with the operands\u2019 values', async () => {
-    const hover = await mock.call<Hover>('onHover', {
+    const hover = await mock.call<Hover>('request:textDocument/hover', {
       textDocument: { uri: URI },
       position: { line: RETURN_LINE, character: 3 },
     });
@@ -154,7 +154,7 @@ describe('the server in process, on a mocked connection', () => {
     const summaryBefore = await mock.request<SummaryResult>('vfioLens/summary', { uri: URI });
     assert.match(summaryBefore.text, /s390-vf-detached: open; /);
     const hints = () =>
-      mock.call<InlayHint[]>('inlayHint', {
+      mock.call<InlayHint[]>('request:textDocument/inlayHint', {
         textDocument: { uri: URI },
         range: { start: { line: 0, character: 0 }, end: { line: 10_000, character: 0 } },
       });

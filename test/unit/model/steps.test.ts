@@ -1,7 +1,7 @@
 /** Step scripts: parsing, normalising, and clear errors naming the bad step. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSteps, StepScriptError } from '../../../server/src/model/steps';
+import { MAX_SCRIPT_STEPS, parseSteps, StepScriptError } from '../../../server/src/model/steps';
 
 test('a script parses into normalised steps', () => {
   const steps = parseSteps('open; write-cmd 2;read-cmd\nwrite-cmd-byte 0x05 0x04 ; write-cmd 0x00020002');
@@ -39,4 +39,17 @@ test('bad arguments say what is expected', () => {
   assert.match(error('open; write-cmd-byte 0x06 1').message, /OFFSET must be 0x04 or 0x05 \(got "0x06"\)/);
   assert.match(error('open; read-cmd 4').message, /expected 0 argument/);
   assert.match(error(' ; ').message, /empty/);
+});
+
+test('a script over MAX_SCRIPT_STEPS is refused at the first step past the limit, naming it', () => {
+  const script = (n: number) => Array.from({ length: n }, () => 'read-cmd').join('; ');
+  assert.equal(parseSteps(script(MAX_SCRIPT_STEPS)).length, MAX_SCRIPT_STEPS);
+  assert.throws(
+    () => parseSteps(script(MAX_SCRIPT_STEPS + 1)),
+    (e: unknown) =>
+      e instanceof StepScriptError &&
+      e.position === MAX_SCRIPT_STEPS + 1 &&
+      e.column === MAX_SCRIPT_STEPS * 'read-cmd; '.length &&
+      new RegExp(`over the limit of ${MAX_SCRIPT_STEPS} steps`).test(e.message),
+  );
 });
