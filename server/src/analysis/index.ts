@@ -168,7 +168,7 @@ export function analyzeText(text: string, options: AnalyzeOptions): AnalysisOutp
   const { decisions, policies } = decisionsAndPolicies(ctx);
   const result: DocumentAnalysis = {
     file: options.file,
-    baseline: { kernel: baseline.kernel, detectedFrom: baseline.detectedFrom },
+    baseline: { kernel: baseline.kernel, detected: baseline.detected, detectedFrom: baseline.detectedFrom },
     patches: read.patches.map((p) => ({
       index: p.index,
       total: p.total,

@@ -77,7 +77,8 @@ export interface PatchSummary {
 
 export interface DocumentAnalysis {
   file: string;
-  baseline: { kernel: KernelId | null; detectedFrom: string };
+  /** `detected`: read from the pre-images (false when set by the user or assumed). */
+  baseline: { kernel: KernelId | null; detected: boolean; detectedFrom: string };
   patches: PatchSummary[];
   findings: Finding[];
 }

@@ -17,9 +17,11 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisRunner } from './analysisRunner';
 import * as custom from './customRequests';
 import { diagnosticsFor, shownAnalysis } from './diagnostics';
-import { DocumentAnalyses, type AnalysedDocument } from './documentAnalyses';
+import { DocumentAnalyses, roleOf, type AnalysedDocument } from './documentAnalyses';
 import { codeActions, codeLenses, inlayHints } from './editorHints';
-import { hoverAt } from './hover';
+import { hoverAt, lineOf } from './hover';
+import { documentStatus, statusLine } from './documentStatus';
+import { documentSymbols, foldingRanges, type Lines } from './outline';
 import { ServerStatsRequest, type ServerStats } from './protocol';
 import { normalizeSettings, type VfioLensSettings } from './settings';
 import { initCParser } from '../csrc/treeSitter';
@@ -80,9 +82,10 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   }
 
   function published(result: AnalysedDocument, settings: VfioLensSettings): void {
-    if (result.state.kind === 'analysed') {
-      log(`analysed ${result.uri} (version ${result.version}) in ${result.state.ms.toFixed(1)} ms`);
-    }
+    const shown = shownAnalysis(result, settings) ?? result;
+    const line = statusLine(documentStatus(shown, settings.baseline));
+    if (result.state.kind === 'failed') connection.console.error(line);
+    else log(line);
     if (pullDiagnostics) {
       if (canRefreshDiagnostics) void connection.languages.diagnostics.refresh().catch(() => undefined);
     } else {
@@ -147,6 +150,8 @@ export function createServer(connection: Connection, options: ServerOptions = {}
         inlayHintProvider: true,
         codeLensProvider: { resolveProvider: false },
         codeActionProvider: true,
+        documentSymbolProvider: { label: 'vfio-lens' },
+        foldingRangeProvider: true,
         ...(pullDiagnostics
           ? {
               diagnosticProvider: {
@@ -221,9 +226,30 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     return inlayHints(doc, output, params.range, await settingsFor(doc.uri));
   });
 
+  const linesOf = (doc: TextDocument): Lines => ({
+    lineCount: doc.lineCount,
+    line: (n) => (n >= 0 && n < doc.lineCount ? lineOf(doc, n) : ''),
+  });
+
   connection.onCodeLens(async (params) => {
-    const output = await analysedOutput(params.textDocument.uri);
-    return output ? codeLenses(params.textDocument.uri, output) : [];
+    const doc = documents.get(params.textDocument.uri);
+    const output = doc && (await analysedOutput(doc.uri));
+    if (!doc || !output) return [];
+    const mailInPlainText = roleOf(doc.languageId) === 'text' && output.read.kind !== 'diff';
+    return codeLenses(doc.uri, output, linesOf(doc), { mailInPlainText });
+  });
+
+  connection.onDocumentSymbol(async (params) => {
+    const doc = documents.get(params.textDocument.uri);
+    const output = doc && (await analysedOutput(doc.uri));
+    return doc && output ? documentSymbols(output, linesOf(doc)) : null;
+  });
+
+  connection.onFoldingRanges(async (params) => {
+    const doc = documents.get(params.textDocument.uri);
+    const output = doc && (await analysedOutput(doc.uri));
+    // null: the editor folds by indentation, as it does without this server
+    return doc && output ? foldingRanges(output, linesOf(doc)) : null;
   });
 
   connection.onCodeAction(async (params) => {
@@ -234,11 +260,17 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   const ctx: custom.RequestContext = {
     facade: options.facade,
     analysisOf: shownCurrent,
+    lineText: (uri, line) => {
+      const doc = documents.get(uri);
+      return doc && line >= 0 && line < doc.lineCount ? lineOf(doc, line) : undefined;
+    },
+    baselineSetting: async (uri) => (await settingsFor(uri)).baseline,
   };
   for (const request of custom.CUSTOM_REQUESTS) {
     connection.onRequest(request.method, (params: unknown, token) => request.handle(ctx, params, token));
   }
   connection.onRequest(ServerStatsRequest.method, (): ServerStats => ({
+    pid: process.pid,
     rss: process.memoryUsage().rss,
     heapUsed: process.memoryUsage().heapUsed,
     documents: need().uris().length,

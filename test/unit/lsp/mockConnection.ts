@@ -61,6 +61,8 @@ export class MockConnection {
   onHover = this.on('onHover');
   onCodeLens = this.on('onCodeLens');
   onCodeAction = this.on('onCodeAction');
+  onDocumentSymbol = this.on('onDocumentSymbol');
+  onFoldingRanges = this.on('onFoldingRanges');
   onShutdown = this.on('onShutdown');
   onDidOpenTextDocument = this.on('onDidOpenTextDocument');
   onDidChangeTextDocument = this.on('onDidChangeTextDocument');
