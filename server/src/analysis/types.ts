@@ -120,11 +120,23 @@ export interface MatrixCell {
   summary: string;
   steps: string[];
 }
+/** A device's scenario under the two kernels of a two-kernel matrix: the same, or where it first differs. */
+export interface MatrixPair {
+  scenario: string;
+  device: DeviceKindId;
+  differs: boolean;
+  /** "=" when every step observes the same; else the first differing step, "mmio-read: EIO → ok". */
+  text: string;
+  /** How many steps differ in all. */
+  differingSteps: number;
+}
 export interface MatrixResult {
   scenarios: { id: string; steps: string[]; description: string }[];
   devices: DeviceKindId[];
   kernels: string[];
   cells: MatrixCell[];
+  /** With exactly two kernels: each device's scenario compared between them. */
+  pairs?: MatrixPair[];
 }
 
 export interface ModelStateNode {

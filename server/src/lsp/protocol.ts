@@ -11,6 +11,7 @@ import type { DeviceKindId, KernelId, ModelVocabulary } from '../model/index';
 export type {
   CompareResult,
   MatrixCell,
+  MatrixPair,
   MatrixResult,
   ModelStateNode,
   SimulateResult,

@@ -77,7 +77,11 @@ export {
   type Preset,
 } from './scenarios';
 export {
+  DISPLAY_COLUMNS,
+  OBSERVATION_TERMS,
+  RESTORE_WORDS,
   annotatedExpression,
+  commandText,
   observationOf,
   observedText,
   stepDisplay,

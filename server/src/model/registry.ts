@@ -8,6 +8,7 @@
  */
 import { DEVICE_KINDS } from './devices';
 import { KERNELS } from './kernels';
+import { DISPLAY_COLUMNS, OBSERVATION_TERMS } from './observation';
 import { SIMULATOR_PRESETS } from './scenarios';
 import { EXPLORATION_ALPHABET, STEP_ACTIONS, STEP_SYNTAX, splitScript } from './steps';
 
@@ -25,6 +26,10 @@ export interface ModelVocabulary {
   presets: { name: string; steps: string[] }[];
   /** The two variants a comparison starts from when nobody chose (the fix a story is about). */
   defaults: { a: string; b: string };
+  /** What the words of its observations mean (the legend of every view that shows them). */
+  legend: { term: string; meaning: string }[];
+  /** The columns of a step's display (`display.cells`): header and meaning of each cell key. */
+  columns: { key: string; label: string; meaning: string }[];
 }
 
 export const VFIO_PCI_MODEL: ModelVocabulary = {
@@ -43,6 +48,8 @@ export const VFIO_PCI_MODEL: ModelVocabulary = {
   alphabet: EXPLORATION_ALPHABET.map((s) => s.text),
   presets: SIMULATOR_PRESETS.map((p) => ({ name: p.name, steps: splitScript(p.script).map((s) => s.text) })),
   defaults: { a: 'v5.8', b: 'v5.10' },
+  legend: OBSERVATION_TERMS.map((t) => ({ ...t })),
+  columns: DISPLAY_COLUMNS.map((c) => ({ ...c })),
 };
 
 export const MODELS: readonly ModelVocabulary[] = [VFIO_PCI_MODEL];

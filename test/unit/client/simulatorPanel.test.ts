@@ -96,7 +96,7 @@ describe('trace as plain text', () => {
     assert.match(text, /^vfio-lens simulation: s390-vf-detached\nsteps: open; mmio-read\n/);
     assert.match(
       text,
-      /2\. mmio-read {3}<-- differs\n {3}v5\.8 {3}EIO, virt -, hw -\n {3}v5\.10 {2}ok, virt MEMORY, hw -/,
+      /2\. mmio-read {3}<-- differs\n {3}v5\.8 {3}EIO, virt 0x0000, hw 0x0000\n {3}v5\.10 {2}ok, virt 0x0002 MEMORY, hw 0x0000/,
     );
     assert.match(
       text,
