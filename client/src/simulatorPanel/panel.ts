@@ -151,6 +151,8 @@ export class SimulatorPanels {
       presets: model.presets,
       stepActions: model.steps.map((s) => s.action),
       defaults: model.defaults,
+      legend: model.legend,
+      columns: model.columns,
       setup: { ...setup, patch: this.patch },
     };
   }
