@@ -180,8 +180,14 @@ export class VfioServer implements vscode.Disposable {
   ): Promise<R> {
     await this.start();
     if (!this.client) throw new Error('the vfio-lens server is not running');
-    // sendRequest treats a trailing undefined as one more parameter: pass the token only when there is one.
-    return token ? this.client.sendRequest(type, params, token) : this.client.sendRequest(type, params);
+    // By method name: a RequestType from another copy of the protocol library (a test's) would carry
+    // parameter structures this bundle's jsonrpc does not recognise. Every request here has one
+    // object parameter, which the name form sends as is. sendRequest treats a trailing undefined as
+    // one more parameter: pass the token only when there is one.
+    const method = type.method;
+    return (
+      token ? this.client.sendRequest(method, params, token) : this.client.sendRequest(method, params)
+    ) as Promise<R>;
   }
 
   /** The simulator's model as the server describes it (asked once per server start). */

@@ -218,7 +218,7 @@ function show(msg: ToPage): void {
   let r: RenderReport;
   switch (msg.type) {
     case 'trace': {
-      const t = renderTrace(msg.labels, msg.a, msg.b, 'trace', columns);
+      const t = renderTrace(msg.labels, msg.a, msg.b, 'trace', columns, terms);
       view.push(
         h('h2', { tabindex: -1 }, `Trace: ${msg.a.device}`),
         legend('trace-legend', [], terms, false),
@@ -245,6 +245,7 @@ function show(msg: ToPage): void {
           { device: d.device, kernel: msg.labels[1], trace: d.after },
           `diff${i}`,
           columns,
+          terms,
         );
         view.push(
           h('h3', {}, `${d.device}: ${d.steps.join('; ')}${d.internalOnly ? ' (internal only)' : ''}`),
@@ -294,8 +295,8 @@ function show(msg: ToPage): void {
   if (msg.type === 'trace') setSteps(msg.a.trace.map((e) => e.action)); // the steps as the server read them
   clear(output);
   output.append(...view);
-  report(r);
-  save({ view: msg.type, last: msg });
+  report('seq' in msg && msg.seq !== undefined ? { ...r, seq: msg.seq } : r);
+  save({ view: msg.type, last: { ...msg, seq: undefined } });
 }
 
 /** Draws a saved result again (it was written by this page, but read it as untrusted all the same). */

@@ -4,10 +4,14 @@
  * marked. Parallel transitions between two states are drawn as one arrow (its tooltip lists the
  * steps, its label the first of them). "Only transitions that differ" (the default when two sides
  * differ) keeps the initial state, the differing transitions and the states they touch, in the
- * same places; a table below lists each differing transition under both sides.
+ * same places; a table lists each differing transition under both sides (above the diagram when
+ * it has too many arrows to label legibly).
  */
 import type { ModelStateNode, StateEdge, StatesResult } from '../../server/src/lsp/protocol';
 import { h, s } from './dom';
+
+/** Above this many arrows the diagram's labels overlap: it shows none (the table lists them). */
+const MAX_LABELLED_ARROWS = 16;
 
 const COL = 230;
 const ROW = 64;
@@ -84,8 +88,10 @@ export function renderStates(
   }
   for (const id of nodes.keys()) if (!column.has(id)) column.set(id, 0);
 
+  let labelled = true;
   const draw = (onlyDiffering: boolean): SVGElement => {
     const shownArrows = [...arrows.values()].filter((x) => !onlyDiffering || x.side !== 'both');
+    labelled = shownArrows.length <= MAX_LABELLED_ARROWS;
     const shown = new Set<string>([a.initial, ...shownArrows.flatMap((x) => [x.from, x.to])]);
     const perColumn = new Map<number, string[]>();
     for (const [id, c] of column) if (shown.has(id)) perColumn.set(c, [...(perColumn.get(c) ?? []), id]);
@@ -130,7 +136,8 @@ export function renderStates(
           s('title', {}, `${x.steps.join('\n')}\n[${sideName(x.side, labels)}]`),
         ),
       );
-      // the label: the first step, and how many more take the same arrow
+      // the label: the first step, and how many more take the same arrow (only while labels stay legible)
+      if (shownArrows.length > MAX_LABELLED_ARROWS) continue;
       const mid =
         x.from === x.to
           ? { x: p.x + 60 + (x.side === 'b' ? 60 : x.side === 'a' ? 30 : 0), y: p.y - 24 }
@@ -187,10 +194,14 @@ export function renderStates(
   const caption =
     `${nodes.size} states, ${edges.size} transitions of ${a.device}` +
     (b ? `; ${differing} transitions differ` : '') +
-    (a.truncated || b?.truncated ? ' (exploration bounded)' : '');
+    (a.truncated || b?.truncated ? ' (exploration bounded)' : '') +
+    (labelled ? '' : `; arrows are labelled up to ${MAX_LABELLED_ARROWS} (hover one for its steps)`);
   const figure = h('figure', { class: 'states-figure' }, legend, svg, h('figcaption', {}, caption));
-  const element = h('div', { class: 'states-view' }, figure);
-  if (b) element.append(differingTable(labels, a, b, nodes, column));
+  const element = h('div', { class: 'states-view' });
+  // the differing transitions as a table: first when the diagram has too many arrows to read
+  const table = b ? differingTable(labels, a, b, nodes, column) : null;
+  if (table && !labelled) element.append(table, figure);
+  else element.append(figure, ...(table ? [table] : []));
   return { element, rows: nodes.size, differing };
 }
 

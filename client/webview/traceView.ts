@@ -64,7 +64,10 @@ export function renderTrace(
   b: SimulateResult | null,
   idPrefix: string,
   columnLabels: readonly ColumnLabel[] = [],
+  terms: readonly { term: string; meaning: string }[] = [],
 ): TraceRendering {
+  // a cell that is one of the model's terms ("unclaimed", "EIO") says what it means on hover
+  const meaning = (value: string) => terms.find((t) => t.term === value)?.meaning;
   const sides: [string, TraceEntry[]][] = [[labels[0], a.trace]];
   if (b) sides.push([labels[1] ?? 'b', b.trace]);
   const cell = (e: TraceEntry | undefined, column: string) => e?.display.cells[column] ?? '';
@@ -124,7 +127,9 @@ export function renderTrace(
       for (const c of columns) {
         const value = cell(e, c);
         const cellDiffers = sides.length > 1 && value !== cell(other, c);
-        row.append(h('td', { class: `${c}${cellDiffers ? ' cell-differs' : ''}` }, value));
+        row.append(
+          h('td', { class: `${c}${cellDiffers ? ' cell-differs' : ''}`, title: meaning(value) }, value),
+        );
       }
     }
     const detail = h(

@@ -40,6 +40,11 @@ export interface PageState {
   patch?: { uri: string; patch?: number };
 }
 
+/** A result the page draws; its report after drawing names the same seq. */
+interface Numbered {
+  seq?: number;
+}
+
 export type ToPage =
   | {
       type: 'init';
@@ -56,15 +61,20 @@ export type ToPage =
     }
   | { type: 'busy'; what: string }
   | { type: 'error'; message: string }
-  | { type: 'trace'; labels: [string, string | null]; a: SimulateResult; b: SimulateResult | null }
-  | { type: 'compare'; labels: [string, string]; result: CompareResult }
-  | { type: 'matrix'; result: MatrixResult }
-  | {
+  | (Numbered & {
+      type: 'trace';
+      labels: [string, string | null];
+      a: SimulateResult;
+      b: SimulateResult | null;
+    })
+  | (Numbered & { type: 'compare'; labels: [string, string]; result: CompareResult })
+  | (Numbered & { type: 'matrix'; result: MatrixResult })
+  | (Numbered & {
       type: 'states';
       labels: [string, string | null];
       a: StatesResult;
       b: StatesResult | null;
-    }
+    })
   | { type: 'copied'; text: string };
 
 /** What the page reports after drawing, so that the extension (and its tests) know what is shown. */
@@ -73,6 +83,8 @@ export interface RenderReport {
   rows: number;
   differing: number;
   headline: string;
+  /** The `seq` of the message drawn (none for a result the page drew again from its saved state). */
+  seq?: number;
 }
 
 export type FromPage =
@@ -155,6 +167,7 @@ export function parseFromPage(
           rows: field(r, 'rows', isCount, 'a count'),
           differing: field(r, 'differing', isCount, 'a count'),
           headline: field(r, 'headline', isShortString, 'a short string'),
+          ...(r.seq === undefined ? {} : { seq: field(r, 'seq', isCount, 'a count') }),
         },
       };
     }
@@ -244,7 +257,8 @@ export function parseToPage(raw: unknown): ToPage {
   const type = raw.type;
   if (!isString(type) || !Object.prototype.hasOwnProperty.call(TO_PAGE, type))
     throw new MessageError(`unknown message type ${JSON.stringify(String(type)).slice(0, 40)}`);
-  if (!TO_PAGE[type as ToPage['type']](raw)) throw new MessageError(`a malformed "${type}" message`);
+  if (!TO_PAGE[type as ToPage['type']](raw) || (raw.seq !== undefined && !Number.isInteger(raw.seq)))
+    throw new MessageError(`a malformed "${type}" message`);
   return raw as unknown as ToPage;
 }
 

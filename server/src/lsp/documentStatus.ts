@@ -6,6 +6,7 @@
 import type { Finding } from '../analysis/types';
 import type { AnalysedDocument } from './documentAnalyses';
 import type { DocumentStatus } from './protocol';
+import { changedDevices } from './editorHints';
 
 function bySeverity(findings: readonly Finding[]): DocumentStatus['findings'] {
   const n = { error: 0, warning: 0, information: 0, hint: 0 };
@@ -28,22 +29,37 @@ export function documentStatus(doc: AnalysedDocument, baselineSetting: string): 
         state: state.kind,
         baseline: { kernel: r.baseline.kernel, how, detectedFrom: r.baseline.detectedFrom },
         patches: r.patches.length,
+        changedDevices: changedDevices(r.findings.flatMap((f) => f.changes)).devices,
         findings: state.kind === 'analysed' ? bySeverity(r.findings) : none,
         ...(state.kind === 'analysed' ? { ms: Math.round(state.ms) } : {}),
       };
     }
     case 'c-source':
-      return { ...base, state: 'c-source', patches: 0, findings: bySeverity(state.findings) };
+      return {
+        ...base,
+        state: 'c-source',
+        patches: 0,
+        changedDevices: [],
+        findings: bySeverity(state.findings),
+      };
     case 'too-large':
       return {
         ...base,
         state: 'too-large',
         patches: 0,
+        changedDevices: [],
         findings: none,
         message: `${state.bytes} bytes, over vfioLens.maxDocumentSize (${state.limit})`,
       };
     case 'failed':
-      return { ...base, state: 'failed', patches: 0, findings: none, message: state.message };
+      return {
+        ...base,
+        state: 'failed',
+        patches: 0,
+        changedDevices: [],
+        findings: none,
+        message: state.message,
+      };
   }
 }
 

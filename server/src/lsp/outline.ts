@@ -32,12 +32,15 @@ const lineRange = (line: number, length: number): Range => ({
   end: { line, character: length },
 });
 
-/** `range` with its end no earlier than `inner`'s (a symbol's range must hold its selection). */
+const before = (a: Range['start'], b: Range['start']) =>
+  a.line < b.line || (a.line === b.line && a.character < b.character);
+
+/** `range` grown to hold `inner` (a symbol's range must hold its selection: VS Code refuses it otherwise). */
 function holding(range: Range, inner: Range): Range {
-  const after =
-    inner.end.line > range.end.line ||
-    (inner.end.line === range.end.line && inner.end.character > range.end.character);
-  return after ? { start: range.start, end: inner.end } : range;
+  return {
+    start: before(inner.start, range.start) ? inner.start : range.start,
+    end: before(range.end, inner.end) ? inner.end : range.end,
+  };
 }
 
 function hunkSymbol(lines: Lines, h: HunkOutline): DocumentSymbol {

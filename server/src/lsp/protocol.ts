@@ -127,6 +127,8 @@ export interface DocumentStatus {
   /** The kernel the patches were read against: detected from the pre-images, set, or assumed. */
   baseline?: { kernel: string | null; how: 'detected' | 'set' | 'assumed'; detectedFrom: string };
   patches: number;
+  /** The device kinds whose behaviour the document's patches change, visibly first (pickers list them first). */
+  changedDevices: string[];
   /** Findings shown, by severity (after the severity settings). */
   findings: { error: number; warning: number; information: number; hint: number };
   /** Milliseconds the analysis took. */

@@ -14,6 +14,7 @@ const base: DocumentStatus = {
     detectedFrom: 'the pre-image of drivers/vfio/pci/vfio_pci_config.c',
   },
   patches: 1,
+  changedDevices: ['s390-vf-detached'],
   findings: { error: 0, warning: 1, information: 2, hint: 0 },
 };
 

@@ -107,6 +107,7 @@ describe('messages to the simulator page', () => {
     };
     assert.throws(() => parseToPage(init), /malformed "init"/); // no legend, no columns
     assert.ok(parseToPage({ ...init, legend: [], columns: [] }));
+    assert.throws(() => parseToPage({ type: 'busy', what: 'x', seq: 'one' }), /malformed "busy"/);
   });
 });
 

@@ -62,6 +62,15 @@ describe('messages from the simulator page', () => {
       () => parseFromPage({ type: 'rendered', report: { ...report, view: 'x' } }, devices, kernels),
       /"view"/,
     );
+    // the number of the result drawn, so that a redraw of an earlier one answers nobody's wait
+    assert.deepEqual(parseFromPage({ type: 'rendered', report: { ...report, seq: 7 } }, devices, kernels), {
+      type: 'rendered',
+      report: { ...report, seq: 7 },
+    });
+    assert.throws(
+      () => parseFromPage({ type: 'rendered', report: { ...report, seq: 'x' } }, devices, kernels),
+      /"seq"/,
+    );
   });
 
   test('saved page state keeps only well-formed fields', () => {
