@@ -134,10 +134,13 @@ export class VfioServer implements vscode.Disposable {
       this.client = this.create();
       this.output.appendLine(`starting ${this.context.asAbsolutePath('dist/cli.js')} lsp --node-ipc`);
       const client = this.client;
-      this.starting = client.start().then(async () => {
-        await this.ping().catch(() => undefined);
+      this.starting = client.start().then(() => {
+        // its pid (not awaited: a server deaf from the start is the heartbeat's to find)
+        void this.ping().then(
+          () => this.started.fire(),
+          () => undefined,
+        );
         this.heartbeat ??= setInterval(() => void this.watch.check(), HEARTBEAT_MS);
-        this.started.fire();
       });
       this.starting.catch(() => {
         if (this.client === client) this.starting = undefined;

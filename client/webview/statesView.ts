@@ -222,7 +222,13 @@ function differingTable(
     return m;
   };
   const [ma, mb] = [byFromStep(a), byFromStep(b)];
-  const name = (id: string) => nodes.get(id)?.label ?? id;
+  // a state by its short label, or by its id where two states share that label
+  const shared = new Map<string, number>();
+  for (const n of nodes.values()) shared.set(n.label, (shared.get(n.label) ?? 0) + 1);
+  const name = (id: string) => {
+    const label = nodes.get(id)?.label;
+    return label !== undefined && shared.get(label) === 1 ? label : id;
+  };
   const result = (es: StateEdge[] | undefined) =>
     es?.length ? es.map((e) => `${stepLabel(e)} → ${name(e.to)}`).join('; ') : '(not reached)';
   const rows: { from: string; step: string; ra: string; rb: string }[] = [];
@@ -236,7 +242,11 @@ function differingTable(
   const table = h(
     'table',
     { class: 'transitions' },
-    h('caption', {}, `${rows.length} transitions differ between ${labels[0]} and ${labels[1]}`),
+    h(
+      'caption',
+      {},
+      `${rows.length} steps from a state lead elsewhere or observe otherwise under ${labels[0]} and ${labels[1]}`,
+    ),
     h(
       'thead',
       {},
