@@ -38,6 +38,23 @@ async function pick(page, text) {
   await page.keyboard.press('Enter');
 }
 
+/** Opens a workspace file through Quick Open. */
+async function quickOpen(page, name) {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').waitFor();
+  await page.keyboard.type(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** Moves the cursor of the active editor ("line" or "line:column", 1-based). */
+async function goToLine(page, where) {
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input').waitFor();
+  await page.keyboard.type(where);
+  await page.keyboard.press('Enter');
+}
+
 /**
  * Runs the smoke in one mode. Returns one result per check: { name, ok, error? }.
  */
@@ -87,11 +104,7 @@ export async function runSmoke({ mode, vsix, workspace }) {
 
     await check('the seed series opens and its diagnostic shows in the Problems panel', async () => {
       if (returnLine < 0) throw new Error('the seed has no changed return line');
-      await page.keyboard.press('Control+P');
-      await page.locator('.quick-input-widget input').waitFor();
-      await page.keyboard.type(SEED);
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: SEED }).first().waitFor();
-      await page.keyboard.press('Enter');
+      await quickOpen(page, SEED);
       await page.locator('.editor-instance .view-line').first().waitFor();
       await runCommand(page, 'View: Focus Problems');
       await page.locator('.markers-panel', { hasText: 's390-vf-detached' }).first().waitFor();
@@ -101,10 +114,7 @@ export async function runSmoke({ mode, vsix, workspace }) {
 
     await check('a hover on the changed return line', async () => {
       await page.locator('.editor-instance .view-line').first().click();
-      await page.keyboard.press('Control+G');
-      await page.locator('.quick-input-widget input').waitFor();
-      await page.keyboard.type(`${returnLine + 1}:4`);
-      await page.keyboard.press('Enter');
+      await goToLine(page, `${returnLine + 1}:4`);
       await runCommand(page, 'Show or Focus Hover');
       await page.locator('.monaco-hover', { hasText: 'memory-enabled' }).first().waitFor();
       await page.screenshot({ path: path.join(shots, '02-hover.png') });
@@ -184,16 +194,9 @@ export async function runSmoke({ mode, vsix, workspace }) {
 
     await check('Explain on the changed return line opens the explanation rendered', async () => {
       await runCommand(page, 'View: Close All Editor Groups');
-      await page.keyboard.press('Control+P');
-      await page.locator('.quick-input-widget input').waitFor();
-      await page.keyboard.type(SEED);
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: SEED }).first().waitFor();
-      await page.keyboard.press('Enter');
+      await quickOpen(page, SEED);
       await page.locator('.editor-instance .view-line').first().click();
-      await page.keyboard.press('Control+G');
-      await page.locator('.quick-input-widget input').waitFor();
-      await page.keyboard.type(`${returnLine + 1}:4`);
-      await page.keyboard.press('Enter');
+      await goToLine(page, `${returnLine + 1}:4`);
       await runCommand(page, 'vfio-lens: Explain decision at cursor');
       const view = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
       await view
@@ -212,10 +215,7 @@ export async function runSmoke({ mode, vsix, workspace }) {
       await page.locator('.editor-instance .view-line', { hasText: 'From ' }).first().click();
       await page.locator('.statusbar-item', { hasText: 'Patch mail' }).first().waitFor();
       const diffLine = threadText.split('\n').findIndex((l) => l.startsWith('diff --git a/drivers/vfio'));
-      await page.keyboard.press('Control+G');
-      await page.locator('.quick-input-widget input').waitFor();
-      await page.keyboard.type(`${diffLine + 12}`);
-      await page.keyboard.press('Enter');
+      await goToLine(page, `${diffLine + 12}`);
       await page
         .locator('.editor-instance .view-line', { hasText: 'diff --git a/drivers/vfio' })
         .first()
