@@ -222,12 +222,19 @@ function differingTable(
     return m;
   };
   const [ma, mb] = [byFromStep(a), byFromStep(b)];
-  // a state by its short label, or by its id where two states share that label
-  const shared = new Map<string, number>();
-  for (const n of nodes.values()) shared.set(n.label, (shared.get(n.label) ?? 0) + 1);
+  // a state by its short label; where states share one, with the parts of its id that tell them apart
+  const byLabel = new Map<string, string[]>();
+  for (const [id, n] of nodes) byLabel.set(n.label, [...(byLabel.get(n.label) ?? []), id]);
   const name = (id: string) => {
     const label = nodes.get(id)?.label;
-    return label !== undefined && shared.get(label) === 1 ? label : id;
+    if (label === undefined) return id;
+    const group = byLabel.get(label) ?? [id];
+    if (group.length === 1) return label;
+    const common = (t: string) => group.every((other) => other.split(' ').includes(t));
+    return `${label} (${id
+      .split(' ')
+      .filter((t) => !common(t))
+      .join(' ')})`;
   };
   const result = (es: StateEdge[] | undefined) =>
     es?.length ? es.map((e) => `${stepLabel(e)} → ${name(e.to)}`).join('; ') : '(not reached)';
