@@ -195,7 +195,10 @@ export async function runSmoke({ mode, vsix, workspace }) {
     await check('Explain on the changed return line opens the explanation rendered', async () => {
       await runCommand(page, 'View: Close All Editor Groups');
       await quickOpen(page, SEED);
-      await page.locator('.editor-instance .view-line').first().click();
+      // the editor comes back scrolled where the hover left it: its sticky scroll may cover the
+      // first line, so the focus goes to it by command, not by a click
+      await page.locator('.editor-instance .view-line').first().waitFor();
+      await runCommand(page, 'View: Focus Active Editor Group');
       await goToLine(page, `${returnLine + 1}:4`);
       await runCommand(page, 'vfio-lens: Explain decision at cursor');
       const view = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
