@@ -12,6 +12,8 @@ import { registerShowMatrix } from './commands/showMatrix';
 import { registerExplain } from './commands/explain';
 import { registerCopySummary } from './commands/copySummary';
 import { registerSimulatorPanel } from './simulatorPanel/panel';
+import { registerOpenAsPatchMail } from './commands/openAsPatchMail';
+import { VfioStatusBar } from './statusBar';
 
 let server: VfioServer | undefined;
 
@@ -20,6 +22,8 @@ export interface VfioLensApi {
   readonly server: VfioServer;
   /** Milliseconds from activate() entry to the language client being ready. */
   readonly activationMs: Promise<number>;
+  /** The status bar's items (tests read what they say). */
+  readonly statusBar: VfioStatusBar;
 }
 
 export function activate(context: vscode.ExtensionContext): VfioLensApi {
@@ -36,6 +40,9 @@ export function activate(context: vscode.ExtensionContext): VfioLensApi {
   registerShowMatrix(context, server, panels);
   registerExplain(context, server);
   registerCopySummary(context, server);
+  registerOpenAsPatchMail(context);
+  const statusBar = new VfioStatusBar(server);
+  context.subscriptions.push(statusBar);
   const ready = server.start().then(
     () => Date.now() - started,
     (e: unknown) => {
@@ -43,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): VfioLensApi {
       return Date.now() - started;
     },
   );
-  return { server, activationMs: ready };
+  return { server, activationMs: ready, statusBar };
 }
 
 export async function deactivate(): Promise<void> {

@@ -11,12 +11,32 @@ export function activePatchDocument(): vscode.TextDocument | undefined {
   return doc && PATCH_LANGUAGES.includes(doc.languageId) ? doc : undefined;
 }
 
-export async function pickDevice(model: ModelVocabulary): Promise<DeviceKindId | undefined> {
-  const item = await vscode.window.showQuickPick(
-    model.devices.map((d) => ({ label: d.id, description: d.label, id: d.id as DeviceKindId })),
-    { title: 'vfio-lens: device kind', placeHolder: 'Which device is opened by vfio-pci?' },
-  );
-  return item?.id;
+/** The device kinds, those the patch changes first (under a separator that says so). */
+export async function pickDevice(
+  model: ModelVocabulary,
+  changed: readonly string[] = [],
+): Promise<DeviceKindId | undefined> {
+  type Item = vscode.QuickPickItem & { id?: DeviceKindId };
+  const item = (d: ModelVocabulary['devices'][number]): Item => ({
+    label: d.id,
+    description: d.label,
+    id: d.id as DeviceKindId,
+  });
+  const first = changed.flatMap((id) => model.devices.filter((d) => d.id === id));
+  const rest = model.devices.filter((d) => !changed.includes(d.id));
+  const items: Item[] = first.length
+    ? [
+        { label: 'Changed by this patch', kind: vscode.QuickPickItemKind.Separator },
+        ...first.map(item),
+        { label: 'Other device kinds', kind: vscode.QuickPickItemKind.Separator },
+        ...rest.map(item),
+      ]
+    : rest.map(item);
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'vfio-lens: device kind',
+    placeHolder: 'Which device is opened by vfio-pci?',
+  });
+  return picked?.id;
 }
 
 interface KernelItem extends vscode.QuickPickItem {

@@ -12,10 +12,12 @@ import type {
   StepPreset,
   ToPage,
 } from '../src/simulatorPanel/messages';
+import { parseToPage, receiveToPage } from '../src/simulatorPanel/messages';
 import { clear, h } from './dom';
+import { legend, type LegendTerm } from './legend';
 import { renderMatrix } from './matrixView';
 import { renderStates } from './statesView';
-import { renderTrace } from './traceView';
+import { renderTrace, type ColumnLabel } from './traceView';
 
 interface VsCodeApi {
   postMessage(msg: FromPage): void;
@@ -33,6 +35,8 @@ let devices: DeviceOption[] = [];
 let kernels: KernelOption[] = [];
 let presets: StepPreset[] = [];
 let stepActions: string[] = [];
+let terms: LegendTerm[] = [];
+let columns: ColumnLabel[] = [];
 
 const status = h('p', { class: 'status', role: 'status' });
 const output = h('section', { class: 'output', 'aria-label': 'result' });
@@ -208,44 +212,53 @@ function buildControls(): void {
   );
 }
 
+/** Draws a result; what was shown stays until the new view is built whole. */
 function show(msg: ToPage): void {
-  clear(output);
+  const view: Node[] = [];
+  let r: RenderReport;
   switch (msg.type) {
     case 'trace': {
-      // the steps as the server read them (normalised), in the editor too
-      setSteps(msg.a.trace.map((e) => e.action));
-      const r = renderTrace(msg.labels, msg.a, msg.b, 'trace');
-      output.append(h('h2', {}, `Trace: ${msg.a.device}`), r.element);
-      report({
+      const t = renderTrace(msg.labels, msg.a, msg.b, 'trace', columns, terms);
+      view.push(
+        h('h2', { tabindex: -1 }, `Trace: ${msg.a.device}`),
+        legend('trace-legend', [], terms, false),
+        t.element,
+      );
+      r = {
         view: 'trace',
-        rows: r.rows,
-        differing: r.differing,
-        headline: `${r.rows} steps, ${r.differing} differ`,
-      });
+        rows: t.rows,
+        differing: t.differing,
+        headline: `${t.rows} steps, ${t.differing} differ`,
+      };
       break;
     }
     case 'compare': {
-      output.append(h('h2', {}, `Differences between ${msg.labels[0]} and ${msg.labels[1]}`));
-      if (msg.result.differences.length === 0) output.append(h('p', {}, 'No observable difference found.'));
+      view.push(
+        h('h2', { tabindex: -1 }, `Differences between ${msg.labels[0]} and ${msg.labels[1]}`),
+        legend('compare-legend', [], terms, false),
+      );
+      if (msg.result.differences.length === 0) view.push(h('p', {}, 'No observable difference found.'));
       msg.result.differences.forEach((d, i) => {
-        const r = renderTrace(
+        const t = renderTrace(
           msg.labels,
           { device: d.device, kernel: msg.labels[0], trace: d.before },
           { device: d.device, kernel: msg.labels[1], trace: d.after },
           `diff${i}`,
+          columns,
+          terms,
         );
-        output.append(
+        view.push(
           h('h3', {}, `${d.device}: ${d.steps.join('; ')}${d.internalOnly ? ' (internal only)' : ''}`),
         );
-        if (d.dependsOn?.length) output.append(h('p', {}, `depends on: ${d.dependsOn.join(', ')}`));
-        output.append(r.element);
+        if (d.dependsOn?.length) view.push(h('p', {}, `depends on: ${d.dependsOn.join(', ')}`));
+        view.push(t.element);
       });
       const n = msg.result.differences.length;
-      report({ view: 'compare', rows: n, differing: n, headline: `${n} differing scenarios` });
+      r = { view: 'compare', rows: n, differing: n, headline: `${n} differing scenarios` };
       break;
     }
     case 'matrix': {
-      const r = renderMatrix(msg.result, (device, steps) => {
+      const m = renderMatrix(msg.result, terms, (device, steps) => {
         setSteps(steps);
         deviceSelect.value = device;
         send({
@@ -256,41 +269,54 @@ function show(msg: ToPage): void {
           steps,
         });
       });
-      output.append(h('h2', {}, 'Behaviour matrix'), r.element);
-      report({
+      view.push(h('h2', { tabindex: -1 }, 'Behaviour matrix'), m.element);
+      r = {
         view: 'matrix',
-        rows: r.rows,
-        differing: r.differing,
-        headline: `matrix: ${r.rows} device kinds, ${r.differing} cells differ`,
-      });
+        rows: m.rows,
+        differing: m.differing,
+        headline: `matrix: ${m.rows} device kinds, ${m.differing} cells differ`,
+      };
       break;
     }
     case 'states': {
-      const r = renderStates(msg.labels, msg.a, msg.b);
-      output.append(h('h2', {}, `States of ${msg.a.device}`), r.element);
-      report({
+      const st = renderStates(msg.labels, msg.a, msg.b);
+      view.push(h('h2', { tabindex: -1 }, `States of ${msg.a.device}`), st.element);
+      r = {
         view: 'states',
-        rows: r.rows,
-        differing: r.differing,
-        headline: `${r.rows} states, ${r.differing} transitions differ`,
-      });
+        rows: st.rows,
+        differing: st.differing,
+        headline: `${st.rows} states, ${st.differing} transitions differ`,
+      };
       break;
     }
     default:
       return;
   }
-  save({ view: msg.type, last: msg });
+  if (msg.type === 'trace') setSteps(msg.a.trace.map((e) => e.action)); // the steps as the server read them
+  clear(output);
+  output.append(...view);
+  report('seq' in msg && msg.seq !== undefined ? { ...r, seq: msg.seq } : r);
+  save({ view: msg.type, last: { ...msg, seq: undefined } });
 }
 
-window.addEventListener('message', (ev: MessageEvent) => {
-  const msg = ev.data as ToPage;
-  if (typeof msg !== 'object' || msg === null || typeof msg.type !== 'string') return;
+/** Draws a saved result again (it was written by this page, but read it as untrusted all the same). */
+function showSaved(last: unknown): void {
+  try {
+    show(parseToPage(last));
+  } catch {
+    save({ last: undefined });
+  }
+}
+
+function receive(msg: ToPage): void {
   switch (msg.type) {
     case 'init': {
       devices = msg.devices;
       kernels = msg.kernels;
       presets = msg.presets;
       stepActions = msg.stepActions;
+      terms = msg.legend;
+      columns = msg.columns;
       const setup = { ...saved, ...msg.setup };
       fill(
         deviceSelect,
@@ -320,7 +346,9 @@ window.addEventListener('message', (ev: MessageEvent) => {
         b: kernelBValue(),
         patch: setup.patch,
       });
-      if (saved.last && !msg.setup?.view) show(saved.last);
+      if (saved.last && !msg.setup?.view) showSaved(saved.last);
+      // the panel opens with the focus on its first control (a result takes it when it comes)
+      if (document.activeElement === document.body || document.activeElement === null) deviceSelect.focus();
       break;
     }
     case 'busy':
@@ -334,9 +362,27 @@ window.addEventListener('message', (ev: MessageEvent) => {
       break;
     default:
       show(msg);
+      // the result takes the focus, so that a reader (and a screen reader) lands on it
+      (output.querySelector('h2') as HTMLElement | null)?.focus();
+  }
+}
+
+window.addEventListener('message', (ev: MessageEvent) => {
+  let msg: ToPage;
+  try {
+    msg = receiveToPage(ev, window.origin);
+  } catch (e) {
+    // what the page shows stays; the status line says what was ignored
+    status.textContent = `Ignored a message: ${(e as Error).message}`;
+    return;
+  }
+  try {
+    receive(msg);
+  } catch (e) {
+    status.textContent = `Could not draw the result: ${(e as Error).message}`;
   }
 });
 
 buildControls();
-if (saved.last) show(saved.last);
+if (saved.last) showSaved(saved.last);
 send({ type: 'ready' });

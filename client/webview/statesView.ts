@@ -2,11 +2,16 @@
  * The state diagram (SVG): the union of the states reachable under both kernel sides, laid out in
  * breadth-first columns from the initial state; transitions present under one side only are
  * marked. Parallel transitions between two states are drawn as one arrow (its tooltip lists the
- * steps). "Only transitions that differ" keeps the initial state, the differing transitions and the
- * states they touch, in the same places.
+ * steps, its label the first of them). "Only transitions that differ" (the default when two sides
+ * differ) keeps the initial state, the differing transitions and the states they touch, in the
+ * same places; a table lists each differing transition under both sides (above the diagram when
+ * it has too many arrows to label legibly).
  */
 import type { ModelStateNode, StateEdge, StatesResult } from '../../server/src/lsp/protocol';
 import { h, s } from './dom';
+
+/** Above this many arrows the diagram's labels overlap: it shows none (the table lists them). */
+const MAX_LABELLED_ARROWS = 16;
 
 const COL = 230;
 const ROW = 64;
@@ -83,8 +88,10 @@ export function renderStates(
   }
   for (const id of nodes.keys()) if (!column.has(id)) column.set(id, 0);
 
+  let labelled = true;
   const draw = (onlyDiffering: boolean): SVGElement => {
     const shownArrows = [...arrows.values()].filter((x) => !onlyDiffering || x.side !== 'both');
+    labelled = shownArrows.length <= MAX_LABELLED_ARROWS;
     const shown = new Set<string>([a.initial, ...shownArrows.flatMap((x) => [x.from, x.to])]);
     const perColumn = new Map<number, string[]>();
     for (const [id, c] of column) if (shown.has(id)) perColumn.set(c, [...(perColumn.get(c) ?? []), id]);
@@ -129,6 +136,22 @@ export function renderStates(
           s('title', {}, `${x.steps.join('\n')}\n[${sideName(x.side, labels)}]`),
         ),
       );
+      // the label: the first step, and how many more take the same arrow (only while labels stay legible)
+      if (shownArrows.length > MAX_LABELLED_ARROWS) continue;
+      const mid =
+        x.from === x.to
+          ? { x: p.x + 60 + (x.side === 'b' ? 60 : x.side === 'a' ? 30 : 0), y: p.y - 24 }
+          : { x: (p.x + NODE_W + q.x) / 2, y: (p.y + q.y) / 2 + NODE_H / 2 + (x.side === 'b' ? 14 : -4) };
+      const more = x.steps.length > 1 ? ` +${x.steps.length - 1}` : '';
+      const first = x.steps[0].length > 26 ? x.steps[0].slice(0, 25) + '…' : x.steps[0];
+      svg.append(
+        s(
+          'text',
+          { x: mid.x, y: mid.y, class: `edge-label edge-label-${x.side}`, 'text-anchor': 'middle' },
+          s('title', {}, x.steps.join('\n')),
+          `${first}${more}`,
+        ),
+      );
     }
     for (const id of shown) {
       const p = pos.get(id);
@@ -171,7 +194,92 @@ export function renderStates(
   const caption =
     `${nodes.size} states, ${edges.size} transitions of ${a.device}` +
     (b ? `; ${differing} transitions differ` : '') +
-    (a.truncated || b?.truncated ? ' (exploration bounded)' : '');
+    (a.truncated || b?.truncated ? ' (exploration bounded)' : '') +
+    (labelled ? '' : `; arrows are labelled up to ${MAX_LABELLED_ARROWS} (hover one for its steps)`);
   const figure = h('figure', { class: 'states-figure' }, legend, svg, h('figcaption', {}, caption));
-  return { element: figure, rows: nodes.size, differing };
+  const element = h('div', { class: 'states-view' });
+  // the differing transitions as a table: first when the diagram has too many arrows to read
+  const table = b ? differingTable(labels, a, b, nodes, column) : null;
+  if (table && !labelled) element.append(table, figure);
+  else element.append(figure, ...(table ? [table] : []));
+  return { element, rows: nodes.size, differing };
+}
+
+/** Each (state, step) whose successor or observation differs between the sides, as a table. */
+function differingTable(
+  labels: [string, string | null],
+  a: StatesResult,
+  b: StatesResult,
+  nodes: Map<string, ModelStateNode>,
+  column: Map<string, number>,
+): HTMLElement {
+  const byFromStep = (r: StatesResult) => {
+    const m = new Map<string, StateEdge[]>();
+    for (const e of r.edges) {
+      const k = `${e.from}\u0000${e.step}`;
+      m.set(k, [...(m.get(k) ?? []), e]);
+    }
+    return m;
+  };
+  const [ma, mb] = [byFromStep(a), byFromStep(b)];
+  // a state by its short label; where states share one, with the parts of its id that tell them apart
+  const byLabel = new Map<string, string[]>();
+  for (const [id, n] of nodes) byLabel.set(n.label, [...(byLabel.get(n.label) ?? []), id]);
+  const name = (id: string) => {
+    const label = nodes.get(id)?.label;
+    if (label === undefined) return id;
+    const group = byLabel.get(label) ?? [id];
+    if (group.length === 1) return label;
+    const common = (t: string) => group.every((other) => other.split(' ').includes(t));
+    return `${label} (${id
+      .split(' ')
+      .filter((t) => !common(t))
+      .join(' ')})`;
+  };
+  const result = (es: StateEdge[] | undefined) =>
+    es?.length ? es.map((e) => `${stepLabel(e)} → ${name(e.to)}`).join('; ') : '(not reached)';
+  const rows: { from: string; step: string; ra: string; rb: string }[] = [];
+  for (const k of new Set([...ma.keys(), ...mb.keys()])) {
+    const [ra, rb] = [result(ma.get(k)), result(mb.get(k))];
+    if (ra === rb) continue;
+    const [from, step] = k.split('\u0000');
+    rows.push({ from, step, ra, rb });
+  }
+  rows.sort((x, y) => (column.get(x.from) ?? 0) - (column.get(y.from) ?? 0) || x.step.localeCompare(y.step));
+  const table = h(
+    'table',
+    { class: 'transitions' },
+    h(
+      'caption',
+      {},
+      `${rows.length} steps from a state lead elsewhere or observe otherwise under ${labels[0]} and ${labels[1]}`,
+    ),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, 'from state'),
+        h('th', { scope: 'col' }, 'step'),
+        h('th', { scope: 'col' }, labels[0]),
+        h('th', { scope: 'col' }, labels[1] ?? ''),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      ...rows.map((r) =>
+        h(
+          'tr',
+          {},
+          h('td', { title: r.from }, name(r.from)),
+          h('td', { class: 'action' }, r.step),
+          h('td', { class: 'cell-differs' }, r.ra),
+          h('td', { class: 'cell-differs' }, r.rb),
+        ),
+      ),
+    ),
+  );
+  return h('div', { class: 'scroll' }, table);
 }

@@ -1,6 +1,8 @@
 /**
  * The side-by-side trace: per step its action and the cells the server's formatter gives it
- * (outcome, read, BAR restore, virtual and hardware bits: the columns come with the trace).
+ * (outcome, read, BAR restore, virtual and device COMMAND), under the headers the model names
+ * (its vocabulary's columns). A column empty in every row is left out; the "why" of a step (its
+ * deciding C expressions with every operand's value) opens under it.
  */
 import type { ExplainedDecision, SimulateResult, TraceEntry } from '../../server/src/lsp/protocol';
 import { h } from './dom';
@@ -9,6 +11,13 @@ export interface TraceRendering {
   element: HTMLElement;
   rows: number;
   differing: number;
+}
+
+/** A column as the model names it (ModelVocabulary.columns). */
+export interface ColumnLabel {
+  key: string;
+  label: string;
+  meaning: string;
 }
 
 function whyBlock(label: string, e: TraceEntry | undefined): HTMLElement {
@@ -54,11 +63,25 @@ export function renderTrace(
   a: SimulateResult,
   b: SimulateResult | null,
   idPrefix: string,
+  columnLabels: readonly ColumnLabel[] = [],
+  terms: readonly { term: string; meaning: string }[] = [],
 ): TraceRendering {
+  // a cell that is one of the model's terms ("unclaimed", "EIO") says what it means on hover
+  const meaning = (value: string) => terms.find((t) => t.term === value)?.meaning;
   const sides: [string, TraceEntry[]][] = [[labels[0], a.trace]];
   if (b) sides.push([labels[1] ?? 'b', b.trace]);
-  const columns = Object.keys(a.trace[0]?.display.cells ?? b?.trace[0]?.display.cells ?? {});
   const cell = (e: TraceEntry | undefined, column: string) => e?.display.cells[column] ?? '';
+  const all = sides.flatMap(([, t]) => t);
+  const keys = [...new Set(all.flatMap((e) => Object.keys(e.display.cells)))];
+  // the columns any step fills, in the model's order (keys it does not name last)
+  const known = columnLabels.map((c) => c.key);
+  const columns = keys
+    .filter((k) => all.some((e) => cell(e, k) !== ''))
+    .sort((x, y) => (known.indexOf(x) + 1 || 1e3) - (known.indexOf(y) + 1 || 1e3));
+  const header = (k: string) => {
+    const c = columnLabels.find((x) => x.key === k);
+    return h('th', { scope: 'col', title: c?.meaning }, c?.label ?? k);
+  };
   const head1 = h(
     'tr',
     {},
@@ -68,43 +91,18 @@ export function renderTrace(
   const head2 = h('tr', {});
   for (const [label] of sides) {
     head1.append(h('th', { colspan: columns.length, scope: 'colgroup', class: 'kernel' }, label));
-    for (const c of columns) head2.append(h('th', { scope: 'col' }, c));
+    for (const c of columns) head2.append(header(c));
   }
-  head1.append(h('th', { rowspan: 2, scope: 'col' }, 'why'));
   const body = h('tbody', {});
   const n = Math.max(...sides.map(([, t]) => t.length));
   let differing = 0;
   for (let i = 0; i < n; i++) {
     const ea = sides[0][1][i];
     const eb = sides[1]?.[1][i];
+    const action = ea?.action ?? eb?.action ?? '';
     const rowDiffers = !!b && columns.some((c) => cell(ea, c) !== cell(eb, c));
     if (rowDiffers) differing++;
-    const row = h(
-      'tr',
-      { class: rowDiffers ? 'step differs' : 'step', 'data-step': i + 1 },
-      h('td', {}, String(i + 1)),
-      h('td', { class: 'action' }, ea?.action ?? eb?.action ?? ''),
-    );
-    for (const [, trace] of sides) {
-      const e = trace[i];
-      for (const c of columns) {
-        const value = cell(e, c);
-        const other = sides.length > 1 ? sides.find(([, t]) => t !== trace)?.[1][i] : undefined;
-        const cellDiffers = sides.length > 1 && value !== cell(other, c);
-        row.append(h('td', { class: `${c}${cellDiffers ? ' cell-differs' : ''}` }, value));
-      }
-    }
     const detailId = `${idPrefix}-why-${i + 1}`;
-    const detail = h(
-      'tr',
-      { class: 'explanation', id: detailId, hidden: true },
-      h(
-        'td',
-        { colspan: 3 + columns.length * sides.length },
-        whyBlock(sides[0][0], ea),
-        sides[1] ? whyBlock(sides[1][0], eb) : null,
-      ),
-    );
     const toggle = h(
       'button',
       {
@@ -112,21 +110,48 @@ export function renderTrace(
         class: 'why-toggle',
         'aria-expanded': 'false',
         'aria-controls': detailId,
-        title: 'Show the deciding C expressions',
+        'aria-label': `why step ${i + 1} (${action})`,
+        title: 'Show the deciding C expressions with the value of each operand',
       },
       'why',
+    );
+    const row = h(
+      'tr',
+      { class: rowDiffers ? 'step differs' : 'step', 'data-step': i + 1 },
+      h('td', {}, String(i + 1)),
+      h('td', { class: 'action' }, h('span', {}, action), ' ', toggle),
+    );
+    for (const [, trace] of sides) {
+      const e = trace[i];
+      const other = sides.length > 1 ? sides.find(([, t]) => t !== trace)?.[1][i] : undefined;
+      for (const c of columns) {
+        const value = cell(e, c);
+        const cellDiffers = sides.length > 1 && value !== cell(other, c);
+        row.append(
+          h('td', { class: `${c}${cellDiffers ? ' cell-differs' : ''}`, title: meaning(value) }, value),
+        );
+      }
+    }
+    const detail = h(
+      'tr',
+      { class: 'explanation', id: detailId, hidden: true },
+      h(
+        'td',
+        { colspan: 2 + columns.length * sides.length },
+        whyBlock(sides[0][0], ea),
+        sides[1] ? whyBlock(sides[1][0], eb) : null,
+      ),
     );
     toggle.addEventListener('click', () => {
       const open = toggle.getAttribute('aria-expanded') !== 'true';
       toggle.setAttribute('aria-expanded', String(open));
       detail.hidden = !open;
     });
-    row.append(h('td', {}, toggle));
     body.append(row, detail);
   }
   const caption = b
     ? `${n} steps, ${differing} differ between ${labels[0]} and ${labels[1]}`
     : `${n} steps under ${labels[0]}`;
   const table = h('table', { class: 'trace' }, h('caption', {}, caption), h('thead', {}, head1, head2), body);
-  return { element: table, rows: n, differing };
+  return { element: h('div', { class: 'scroll' }, table), rows: n, differing };
 }

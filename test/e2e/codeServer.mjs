@@ -49,8 +49,8 @@ export function checkTools() {
   }
 }
 
-/** A fresh sandbox under the run's output folder. */
-export function makeSandbox(name, { userData, extensionsDir } = {}) {
+/** A fresh sandbox under the run's output folder (theme: the workbench's colour theme, light by default). */
+export function makeSandbox(name, { userData, extensionsDir, theme } = {}) {
   checkTools();
   mkdirSync(paths.output, { recursive: true });
   const root = mkdtempSync(path.join(paths.output, `${name}-`));
@@ -67,7 +67,10 @@ export function makeSandbox(name, { userData, extensionsDir } = {}) {
     mkdirSync(d, { recursive: true });
   }
   const settings = path.join(sb.userData, 'User', 'settings.json');
-  if (!existsSync(settings)) writeFileSync(settings, JSON.stringify(USER_SETTINGS, null, 2));
+  if (!existsSync(settings)) {
+    const user = theme ? { ...USER_SETTINGS, 'workbench.colorTheme': theme } : USER_SETTINGS;
+    writeFileSync(settings, JSON.stringify(user, null, 2));
+  }
   writeFileSync(sb.config, '');
   sb.env = {
     ...process.env,

@@ -1,7 +1,9 @@
 // UI smoke in the real workbench (code-server + chromium): the diagnostic in the Problems panel, a
 // hover on the changed line, "vfio-lens: Simulate scenario…" from the command palette with its quick
-// picks, the simulator panel with a trace and its state diagram. Screenshots go to <output>/shots/<mode>/.
-// mode "devpath": the working tree as extensionDevelopmentPath; mode "vsix": installed from the .vsix.
+// picks, the simulator panel with a trace and its state diagram, the behaviour matrix ("=" cells, its
+// legend; a malformed or foreign message leaves it as it is), the Explain view rendered. Screenshots go
+// to <output>/shots/<mode>/. mode "devpath": the working tree as extensionDevelopmentPath, dark theme;
+// mode "vsix": installed from the .vsix, light theme.
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -36,13 +38,32 @@ async function pick(page, text) {
   await page.keyboard.press('Enter');
 }
 
+/** Opens a workspace file through Quick Open. */
+async function quickOpen(page, name) {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').waitFor();
+  await page.keyboard.type(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** Moves the cursor of the active editor ("line" or "line:column", 1-based). */
+async function goToLine(page, where) {
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input').waitFor();
+  await page.keyboard.type(where);
+  await page.keyboard.press('Enter');
+}
+
 /**
  * Runs the smoke in one mode. Returns one result per check: { name, ok, error? }.
  */
 export async function runSmoke({ mode, vsix, workspace }) {
   const shots = path.join(paths.output, 'shots', mode);
   mkdirSync(shots, { recursive: true });
-  const sb = makeSandbox(`smoke-${mode}`);
+  // the two runs shoot every view in both themes: the development folder dark, the .vsix light
+  const theme = mode === 'devpath' ? 'Default Dark Modern' : 'Default Light Modern';
+  const sb = makeSandbox(`smoke-${mode}`, { theme });
   const results = [];
   const started = Date.now();
   const stamp = (msg) => console.log(`  [${mode} ${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
@@ -83,11 +104,7 @@ export async function runSmoke({ mode, vsix, workspace }) {
 
     await check('the seed series opens and its diagnostic shows in the Problems panel', async () => {
       if (returnLine < 0) throw new Error('the seed has no changed return line');
-      await page.keyboard.press('Control+P');
-      await page.locator('.quick-input-widget input').waitFor();
-      await page.keyboard.type(SEED);
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: SEED }).first().waitFor();
-      await page.keyboard.press('Enter');
+      await quickOpen(page, SEED);
       await page.locator('.editor-instance .view-line').first().waitFor();
       await runCommand(page, 'View: Focus Problems');
       await page.locator('.markers-panel', { hasText: 's390-vf-detached' }).first().waitFor();
@@ -97,10 +114,7 @@ export async function runSmoke({ mode, vsix, workspace }) {
 
     await check('a hover on the changed return line', async () => {
       await page.locator('.editor-instance .view-line').first().click();
-      await page.keyboard.press('Control+G');
-      await page.locator('.quick-input-widget input').waitFor();
-      await page.keyboard.type(`${returnLine + 1}:4`);
-      await page.keyboard.press('Enter');
+      await goToLine(page, `${returnLine + 1}:4`);
       await runCommand(page, 'Show or Focus Hover');
       await page.locator('.monaco-hover', { hasText: 'memory-enabled' }).first().waitFor();
       await page.screenshot({ path: path.join(shots, '02-hover.png') });
@@ -136,13 +150,65 @@ export async function runSmoke({ mode, vsix, workspace }) {
       },
     );
 
-    await check('the behaviour matrix, and one of its cells opening a trace', async () => {
+    await check(
+      'the behaviour matrix: "=" cells, differing rows first, a legend; a cell opens a trace',
+      async () => {
+        const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+        await frame.locator('#matrix').click();
+        await frame.locator('table.matrix td.differs button.cell-open').first().waitFor();
+        await frame.locator('table.matrix td.same button.cell-open', { hasText: '=' }).first().waitFor();
+        await frame.locator('#matrix-legend dt', { hasText: 'unclaimed' }).waitFor();
+        // differing rows first: the first row has a differing cell
+        await frame.locator('table.matrix tbody tr').first().locator('td.differs').first().waitFor();
+        await page.screenshot({ path: path.join(shots, '06-matrix.png') });
+      },
+    );
+
+    await check('a malformed message, or one from another origin, leaves the matrix as it is', async () => {
+      const outer = await (await page.locator('iframe.webview.ready').elementHandle()).contentFrame();
+      const inner = await (await outer.locator('#active-frame').elementHandle()).contentFrame();
       const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-      await frame.locator('#matrix').click();
+      await inner.evaluate(() => window.postMessage({ type: 'matrix', result: { cells: 5 } }, window.origin));
+      await frame
+        .locator('.status', { hasText: 'Ignored a message: a malformed "matrix" message' })
+        .waitFor();
       await frame.locator('table.matrix td.differs button.cell-open').first().waitFor();
-      await page.screenshot({ path: path.join(shots, '06-matrix.png') });
+      const origins = {
+        page: await page.evaluate(() => window.origin),
+        webview: await inner.evaluate(() => window.origin),
+      };
+      stamp(`origins: workbench ${origins.page}, webview ${origins.webview}`);
+      if (origins.page !== origins.webview) {
+        await page.evaluate(() =>
+          document
+            .querySelector('iframe.webview.ready')
+            .contentWindow.frames[0].postMessage({ type: 'error', message: 'from the workbench' }, '*'),
+        );
+        await frame.locator('.status', { hasText: 'foreign origin' }).waitFor();
+      }
+      await frame.locator('table.matrix td.differs button.cell-open').first().waitFor();
+      await page.screenshot({ path: path.join(shots, '06b-matrix-after-malformed.png') });
       await frame.locator('table.matrix td.differs button.cell-open').first().click();
       await frame.locator('table.trace tr.step.differs').first().waitFor();
+    });
+
+    await check('Explain on the changed return line opens the explanation rendered', async () => {
+      await runCommand(page, 'View: Close All Editor Groups');
+      await quickOpen(page, SEED);
+      // the editor comes back scrolled where the hover left it: its sticky scroll may cover the
+      // first line, so the focus goes to it by command, not by a click
+      await page.locator('.editor-instance .view-line').first().waitFor();
+      await runCommand(page, 'View: Focus Active Editor Group');
+      await goToLine(page, `${returnLine + 1}:4`);
+      await runCommand(page, 'vfio-lens: Explain decision at cursor');
+      const view = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+      await view
+        .locator('main.explanation code', { hasText: 'PCI_DEV_FLAGS_FORCE_COMMAND_MEM' })
+        .first()
+        .waitFor();
+      const text = await view.locator('main.explanation').innerText();
+      if (/```/.test(text)) throw new Error('the Explain view shows Markdown fences');
+      await page.screenshot({ path: path.join(shots, '08-explain.png') });
     });
 
     await check('a thread (.mbox) opens as Patch mail, highlighted by the grammar', async () => {
@@ -152,10 +218,7 @@ export async function runSmoke({ mode, vsix, workspace }) {
       await page.locator('.editor-instance .view-line', { hasText: 'From ' }).first().click();
       await page.locator('.statusbar-item', { hasText: 'Patch mail' }).first().waitFor();
       const diffLine = threadText.split('\n').findIndex((l) => l.startsWith('diff --git a/drivers/vfio'));
-      await page.keyboard.press('Control+G');
-      await page.locator('.quick-input-widget input').waitFor();
-      await page.keyboard.type(`${diffLine + 12}`);
-      await page.keyboard.press('Enter');
+      await goToLine(page, `${diffLine + 12}`);
       await page
         .locator('.editor-instance .view-line', { hasText: 'diff --git a/drivers/vfio' })
         .first()

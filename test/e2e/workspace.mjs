@@ -1,4 +1,4 @@
-// The inputs of the end-to-end tests: the seed series and a corpus thread, copied from ../shared into
+// The inputs of the end-to-end tests: the seed series, a corpus thread and a quiet patch, copied from ../shared into
 // a fresh workspace at test time (they are never part of the repository).
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +13,8 @@ function inputs() {
   return [
     [seed && path.join(seeds, seed), 'seed-002.txt'],
     [path.join(sharedDir, 'corpus', 'real', 'k05_mse-bit-v4_series.mbox'), 'k05-series.mbox'],
+    // a patch with no vfio content (a stable-tree notice about mlx5): no lens, no finding
+    [path.join(sharedDir, 'corpus', 'real', 'n04_stable-tree-added-mlx5-mpfs.eml'), 'n04-quiet.eml'],
   ];
 }
 

@@ -174,37 +174,43 @@ describe('language server on the seed series and corpus threads', () => {
     },
   );
 
-  test('seed 002: code lenses above the patches and the decision lines', opts, async () => {
-    const lenses = await client.request<CodeLens[]>('textDocument/codeLens', {
-      textDocument: { uri: seedUri },
-    });
-    const simulate = lenses.filter((l) => l.command?.command === 'vfioLens.simulate');
-    const explain = lenses.filter((l) => l.command?.command === 'vfioLens.explain');
-    assert.ok(simulate.length > 0 && simulate.length === explain.length);
-    // Above the hunk of the changed return line: its @@ line.
-    const header = seed
-      .split('\n')
-      .slice(0, returnLine)
-      .map((l, i) => (l.startsWith('@@') ? i : -1))
-      .filter((i) => i >= 0)
-      .pop()!;
-    const atHunk = simulate.find((l) => l.range.start.line === header);
-    assert.ok(atHunk, 'a Simulate lens on the @@ line of the hunk with the changed return line');
-    const arg = atHunk.command!.arguments![0] as { uri: string; patch?: number };
-    assert.equal(arg.uri, seedUri);
-    assert.ok(Number.isInteger(arg.patch));
-    const explainHere = explain.find((l) => l.range.start.line === header);
-    const pos = (explainHere!.command!.arguments![0] as { position: { line: number } }).position;
-    assert.ok(
-      pos.line > header && pos.line <= returnLine,
-      'Explain points at the decision line in that hunk',
-    );
-    for (const l of explain) {
-      const a = l.command!.arguments![0] as { uri: string; position: { line: number } };
-      assert.equal(a.uri, seedUri);
-      assert.ok(a.position.line >= l.range.start.line);
-    }
-  });
+  test(
+    'seed 002: a Simulate lens per patch that changes behaviour, an Explain lens above each changed decision',
+    opts,
+    async () => {
+      const lenses = await client.request<CodeLens[]>('textDocument/codeLens', {
+        textDocument: { uri: seedUri },
+      });
+      const simulate = lenses.filter((l) => l.command?.command === 'vfioLens.simulate');
+      const explain = lenses.filter((l) => l.command?.command === 'vfioLens.explain');
+      assert.ok(simulate.length > 0 && explain.length > 0);
+      // Explain above the hunk of the changed return line: its @@ line, pointing at the decision.
+      const header = seed
+        .split('\n')
+        .slice(0, returnLine)
+        .map((l, i) => (l.startsWith('@@') ? i : -1))
+        .filter((i) => i >= 0)
+        .pop()!;
+      const explainHere = explain.find((l) => l.range.start.line === header);
+      assert.equal(explainHere?.command?.title, 'Explain memory-enabled');
+      const pos = (explainHere!.command!.arguments![0] as { position: { line: number } }).position;
+      assert.ok(
+        pos.line > header && pos.line <= returnLine,
+        'Explain points at the decision line in that hunk',
+      );
+      for (const l of explain) {
+        const a = l.command!.arguments![0] as { uri: string; position: { line: number } };
+        assert.equal(a.uri, seedUri);
+        assert.ok(a.position.line >= l.range.start.line);
+      }
+      // Simulate: the lens of the patch that holds the line, above it, naming the devices that change
+      const above = simulate.filter((l) => l.range.start.line < header).pop();
+      assert.match(above?.command?.title ?? '', /^Simulate: .*s390-vf-detached/);
+      const arg = above!.command!.arguments![0] as { uri: string; patch?: number };
+      assert.equal(arg.uri, seedUri);
+      assert.ok(Number.isInteger(arg.patch));
+    },
+  );
 
   test('seed 002: explain, summary and the patch before/after in the simulator', opts, async () => {
     const ex = await client.request<ExplainResult>('vfioLens/explain', {
@@ -234,12 +240,10 @@ describe('language server on the seed series and corpus threads', () => {
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', {
       textDocument: { uri: seedUri },
     });
-    const lens = lenses.find(
-      (l) =>
-        l.command?.command === 'vfioLens.simulate' &&
-        l.range.start.line < returnLine &&
-        l.range.start.line > returnLine - 8,
-    );
+    // the Simulate lens of the patch that holds the changed return line: the last one above it
+    const lens = lenses
+      .filter((l) => l.command?.command === 'vfioLens.simulate' && l.range.start.line < returnLine)
+      .pop();
     const patch = (lens!.command!.arguments![0] as { patch: number }).patch;
     const run = (side: 'before' | 'after') =>
       client.request<SimulateResult>('vfioLens/simulate', {

@@ -1,45 +1,32 @@
 /**
  * "vfio-lens: Explain decision at cursor": asks the server why the decision under the cursor (or at
- * args { uri, position }) comes out as it does, and shows the Markdown beside the editor.
- * Returns the ExplainResult.
+ * args { uri, position }) comes out as it does, and shows it rendered beside the editor (the
+ * Explain view). Returns the ExplainResult with the view's HTML.
  */
 import * as vscode from 'vscode';
 import { ExplainRequest, type ExplainParams, type ExplainResult } from '../../../server/src/lsp/protocol';
 import type { VfioServer } from '../server';
 import { asArgs, reporting, uriArg } from './args';
-
-const SCHEME = 'vfio-lens-explain';
+import { ExplanationView } from '../explanation/view';
 
 export function registerExplain(context: vscode.ExtensionContext, server: VfioServer): void {
-  const pages = new Map<string, string>();
-  const changed = new vscode.EventEmitter<vscode.Uri>();
+  const view = new ExplanationView(context.extensionUri);
   context.subscriptions.push(
-    changed,
-    vscode.workspace.registerTextDocumentContentProvider(SCHEME, {
-      onDidChange: changed.event,
-      provideTextDocumentContent: (uri) => pages.get(uri.path) ?? '',
-    }),
+    view,
     vscode.commands.registerCommand('vfioLens.explain', (raw?: unknown) =>
-      reporting('explain', async (): Promise<ExplainResult | undefined> => {
+      reporting('explain', async (): Promise<(ExplainResult & { html?: string }) | undefined> => {
         const args = asArgs(raw, 'vfioLens.explain');
         const params = explainParams(args);
         if (!params) return undefined;
         const result = await server.request(ExplainRequest, params);
         if (!result.markdown) {
-          void vscode.window.showInformationMessage('vfio-lens: no vfio decision at this position.');
+          void vscode.window.showInformationMessage(
+            `vfio-lens: ${result.reason ?? 'no vfio decision at the cursor'}.`,
+          );
           return result;
         }
-        const uri = vscode.Uri.from({ scheme: SCHEME, path: `/explanation-${params.position.line + 1}.md` });
-        pages.set(uri.path, result.markdown);
-        changed.fire(uri);
-        const doc = await vscode.workspace.openTextDocument(uri);
-        await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
-        await vscode.window.showTextDocument(doc, {
-          viewColumn: vscode.ViewColumn.Beside,
-          preview: true,
-          preserveFocus: true,
-        });
-        return result;
+        const title = `Explain ${result.decision ?? 'decision'} (line ${params.position.line + 1})`;
+        return { ...result, html: view.show(title, result.markdown) };
       }),
     ),
   );

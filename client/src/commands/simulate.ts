@@ -1,11 +1,12 @@
 /**
  * "vfio-lens: Simulate scenario…": device kind, kernel side(s) and step script from arguments or
- * quick picks; runs them in the simulator panel and returns the TraceRun.
+ * quick picks (the device kinds the patch changes first); runs them in the simulator panel and
+ * returns the TraceRun.
  * Args: { device?, kernel?: KernelRef, compareWith?: KernelRef, steps?, uri?, patch? }; with uri
  * (and patch) it compares that patch's before and after.
  */
 import * as vscode from 'vscode';
-import type { KernelRef } from '../../../server/src/lsp/protocol';
+import { DocumentStatusRequest, type KernelRef } from '../../../server/src/lsp/protocol';
 import type { VfioServer } from '../server';
 import type { SimulatorPanels, TraceRun } from '../simulatorPanel/panel';
 import { checkDeviceArg, toKernelRef } from '../kernels';
@@ -45,7 +46,7 @@ async function simulate(
   if (args.steps !== undefined && (typeof args.steps !== 'string' || !args.steps.trim())) {
     throw new Error('steps must be a script like "open; write-cmd 0x0002; mmio-read"');
   }
-  const device = given ?? (await pickDevice(model));
+  const device = given ?? (await pickDevice(model, await changedDevices(server, args.uri)));
   if (!device) return undefined;
   if (!a) {
     a = await pickKernel(model, 'vfio-lens: kernel (or this patch)', activePatchDocument());
@@ -55,4 +56,12 @@ async function simulate(
   const script = typeof args.steps === 'string' ? args.steps : await pickSteps(model);
   if (!script) return undefined;
   return panels.runTrace(device, a, b ?? null, script);
+}
+
+/** The device kinds the patch (args.uri, or the active document) changes, for the picker to list first. */
+async function changedDevices(server: VfioServer, uri: unknown): Promise<string[]> {
+  const target = typeof uri === 'string' ? uri : activePatchDocument()?.uri.toString();
+  if (!target) return [];
+  const status = await server.request(DocumentStatusRequest, { uri: target }).catch(() => undefined);
+  return status?.changedDevices ?? [];
 }

@@ -1,17 +1,13 @@
-/** The panel's HTML: a strict CSP (default-src 'none', scripts only with this load's nonce). */
+/** The panel's HTML, under a strict CSP (csp.ts). */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
+import { simulatorCsp } from './csp';
 
 export function simulatorHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   const nonce = randomBytes(18).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'simulator.css'));
-  const csp = [
-    "default-src 'none'",
-    `style-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
+  const csp = simulatorCsp(webview.cspSource, nonce);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

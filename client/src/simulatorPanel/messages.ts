@@ -40,6 +40,11 @@ export interface PageState {
   patch?: { uri: string; patch?: number };
 }
 
+/** A result the page draws; its report after drawing names the same seq. */
+interface Numbered {
+  seq?: number;
+}
+
 export type ToPage =
   | {
       type: 'init';
@@ -49,19 +54,27 @@ export type ToPage =
       stepActions: string[];
       /** The kernel sides the page starts with when nothing was chosen (the server's defaults). */
       defaults: { a: KernelChoice; b: KernelChoice | null };
+      /** What the words of the model's observations mean, and the headers of a step's cells. */
+      legend: { term: string; meaning: string }[];
+      columns: { key: string; label: string; meaning: string }[];
       setup?: Partial<PageState>;
     }
   | { type: 'busy'; what: string }
   | { type: 'error'; message: string }
-  | { type: 'trace'; labels: [string, string | null]; a: SimulateResult; b: SimulateResult | null }
-  | { type: 'compare'; labels: [string, string]; result: CompareResult }
-  | { type: 'matrix'; result: MatrixResult }
-  | {
+  | (Numbered & {
+      type: 'trace';
+      labels: [string, string | null];
+      a: SimulateResult;
+      b: SimulateResult | null;
+    })
+  | (Numbered & { type: 'compare'; labels: [string, string]; result: CompareResult })
+  | (Numbered & { type: 'matrix'; result: MatrixResult })
+  | (Numbered & {
       type: 'states';
       labels: [string, string | null];
       a: StatesResult;
       b: StatesResult | null;
-    }
+    })
   | { type: 'copied'; text: string };
 
 /** What the page reports after drawing, so that the extension (and its tests) know what is shown. */
@@ -70,6 +83,8 @@ export interface RenderReport {
   rows: number;
   differing: number;
   headline: string;
+  /** The `seq` of the message drawn (none for a result the page drew again from its saved state). */
+  seq?: number;
 }
 
 export type FromPage =
@@ -152,12 +167,110 @@ export function parseFromPage(
           rows: field(r, 'rows', isCount, 'a count'),
           differing: field(r, 'differing', isCount, 'a count'),
           headline: field(r, 'headline', isShortString, 'a short string'),
+          ...(r.seq === undefined ? {} : { seq: field(r, 'seq', isCount, 'a count') }),
         },
       };
     }
     default:
       throw new MessageError(`unknown message type ${JSON.stringify(String(raw.type)).slice(0, 40)}`);
   }
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isArrayOf =
+  <T>(item: (v: unknown) => v is T) =>
+  (v: unknown): v is T[] =>
+    Array.isArray(v) && v.every(item);
+const isStrings = isArrayOf(isString);
+const hasStrings =
+  (...names: string[]) =>
+  (v: unknown): v is Dict =>
+    isDict(v) && names.every((n) => isString(v[n]));
+
+const isTraceEntry = (v: unknown): boolean =>
+  isDict(v) &&
+  isString(v.action) &&
+  isDict(v.display) &&
+  isString(v.display.text) &&
+  isDict(v.display.cells) &&
+  Object.values(v.display.cells).every(isString) &&
+  Array.isArray(v.why) &&
+  v.why.every((w) => isDict(w) && isString(w.decision) && isString(w.text) && Array.isArray(w.operands));
+const isTrace = (v: unknown): boolean => Array.isArray(v) && v.every(isTraceEntry);
+const isSimulation = (v: unknown): boolean => isDict(v) && isString(v.device) && isTrace(v.trace);
+const isStates = (v: unknown): boolean =>
+  isDict(v) &&
+  isString(v.device) &&
+  isString(v.initial) &&
+  isArrayOf(hasStrings('id', 'label'))(v.states) &&
+  isArrayOf(hasStrings('from', 'to', 'step'))(v.edges);
+const isLabels = (v: unknown, second: (x: unknown) => boolean): boolean =>
+  Array.isArray(v) && v.length === 2 && isString(v[0]) && second(v[1]);
+const isMatrix = (v: unknown): boolean =>
+  isDict(v) &&
+  isArrayOf(hasStrings('id', 'description'))(v.scenarios) &&
+  isStrings(v.devices) &&
+  isStrings(v.kernels) &&
+  isArrayOf(hasStrings('scenario', 'device', 'kernel', 'summary'))(v.cells) &&
+  (v.pairs === undefined || isArrayOf(hasStrings('scenario', 'device', 'text'))(v.pairs));
+const isCompare = (v: unknown): boolean =>
+  isDict(v) &&
+  Array.isArray(v.differences) &&
+  v.differences.every(
+    (d) => isDict(d) && isString(d.device) && isStrings(d.steps) && isTrace(d.before) && isTrace(d.after),
+  );
+const isInit = (m: Dict): boolean =>
+  isArrayOf(hasStrings('id', 'label'))(m.devices) &&
+  isArrayOf(hasStrings('value', 'label'))(m.kernels) &&
+  isArrayOf((p: unknown): p is Dict => hasStrings('name')(p) && isStrings(p.steps))(m.presets) &&
+  isStrings(m.stepActions) &&
+  isDict(m.defaults) &&
+  isString(m.defaults.a) &&
+  (m.defaults.b === null || isString(m.defaults.b)) &&
+  isArrayOf(hasStrings('term', 'meaning'))(m.legend) &&
+  isArrayOf(hasStrings('key', 'label', 'meaning'))(m.columns) &&
+  (m.setup === undefined || isDict(m.setup));
+
+/** What each message type to the page must hold, as the page's views read it. */
+const TO_PAGE: Record<ToPage['type'], (m: Dict) => boolean> = {
+  init: isInit,
+  busy: (m) => isString(m.what),
+  error: (m) => isString(m.message),
+  copied: (m) => isString(m.text),
+  trace: (m) =>
+    isLabels(m.labels, (x) => x === null || isString(x)) &&
+    isSimulation(m.a) &&
+    (m.b === null || isSimulation(m.b)),
+  compare: (m) => isLabels(m.labels, isString) && isCompare(m.result),
+  matrix: (m) => isMatrix(m.result),
+  states: (m) =>
+    isLabels(m.labels, (x) => x === null || isString(x)) && isStates(m.a) && (m.b === null || isStates(m.b)),
+};
+
+/**
+ * Checks a message to the page before the page draws it: a known type with every field its view
+ * reads, of the right kind. Throws MessageError otherwise, so that a malformed message leaves
+ * what the page shows as it was.
+ */
+export function parseToPage(raw: unknown): ToPage {
+  if (!isDict(raw)) throw new MessageError('a message must be an object');
+  const type = raw.type;
+  if (!isString(type) || !Object.prototype.hasOwnProperty.call(TO_PAGE, type))
+    throw new MessageError(`unknown message type ${JSON.stringify(String(type)).slice(0, 40)}`);
+  if (!TO_PAGE[type as ToPage['type']](raw) || (raw.seq !== undefined && !Number.isInteger(raw.seq)))
+    throw new MessageError(`a malformed "${type}" message`);
+  return raw as unknown as ToPage;
+}
+
+/**
+ * A message event as the page receives it: only from its own origin (VS Code's host frame posts
+ * to the page with its own origin as the target, so anything else is a foreign frame), and only a
+ * well-formed ToPage.
+ */
+export function receiveToPage(event: { origin: string; data: unknown }, ownOrigin: string): ToPage {
+  if (event.origin !== ownOrigin)
+    throw new MessageError(`a message from a foreign origin (${event.origin.slice(0, 60)}) was ignored`);
+  return parseToPage(event.data);
 }
 
 /** Checks state handed back by the serializer (it was written by the page, so it is untrusted too). */

@@ -58,6 +58,8 @@ export class SimulatorPanels {
   private patch: PatchContext | undefined;
   private lastRun: TraceRun | undefined;
   private renderWaiters: ((r: RenderReport) => void)[] = [];
+  /** The number of the last result posted: a report answers the result it names, not a redraw. */
+  private seq = 0;
   private lastRender: RenderReport | undefined;
   private restored: Partial<PageState> = {};
   private model: ModelVocabulary | undefined;
@@ -151,6 +153,8 @@ export class SimulatorPanels {
       presets: model.presets,
       stepActions: model.steps.map((s) => s.action),
       defaults: model.defaults,
+      legend: model.legend,
+      columns: model.columns,
       setup: { ...setup, patch: this.patch },
     };
   }
@@ -211,14 +215,31 @@ export class SimulatorPanels {
     }
   }
 
-  private waitRendered(): Promise<RenderReport | undefined> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(undefined), RENDER_WAIT_MS);
-      this.renderWaiters.push((r) => {
+  /** Posts a result and waits for the page's report on drawing that result. */
+  private async postAndWait(
+    msg: Extract<ToPage, { type: 'trace' | 'compare' | 'matrix' | 'states' }>,
+  ): Promise<RenderReport | undefined> {
+    const seq = ++this.seq;
+    const rendered = new Promise<RenderReport | undefined>((resolve) => {
+      let done = false;
+      const timer = setTimeout(() => {
+        done = true;
+        resolve(undefined);
+      }, RENDER_WAIT_MS);
+      const waiter = (r: RenderReport) => {
+        if (done) return;
+        if (r.seq !== seq) {
+          this.renderWaiters.push(waiter); // a redraw of an earlier result: wait on
+          return;
+        }
+        done = true;
         clearTimeout(timer);
         resolve(r);
-      });
+      };
+      this.renderWaiters.push(waiter);
     });
+    this.post({ ...msg, seq });
+    return rendered;
   }
 
   private simulate(device: DeviceKindId, kernel: KernelRef, script: string): Promise<SimulateResult> {
@@ -247,17 +268,13 @@ export class SimulatorPanels {
       text: traceToPlainText(device, labels, ra, rb),
     };
     this.lastRun = run;
-    const rendered = this.waitRendered();
-    this.post({ type: 'trace', labels, a: ra, b: rb });
-    run.rendered = await rendered;
+    run.rendered = await this.postAndWait({ type: 'trace', labels, a: ra, b: rb });
     return run;
   }
 
   async showCompare(a: KernelRef, b: KernelRef, result: CompareResult): Promise<RenderReport | undefined> {
     await this.reveal({ a: this.refToChoice(a), b: this.refToChoice(b), view: 'compare' });
-    const rendered = this.waitRendered();
-    this.post({ type: 'compare', labels: [kernelRefLabel(a), kernelRefLabel(b)], result });
-    return rendered;
+    return this.postAndWait({ type: 'compare', labels: [kernelRefLabel(a), kernelRefLabel(b)], result });
   }
 
   async showMatrix(kernels?: KernelRef[]): Promise<{ result: MatrixResult; rendered?: RenderReport }> {
@@ -267,9 +284,7 @@ export class SimulatorPanels {
     await this.reveal(setup);
     this.post({ type: 'busy', what: 'computing the behaviour matrix' });
     const result = await this.server.request(MatrixRequest, kernels ? { kernels } : {});
-    const rendered = this.waitRendered();
-    this.post({ type: 'matrix', result });
-    return { result, rendered: await rendered };
+    return { result, rendered: await this.postAndWait({ type: 'matrix', result }) };
   }
 
   private statesOf(device: DeviceKindId, kernel: KernelRef): Promise<StatesResult> {
@@ -284,14 +299,12 @@ export class SimulatorPanels {
     await this.reveal({ device, a: this.refToChoice(a), b: b ? this.refToChoice(b) : null, view: 'states' });
     this.post({ type: 'busy', what: `exploring the states of ${device}` });
     const [sa, sb] = await Promise.all([this.statesOf(device, a), b ? this.statesOf(device, b) : null]);
-    const rendered = this.waitRendered();
-    this.post({
+    return this.postAndWait({
       type: 'states',
       labels: [kernelRefLabel(a), b ? kernelRefLabel(b) : null],
       a: sa,
       b: sb,
     });
-    return rendered;
   }
 
   /** Copies the last trace as plain text; returns the text (undefined when nothing ran yet). */

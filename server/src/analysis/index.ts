@@ -185,6 +185,7 @@ export function analyzeText(text: string, options: AnalyzeOptions): AnalysisOutp
     file: options.file,
     baseline: {
       kernel: baseline.kernel,
+      detected: baseline.detected,
       detectedFrom: baseline.detectedFrom,
       ...(ctx.zpci.qemu ? { qemu: ctx.zpci.qemu } : {}),
       ...(ctx.zpci.host ? { host: ctx.zpci.host } : {}),

@@ -7,6 +7,7 @@ import { parseCExpression } from '../csrc/cexpr';
 import type {
   CompareResult,
   MatrixCell,
+  MatrixPair,
   MatrixResult,
   ModelStateNode,
   SimulateResult,
@@ -27,6 +28,8 @@ import {
   decodeCommand,
   deviceKind,
   explorePair,
+  observationOf,
+  observedText,
   parseStep,
   parseSteps,
   policyContentKey,
@@ -122,12 +125,29 @@ export function comparePolicies(
   return { differences, stats, ...(stopped ? { stopped } : {}) };
 }
 
+/** Two traces of one scenario compared step by step through the model's formatter ("=", or the first difference). */
+export function comparedTraces(a: TraceEntry[], b: TraceEntry[]): { text: string; differing: number } {
+  const texts = (t: TraceEntry[]) => t.map((e) => observationOf(e));
+  const [oa, ob] = [texts(a), texts(b)];
+  let first: string | undefined;
+  let differing = 0;
+  for (let i = 0; i < Math.max(oa.length, ob.length); i++) {
+    const [x, y] = [oa[i], ob[i]];
+    if (x?.text === y?.text) continue;
+    differing++;
+    first ??= `${(x ?? y).step}: ${x ? observedText(x) : 'no step'} \u2192 ${y ? observedText(y) : 'no step'}`;
+  }
+  if (first === undefined) return { text: '=', differing };
+  return { text: differing > 1 ? `${first} (+${differing - 1} more)` : first, differing };
+}
+
 export function behaviourMatrix(specs?: PolicySpec[]): MatrixResult {
   const policies = (specs ?? KERNEL_SPECS).map((s) => policyOf(s));
   const cells: MatrixCell[] = [];
+  const pairs: MatrixPair[] = [];
   for (const scenario of SCENARIOS) {
     for (const device of DEVICE_KINDS) {
-      for (const policy of policies) {
+      const traces = policies.map((policy) => {
         const trace = runScenario(scenario, policy, device);
         cells.push({
           scenario: scenario.id,
@@ -135,6 +155,17 @@ export function behaviourMatrix(specs?: PolicySpec[]): MatrixResult {
           kernel: policy.spec.id,
           summary: scenarioSummary(trace),
           steps: trace.map((e) => e.action),
+        });
+        return trace;
+      });
+      if (traces.length === 2) {
+        const { text, differing } = comparedTraces(traces[0], traces[1]);
+        pairs.push({
+          scenario: scenario.id,
+          device: device.id,
+          differs: differing > 0,
+          text,
+          differingSteps: differing,
         });
       }
     }
@@ -148,6 +179,7 @@ export function behaviourMatrix(specs?: PolicySpec[]): MatrixResult {
     devices: DEVICE_KINDS.map((d) => d.id),
     kernels: policies.map((p) => p.spec.id),
     cells,
+    ...(policies.length === 2 ? { pairs } : {}),
   };
 }
 

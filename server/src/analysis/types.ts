@@ -94,6 +94,8 @@ export interface DocumentAnalysis {
    */
   baseline: {
     kernel: KernelId | null;
+    /** Read from the pre-images (false when set by the user or assumed). */
+    detected: boolean;
     detectedFrom: string;
     qemu?: { id: string; detectedFrom: string };
     host?: { id: string; detectedFrom: string };
@@ -143,11 +145,23 @@ export interface MatrixCell {
   summary: string;
   steps: string[];
 }
+/** A device's scenario under the two kernels of a two-kernel matrix: the same, or where it first differs. */
+export interface MatrixPair {
+  scenario: string;
+  device: DeviceKindId;
+  differs: boolean;
+  /** "=" when every step observes the same; else the first differing step, "mmio-read: EIO → ok". */
+  text: string;
+  /** How many steps differ in all. */
+  differingSteps: number;
+}
 export interface MatrixResult {
   scenarios: { id: string; steps: string[]; description: string }[];
   devices: DeviceKindId[];
   kernels: string[];
   cells: MatrixCell[];
+  /** With exactly two kernels: each device's scenario compared between them. */
+  pairs?: MatrixPair[];
 }
 
 export interface ModelStateNode {

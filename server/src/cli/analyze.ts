@@ -66,6 +66,7 @@ function analyseDocument(d: InputDocument, baseline: KernelId | undefined): Docu
     file: d.file,
     baseline: {
       kernel,
+      detected: false,
       detectedFrom: baseline ? 'set by the user' : `a C file, no pre-image: ${kernel} assumed`,
     },
     patches: [],

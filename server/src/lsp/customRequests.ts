@@ -28,6 +28,7 @@ import { HOST_KERNEL_TABLE, ZPCI_DEVICE_TABLE, ZPCI_VERSION_TABLE } from '../mod
 import type { ServerAnalysis } from './serverAnalysis';
 import {
   CompareRequest,
+  DocumentStatusRequest,
   ExplainRequest,
   MatrixRequest,
   SimulateRequest,
@@ -35,6 +36,8 @@ import {
   SummaryRequest,
   VocabularyRequest,
   type CompareParams,
+  type DocumentStatus,
+  type DocumentStatusParams,
   type ExplainParams,
   type ExplainResult,
   type MatrixParams,
@@ -45,10 +48,11 @@ import {
   type VocabularyResult,
   type ZpciRef,
 } from './protocol';
-import { decisionAt, decisionMarkdown } from './decisionText';
+import { decisionAt, decisionMarkdown, quotedDecisionAt, sameCodeAs } from './decisionText';
 import { behaviourSummary } from './summary';
 import { invalid, isObject, paramsObject, positionParam, quoted, uriParam } from './params';
 import type { AnalysedDocument } from './documentAnalyses';
+import { documentStatus } from './documentStatus';
 
 /** What the model offers (server/src/analysis/modelRuns.ts), injected so tests can see the seams. */
 export interface SimulationFacade {
@@ -92,6 +96,10 @@ export interface RequestContext {
   facade: SimulationFacade | undefined;
   /** The current analysis of an open document, or undefined if it is not open. */
   analysisOf(uri: string): Promise<AnalysedDocument | undefined>;
+  /** A line of an open document (undefined when it is not open or has no such line). */
+  lineText?(uri: string, line: number): string | undefined;
+  /** The vfioLens.baseline setting for a document ("auto" or a kernel id). */
+  baselineSetting?(uri: string): Promise<string>;
 }
 
 function deviceParam(v: unknown, field: string): DeviceKindId {
@@ -277,7 +285,7 @@ function modelRequest<P, R, Q, Z = never>(
 function documentRequest<P, R, Q extends { uri: string }>(
   type: RequestType<P, R, void>,
   read: (p: Params) => Q,
-  answer: (output: ServerAnalysis, q: Q) => R,
+  answer: (output: ServerAnalysis, q: Q, ctx: RequestContext) => R,
 ): CustomRequest {
   return {
     method: type.method,
@@ -286,7 +294,7 @@ function documentRequest<P, R, Q extends { uri: string }>(
       const q = read(paramsObject(raw, type.method));
       const output = await analysedOutput(ctx, q.uri, 'uri');
       await checkpoint(token);
-      return answer(output, q);
+      return answer(output, q, ctx);
     },
   };
 }
@@ -403,15 +411,14 @@ const explain = documentRequest(
     uri: uriParam(p.uri, 'uri'),
     position: positionParam(p.position, 'position'),
   }),
-  (output, { position }): ExplainResult => {
+  (output, { uri, position }, ctx): ExplainResult => {
+    // Only the decision at the cursor: its changed line, or a quoted copy of it in a reply.
     const site =
       decisionAt(output, position) ??
-      // On a patch heading: the first decision of that patch.
-      output.decisions.find((d) => {
-        const patch = output.result.patches[d.patch ?? -1];
-        return patch && patch.range.start.line <= position.line && position.line <= patch.range.end.line;
-      });
-    if (!site) return { markdown: null };
+      (ctx.lineText
+        ? quotedDecisionAt(output, position, sameCode(uri, position.line, ctx.lineText))
+        : undefined);
+    if (!site) return { markdown: null, reason: NO_DECISION };
     return {
       markdown: decisionMarkdown(output, site),
       decision: site.decision,
@@ -421,11 +428,38 @@ const explain = documentRequest(
   },
 );
 
+const NO_DECISION = 'no vfio decision at the cursor';
+
+/** Whether another line of the document says the same code as line `line` (quote and diff markers aside). */
+function sameCode(
+  uri: string,
+  line: number,
+  lineText: (uri: string, line: number) => string | undefined,
+): (other: number) => boolean {
+  const here = lineText(uri, line) ?? '';
+  return (other) => sameCodeAs(here, lineText(uri, other) ?? '');
+}
+
 const summary = documentRequest(
   SummaryRequest,
   (p: Partial<Record<keyof SummaryParams, unknown>>) => ({ uri: uriParam(p.uri, 'uri') }),
   (output): SummaryResult => ({ text: behaviourSummary(output) }),
 );
+
+const status: CustomRequest = {
+  method: DocumentStatusRequest.method,
+  async handle(outer, raw, token): Promise<DocumentStatus> {
+    const ctx = cancellable(outer, token);
+    const p: Partial<Record<keyof DocumentStatusParams, unknown>> = paramsObject(
+      raw,
+      DocumentStatusRequest.method,
+    );
+    const uri = uriParam(p.uri, 'uri');
+    const analysed = await ctx.analysisOf(uri);
+    if (!analysed) throw invalid(`uri: ${uri} is not an open document`);
+    return documentStatus(analysed, (await ctx.baselineSetting?.(uri)) ?? 'auto');
+  },
+};
 
 /** The models' vocabulary (model/registry.ts): what a client offers people to pick. */
 const vocabulary: CustomRequest = {
@@ -442,4 +476,5 @@ export const CUSTOM_REQUESTS: readonly CustomRequest[] = [
   summary,
   states,
   vocabulary,
+  status,
 ];

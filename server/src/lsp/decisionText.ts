@@ -44,6 +44,15 @@ export function quotedDecisionAt(
   return undefined;
 }
 
+/** The code of a line without its quote and diff markers. */
+const codeOfLine = (t: string) => t.replace(/^[>\s]*[+-]?/, '').trim();
+
+/** Whether two lines say the same (non-empty) code, quote and diff markers aside. */
+export function sameCodeAs(line: string, other: string): boolean {
+  const here = codeOfLine(line);
+  return here.length > 0 && codeOfLine(other) === here;
+}
+
 /** The findings about one decision site: same decision point and patch, on or touching its lines. */
 export function findingsOfDecision(output: ServerAnalysis, site: DecisionSite): Finding[] {
   const lines = (f: Finding) =>

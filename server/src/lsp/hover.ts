@@ -9,6 +9,7 @@ import {
   patchMarkdown,
   patchOfSubjectLine,
   quotedDecisionAt,
+  sameCodeAs,
 } from './decisionText';
 import type { AnalysedDocument } from './documentAnalyses';
 
@@ -36,11 +37,8 @@ export function hoverAt(
   }
   const output = analysed?.state.kind === 'analysed' ? analysed.state.output : undefined;
   if (output) {
-    const code = (t: string) => t.replace(/^[>\s]*[+-]?/, '').trim();
-    const here = code(text);
     const site =
-      decisionAt(output, pos) ??
-      (here ? quotedDecisionAt(output, pos, (line) => code(lineOf(doc, line)) === here) : undefined);
+      decisionAt(output, pos) ?? quotedDecisionAt(output, pos, (line) => sameCodeAs(text, lineOf(doc, line)));
     if (site) sections.push(decisionMarkdown(output, site, { maxCases: HOVER_CASES }));
     else if (!symbol) {
       const patch = patchOfSubjectLine(output, pos.line, text);

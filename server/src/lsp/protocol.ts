@@ -20,6 +20,7 @@ import type { DeviceKindId, KernelId, ModelVocabulary } from '../model/index';
 export type {
   CompareResult,
   MatrixCell,
+  MatrixPair,
   MatrixResult,
   ModelStateNode,
   SimulateResult,
@@ -75,6 +76,8 @@ export interface ExplainParams {
 export interface ExplainResult {
   /** Markdown explanation of the decision at the position, or null when none is there. */
   markdown: string | null;
+  /** Why there is none ("no vfio decision at the cursor"). */
+  reason?: string;
   decision?: string;
   before?: string;
   after?: string;
@@ -110,6 +113,8 @@ export interface VocabularyResult {
 
 /** Internal, for benchmarks and health checks: the server's memory use. */
 export interface ServerStats {
+  /** The server's process id (health checks, and the end-to-end tests that stop it). */
+  pid: number;
   rss: number;
   heapUsed: number;
   documents: number;
@@ -164,3 +169,29 @@ export const ZpciMatrixRequest = new RequestType<ZpciMatrixParams, ZpciMatrixRes
 export const ZpciStatesRequest = new RequestType<ZpciStatesParams, ZpciStatesResult, void>('vfioLens/states');
 export const VocabularyRequest = new RequestType0<VocabularyResult, void>('vfioLens/vocabulary');
 export const ServerStatsRequest = new RequestType0<ServerStats, void>('vfioLens/stats');
+
+/** What the server made of one open document (the status bar and the output channel show it). */
+export interface DocumentStatusParams {
+  uri: string;
+}
+export interface DocumentStatus {
+  uri: string;
+  version: number;
+  /** analysed; not-a-patch (plain text without mail or diff); too-large; failed; c-source (lints only). */
+  state: 'analysed' | 'not-a-patch' | 'too-large' | 'failed' | 'c-source';
+  /** The kernel the patches were read against: detected from the pre-images, set, or assumed. */
+  baseline?: { kernel: string | null; how: 'detected' | 'set' | 'assumed'; detectedFrom: string };
+  patches: number;
+  /** The device kinds whose behaviour the document's patches change, visibly first (pickers list them first). */
+  changedDevices: string[];
+  /** Findings shown, by severity (after the severity settings). */
+  findings: { error: number; warning: number; information: number; hint: number };
+  /** Milliseconds the analysis took. */
+  ms?: number;
+  /** Why a document was not analysed (too large, the failure). */
+  message?: string;
+}
+
+export const DocumentStatusRequest = new RequestType<DocumentStatusParams, DocumentStatus, void>(
+  'vfioLens/documentStatus',
+);

@@ -10,6 +10,8 @@ import {
   TextDocumentSyncKind,
   TextDocuments,
   CodeActionRequest,
+  DocumentSymbolRequest,
+  FoldingRangeRequest,
   CodeLensRequest,
   DocumentDiagnosticRequest,
   HoverRequest,
@@ -22,9 +24,11 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisRunner } from './analysisRunner';
 import * as custom from './customRequests';
 import { diagnosticsFor, shownAnalysis } from './diagnostics';
-import { DocumentAnalyses, type AnalysedDocument } from './documentAnalyses';
+import { DocumentAnalyses, roleOf, type AnalysedDocument } from './documentAnalyses';
 import { codeActions, codeLenses, inlayHints } from './editorHints';
-import { hoverAt } from './hover';
+import { hoverAt, lineOf } from './hover';
+import { documentStatus, statusLine } from './documentStatus';
+import { documentSymbols, foldingRanges, type Lines } from './outline';
 import { Lifecycle } from './lifecycle';
 import { positionParam, rangeParam, textDocumentParam } from './params';
 import { ServerStatsRequest, type ServerStats } from './protocol';
@@ -90,9 +94,10 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   }
 
   function published(result: AnalysedDocument, settings: VfioLensSettings): void {
-    if (result.state.kind === 'analysed') {
-      log(`analysed ${result.uri} (version ${result.version}) in ${result.state.ms.toFixed(1)} ms`);
-    }
+    const shown = shownAnalysis(result, settings) ?? result;
+    const line = statusLine(documentStatus(shown, settings.baseline));
+    if (result.state.kind === 'failed') connection.console.error(line);
+    else log(line);
     if (pullDiagnostics) {
       if (canRefreshDiagnostics) void connection.languages.diagnostics.refresh().catch(() => undefined);
     } else {
@@ -158,6 +163,8 @@ export function createServer(connection: Connection, options: ServerOptions = {}
         inlayHintProvider: true,
         codeLensProvider: { resolveProvider: false },
         codeActionProvider: true,
+        documentSymbolProvider: { label: 'vfio-lens' },
+        foldingRangeProvider: true,
         ...(pullDiagnostics
           ? {
               diagnosticProvider: {
@@ -255,12 +262,38 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     }),
   );
 
+  const linesOf = (doc: TextDocument): Lines => ({
+    lineCount: doc.lineCount,
+    line: (n) => (n >= 0 && n < doc.lineCount ? lineOf(doc, n) : ''),
+  });
+
   connection.onRequest(
     CodeLensRequest.type,
     life.request('textDocument/codeLens', async (params: unknown) => {
-      const uri = textDocumentParam(params, 'textDocument/codeLens');
-      const output = await analysedOutput(uri);
-      return output ? codeLenses(uri, output) : [];
+      const doc = documents.get(textDocumentParam(params, 'textDocument/codeLens'));
+      const output = doc && (await analysedOutput(doc.uri));
+      if (!doc || !output) return [];
+      const mailInPlainText = roleOf(doc.languageId) === 'text' && output.read.kind !== 'diff';
+      return codeLenses(doc.uri, output, linesOf(doc), { mailInPlainText });
+    }),
+  );
+
+  connection.onRequest(
+    DocumentSymbolRequest.type,
+    life.request('textDocument/documentSymbol', async (params: unknown) => {
+      const doc = documents.get(textDocumentParam(params, 'textDocument/documentSymbol'));
+      const output = doc && (await analysedOutput(doc.uri));
+      return doc && output ? documentSymbols(output, linesOf(doc)) : null;
+    }),
+  );
+
+  connection.onRequest(
+    FoldingRangeRequest.type,
+    life.request('textDocument/foldingRange', async (params: unknown) => {
+      const doc = documents.get(textDocumentParam(params, 'textDocument/foldingRange'));
+      const output = doc && (await analysedOutput(doc.uri));
+      // null: the editor folds by indentation, as it does without this server
+      return doc && output ? foldingRanges(output, linesOf(doc)) : null;
     }),
   );
 
@@ -277,6 +310,11 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   const ctx: custom.RequestContext = {
     facade: options.facade,
     analysisOf: shownCurrent,
+    lineText: (uri, line) => {
+      const doc = documents.get(uri);
+      return doc && line >= 0 && line < doc.lineCount ? lineOf(doc, line) : undefined;
+    },
+    baselineSetting: async (uri) => (await settingsFor(uri)).baseline,
   };
   for (const request of custom.CUSTOM_REQUESTS) {
     connection.onRequest(
@@ -290,6 +328,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
       // a server started with --expose-gc (the memory test) collects before it measures
       (globalThis as { gc?: () => void }).gc?.();
       return {
+        pid: process.pid,
         rss: process.memoryUsage().rss,
         heapUsed: process.memoryUsage().heapUsed,
         documents: need().uris().length,

@@ -78,7 +78,11 @@ export {
   type Preset,
 } from './scenarios';
 export {
+  DISPLAY_COLUMNS,
+  OBSERVATION_TERMS,
+  RESTORE_WORDS,
   annotatedExpression,
+  commandText,
   observationOf,
   observedText,
   stepDisplay,

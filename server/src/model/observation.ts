@@ -32,13 +32,68 @@ export interface Observation {
   text: string;
 }
 
+/** The one wording of each BAR-restore observation, wherever a step is shown. */
+export const RESTORE_WORDS: Readonly<Record<RestoreObservation, string>> = {
+  none: '',
+  skipped: 'restore called, returns early',
+  performed: 'BARs restored + log',
+};
+
+/**
+ * What the words in a step's observation mean, for a legend beside any view of them (the
+ * simulator's tables and the matrix): each outcome, each restore wording, the zap, and the two
+ * COMMAND columns.
+ */
+export const OBSERVATION_TERMS: readonly { term: string; meaning: string }[] = [
+  { term: 'ok', meaning: 'the access reaches the device and the device answers it' },
+  {
+    term: 'EIO',
+    meaning: 'vfio-pci refuses the read() or write() on the BAR (memory counted as disabled): -EIO',
+  },
+  {
+    term: 'SIGBUS',
+    meaning: 'a touch of the BAR mmap faults and vfio-pci refuses to map it (memory counted as disabled)',
+  },
+  { term: 'dropped', meaning: 'vfio-pci does not deliver the ioeventfd write (memory counted as disabled)' },
+  {
+    term: 'unclaimed',
+    meaning:
+      'vfio-pci lets the access through but the device does not decode it (hardware MEMORY or IO off, BARs lost, or D3hot): reads return all ones, writes are lost',
+  },
+  {
+    term: RESTORE_WORDS.performed,
+    meaning: 'vfio_bar_restore() rewrote the BARs and logged a reset recovery',
+  },
+  { term: RESTORE_WORDS.skipped, meaning: 'vfio_bar_restore() was called and returned at its first test' },
+  { term: 'mmaps zapped', meaning: "the user's BAR mmaps were torn down (the next touch faults)" },
+  { term: 'virtual COMMAND', meaning: 'the COMMAND value vfio-pci keeps for the user (vconfig)' },
+  { term: 'device COMMAND', meaning: 'the COMMAND register of the device itself' },
+];
+
+/** The simulator's columns: each cell key of a step's display, its header and what it shows. */
+export const DISPLAY_COLUMNS: readonly { key: string; label: string; meaning: string }[] = [
+  { key: 'outcome', label: 'outcome', meaning: 'what the access gives the user (see the legend)' },
+  { key: 'read', label: 'read', meaning: 'the COMMAND value a config read returns' },
+  { key: 'restore', label: 'BAR restore', meaning: 'what vfio_bar_restore() did in this step' },
+  {
+    key: 'virt',
+    label: 'virtual COMMAND',
+    meaning: 'the COMMAND value vfio-pci keeps for the user (vconfig)',
+  },
+  { key: 'hw', label: 'device COMMAND', meaning: 'the COMMAND register of the device itself' },
+];
+
+/** A COMMAND value with the names of its bits: "0x0002 MEMORY", "0x0000". */
+export function commandText(value: number): string {
+  return value ? `${hex4(value)} ${decodeCommand(value)}` : hex4(value);
+}
+
 /** The visible part of a step, in a few words ("EIO", "reads 0x0002", "BARs restored + log"). */
 export function observedText(o: Omit<Observation, 'text' | 'step'>): string {
   const parts: string[] = [];
   if (o.outcome) parts.push(o.outcome);
   if (o.read !== undefined) parts.push(`reads ${hex4(o.read)}`);
-  if (o.restore === 'performed') parts.push('BARs restored + log');
-  else if (o.restore === 'skipped') parts.push('restore called, returns early');
+  if (o.restore && RESTORE_WORDS[o.restore]) parts.push(RESTORE_WORDS[o.restore]);
   return parts.join(', ') || (o.zap ? 'mmaps zapped' : 'no visible effect');
 }
 
@@ -51,14 +106,13 @@ export function observationOf(e: StepObservation, step: string = e.action): Obse
   return { ...o, text: `${step}: ${observedText(o)}` };
 }
 
-/** A matrix cell's (and `compare`'s) reading of a step: "mmio-read EIO", "open vMEM=1", "write-cmd 0x0002 restore+log". */
+/** A matrix cell's (and `compare`'s) reading of a step: "mmio-read EIO", "open vMEM=1", "write-cmd 0x0002 BARs restored + log". */
 export function stepSummary(e: StepObservation): string {
   const parts = [e.action];
   if (e.action === 'open') parts.push(`vMEM=${e.virt & PCI_COMMAND_MEMORY ? 1 : 0}`);
   if (e.read !== undefined) parts.push(hex4(e.read));
   else if (e.outcome) parts.push(e.outcome);
-  if (e.restore === 'performed') parts.push('restore+log');
-  if (e.restore === 'skipped') parts.push('restore-early-return');
+  if (e.restore && RESTORE_WORDS[e.restore]) parts.push(RESTORE_WORDS[e.restore]);
   if (e.dependsOn?.length) parts.push(`(depends on ${e.dependsOn.join(', ')})`);
   return parts.join(' ');
 }
@@ -66,19 +120,20 @@ export function stepSummary(e: StepObservation): string {
 /** The simulator's reading of a step: one line for a plain-text copy, and the table's cells in column order. */
 export function stepDisplay(e: StepObservation): StepDisplay {
   const parts: string[] = [];
+  const restore = e.restore ? RESTORE_WORDS[e.restore] : '';
   if (e.outcome) parts.push(e.outcome);
-  if (e.read !== undefined) parts.push(`read ${hex4(e.read)} (${decodeCommand(e.read)})`);
-  if (e.restore && e.restore !== 'none') parts.push(`BAR restore ${e.restore}`);
-  parts.push(`virt ${decodeCommand(e.virt)}`, `hw ${decodeCommand(e.hw)}`);
+  if (e.read !== undefined) parts.push(`read ${commandText(e.read)}`);
+  if (restore) parts.push(restore);
+  parts.push(`virt ${commandText(e.virt)}`, `hw ${commandText(e.hw)}`);
   if (e.zap) parts.push('mmaps zapped');
   return {
     text: parts.join(', '),
     cells: {
       outcome: e.outcome ?? '',
-      read: e.read === undefined ? '' : `${hex4(e.read)} ${decodeCommand(e.read)}`,
-      restore: e.restore ?? '',
-      virt: decodeCommand(e.virt),
-      hw: `${decodeCommand(e.hw)}${e.zap ? ' (zapped)' : ''}`,
+      read: e.read === undefined ? '' : commandText(e.read),
+      restore,
+      virt: commandText(e.virt),
+      hw: `${commandText(e.hw)}${e.zap ? ', mmaps zapped' : ''}`,
     },
   };
 }

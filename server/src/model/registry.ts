@@ -8,6 +8,7 @@
  */
 import { DEVICE_KINDS } from './devices';
 import { KERNELS } from './kernels';
+import { DISPLAY_COLUMNS, OBSERVATION_TERMS } from './observation';
 import { SIMULATOR_PRESETS } from './scenarios';
 import { EXPLORATION_ALPHABET, STEP_ACTIONS, STEP_SYNTAX, splitScript } from './steps';
 import {
@@ -40,6 +41,10 @@ export interface ModelVocabulary {
   defaults: { a: string; b: string };
   /** A second layer the variants run on (the zPCI model's host kernels), with the one assumed. */
   hosts?: { options: { id: string; label: string; description: string }[]; default: string };
+  /** What the words of its observations mean (the legend of every view that shows them). */
+  legend: { term: string; meaning: string }[];
+  /** The columns of a step's display (`display.cells`): header and meaning of each cell key. */
+  columns: { key: string; label: string; meaning: string }[];
 }
 
 export const VFIO_PCI_MODEL: ModelVocabulary = {
@@ -59,6 +64,8 @@ export const VFIO_PCI_MODEL: ModelVocabulary = {
   alphabet: EXPLORATION_ALPHABET.map((s) => s.text),
   presets: SIMULATOR_PRESETS.map((p) => ({ name: p.name, steps: splitScript(p.script).map((s) => s.text) })),
   defaults: { a: 'v5.8', b: 'v5.10' },
+  legend: OBSERVATION_TERMS.map((t) => ({ ...t })),
+  columns: DISPLAY_COLUMNS.map((c) => ({ ...c })),
 };
 
 /** The zPCI model (model/zpci/): QEMU versions on a host kernel, four kinds of function. */
@@ -86,6 +93,22 @@ export const ZPCI_MODEL: ModelVocabulary = {
     options: HOST_KERNELS.map(({ id, label, description }) => ({ id, label, description })),
     default: DEFAULT_HOST,
   },
+  legend: [
+    { term: 'cc 0', meaning: 'condition code 0: the instruction completed' },
+    { term: 'cc 1', meaning: 'condition code 1: an error; the status byte says which' },
+    { term: 'cc 3', meaning: 'condition code 3: the function handle is not usable (not enabled, gone)' },
+    {
+      term: 'specification exception',
+      meaning: 'a program check: the length, offset or alignment is not allowed',
+    },
+    {
+      term: 'operand exception',
+      meaning: 'a program check: the address space or a field of the operand is invalid',
+    },
+    { term: 'addressing exception', meaning: "a program check: the guest's buffer is not in its memory" },
+    { term: 'refused', meaning: 'QEMU refused to plug the device (its message is given)' },
+  ],
+  columns: [],
 };
 
 export const MODELS: readonly ModelVocabulary[] = [VFIO_PCI_MODEL, ZPCI_MODEL];

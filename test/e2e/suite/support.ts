@@ -6,6 +6,8 @@ import type { VfioLensApi } from '../../../client/src/extension';
 export const EXTENSION_ID = 'vfio-lens.vfio-lens';
 export const SEED_FILE = process.env.VFIO_LENS_E2E_SEED ?? 'seed-002.txt';
 export const THREAD_FILE = process.env.VFIO_LENS_E2E_THREAD ?? 'k05-series.mbox';
+/** A patch without vfio content (workspace.mjs copies it). */
+export const QUIET_FILE = 'n04-quiet.eml';
 
 export const FINDING_CODES = [
   'behaviour-change',

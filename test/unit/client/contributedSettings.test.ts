@@ -56,6 +56,7 @@ test('commands, activation and capabilities as agreed', () => {
     'vfioLens.showMatrix': 'vfio-lens: Show behaviour matrix',
     'vfioLens.explain': 'vfio-lens: Explain decision at cursor',
     'vfioLens.copySummary': 'vfio-lens: Copy behaviour summary as reply',
+    'vfioLens.openAsPatchMail': 'vfio-lens: Open as Patch mail',
     'vfioLens.restartServer': 'vfio-lens: Restart server',
     'vfioLens.showOutput': 'vfio-lens: Show output',
   });
@@ -66,4 +67,12 @@ test('commands, activation and capabilities as agreed', () => {
   assert.deepEqual(manifest.capabilities.untrustedWorkspaces, { supported: true });
   const mail = manifest.contributes.languages.find((l) => l.id === 'patch-mail');
   assert.deepEqual(mail?.extensions, ['.mbox', '.eml']);
+  // patch mail and diffs are kernel C: tabs of 8, never re-detected from the quoted text
+  const defaults = (
+    manifest.contributes as { configurationDefaults?: Record<string, Record<string, unknown>> }
+  ).configurationDefaults;
+  for (const lang of ['[patch-mail]', '[diff]']) {
+    assert.equal(defaults?.[lang]?.['editor.tabSize'], 8, lang);
+    assert.equal(defaults?.[lang]?.['editor.detectIndentation'], false, lang);
+  }
 });

@@ -62,6 +62,15 @@ describe('messages from the simulator page', () => {
       () => parseFromPage({ type: 'rendered', report: { ...report, view: 'x' } }, devices, kernels),
       /"view"/,
     );
+    // the number of the result drawn, so that a redraw of an earlier one answers nobody's wait
+    assert.deepEqual(parseFromPage({ type: 'rendered', report: { ...report, seq: 7 } }, devices, kernels), {
+      type: 'rendered',
+      report: { ...report, seq: 7 },
+    });
+    assert.throws(
+      () => parseFromPage({ type: 'rendered', report: { ...report, seq: 'x' } }, devices, kernels),
+      /"seq"/,
+    );
   });
 
   test('saved page state keeps only well-formed fields', () => {
@@ -96,7 +105,7 @@ describe('trace as plain text', () => {
     assert.match(text, /^vfio-lens simulation: s390-vf-detached\nsteps: open; mmio-read\n/);
     assert.match(
       text,
-      /2\. mmio-read {3}<-- differs\n {3}v5\.8 {3}EIO, virt -, hw -\n {3}v5\.10 {2}ok, virt MEMORY, hw -/,
+      /2\. mmio-read {3}<-- differs\n {3}v5\.8 {3}EIO, virt 0x0000, hw 0x0000\n {3}v5\.10 {2}ok, virt 0x0002 MEMORY, hw 0x0000/,
     );
     assert.match(
       text,

@@ -23,10 +23,25 @@ interface FakeJob {
 
 function fakeOutput(fileCount: number): ServerAnalysis {
   return {
-    result: { file: 'x', baseline: { kernel: null, detectedFrom: 'test' }, patches: [], findings: [] },
+    result: {
+      file: 'x',
+      baseline: { kernel: null, detected: false, detectedFrom: 'test' },
+      patches: [],
+      findings: [],
+    },
     decisions: [],
     policies: [],
-    read: { kind: 'diff', lineCount: 1, patchCount: 0, fileCount, threadMessages: 0, hunks: [] },
+    read: {
+      kind: 'diff',
+      lineCount: 1,
+      patchCount: 0,
+      fileCount,
+      threadMessages: 0,
+      messages: [],
+      patches: [],
+      files: [],
+      hunks: [],
+    },
   };
 }
 

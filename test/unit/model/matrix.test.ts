@@ -46,7 +46,7 @@ test('cells say what the user sees', () => {
     /mmio-read EIO; mmap-touch SIGBUS/,
   );
   assert.match(cell('open-then-access', 's390-vf-detached', 'v5.10') ?? '', /mmio-read ok; mmap-touch ok/);
-  assert.match(cell('setpci-io-twice', 'pf-no-io', 'v5.10') ?? '', /write-cmd 0x0001 restore\+log$/);
+  assert.match(cell('setpci-io-twice', 'pf-no-io', 'v5.10') ?? '', /write-cmd 0x0001 BARs restored \+ log$/);
 });
 
 test('a restricted list of specs gives only their columns', () => {

@@ -3,9 +3,10 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initCParser } from '../../../server/src/csrc/treeSitter';
 import { parseCExpression } from '../../../server/src/csrc/cexpr';
-import { simulateScript } from '../../../server/src/analysis/modelRuns';
+import { behaviourMatrix, kernelSpec, simulateScript } from '../../../server/src/analysis/modelRuns';
 import {
   annotatedExpression,
+  commandText,
   decodeCommand,
   observationOf,
   observedText,
@@ -37,9 +38,13 @@ describe('observations of a run', () => {
   test('a restore, an early return and a zap are said in words', () => {
     const performed = simulateScript('pf', 'v5.8', 'open; backdoor-reset; write-cmd 0x0002').trace[2];
     assert.equal(observationOf(performed).text, 'write-cmd 0x0002: BARs restored + log');
-    assert.equal(stepSummary(performed), 'write-cmd 0x0002 restore+log');
+    assert.equal(stepSummary(performed), 'write-cmd 0x0002 BARs restored + log');
+    assert.equal(performed.display.cells.restore, 'BARs restored + log', 'one wording in every view');
     const skipped = simulateScript('vf', 'v5.8', 'open; write-cmd 0x0002; write-cmd 0x0002').trace[2];
     assert.equal(observedText(observationOf(skipped)), 'restore called, returns early');
+    assert.equal(stepSummary(skipped), 'write-cmd 0x0002 restore called, returns early');
+    assert.equal(skipped.display.cells.restore, 'restore called, returns early');
+    assert.match(skipped.display.text, /^restore called, returns early, virt 0x0002 MEMORY, /);
     const zapped = simulateScript('pf', 'v5.19', 'open; d3hot').trace[1];
     assert.deepEqual(observationOf(zapped), {
       step: 'd3hot',
@@ -57,7 +62,12 @@ describe('observations of a run', () => {
     const shown = stepDisplay(trace[2]);
     assert.deepEqual(Object.keys(shown.cells), ['outcome', 'read', 'restore', 'virt', 'hw']);
     assert.equal(shown.cells.outcome, 'ok');
-    assert.equal(shown.text, `ok, virt ${decodeCommand(trace[2].virt)}, hw ${decodeCommand(trace[2].hw)}`);
+    assert.equal(shown.text, `ok, virt ${commandText(trace[2].virt)}, hw ${commandText(trace[2].hw)}`);
+    assert.equal(
+      shown.cells.virt,
+      `0x${trace[2].virt.toString(16).padStart(4, '0')} ${decodeCommand(trace[2].virt)}`,
+    );
+    assert.equal(commandText(0), '0x0000', 'no bit names for 0');
     assert.deepEqual(trace[2].display, shown, 'every trace entry carries its display');
   });
 
@@ -65,6 +75,21 @@ describe('observations of a run', () => {
     assert.equal(decodeCommand(0x0406), 'MEMORY|MASTER|INTX_DISABLE');
     assert.equal(decodeCommand(0), '-');
     assert.equal(decodeCommand(0x8002), 'MEMORY|0x8000');
+  });
+});
+
+describe('the two-kernel matrix', () => {
+  test('"=" where every step observes the same, the first differing step in the formatter\'s words elsewhere', () => {
+    const m = behaviourMatrix(['v5.8', 'v5.10'].map(kernelSpec));
+    assert.equal(m.pairs?.length, m.devices.length * m.scenarios.length);
+    const same = m.pairs!.filter((p) => !p.differs);
+    assert.ok(same.length > 0 && same.every((p) => p.text === '=' && p.differingSteps === 0));
+    const detached = m.pairs!.filter((p) => p.device === 's390-vf-detached' && p.differs);
+    assert.ok(
+      detached.some((p) => /^mmio-read: EIO \u2192 ok( \(\+\d+ more\))?$/.test(p.text)),
+      detached.map((p) => p.text).join(' | '),
+    );
+    assert.equal(behaviourMatrix().pairs, undefined, 'no pairs for more than two kernels');
   });
 });
 

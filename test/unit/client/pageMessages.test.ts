@@ -1,0 +1,130 @@
+/**
+ * What the simulator page accepts from the extension (issue 13): messages from its own origin only,
+ * each with every field its views read; and the CSP its HTML carries.
+ */
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { MessageError, parseToPage, receiveToPage } from '../../../client/src/simulatorPanel/messages';
+import { simulatorCsp } from '../../../client/src/simulatorPanel/csp';
+import { initCParser } from '../../../server/src/csrc/treeSitter';
+import {
+  behaviourMatrix,
+  comparePolicies,
+  kernelSpec,
+  reachableStates,
+  simulateScript,
+} from '../../../server/src/analysis/modelRuns';
+import { VFIO_PCI_MODEL } from '../../../server/src/model/index';
+
+const ORIGIN = 'vscode-webview://0a1b2c';
+
+describe('messages to the simulator page', () => {
+  before(async () => {
+    await initCParser();
+  });
+
+  test("the server's own results pass the page's checks unchanged", () => {
+    const a = simulateScript('s390-vf-detached', 'v5.8', 'open; mmio-read');
+    const b = simulateScript('s390-vf-detached', 'v5.10', 'open; mmio-read');
+    const m = VFIO_PCI_MODEL;
+    const messages = [
+      {
+        type: 'init',
+        devices: m.devices.map(({ id, label }) => ({ id, label })),
+        kernels: m.variants.map((v) => ({ value: v.id, label: v.label })),
+        presets: m.presets,
+        stepActions: m.steps.map((s) => s.action),
+        defaults: m.defaults,
+        legend: m.legend,
+        columns: m.columns,
+      },
+      { type: 'trace', labels: ['v5.8', 'v5.10'], a, b },
+      { type: 'trace', labels: ['v5.8', null], a, b: null },
+      {
+        type: 'compare',
+        labels: ['v5.8', 'v5.10'],
+        result: comparePolicies('v5.8', 'v5.10', { device: 's390-vf-detached' }),
+      },
+      { type: 'matrix', result: behaviourMatrix([kernelSpec('v5.8'), kernelSpec('v5.10')]) },
+      {
+        type: 'states',
+        labels: ['v5.8', 'v5.10'],
+        a: reachableStates('pf', 'v5.8'),
+        b: reachableStates('pf', 'v5.10'),
+      },
+      { type: 'busy', what: 'simulating' },
+      { type: 'error', message: 'no' },
+      { type: 'copied', text: 'x\ny' },
+    ];
+    for (const msg of messages) {
+      const plain: unknown = JSON.parse(JSON.stringify(msg)); // as postMessage hands it over
+      assert.deepEqual(receiveToPage({ origin: ORIGIN, data: plain }, ORIGIN), plain, msg.type);
+    }
+  });
+
+  test('a message from another origin is refused whatever it holds', () => {
+    assert.throws(
+      () => receiveToPage({ origin: 'https://evil.example', data: { type: 'busy', what: 'x' } }, ORIGIN),
+      (e: unknown) =>
+        e instanceof MessageError && /foreign origin \(https:\/\/evil\.example\)/.test(e.message),
+    );
+    assert.throws(() => receiveToPage({ origin: 'null', data: { type: 'busy', what: 'x' } }, ORIGIN));
+  });
+
+  test('malformed messages are refused, naming the type, before anything is drawn', () => {
+    const trace = simulateScript('pf', 'v5.8', 'open; mmio-read');
+    assert.throws(() => parseToPage(null), /must be an object/);
+    assert.throws(() => parseToPage([1]), /must be an object/);
+    assert.throws(() => parseToPage({ type: 'exec' }), /unknown message type "exec"/);
+    assert.throws(() => parseToPage({ type: 'toString' }), /unknown message type/);
+    assert.throws(() => parseToPage({ type: 'busy' }), /malformed "busy"/);
+    assert.throws(
+      () => parseToPage({ type: 'trace', labels: ['v5.8', null], a: {}, b: null }),
+      /malformed "trace"/,
+    );
+    const badCell = JSON.parse(JSON.stringify(trace)) as { trace: { display: { cells: unknown } }[] };
+    badCell.trace[1].display.cells = { outcome: 5 };
+    assert.throws(
+      () => parseToPage({ type: 'trace', labels: ['v5.8', null], a: badCell, b: null }),
+      /malformed "trace"/,
+    );
+    assert.throws(
+      () => parseToPage({ type: 'matrix', result: { scenarios: [], devices: 'pf', kernels: [], cells: [] } }),
+      /malformed "matrix"/,
+    );
+    assert.throws(
+      () =>
+        parseToPage({ type: 'states', labels: ['v5.8', null], a: { device: 'pf', states: 'x' }, b: null }),
+      /malformed "states"/,
+    );
+    const init = {
+      type: 'init',
+      devices: [],
+      kernels: [],
+      presets: [],
+      stepActions: [],
+      defaults: { a: 'v5.8', b: null },
+    };
+    assert.throws(() => parseToPage(init), /malformed "init"/); // no legend, no columns
+    assert.ok(parseToPage({ ...init, legend: [], columns: [] }));
+    assert.throws(() => parseToPage({ type: 'busy', what: 'x', seq: 'one' }), /malformed "busy"/);
+  });
+});
+
+describe("the simulator page's CSP", () => {
+  test('nothing by default, scripts by nonce only, no <base> and no form submission', () => {
+    const csp = simulatorCsp('https://file+.vscode-resource.vscode-cdn.net', 'abc');
+    const directives = new Map(
+      csp.split(';').map((d) => {
+        const [name, ...values] = d.trim().split(/\s+/);
+        return [name, values.join(' ')] as const;
+      }),
+    );
+    assert.equal(directives.get('default-src'), "'none'");
+    assert.equal(directives.get('script-src'), "'nonce-abc'");
+    assert.equal(directives.get('base-uri'), "'none'");
+    assert.equal(directives.get('form-action'), "'none'");
+    assert.equal(directives.get('style-src'), 'https://file+.vscode-resource.vscode-cdn.net');
+    assert.ok(![...directives.values()].some((v) => /unsafe-inline|unsafe-eval|\*/.test(v)), csp);
+  });
+});
