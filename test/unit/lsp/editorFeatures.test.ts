@@ -27,7 +27,8 @@ describe('editor features of a patch series', { skip }, () => {
     await mock.call('onDidOpenTextDocument', { textDocument: { uri, languageId, version: 1, text } });
     return mock.request<DocumentStatus>('vfioLens/documentStatus', { uri });
   };
-  const lenses = (uri: string) => mock.call<CodeLens[]>('onCodeLens', { textDocument: { uri } });
+  const lenses = (uri: string) =>
+    mock.call<CodeLens[]>('request:textDocument/codeLens', { textDocument: { uri } });
 
   before(async () => {
     server = createServer(mock.connection, { facade: simulationFacade() });
@@ -55,11 +56,11 @@ describe('editor features of a patch series', { skip }, () => {
     assert.equal(s.patches, 4);
     // the devices the lens names, as the Simulate picker lists them first
     assert.deepEqual(s.changedDevices.slice(0, 2), ['s390-vf-detached', 's390-vf-noiov']);
-    assert.ok(s.findings.warning >= 1 && s.findings.information >= 1, JSON.stringify(s.findings));
+    assert.ok(s.findings.information >= 1, JSON.stringify(s.findings));
     const logged = mock.logged.find((l) => l.startsWith('analysed k05-series.mbox (version 1)'));
     assert.match(
       logged ?? '',
-      /: baseline v5\.8 \(detected\), 4 patches, \d+ findings \(\d+ warning, \d+ information/,
+      /: baseline v5\.8 \(detected\), 4 patches, \d+ findings \((\d+ warnings?, )?\d+ information/,
     );
     await assert.rejects(
       mock.request('vfioLens/documentStatus', { uri: 'file:///nope' }),
@@ -128,7 +129,7 @@ describe('editor features of a patch series', { skip }, () => {
 
   test('code actions only on the lines of findings', async () => {
     const actions = (line: number) =>
-      mock.call<CodeAction[]>('onCodeAction', {
+      mock.call<CodeAction[]>('request:textDocument/codeAction', {
         textDocument: { uri: SERIES },
         range: { start: { line, character: 0 }, end: { line, character: 0 } },
         context: { diagnostics: [] },
@@ -147,7 +148,9 @@ describe('editor features of a patch series', { skip }, () => {
   });
 
   test('the outline: message -> file -> hunk, named by subject, path and @@ line with the function', async () => {
-    const symbols = await mock.call<DocumentSymbol[]>('onDocumentSymbol', { textDocument: { uri: SERIES } });
+    const symbols = await mock.call<DocumentSymbol[]>('request:textDocument/documentSymbol', {
+      textDocument: { uri: SERIES },
+    });
     assert.deepEqual(
       symbols.map((s) => s.name.replace(/\s+/g, ' ').slice(0, 16)),
       ['[PATCH v4 0/3] v', '[PATCH v4 1/3] P', '[PATCH v4 2/3] s', '[PATCH v4 3/3] v'],
@@ -173,7 +176,9 @@ describe('editor features of a patch series', { skip }, () => {
   });
 
   test('folding: every header block, file diff and hunk', async () => {
-    const ranges = await mock.call<FoldingRange[]>('onFoldingRanges', { textDocument: { uri: SERIES } });
+    const ranges = await mock.call<FoldingRange[]>('request:textDocument/foldingRange', {
+      textDocument: { uri: SERIES },
+    });
     const starts = new Set(ranges.map((r) => r.startLine));
     series.forEach((l, i) => {
       if (/^From \S+ +\w{3} \w{3} /.test(l)) assert.ok(starts.has(i), `the header block at line ${i + 1}`);
@@ -189,7 +194,7 @@ describe('editor features of a patch series', { skip }, () => {
     await open(QUIET, 'patch-mail', text);
     assert.deepEqual(await lenses(QUIET), []);
     const lines = text.split('\n').length;
-    const actions = await mock.call<CodeAction[]>('onCodeAction', {
+    const actions = await mock.call<CodeAction[]>('request:textDocument/codeAction', {
       textDocument: { uri: QUIET },
       range: { start: { line: 0, character: 0 }, end: { line: lines - 1, character: 0 } },
       context: { diagnostics: [] },
@@ -217,7 +222,9 @@ describe('editor features of a patch series', { skip }, () => {
         return n + 1 + check(s.children ?? [], where);
       }, 0);
     for (const uri of [THREAD_TXT, SERIES]) {
-      const symbols = await mock.call<DocumentSymbol[]>('onDocumentSymbol', { textDocument: { uri } });
+      const symbols = await mock.call<DocumentSymbol[]>('request:textDocument/documentSymbol', {
+        textDocument: { uri },
+      });
       assert.ok(check(symbols, uri) > 3, uri);
     }
   });
