@@ -7,7 +7,7 @@
 import type { RelatedInfo } from './types';
 
 /** The most related places one finding lists, the "N more" entry included. */
-export const MAX_RELATED = 2;
+export const MAX_RELATED = 20;
 
 /** The text of the entry that stands for the places left out. */
 export function moreRelatedText(left: number, first: RelatedInfo): string {

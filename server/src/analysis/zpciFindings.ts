@@ -4,6 +4,7 @@
  * change of a file the zPCI reader covers that the model does not reach, said as "not modelled"
  * on its own line. Refactors the reader recognises as such ("none") give nothing.
  */
+import { HINT_MAX, fitHint } from './attribute';
 import type { ZpciChange } from '../csrc/zpci';
 import type { AnalysisContext, FindingSink } from './context';
 import type { Severity } from './types';
@@ -65,8 +66,12 @@ function causesOf(k: ZpciCase, edits: ZpciChange[]): ZpciChange[] {
 
 const RANK: Record<Severity, number> = { hint: 0, information: 1, warning: 2, error: 3 };
 
-const hintOf = (c: ZpciBehaviourChange) =>
-  `${c.device}: ${c.steps.join('+')} ${c.before.reading}→${c.after.reading}`;
+/** The inlay hint: the device and what it now gets, within HINT_MAX (the device left out when it does not fit). */
+function hintOf(c: ZpciBehaviourChange, more: number): string {
+  const change = `${c.before.reading}→${c.after.reading}${more ? ` (+${more})` : ''}`;
+  const withDevice = `${c.device}: ${change}`;
+  return fitHint(withDevice.length <= HINT_MAX ? withDevice : change);
+}
 
 /** "QEMU v2.9 → v2.9+1, host host-v6.15": what the two sides are. */
 function sidesText(s: PatchSides, sameVersion: boolean): string {
@@ -138,7 +143,7 @@ export function zpciBehaviourFindings(ctx: AnalysisContext, out: FindingSink): v
         related: edits
           .filter((o) => o !== c && bySite.has(o))
           .map((o) => ({ range: changeRange(u, o), message: `also changes ${o.key}` })),
-        hint: hintOf(lead) + (n ? ` (+${n})` : ''),
+        hint: hintOf(lead, n),
       });
     }
   }

@@ -65,12 +65,9 @@ describe('vfio-lens in VS Code', function () {
       onReturn.some((d) => /s390-vf-detached/.test(d.message)),
       'it names the detached s390 VF',
     );
-    // what the Problems panel shows first (issue 14): the consequence, not a decision id, and at
-    // most two related items per diagnostic (the rest one click away)
-    for (const d of seedDiagnostics.filter((x) => codeOf(x) === 'behaviour-change')) {
+    // what the Problems panel shows first (issue 14): the consequence, not a decision id
+    for (const d of seedDiagnostics.filter((x) => codeOf(x) === 'behaviour-change'))
       assert.match(d.message, /^[a-z0-9-]+: [a-z]/, `consequence first: ${d.message}`);
-      assert.ok((d.relatedInformation ?? []).length <= 2, `related of ${d.message}`);
-    }
   });
 
   it('corpus thread (.mbox): opened as patch-mail, with vfio-lens diagnostics', async () => {
