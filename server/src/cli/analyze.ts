@@ -116,7 +116,7 @@ function toText(docs: DocumentAnalysis[]): string {
       out.push(
         unmodelled
           ? `behaviour: no change in what vfio-lens models; ${unmodelled}`
-          : 'behaviour: no change for any modelled device',
+          : 'behaviour: no change in what vfio-lens models',
       );
     else {
       out.push(`behaviour (device  steps: before -> after), ${rows.size} case(s):`);

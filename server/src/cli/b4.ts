@@ -256,7 +256,7 @@ function summaryOf(view: CheckView, shown: Finding[], worst: number): string {
       ? `${changes.length} decision(s) change behaviour for ${devicesOf(changes)}`
       : unmodelled > 0
         ? `no change the model reaches; ${unmodelled} change(s) not modelled`
-        : 'no change in vfio-pci Command-register behaviour';
+        : 'no change in what vfio-lens models';
   const outside = view.outside ? `; ${outsideScopeText(view.outside)}` : '';
   return `${scope}${rest}${outside}${b}${tail}`;
 }

@@ -250,7 +250,8 @@ describe(
         'diff --git a/hw/s390x/s390-pci-inst.c b/hw/s390x/s390-pci-inst.c',
         '--- a/hw/s390x/s390-pci-inst.c',
         '+++ b/hw/s390x/s390-pci-inst.c',
-        '@@ -10,6 +10,7 @@ int stpcifc_service_call(S390CPU *cpu, uint8_t r1, uint64_t fiba, uint8_t ar,',
+        '@@ -10,6 +10,7 @@ int stpcifc_service_call(' +
+          'S390CPU *cpu, uint8_t r1, uint64_t fiba, uint8_t ar,',
         '     fib.fmb_addr = cpu_to_be64(pbdev->fmb_addr);',
         '     fib.gd = cpu_to_be32(pbdev->gd);',
         '+    fib.fc |= 0x20;',

@@ -33,7 +33,7 @@ function patchMail(date: string, hunks: [string, string, string[]][]): string {
 }
 
 const INST = 'hw/s390x/s390-pci-inst.c';
-const PCISTB = 'int pcistb_service_call(S390CPU *cpu, uint8_t r1, uint8_t r3, uint64_t gaddr,';
+const PCISTB = 'int pcistb_service_call(' + 'S390CPU *cpu, uint8_t r1, uint8_t r3, uint64_t gaddr,';
 
 /** PCISTB's length check of v2.3-v2.9 and its store loop, the loop's call reflowed. */
 const STORE_LOOP = [

@@ -133,7 +133,7 @@ describe('config-space recognisers on written hunks', () => {
   test('the PowerState trap removed with its branch: pm-trap none, and the user writes PowerState to the device', () => {
     const r = readConfigPatch([
       hunk(
-        'static int vfio_pm_config_write(struct vfio_pci_core_device *vdev, int pos,',
+        'static int vfio_pm_config_write(' + 'struct vfio_pci_core_device *vdev, int pos,',
         `
  	count = vfio_default_config_write(vdev, pos, count, perm, offset, val);
  	if (count < 0)
@@ -215,7 +215,7 @@ describe('config-space recognisers on written hunks', () => {
   test('the PCIe FLR support test changed: exp-flr-supported, and pf-pcie resets on a DEVCTL FLR write no more', () => {
     const r = readConfigPatch([
       hunk(
-        'static int vfio_exp_config_write(struct vfio_pci_core_device *vdev, int pos,',
+        'static int vfio_exp_config_write(' + 'struct vfio_pci_core_device *vdev, int pos,',
         `
  	if (*ctrl & cpu_to_le16(PCI_EXP_DEVCTL_BCR_FLR)) {
  		u32 cap;
@@ -365,7 +365,7 @@ describe('config-space recognisers on written hunks', () => {
 +	len += (2 + evcc) * PCI_CAP_VC_PER_VC_SIZEOF;`,
       ),
       hunk(
-        'static int vfio_virt_config_read(struct vfio_pci_core_device *vdev, int pos,',
+        'static int vfio_virt_config_read(' + 'struct vfio_pci_core_device *vdev, int pos,',
         `
  	return count;
  }
