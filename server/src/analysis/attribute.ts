@@ -4,18 +4,12 @@
  * put on the changed lines of those decision points (or, where the decision text did not change
  * but its operands did, on the marker setters that changed them).
  */
-import {
-  observationOf,
-  observedText,
-  type DecisionPoint,
-  type Difference,
-  type TraceEntry,
-} from '../model/index';
+import { observationOf, observedText, type Difference, type TraceEntry } from '../model/index';
 import type { BehaviourChange, ChangeSide, Severity } from './types';
 
 /** Decision points whose evaluated value differs between the two traces. */
-export function causesOf(d: Difference): Set<DecisionPoint> {
-  const causes = new Set<DecisionPoint>();
+export function causesOf(d: Difference): Set<string> {
+  const causes = new Set<string>();
   const n = Math.min(d.before.length, d.after.length);
   for (let i = 0; i < n; i++) {
     const a = d.before[i].why ?? [];

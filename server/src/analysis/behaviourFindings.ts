@@ -6,7 +6,7 @@
  */
 import {
   BoundedCache,
-  DEVICE_KIND_IDS,
+  kindsOf,
   markerNamesIn,
   observedText,
   policyContentKey,
@@ -42,13 +42,19 @@ function unitDifferences(before: PolicySpec, after: PolicySpec, devices: DeviceK
   const key = `${a}\u0000${b}\u0000${devices.join(',')}`;
   const hit = differenceCache.get(key);
   if (hit) return hit;
-  const all = devices.length === DEVICE_KIND_IDS.length;
+  // the Command-register story's exploration, on its kinds among those asked for
+  const story = kindsOf('command-register').map((k) => k.id);
+  const all = story.every((id) => devices.includes(id));
   const run = (internal: boolean) =>
     all
-      ? comparePolicies(before, after, { depth: ANALYSIS_DEPTH, internal }).differences
-      : devices.flatMap(
-          (device) => comparePolicies(before, after, { device, depth: ANALYSIS_DEPTH, internal }).differences,
-        );
+      ? comparePolicies(before, after, { depth: ANALYSIS_DEPTH, internal, part: 'command' }).differences
+      : devices
+          .filter((d) => story.includes(d))
+          .flatMap(
+            (device) =>
+              comparePolicies(before, after, { device, depth: ANALYSIS_DEPTH, internal, part: 'command' })
+                .differences,
+          );
   const visible = run(false);
   const result = distinctCases([...visible, ...internalOnly(run(true), visible)]);
   differenceCache.set(key, result);

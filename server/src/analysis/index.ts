@@ -17,6 +17,7 @@ import {
   type AnalysisContext,
   type FindingProducer,
 } from './context';
+import { configFindings } from './configFindings';
 import { LINTS, runLints, type ProseLine } from './lints';
 import { bisection, markerDefinitions, markerSetters, unplacedNames } from './markerFindings';
 import { kernelSpec } from './modelRuns';
@@ -131,6 +132,7 @@ export const PRODUCERS: readonly ProducerRow[] = [
   { codes: ['marker-set', 'unmodeled-change'], produce: markerSetters },
   { codes: ['bisect-marker-undefined'], produce: bisection },
   { codes: ['unmodeled-change'], produce: unplacedNames },
+  { codes: ['behaviour-change', 'unmodeled-change'], produce: configFindings },
   { codes: LINTS.map((l) => l.code), produce: lintFindings },
 ];
 

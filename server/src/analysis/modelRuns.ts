@@ -17,6 +17,8 @@ import {
   CLOSED_STATE,
   DEFAULT_DEPTH,
   DEVICE_KINDS,
+  EXPLORATIONS,
+  kindsOf,
   DEVICE_KIND_TABLE,
   EXPLORATION_ALPHABET,
   KERNEL_SPECS,
@@ -34,8 +36,11 @@ import {
   reachable,
   runScenario,
   scenarioSummary,
+  type DeviceKind,
   type DeviceKindId,
   type DeviceState,
+  type Difference,
+  type StepPart,
   type KernelId,
   type Policy,
   type PolicySpec,
@@ -43,6 +48,7 @@ import {
 } from '../model/index';
 
 export { StepScriptError, UnknownIdError } from '../model/index';
+import { StepScriptError } from '../model/index';
 
 /** The device kind id itself, once checked (an UnknownIdError listing the valid ones otherwise). */
 export function checkDevice(id: string): DeviceKindId {
@@ -100,42 +106,74 @@ export function simulateScript(
   return result;
 }
 
+export interface CompareOptions {
+  device?: DeviceKindId;
+  /** Overrides each exploration's own depth (the Command-register story 6, the config space 3). */
+  depth?: number;
+  internal?: boolean;
+  /** Only this exploration (EXPLORATIONS: 'command' or 'config'); default every one. */
+  part?: StepPart;
+}
+
+/**
+ * Two kernels compared: each exploration of the model (EXPLORATIONS) on the kinds of its story,
+ * or on the one device asked for, at its own depth unless one is given.
+ */
 export function comparePolicies(
   a: PolicySpec | KernelId,
   b: PolicySpec | KernelId,
-  opts: { device?: DeviceKindId; depth?: number; internal?: boolean } = {},
+  opts: CompareOptions = {},
 ): CompareResult {
   const pa = policyOf(a);
   const pb = policyOf(b);
-  const devices = opts.device ? [deviceKind(checkDevice(opts.device))] : DEVICE_KINDS;
-  const depth = opts.depth ?? DEFAULT_DEPTH;
-  const stats = { states: 0, transitions: 0, depth, devices: devices.length };
-  const differences = devices.flatMap((device) => {
-    const r = explorePair(pa, pb, device, { depth, internal: opts.internal });
-    stats.states += r.stats.states;
-    stats.transitions += r.stats.transitions;
-    return r.differences;
-  });
+  const asked = opts.device ? deviceKind(checkDevice(opts.device)) : undefined;
+  const runs = EXPLORATIONS.filter((e) => !opts.part || e.part === opts.part);
+  const stats: NonNullable<CompareResult['stats']> = {
+    states: 0,
+    transitions: 0,
+    depth: opts.depth ?? runs[0]?.depth ?? DEFAULT_DEPTH,
+    devices: 0,
+    parts: [],
+  };
+  const differences: Difference[] = [];
+  for (const how of runs) {
+    const devices = asked ? [asked] : kindsOf(how.story);
+    const depth = opts.depth ?? how.depth;
+    const part = { part: how.part, depth, devices: devices.length, states: 0, transitions: 0 };
+    for (const device of devices) {
+      const r = explorePair(pa, pb, device, { depth, internal: opts.internal, part: how.part });
+      part.states += r.stats.states;
+      part.transitions += r.stats.transitions;
+      differences.push(...r.differences);
+    }
+    stats.states += part.states;
+    stats.transitions += part.transitions;
+    stats.parts!.push(part);
+  }
+  stats.devices = new Set(
+    [...(asked ? [asked] : runs.flatMap((h) => kindsOf(h.story)))].map((d) => d.id),
+  ).size;
   return { differences, stats };
+}
+
+/** A scenario's cell: the summary of its run, or why it does not apply to the device. */
+function scenarioCell(scenario: (typeof SCENARIOS)[number], policy: Policy, device: DeviceKind): MatrixCell {
+  const base = { scenario: scenario.id, device: device.id, kernel: policy.spec.id };
+  try {
+    const trace = runScenario(scenario, policy, device);
+    return { ...base, summary: scenarioSummary(trace), steps: trace.map((e) => e.action) };
+  } catch (e) {
+    if (!(e instanceof StepScriptError)) throw e;
+    return { ...base, summary: `not applicable: ${e.message}`, steps: [] };
+  }
 }
 
 export function behaviourMatrix(specs?: PolicySpec[]): MatrixResult {
   const policies = (specs ?? KERNEL_SPECS).map((s) => policyOf(s));
   const cells: MatrixCell[] = [];
-  for (const scenario of SCENARIOS) {
-    for (const device of DEVICE_KINDS) {
-      for (const policy of policies) {
-        const trace = runScenario(scenario, policy, device);
-        cells.push({
-          scenario: scenario.id,
-          device: device.id,
-          kernel: policy.spec.id,
-          summary: scenarioSummary(trace),
-          steps: trace.map((e) => e.action),
-        });
-      }
-    }
-  }
+  for (const scenario of SCENARIOS)
+    for (const device of DEVICE_KINDS)
+      for (const policy of policies) cells.push(scenarioCell(scenario, policy, device));
   return {
     scenarios: SCENARIOS.map((s) => ({
       id: s.id,
@@ -151,7 +189,14 @@ export function behaviourMatrix(specs?: PolicySpec[]): MatrixResult {
 /** Bound on the states of a diagram: past this the exploration stops and says so. */
 const MAX_DIAGRAM_STATES = 60;
 
-function stateNode(s: DeviceState): ModelStateNode {
+function stateNode(s: {
+  open: boolean;
+  virt: number;
+  hw: number;
+  barsValid: boolean;
+  mapped: boolean;
+  power: number;
+}): ModelStateNode {
   const id =
     `${s.open ? 'open' : 'closed'} virt=0x${s.virt.toString(16).padStart(4, '0')} ` +
     `hw=0x${s.hw.toString(16).padStart(4, '0')} bars=${s.barsValid ? 'saved' : 'lost'} ` +
@@ -175,20 +220,21 @@ export function reachableStates(
   const policy = policyOf(spec);
   const system = policySystem(policy, deviceKind(checkDevice(device)));
   const alphabet = options.steps ? options.steps.map((t) => parseStep(t)) : EXPLORATION_ALPHABET;
+  const node = (s: DeviceState) => stateNode(system.view(s));
   const walk = reachable(system, {
     depth: options.depth ?? DEFAULT_DEPTH,
     alphabet,
     maxStates: MAX_DIAGRAM_STATES,
-    nodeKey: (s) => stateNode(s).id,
+    nodeKey: (s) => node(s).id,
   });
   return {
     device,
     kernel: policy.spec.id,
-    initial: stateNode(CLOSED_STATE).id,
-    states: walk.states.map(stateNode),
+    initial: node(CLOSED_STATE).id,
+    states: walk.states.map(node),
     edges: walk.edges.map((e) => ({
-      from: stateNode(e.from).id,
-      to: stateNode(e.to).id,
+      from: node(e.from).id,
+      to: node(e.to).id,
       step: e.step.text,
       outcome: e.observation.outcome,
       restore: e.observation.restore,

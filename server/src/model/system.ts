@@ -1,37 +1,39 @@
 /**
- * One policy on one device kind as a labelled transition system (model/core/system.ts), with its
- * transitions memoised. Systems are cached per (policy content, device), so comparing many pairs
- * reuses each side.
+ * One kernel on one device kind as a labelled transition system (model/core/system.ts), with its
+ * transitions memoised: the one system of the vfio-pci model, whose steps are every row of
+ * STEP_SYNTAX (the Command-register story's and the config space's). Systems are cached per
+ * (policy content, device), so comparing many pairs reuses each side.
  */
 import { BoundedCache } from './cache';
 import { MemoisedSystem, runScript, type Assumptions, type TransitionSystem } from './core/system';
 import type { DeviceState, StepObservation } from './machine';
-import { CLOSED_STATE, applyStep, stateKey, stepRefusal } from './machine';
+import { CLOSED_STATE, applyStep, commandView, deviceContext, stateKey, stepRefusal } from './machine';
 import { explained, stepDisplay } from './observation';
 import type { Policy } from './policy';
 import type { Step } from './steps';
 import { StepScriptError } from './steps';
-import type { DeviceKind, TraceEntry } from './types';
+import type { DeviceKind, Explanation, Expr, TraceEntry } from './types';
+import type { Context } from './vfio/config/run';
 
 /** The vfio-pci model of one device under one policy, before memoisation. */
 class VfioSystem implements TransitionSystem<DeviceState, Step, StepObservation> {
   readonly initial = CLOSED_STATE;
+  readonly ctx: Context;
 
-  constructor(
-    readonly policy: Policy,
-    readonly device: DeviceKind,
-  ) {}
+  constructor(policy: Policy, device: DeviceKind) {
+    this.ctx = deviceContext(policy, device);
+  }
 
   key(state: DeviceState): string {
     return stateKey(state);
   }
 
   refusal(state: DeviceState, step: Step): string | null {
-    return stepRefusal(state, step);
+    return stepRefusal(this.ctx, state, step);
   }
 
   step(state: DeviceState, step: Step, assumptions: Assumptions) {
-    return applyStep(this.policy, this.device, state, step, assumptions).map((r) => ({
+    return applyStep(this.ctx, state, step, assumptions).map((r) => ({
       state: r.state,
       assumptions: r.assumptions,
       observation: r.entry,
@@ -40,11 +42,20 @@ class VfioSystem implements TransitionSystem<DeviceState, Step, StepObservation>
 }
 
 export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservation> {
+  private readonly vfio: VfioSystem;
+
   constructor(
     readonly policy: Policy,
     readonly device: DeviceKind,
   ) {
-    super(new VfioSystem(policy, device));
+    const vfio = new VfioSystem(policy, device);
+    super(vfio);
+    this.vfio = vfio;
+  }
+
+  /** The Command-register view of a state of this system (the state diagram's nodes). */
+  view(state: DeviceState): ReturnType<typeof commandView> {
+    return commandView(this.vfio.ctx, state);
   }
 
   /**
@@ -63,6 +74,13 @@ export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservat
     }));
   }
 
+  /** The compiled expression of a decision the trace names (Command-register point or config decision). */
+  private expression(decision: string): Expr | null {
+    const command = (this.policy.decisions as Record<string, Expr | null>)[decision];
+    if (command !== undefined) return command;
+    return (this.policy.config.decisions as Record<string, Expr | null>)[decision] ?? null;
+  }
+
   /**
    * A step of a run as a trace shows it: its position, its explanations annotated, its display.
    * The observations are memoised, and so is what is made of each (replays of the same steps,
@@ -71,7 +89,7 @@ export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservat
   private traceEntry(o: StepObservation, step: number): TraceEntry {
     let shown = shownObservations.get(o);
     if (!shown) {
-      const why = o.why.map((w) => explained(w, this.policy.decisions[w.decision]));
+      const why = o.why.map((w: Explanation) => explained(w, this.expression(w.decision)));
       shown = { why, display: stepDisplay(o) };
       shownObservations.set(o, shown);
     }
@@ -82,8 +100,8 @@ export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservat
 /** What a trace shows of an observation (its annotated explanations and display), once per observation. */
 const shownObservations = new WeakMap<StepObservation, Pick<TraceEntry, 'why' | 'display'>>();
 
-/** Systems per (policy content, device kind); 7 kinds x 64 policies. */
-const systems = new BoundedCache<string, PolicySystem>(448);
+/** Systems per (policy content, device kind): 16 kinds x 32 policies. */
+const systems = new BoundedCache<string, PolicySystem>(512);
 
 export function policySystem(policy: Policy, device: DeviceKind): PolicySystem {
   const key = `${device.id}\u0000${policy.key}`;

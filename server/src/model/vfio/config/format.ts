@@ -3,6 +3,7 @@
  * what reached the hardware, what was dropped, the side effects and the chain; with `explain`,
  * each chunk's table row and each decision with its operands' values.
  */
+import type { Explanation } from '../../types';
 import { hex } from './registers';
 import type { CfgObservation, SideEffect } from './types';
 
@@ -21,7 +22,32 @@ function effectText(e: SideEffect): string {
   }
 }
 
-export function formatConfigObservation(o: CfgObservation, options: { explain?: boolean } = {}): string {
+/** What a user sees of a config step, typed (the part a comparison and a finding carry). */
+export type ConfigObserved = Pick<
+  CfgObservation,
+  'outcome' | 'value' | 'hardware' | 'dropped' | 'effects' | 'chain' | 'returned'
+>;
+
+/** The visible part of a config observation, typed. */
+export function configObserved(o: CfgObservation): ConfigObserved {
+  const c: ConfigObserved = {
+    outcome: o.outcome,
+    hardware: o.hardware,
+    dropped: o.dropped,
+    effects: o.effects,
+  };
+  if (o.value !== undefined) c.value = o.value;
+  if (o.chain) c.chain = o.chain;
+  if (o.returned !== undefined) c.returned = o.returned;
+  return c;
+}
+
+/** The visible part of a config step in a few words ("read 0x0001; hardware PCI_EXP_DEVCTL <- 0x2930 ..."). */
+export function configObservedText(o: ConfigObserved): string {
+  return configParts(o).join('; ') || 'no visible effect';
+}
+
+function configParts(o: ConfigObserved): string[] {
   const parts: string[] = [];
   if (o.outcome !== 'ok') parts.push(o.outcome);
   if (o.value !== undefined) parts.push(`read ${hex(o.value)}`);
@@ -34,14 +60,22 @@ export function formatConfigObservation(o: CfgObservation, options: { explain?: 
     parts.push(
       `chain ${o.chain.map((c) => `${c.space === 'ext' ? 'ext ' : ''}${hex(c.id)}@${hex(c.offset)}`).join(' -> ') || '(empty)'}`,
     );
-  const lines = [`${o.step}: ${parts.join('; ') || 'no visible effect'}`];
+  return parts;
+}
+
+/** The text of a config observation; `why`: the step's decisions, shown with `explain`. */
+export function formatConfigObservation(
+  o: CfgObservation,
+  options: { explain?: boolean; why?: readonly Explanation[] } = {},
+): string {
+  const lines = [`${o.step}: ${configObservedText(o)}`];
   if (options.explain) {
     for (const c of o.chunks) {
       lines.push(
         `  ${hex(c.offset)}+${c.width} ${c.region} ${c.readfn}/${c.writefn} virt ${hex(c.virt)} write ${hex(c.write)}: ${c.rows.join('; ')}`,
       );
     }
-    for (const w of o.why) {
+    for (const w of options.why ?? []) {
       const ops = w.operands.map((p) => `${p.name} (${p.value})`).join(', ');
       lines.push(`  ${w.decision}: \`${w.expression}\` = ${w.result}${ops ? ` with ${ops}` : ''}`);
     }
