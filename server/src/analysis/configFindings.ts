@@ -50,12 +50,16 @@ function configDifferences(a: PolicySpec, b: PolicySpec, devices: readonly Devic
   return result;
 }
 
-/** The document range of a change's first changed line (its first place). */
+/** The document range of a place's first changed line that is not blank (the statement's first line). */
 function placeRange(effect: ConfigUnitEffect, place: ChangePlace | undefined): Range | undefined {
   if (!place) return undefined;
   const record = effect.records[place.hunk];
   const image = record?.facts[place.side].image;
-  const line = place.lines.find((i) => image?.[i]?.changed) ?? place.lines[0];
+  const changed = (i: number) => !!image?.[i]?.changed;
+  const line =
+    place.lines.find((i) => changed(i) && image![i].text.trim() !== '') ??
+    place.lines.find(changed) ??
+    place.lines[0];
   return image?.[line]?.range;
 }
 

@@ -9,6 +9,7 @@ import { DEFAULT_BASELINE } from '../analysis/baseline';
 import { analyzeCSource } from '../analysis/cSource';
 import { analyzeText, initAnalysis } from '../analysis/index';
 import type { DocumentAnalysis, Finding, Severity } from '../analysis/types';
+import { noModelledChangeText, notModelledCount, notModelledText } from '../analysis/summaryText';
 import { KERNEL_TABLE, observedText, type KernelId } from '../model/index';
 import { choice, option, parseArgs, UsageError } from './args';
 import { toB4 } from './b4';
@@ -76,7 +77,8 @@ function loc(d: DocumentAnalysis, f: Finding): string {
   return `${d.file}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
 }
 
-function toText(docs: DocumentAnalysis[]): string {
+/** The text format: every finding, then per document its baseline, patches and behaviour summary. */
+export function toText(docs: DocumentAnalysis[]): string {
   const out: string[] = [];
   for (const d of docs) {
     for (const f of d.findings) out.push(`${loc(d, f)}: ${f.severity}: ${f.message} [${f.code}]`);
@@ -100,10 +102,12 @@ function toText(docs: DocumentAnalysis[]): string {
       }
     }
     if (d.patches.length === 0) out.push('behaviour: not compared: no patch here');
-    else if (rows.size === 0) out.push('behaviour: no change for any modelled device');
+    else if (rows.size === 0) out.push(`behaviour: ${noModelledChangeText(d.findings)}`);
     else {
       out.push(`behaviour (device  steps: before -> after), ${rows.size} case(s):`);
       for (const [k, v] of [...rows].sort()) out.push(`  ${k}: ${v}`);
+      const n = notModelledCount(d.findings);
+      if (n > 0) out.push(`not modelled: ${notModelledText(n)}`);
     }
   }
   return out.join('\n') + '\n';

@@ -6,6 +6,7 @@
 import type { DecisionSite } from '../analysis';
 import type { ServerAnalysis } from './serverAnalysis';
 import type { BehaviourChange, Finding, PatchSummary } from '../analysis/types';
+import { noModelledChangeText } from '../analysis/summaryText';
 import type { Position, Range } from '../common/position';
 import { entriesInExpression } from '../knowledge';
 
@@ -96,7 +97,11 @@ export function decisionMarkdown(output: ServerAnalysis, site: DecisionSite): st
   const findings = findingsOfDecision(output, site);
   const changes = dedupeChanges(findings.flatMap((f) => f.changes));
   if (changes.length) parts.push('', 'Cases that change:', '', ...changesTable(changes));
-  else if (findings.length === 0) parts.push('', 'No observable behaviour change was found for this line.');
+  else if (findings.length === 0)
+    parts.push(
+      '',
+      `No change in what vfio-lens models was found for this line (${noModelledChangeText(output.result.findings)} in the document).`,
+    );
   for (const c of leadCases(findings)) parts.push('', ...whyOfCase(c));
   const notes = findings.filter((f) => f.changes.length === 0).map((f) => `- ${f.message} [${f.code}]`);
   if (notes.length) parts.push('', ...notes);

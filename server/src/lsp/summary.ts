@@ -4,6 +4,7 @@
  */
 import { patchTitle } from './decisionText';
 import type { ServerAnalysis } from './serverAnalysis';
+import { noModelledChangeText } from '../analysis/summaryText';
 
 const WIDTH = 72;
 
@@ -40,11 +41,9 @@ export function behaviourSummary(output: ServerAnalysis): string {
     patch: i,
   }));
   groups.push({ title: 'Whole document', patch: undefined });
-  let any = false;
   for (const g of groups) {
     const findings = result.findings.filter((f) => f.patch === g.patch);
     if (!findings.length) continue;
-    any = true;
     lines.push('', ...wrapLine(g.title, ''));
     for (const f of findings) {
       const where = `${f.diffFile ?? f.file}${f.function ? ` ${f.function}()` : ''}, line ${f.range.start.line + 1}`;
@@ -56,6 +55,7 @@ export function behaviourSummary(output: ServerAnalysis): string {
       }
     }
   }
-  if (!any) lines.push('', 'No behaviour change of vfio-pci Command-register emulation found.');
+  if (!result.findings.some((f) => f.kind === 'behaviour-change'))
+    lines.push('', ...wrapLine(`Behaviour: ${noModelledChangeText(result.findings)}.`, ''));
   return lines.join('\n') + '\n';
 }
