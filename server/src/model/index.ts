@@ -70,7 +70,7 @@ export {
   type Step,
   type StepPart,
 } from './steps';
-export { CLOSED_STATE, type DeviceState } from './machine';
+export { CLOSED_STATE, allDecisionsOf, type DeviceState } from './machine';
 export { DeviceScope } from './scope';
 export { policySystem } from './system';
 export {

@@ -22,7 +22,7 @@ import {
 } from './pci';
 import type { Policy } from './policy';
 import { stepPart, type Step } from './steps';
-import type { AccessOutcome, DeviceKind, StepAction, StepObservation } from './types';
+import type { AccessOutcome, DeviceKind, Explanation, StepAction, StepObservation } from './types';
 import { DECISION_POINTS } from './types';
 import { configRw } from './vfio/config/access';
 import { buildImage } from './vfio/config/image';
@@ -243,6 +243,14 @@ export const STEP_HANDLERS: Record<StepAction, StepHandler> = {
 
 const isDecisionPoint = (d: string) => (DECISION_POINTS as readonly string[]).includes(d);
 
+/** The config-space decisions a Command-register step took (open's vfio_config_init), kept beside its `why`. */
+const configDecisions = new WeakMap<StepObservation, Explanation[]>();
+
+/** Every decision a step took: its `why`, and for a Command-register step the config-space ones too. */
+export function allDecisionsOf(o: StepObservation): readonly Explanation[] {
+  return [...o.why, ...(configDecisions.get(o) ?? [])];
+}
+
 /** The observation of a finished step: the Command-register part, and the config part of a config step. */
 function observation(run: Run, step: Step, assumed: Set<string>): StepObservation {
   const virt = run.layout ? run.vRead(PCI_COMMAND, 2) & VIRTUAL_COMMAND_BITS : 0;
@@ -270,6 +278,8 @@ function observation(run: Run, step: Step, assumed: Set<string>): StepObservatio
   e.virt = virt;
   e.hw = hw;
   e.why = run.why.filter((w) => isDecisionPoint(w.decision));
+  const others = run.why.filter((w) => !isDecisionPoint(w.decision));
+  if (others.length) configDecisions.set(e, others);
   if (dependsOn) e.dependsOn = dependsOn;
   const notes = [...c.notes, ...run.obs.notes];
   if (notes.length) e.notes = notes;
