@@ -5,18 +5,18 @@
  * but its operands did, on the marker setters that changed them).
  */
 import {
+  configHintParts,
   hex4,
   observationOf,
   observedText,
-  type DecisionPoint,
   type Difference,
   type TraceEntry,
 } from '../model/index';
 import type { BehaviourChange, ChangeSide, Severity } from './types';
 
 /** Decision points whose evaluated value differs between the two traces. */
-export function causesOf(d: Difference): Set<DecisionPoint> {
-  const causes = new Set<DecisionPoint>();
+export function causesOf(d: Difference): Set<string> {
+  const causes = new Set<string>();
   const n = Math.min(d.before.length, d.after.length);
   for (let i = 0; i < n; i++) {
     const a = d.before[i].why ?? [];
@@ -103,9 +103,22 @@ export function fitHint(text: string, max = HINT_MAX): string {
 
 /** "s390-vf-detached: EIO→ok (+11)": the lead case's device and what it now sees, under HINT_MAX. */
 export function shortHint(c: BehaviourChange, more = 0): string {
-  const change = `${hintWords(c.before)}→${hintWords(c.after)}${more ? ` (+${more})` : ''}`;
+  const suffix = more ? ` (+${more})` : '';
+  const change = `${sideWords(c)}${suffix}`;
   const withDevice = `${c.device}: ${change}`;
-  return fitHint(withDevice.length <= HINT_MAX ? withDevice : change);
+  if (withDevice.length <= HINT_MAX) return withDevice;
+  // the count of more cases is kept: the words before it are cut
+  return change.length <= HINT_MAX ? change : `${fitHint(sideWords(c), HINT_MAX - suffix.length)}${suffix}`;
+}
+
+/** "EIO→ok"; for a config step the first of its fields that differs on each side ("0xc803→0x3"). */
+function sideWords(c: BehaviourChange): string {
+  const [a, b] = [c.before.config, c.after.config];
+  if (!a || !b) return `${hintWords(c.before)}→${hintWords(c.after)}`;
+  const [pa, pb] = [configHintParts(a), configHintParts(b)];
+  let i = 0;
+  while (i < pa.length && i < pb.length && pa[i] === pb[i]) i++;
+  return `${pa[i] ?? pa[pa.length - 1]}→${pb[i] ?? pb[pb.length - 1]}`;
 }
 
 /**

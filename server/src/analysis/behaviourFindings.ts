@@ -6,7 +6,7 @@
  */
 import {
   BoundedCache,
-  DEVICE_KIND_IDS,
+  kindsOf,
   markerNamesIn,
   observedText,
   policyContentKey,
@@ -51,16 +51,26 @@ function unitDifferences(
   const key = `${a}\u0000${b}\u0000${devices.join(',')}`;
   const hit = differenceCache.get(key);
   if (hit) return { differences: hit, stopped: false };
-  const all = devices.length === DEVICE_KIND_IDS.length;
+  // the Command-register story's exploration, on its kinds among those asked for
+  const story = kindsOf('command-register').map((k) => k.id);
+  const all = story.every((id) => devices.includes(id));
   let stopped = false;
   const compare = (device: DeviceKindId | undefined, internal: boolean) => {
     if (stopped) return [];
-    const r = comparePolicies(before, after, { device, depth: ANALYSIS_DEPTH, internal, stop });
+    const r = comparePolicies(before, after, {
+      device,
+      depth: ANALYSIS_DEPTH,
+      internal,
+      stop,
+      part: 'command',
+    });
     if (r.stopped) stopped = true;
     return r.differences;
   };
   const run = (internal: boolean) =>
-    all ? compare(undefined, internal) : devices.flatMap((device) => compare(device, internal));
+    all
+      ? compare(undefined, internal)
+      : devices.filter((d) => story.includes(d)).flatMap((device) => compare(device, internal));
   const visible = run(false);
   const result = distinctCases([...visible, ...internalOnly(run(true), visible)]);
   if (!stopped) differenceCache.set(key, result);

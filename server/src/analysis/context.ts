@@ -19,6 +19,7 @@ import {
   type HunkRecord,
   type UnitEffect,
 } from './applySeries';
+import { applyConfigSeries, readConfigUnits, type ConfigUnitEffect } from './configSeries';
 import { kernelSpec } from './modelRuns';
 import type { AnalyzeOptions, Finding, RelatedInfo } from './types';
 import { collectUnits, hunkIdentity, type AnalysisUnit } from './units';
@@ -36,6 +37,8 @@ export interface AnalysisContext {
   baseline: BaselineChoice;
   /** Each unit applied in series order: its policy before and after, and the changes that made it. */
   effects: UnitEffect[];
+  /** Each unit's config-space reading applied in series order (configSeries.ts). */
+  config: ConfigUnitEffect[];
   /** The related places of a hunk: its quoted copies and the review comments after them. */
   related(r: HunkRecord): RelatedInfo[];
   /** Where each marker name the document changes is defined. */
@@ -69,9 +72,18 @@ export function buildContext(text: string, options: AnalyzeOptions): AnalysisCon
   const { units, quotes } = collectUnits(read);
   const records = readRecords(units);
   const macros = documentMacros(records);
-  const baseline: BaselineChoice = options.baseline
+  const configReadings = readConfigUnits(read, text, units, records);
+  let baseline: BaselineChoice = options.baseline
     ? { kernel: options.baseline, detected: false, detectedFrom: 'set by the user' }
     : detectBaseline(records, macros, kernelSpec);
+  // no Command-register decision told: the config-space pre-images and the mail's kernel line may
+  const told = configReadings.detected;
+  if (!options.baseline && !baseline.detected && told.decidedBy !== 'default')
+    baseline = {
+      kernel: told.variant,
+      detected: true,
+      detectedFrom: `config space (${told.decidedBy}): ${told.explanation}`,
+    };
   const effects = applySeries(kernelSpec(baseline.kernel), units, records, macros);
   const definitions = new Map<string, RelatedInfo>();
   for (const r of records) {
@@ -101,6 +113,7 @@ export function buildContext(text: string, options: AnalyzeOptions): AnalysisCon
     macros,
     baseline,
     effects,
+    config: applyConfigSeries(configReadings, baseline.kernel),
     related: (r) => reviewRelated(read, quotes.get(hunkIdentity(r.file, r.hunk)) ?? []),
     definitions,
     setterRelated,

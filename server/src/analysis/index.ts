@@ -19,6 +19,7 @@ import {
   type AnalysisContext,
   type FindingProducer,
 } from './context';
+import { configFindings } from './configFindings';
 import { LINTS, runLints, type ProseLine } from './lints';
 import { bisection, markerDefinitions, markerSetters, unplacedNames } from './markerFindings';
 import { kernelSpec } from './modelRuns';
@@ -143,6 +144,8 @@ export const PRODUCERS: readonly ProducerRow[] = [
   { codes: ['unmodeled-change'], produce: unplacedNames },
   { codes: ['behaviour-change', 'analysis-budget'], produce: zpciBehaviourFindings },
   { codes: ['unmodeled-change'], produce: zpciUnmodelledFindings },
+  // after the zPCI producers: a hunk either model placed a finding on is not "not modelled" here
+  { codes: ['behaviour-change', 'unmodeled-change', 'analysis-budget'], produce: configFindings },
   { codes: LINTS.map((l) => l.code), produce: lintFindings },
   // last: it says which behaviour findings above rest on a patch the document does not hold
   { codes: ['series-incomplete'], produce: seriesIncomplete },

@@ -8,7 +8,7 @@ import type { Range } from '../common/position';
 import type { CodeFacts } from '../csrc/codeFacts';
 import type { MacroDef } from '../csrc/macros';
 import { expandMacros } from '../csrc/macros';
-import { BoundedCache, DEVICE_KINDS, KERNEL_TABLE, policyContentKey, type KernelId } from '../model/index';
+import { BoundedCache, KERNEL_TABLE, kindsOf, policyContentKey, type KernelId } from '../model/index';
 import { simulateScript } from './modelRuns';
 import { ONE_LOWER } from './severity';
 import type { HunkRecord, UnitEffect } from './applySeries';
@@ -169,7 +169,7 @@ function unimplementedRestores(policy: UnitEffect['after'], devices: readonly st
   let hits = restoreHits.get(key);
   if (hits) return hits;
   hits = [];
-  for (const kind of DEVICE_KINDS) {
+  for (const kind of kindsOf('command-register')) {
     if (!devices.includes(kind.id)) continue;
     for (const c of UNIMPLEMENTED_CASES) {
       const implemented = c.bit === 'io' ? kind.hardware.commandIo : kind.hardware.commandMemory;

@@ -1,5 +1,5 @@
 /** Which device kinds carry a marker under a policy (the model's own marker evaluation). */
-import { DEVICE_KINDS, DeviceScope, markerFlag, type DeviceKindId, type PolicySpec } from '../model/index';
+import { DeviceScope, kindsOf, markerFlag, type DeviceKindId, type PolicySpec } from '../model/index';
 import { policyOf } from './modelRuns';
 
 export function carriersOf(
@@ -9,7 +9,8 @@ export function carriersOf(
   const policy = policyOf(spec);
   const set: DeviceKindId[] = [];
   const unknown: DeviceKindId[] = [];
-  for (const kind of DEVICE_KINDS) {
+  // markers are the Command-register story's: its kinds carry them
+  for (const kind of kindsOf('command-register')) {
     try {
       const scope = new DeviceScope(policy, kind, { virt: 0, barsNeedRestore: false, power: 0 }, {});
       const flag = markerFlag(marker);

@@ -18,6 +18,8 @@ import {
   CLOSED_STATE,
   DEFAULT_DEPTH,
   DEVICE_KINDS,
+  EXPLORATIONS,
+  kindsOf,
   DEVICE_KIND_TABLE,
   EXPLORATION_ALPHABET,
   KERNEL_SPECS,
@@ -37,8 +39,11 @@ import {
   reachable,
   runScenario,
   scenarioSummary,
+  type DeviceKind,
   type DeviceKindId,
   type DeviceState,
+  type Difference,
+  type StepPart,
   type KernelId,
   type Policy,
   type PolicySpec,
@@ -46,6 +51,7 @@ import {
 } from '../model/index';
 
 export { StepScriptError, UnknownIdError } from '../model/index';
+import { StepScriptError } from '../model/index';
 
 /** The device kind id itself, once checked (an UnknownIdError listing the valid ones otherwise). */
 export function checkDevice(id: string): DeviceKindId {
@@ -103,25 +109,63 @@ export function simulateScript(
   return result;
 }
 
+export interface CompareOptions {
+  device?: DeviceKindId;
+  /** Overrides each exploration's own depth (the Command-register story 6, the config space 3). */
+  depth?: number;
+  internal?: boolean;
+  /** Only this exploration (EXPLORATIONS: 'command' or 'config'); default every one. */
+  part?: StepPart;
+  /** Checked at every node of the walks: true ends them (the analysis budget); the result is partial. */
+  stop?: () => boolean;
+}
+
+/**
+ * Two kernels compared: each exploration of the model (EXPLORATIONS) on the kinds of its story,
+ * or on the one device asked for, at its own depth unless one is given.
+ */
 export function comparePolicies(
   a: PolicySpec | KernelId,
   b: PolicySpec | KernelId,
-  opts: { device?: DeviceKindId; depth?: number; internal?: boolean; stop?: () => boolean } = {},
+  opts: CompareOptions = {},
 ): CompareResult {
   const pa = policyOf(a);
   const pb = policyOf(b);
-  const devices = opts.device ? [deviceKind(checkDevice(opts.device))] : DEVICE_KINDS;
-  const depth = opts.depth ?? DEFAULT_DEPTH;
-  const stats = { states: 0, transitions: 0, depth, devices: devices.length };
+  const asked = opts.device ? deviceKind(checkDevice(opts.device)) : undefined;
+  const runs = EXPLORATIONS.filter((e) => !opts.part || e.part === opts.part);
+  const stats: NonNullable<CompareResult['stats']> = {
+    states: 0,
+    transitions: 0,
+    depth: opts.depth ?? runs[0]?.depth ?? DEFAULT_DEPTH,
+    devices: 0,
+    parts: [],
+  };
+  const differences: Difference[] = [];
   let stopped = false;
-  const differences = devices.flatMap((device) => {
-    if (stopped) return [];
-    const r = explorePair(pa, pb, device, { depth, internal: opts.internal, stop: opts.stop });
-    if (r.stopped) stopped = true;
-    stats.states += r.stats.states;
-    stats.transitions += r.stats.transitions;
-    return r.differences;
-  });
+  for (const how of runs) {
+    const devices = asked ? [asked] : kindsOf(how.story);
+    const depth = opts.depth ?? how.depth;
+    const part = { part: how.part, depth, devices: devices.length, states: 0, transitions: 0 };
+    for (const device of devices) {
+      if (stopped) break;
+      const r = explorePair(pa, pb, device, {
+        depth,
+        internal: opts.internal,
+        part: how.part,
+        stop: opts.stop,
+      });
+      if (r.stopped) stopped = true;
+      part.states += r.stats.states;
+      part.transitions += r.stats.transitions;
+      differences.push(...r.differences);
+    }
+    stats.states += part.states;
+    stats.transitions += part.transitions;
+    stats.parts!.push(part);
+  }
+  stats.devices = new Set(
+    [...(asked ? [asked] : runs.flatMap((h) => kindsOf(h.story)))].map((d) => d.id),
+  ).size;
   return { differences, stats, ...(stopped ? { stopped } : {}) };
 }
 
@@ -141,6 +185,22 @@ export function comparedTraces(a: TraceEntry[], b: TraceEntry[]): { text: string
   return { text: differing > 1 ? `${first} (+${differing - 1} more)` : first, differing };
 }
 
+/** A scenario's cell: the summary of its run, or why it does not apply to the device. */
+function scenarioCell(
+  scenario: (typeof SCENARIOS)[number],
+  policy: Policy,
+  device: DeviceKind,
+): { cell: MatrixCell; trace?: TraceEntry[] } {
+  const base = { scenario: scenario.id, device: device.id, kernel: policy.spec.id };
+  try {
+    const trace = runScenario(scenario, policy, device);
+    return { cell: { ...base, summary: scenarioSummary(trace), steps: trace.map((e) => e.action) }, trace };
+  } catch (e) {
+    if (!(e instanceof StepScriptError)) throw e;
+    return { cell: { ...base, summary: `not applicable: ${e.message}`, steps: [] } };
+  }
+}
+
 export function behaviourMatrix(specs?: PolicySpec[]): MatrixResult {
   const policies = (specs ?? KERNEL_SPECS).map((s) => policyOf(s));
   const cells: MatrixCell[] = [];
@@ -148,18 +208,17 @@ export function behaviourMatrix(specs?: PolicySpec[]): MatrixResult {
   for (const scenario of SCENARIOS) {
     for (const device of DEVICE_KINDS) {
       const traces = policies.map((policy) => {
-        const trace = runScenario(scenario, policy, device);
-        cells.push({
-          scenario: scenario.id,
-          device: device.id,
-          kernel: policy.spec.id,
-          summary: scenarioSummary(trace),
-          steps: trace.map((e) => e.action),
-        });
+        const { cell, trace } = scenarioCell(scenario, policy, device);
+        cells.push(cell);
         return trace;
       });
+      const [ta, tb] = traces;
       if (traces.length === 2) {
-        const { text, differing } = comparedTraces(traces[0], traces[1]);
+        // a scenario that does not apply to the device (a step it refuses) on one side or both
+        const { text, differing } =
+          ta && tb
+            ? comparedTraces(ta, tb)
+            : { text: ta || tb ? 'not applicable on one side' : '=', differing: ta || tb ? 1 : 0 };
         pairs.push({
           scenario: scenario.id,
           device: device.id,
@@ -186,7 +245,14 @@ export function behaviourMatrix(specs?: PolicySpec[]): MatrixResult {
 /** Bound on the states of a diagram: past this the exploration stops and says so. */
 const MAX_DIAGRAM_STATES = 60;
 
-function stateNode(s: DeviceState): ModelStateNode {
+function stateNode(s: {
+  open: boolean;
+  virt: number;
+  hw: number;
+  barsValid: boolean;
+  mapped: boolean;
+  power: number;
+}): ModelStateNode {
   const id =
     `${s.open ? 'open' : 'closed'} virt=0x${s.virt.toString(16).padStart(4, '0')} ` +
     `hw=0x${s.hw.toString(16).padStart(4, '0')} bars=${s.barsValid ? 'saved' : 'lost'} ` +
@@ -210,20 +276,21 @@ export function reachableStates(
   const policy = policyOf(spec);
   const system = policySystem(policy, deviceKind(checkDevice(device)));
   const alphabet = options.steps ? options.steps.map((t) => parseStep(t)) : EXPLORATION_ALPHABET;
+  const node = (s: DeviceState) => stateNode(system.view(s));
   const walk = reachable(system, {
     depth: options.depth ?? DEFAULT_DEPTH,
     alphabet,
     maxStates: MAX_DIAGRAM_STATES,
-    nodeKey: (s) => stateNode(s).id,
+    nodeKey: (s) => node(s).id,
   });
   return {
     device,
     kernel: policy.spec.id,
-    initial: stateNode(CLOSED_STATE).id,
-    states: walk.states.map(stateNode),
+    initial: node(CLOSED_STATE).id,
+    states: walk.states.map(node),
     edges: walk.edges.map((e) => ({
-      from: stateNode(e.from).id,
-      to: stateNode(e.to).id,
+      from: node(e.from).id,
+      to: node(e.to).id,
       step: e.step.text,
       outcome: e.observation.outcome,
       restore: e.observation.restore,

@@ -78,6 +78,10 @@ export function scopeOf(path: string, functionName: string | undefined): ScopeRo
 
 export const inScope = (r: HunkRecord): boolean => scopeOf(r.file.path, r.facts.functionName) !== undefined;
 
+/** Whether a hunk is in the part of the scope `model` speaks about (the vfio-pci or the zPCI model's files). */
+export const inScopeOf = (r: HunkRecord, model: ScopeRow['model']): boolean =>
+  scopeOf(r.file.path, r.facts.functionName)?.model === model;
+
 /** The hunks outside every model's scope, counted (the summary's one line), or undefined when none. */
 export function outsideScope(records: readonly HunkRecord[]): { hunks: number; files: string[] } | undefined {
   const outside = records.filter((r) => !inScope(r));

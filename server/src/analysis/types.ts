@@ -132,8 +132,14 @@ export interface SimulateResult {
 
 export interface CompareResult {
   differences: Difference[];
-  /** Size of the exploration: product states visited, transitions taken, depth. */
-  stats?: { states: number; transitions: number; depth: number; devices: number };
+  /** Size of the exploration: product states visited, transitions taken, depth; and per exploration. */
+  stats?: {
+    states: number;
+    transitions: number;
+    depth: number;
+    devices: number;
+    parts?: { part: string; depth: number; devices: number; states: number; transitions: number }[];
+  };
   /** Ended by `stop` (the analysis budget) before its depth: the differences found until then. */
   stopped?: boolean;
 }

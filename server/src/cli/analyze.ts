@@ -10,6 +10,7 @@ import { DEFAULT_BASELINE } from '../analysis/baseline';
 import { analyzeCSource } from '../analysis/cSource';
 import { analyzeText, initAnalysis } from '../analysis/index';
 import type { AnyBehaviourChange, DocumentAnalysis, Finding, Severity } from '../analysis/types';
+import { noModelledChangeText, notModelledCount, notModelledText } from '../analysis/summaryText';
 import { KERNEL_TABLE, observedText, type KernelId } from '../model/index';
 import { choice, option, parseArgs, UsageError } from './args';
 import { toB4 } from './b4';
@@ -78,16 +79,11 @@ function loc(d: DocumentAnalysis, f: Finding): string {
   return `${d.file}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
 }
 
-/** "3 changes it does not model" (unmodeled-change findings), or '' for none. */
-export function unmodelledCount(findings: readonly Finding[]): string {
-  const n = findings.filter((f) => f.kind === 'unmodeled-change').length;
-  return n ? `${n} change${n === 1 ? '' : 's'} it does not model` : '';
-}
-
 /** A case's side in a few words: the vfio formatter's reading, or the zPCI one the side carries. */
 const reading = (side: AnyBehaviourChange['before']) => ('model' in side ? side.reading : observedText(side));
 
-function toText(docs: DocumentAnalysis[]): string {
+/** The text format: every finding, then per document its baseline, patches and behaviour summary. */
+export function toText(docs: DocumentAnalysis[]): string {
   const out: string[] = [];
   for (const d of docs) {
     for (const f of d.findings) out.push(`${loc(d, f)}: ${f.severity}: ${f.message} [${f.code}]`);
@@ -110,18 +106,13 @@ function toText(docs: DocumentAnalysis[]): string {
           rows.set(key, `${reading(c.before)} -> ${reading(c.after)}${c.internal ? ' (internal)' : ''}`);
       }
     }
-    const unmodelled = unmodelledCount(d.findings);
     if (d.patches.length === 0 && rows.size === 0) out.push('behaviour: not compared: no patch here');
-    else if (rows.size === 0)
-      out.push(
-        unmodelled
-          ? `behaviour: no change in what vfio-lens models; ${unmodelled}`
-          : 'behaviour: no change in what vfio-lens models',
-      );
+    else if (rows.size === 0) out.push(`behaviour: ${noModelledChangeText(d.findings)}`);
     else {
       out.push(`behaviour (device  steps: before -> after), ${rows.size} case(s):`);
       for (const [k, v] of [...rows].sort()) out.push(`  ${k}: ${v}`);
-      if (unmodelled) out.push(`and ${unmodelled}`);
+      const n = notModelledCount(d.findings);
+      if (n > 0) out.push(`and ${notModelledText(n)}`);
     }
     if (d.outsideScope) out.push(outsideScopeText(d.outsideScope));
   }

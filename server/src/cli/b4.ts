@@ -10,6 +10,7 @@ import { outsideScopeText } from '../analysis/scope';
 import { SEVERITY_RANK } from '../analysis/attribute';
 import { analyzeText, type AnalysisOutput } from '../analysis/index';
 import type { DocumentAnalysis, Finding, Severity } from '../analysis/types';
+import { noModelledChangeText } from '../analysis/summaryText';
 import type { KernelId } from '../model/index';
 import { readReviewSeries, type ReviewSeries } from './b4Review';
 import type { InputDocument } from './io';
@@ -250,13 +251,10 @@ function summaryOf(view: CheckView, shown: Finding[], worst: number): string {
     return `${scope}warns: ${warnClauses(warned, view.assumed).join('; ')}${also}${b}${tail}`;
   }
   if (view.scope && shown.length === 0 && !view.where) return view.scope;
-  const unmodelled = shown.filter((f) => f.kind === 'unmodeled-change').length;
   const rest =
     changes.length > 0
       ? `${changes.length} decision(s) change behaviour for ${devicesOf(changes)}`
-      : unmodelled > 0
-        ? `no change the model reaches; ${unmodelled} change(s) not modelled`
-        : 'no change in what vfio-lens models';
+      : noModelledChangeText(shown);
   const outside = view.outside ? `; ${outsideScopeText(view.outside)}` : '';
   return `${scope}${rest}${outside}${b}${tail}`;
 }

@@ -38,6 +38,7 @@ export function orderedEntry(e: TraceEntry): Record<string, unknown> {
   out.why = e.why;
   if (e.notes) out.notes = e.notes;
   if (e.dependsOn) out.dependsOn = e.dependsOn;
+  if (e.config) out.config = e.config;
   out.display = e.display;
   return out;
 }

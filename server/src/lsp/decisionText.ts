@@ -6,6 +6,7 @@
 import type { DecisionSite } from '../analysis';
 import type { ServerAnalysis } from './serverAnalysis';
 import type { AnyBehaviourChange, Finding, PatchSummary } from '../analysis/types';
+import { noModelledChangeText } from '../analysis/summaryText';
 import type { Position, Range } from '../common/position';
 import { entriesInExpression } from '../knowledge';
 import { codeBlock, codeSpan, escapeMarkdown } from './markdown';
@@ -132,7 +133,13 @@ export function decisionMarkdown(
     parts.push('', `Decision ${codeSpan(site.decision)} (${escapeMarkdown(where)}):`);
   } else {
     parts.push(`**vfio-lens: decision ${codeSpan(site.decision)}** (${escapeMarkdown(where)})`);
-    if (findings.length === 0) parts.push('', 'No observable behaviour change was found for this line.');
+    if (findings.length === 0)
+      parts.push(
+        '',
+        escapeMarkdown(
+          `No change in what vfio-lens models was found for this line (${noModelledChangeText(output.result.findings)} in the document).`,
+        ),
+      );
   }
   parts.push('', 'Before:', code(site.before), '', 'After:', code(site.after));
   const both = `${site.before ?? ''} ${site.after ?? ''}`;

@@ -8,6 +8,7 @@ import type { Finding } from '../analysis/types';
 import { outsideScopeText } from '../analysis/scope';
 import { patchTitle } from './decisionText';
 import type { ServerAnalysis } from './serverAnalysis';
+import { noModelledChangeText } from '../analysis/summaryText';
 
 const WIDTH = 72;
 /** The most lines a summary has (the issue's "about 15 lines per series"). */
@@ -94,11 +95,11 @@ export function behaviourSummary(output: Pick<ServerAnalysis, 'result'>): string
     }
   }
   if (body.length) lines.push('', ...body);
-  else lines.push('', 'No behaviour change in what vfio-lens models.');
+  else lines.push('', `Behaviour: ${noModelledChangeText(result.findings)}.`);
   const unmodelled = result.findings.filter((f) => f.kind === 'unmodeled-change').length;
   const tail = [
     left ? `${left} more finding(s)` : '',
-    unmodelled ? `${unmodelled} change(s) not modelled` : '',
+    body.length && unmodelled ? `${unmodelled} change(s) not modelled` : '',
     result.outsideScope ? outsideScopeText(result.outsideScope) : '',
   ].filter(Boolean);
   if (tail.length) lines.push(...wrapLine(`(${tail.join('; ')}: vfio-lens analyze lists them)`, ''));

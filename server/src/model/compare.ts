@@ -1,41 +1,87 @@
 /**
- * Comparing two policies: their transition systems on one device kind are explored together,
- * breadth first, from the closed device. A step whose observations differ ends that branch and
- * is reported with both traces; so every reported sequence is a shortest one to its difference,
- * and no extension of a differing prefix is reported. A sequence is also left out when a shorter
- * reported one is a subsequence of it and ends in the same step with the same pair of
- * observations (e.g. "open; d3hot; mmio-read" adds nothing to "open; mmio-read"). Unknown identifiers are shared by both
- * sides (the same world): each value is explored and the difference names what it depends on.
+ * Comparing two kernels: their transition systems on one device kind are explored together,
+ * breadth first, from the closed device (model/core/explore.ts). A step whose observations differ
+ * ends that branch and is reported with both traces; so every reported sequence is a shortest one
+ * to its difference, and no extension of a differing prefix is reported. A sequence is also left
+ * out when a shorter reported one is a subsequence of it and ends in the same step with the same
+ * pair of observations (e.g. "open; d3hot; mmio-read" adds nothing to "open; mmio-read"). Unknown
+ * identifiers are shared by both sides (the same world): each value is explored and the
+ * difference names what it depends on.
+ *
+ * The one model has one system; what an exploration tries is a row of EXPLORATIONS: the
+ * Command-register story's alphabet (the COMMAND writes and BAR accesses, to depth 6, on the
+ * kinds of that story) and the config space's (per kind: reads of the fields the kernels treat
+ * differently, the write functions' values, the chain walk and the runtime steps, to depth 3).
  */
 import { BoundedCache } from './cache';
-import { dependencies, explorePair as exploreSystems } from './core/explore';
+import { dependencies, explorePair as exploreSystems, type WalkBudget } from './core/explore';
+import { KERNEL_SPECS } from './kernels';
 import type { StepObservation } from './machine';
 import { CLOSED_STATE } from './machine';
 import type { Policy } from './policy';
-import type { Step } from './steps';
+import type { Step, StepPart } from './steps';
 import { EXPLORATION_ALPHABET } from './steps';
 import { policySystem } from './system';
-import type { DeviceKind, Difference, ExploreStats } from './types';
+import type { DeviceKind, Difference, ExploreStats, Story } from './types';
+import { configAlphabet, visibleConfigObservation } from './vfio/config/system';
 
 export interface CompareOptions {
   depth?: number;
   /** Also compare internal observations (a restore that returned early, zaps, vconfig and hardware bits). */
   internal?: boolean;
   alphabet?: readonly Step[];
+  /** Which exploration (EXPLORATIONS row) to run; default the Command-register one. */
+  part?: StepPart;
   /** Checked at every node of the walk: true ends it there (the analysis budget); the result is partial. */
   stop?: () => boolean;
+  budget?: WalkBudget;
+}
+
+/** One way of exploring the one model: its steps, its depth, the story whose kinds it runs on. */
+export interface Exploration {
+  part: StepPart;
+  story: Story;
+  depth: number;
+  /** The steps tried from every state on `device` when comparing `a` with `b`. */
+  alphabet(device: DeviceKind, a: Policy, b: Policy): readonly Step[];
 }
 
 export const DEFAULT_DEPTH = 6;
+/** The config space's default depth: open, a step that sets a state up, the step that shows it. */
+export const CONFIG_DEPTH = 3;
+
+const configAlphabets = new BoundedCache<string, readonly Step[]>(256);
+
+/** The config alphabet of a kind for a pair: the fields any kernel (built in, or these two) treats differently. */
+function pairConfigAlphabet(device: DeviceKind, a: Policy, b: Policy): readonly Step[] {
+  const key = `${device.id}\u0000${a.key}\u0000${b.key}`;
+  let steps = configAlphabets.get(key);
+  if (!steps) {
+    steps = configAlphabet(device, [...KERNEL_SPECS.map((k) => k.config), a.spec.config, b.spec.config]);
+    configAlphabets.set(key, steps);
+  }
+  return steps;
+}
+
+export const EXPLORATIONS: readonly Exploration[] = [
+  { part: 'command', story: 'command-register', depth: DEFAULT_DEPTH, alphabet: () => EXPLORATION_ALPHABET },
+  { part: 'config', story: 'config-space', depth: CONFIG_DEPTH, alphabet: pairConfigAlphabet },
+];
+
+export function exploration(part: StepPart): Exploration {
+  return EXPLORATIONS.find((e) => e.part === part)!;
+}
 
 const visibleKeys = new WeakMap<StepObservation, string>();
 const internalKeys = new WeakMap<StepObservation, string>();
 
-/** What a user sees of a step: outcome, value read, BARs rewritten, the log line. */
+/** What a user sees of a step: outcome, value read, BARs rewritten, the log line; for a config step, its config part. */
 export function visibleObservation(e: StepObservation): string {
   let key = visibleKeys.get(e);
   if (key === undefined) {
-    key = `${e.outcome ?? '-'}|${e.read ?? '-'}|${e.restore === 'performed' ? e.log : '-'}`;
+    key = e.config
+      ? visibleConfigObservation(e.config)
+      : `${e.outcome ?? '-'}|${e.read ?? '-'}|${e.restore === 'performed' ? e.log : '-'}`;
     visibleKeys.set(e, key);
   }
   return key;
@@ -53,7 +99,7 @@ export function internalObservation(e: StepObservation): string {
 
 export interface ExploreResult {
   differences: Difference[];
-  stats: ExploreStats;
+  stats: ExploreStats & { cut?: string };
   /** The walk was ended by `stop` before its depth: the differences are those found until then. */
   stopped?: boolean;
 }
@@ -66,8 +112,9 @@ export function explorePair(
   device: DeviceKind,
   options: CompareOptions = {},
 ): ExploreResult {
-  const depth = options.depth ?? DEFAULT_DEPTH;
-  const alphabet = options.alphabet ?? EXPLORATION_ALPHABET;
+  const how = exploration(options.part ?? 'command');
+  const depth = options.depth ?? how.depth;
+  const alphabet = options.alphabet ?? how.alphabet(device, a, b);
   const observe = options.internal ? internalObservation : visibleObservation;
   const cacheKey = JSON.stringify([
     a.key,
@@ -84,10 +131,10 @@ export function explorePair(
     depth,
     alphabet,
     observe,
-    budget: options.stop ? { stop: options.stop } : undefined,
+    budget: options.stop ? { ...options.budget, stop: options.stop } : options.budget,
   });
   const stopped = walk.stats.cut === 'stopped';
-  const result = {
+  const result: ExploreResult = {
     differences: walk.differences.map((found) => {
       const difference: Difference = {
         device: device.id,
@@ -105,7 +152,8 @@ export function explorePair(
     stats: { states: walk.stats.states, transitions: walk.stats.transitions, depth },
     ...(stopped ? { stopped } : {}),
   };
-  if (!stopped) cache.set(cacheKey, result); // a partial walk is not the answer to remember
+  if (walk.stats.cut) result.stats.cut = walk.stats.cut;
+  if (!walk.stats.cut) cache.set(cacheKey, result); // a partial walk is not the answer to remember
   return result;
 }
 

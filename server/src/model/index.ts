@@ -5,16 +5,18 @@
  *   ids.ts         RowTable: the one membership check and "unknown id" message of a table
  *   pci.ts         COMMAND bits (the one table of their names), offsets, power states
  *   markers.ts     the markers (pci_dev bitfields, dev_flags bits) and the dev_flags bits taken
- *   devices.ts     DEVICE_KINDS: one row per device kind
- *   kernels.ts     KERNELS: one row per kernel variant (its PolicySpec: C text per decision point)
+ *   devices.ts     DEVICE_KINDS: one row per device kind (Command-register view and config space)
+ *   commandKernels.ts the Command-register part of the kernels (C text per decision point, setters)
+ *   kernels.ts     KERNELS: one row per kernel variant (its PolicySpec: Command and config parts)
  *   policy.ts      compilePolicy: a PolicySpec (built-in or from a patch) ready to run
  *   evaluate.ts    expressions against a state; unknown identifiers ask for an assumption
  *   scope.ts       what each name means for one device in one state (markers, locals, facts)
- *   steps.ts       step scripts, STEP_SYNTAX, the exploration alphabet
- *   machine.ts     STEP_HANDLERS: the config-space state machine, observations, explanations
+ *   steps.ts       step scripts, STEP_SYNTAX (every step of the model), the Command alphabet
+ *   machine.ts     STEP_HANDLERS: the one state machine (config bytes and runtime state)
  *   observation.ts typed observations and the one formatter of their text
  *   system.ts      one policy on one device as a memoised transition system
- *   compare.ts     breadth-first product exploration, shortest distinguishing sequences
+ *   compare.ts     EXPLORATIONS (Command-register, config space), shortest distinguishing sequences
+ *   vfio/config/   the config-space part: registers, spaces, variants, access, layout
  *   scenarios.ts   the behaviour matrix's named scenarios, the simulator's preset scripts
  *   registry.ts    MODELS: every model with its variants, device kinds, steps and presets
  *   zpci/          the zPCI model (its own index.ts): QEMU versions, zPCI kinds, host kernels
@@ -45,8 +47,17 @@ export {
   markerName,
   markerNamesIn,
 } from './markers';
-export { DEVICE_KINDS, DEVICE_KIND_IDS, DEVICE_KIND_TABLE, deviceKind } from './devices';
-export { KERNELS, KERNEL_IDS, KERNEL_SPECS, KERNEL_TABLE, type KernelVariant } from './kernels';
+export { DEVICE_KINDS, DEVICE_KIND_IDS, DEVICE_KIND_TABLE, deviceKind, kindsOf } from './devices';
+export {
+  COMMAND_ORIGINS,
+  KERNELS,
+  KERNEL_IDS,
+  KERNEL_SPECS,
+  KERNEL_TABLE,
+  configPart,
+  policyOfVariant,
+  type KernelVariant,
+} from './kernels';
 export { compilePolicy, policyContentKey, type Policy } from './policy';
 export {
   parseSteps,
@@ -56,17 +67,23 @@ export {
   EXPLORATION_ALPHABET,
   STEP_ACTIONS,
   STEP_SYNTAX,
+  stepPart,
   type Step,
+  type StepPart,
 } from './steps';
-export { CLOSED_STATE, applyStep, stepRefusal, type DeviceState } from './machine';
+export { CLOSED_STATE, allDecisionsOf, type DeviceState } from './machine';
 export { DeviceScope } from './scope';
 export { policySystem } from './system';
 export {
   explorePair,
+  exploration,
+  EXPLORATIONS,
   DEFAULT_DEPTH,
+  CONFIG_DEPTH,
   visibleObservation,
   internalObservation,
   type CompareOptions,
+  type Exploration,
 } from './compare';
 export { reachable, type ReachableEdge } from './core/explore';
 export {
@@ -83,6 +100,7 @@ export {
   RESTORE_WORDS,
   annotatedExpression,
   commandText,
+  configHintParts,
   observationOf,
   observedText,
   stepDisplay,

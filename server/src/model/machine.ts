@@ -1,48 +1,40 @@
 /**
- * The config-space state machine of one opened device under one policy: each step is a row of
- * STEP_HANDLERS. A decision whose value depends on an identifier the model does not know forks
- * the step: applyStep returns one result per assumed value (0 and 1).
+ * The one vfio-pci state machine: each step is a row of STEP_HANDLERS. The state is the device's
+ * config space as bytes (vconfig, the hardware's registers, the layout vfio_config_init made) and
+ * its runtime state (power, INTx, MSI, PCI core enables, BAR mmaps); the Command-register story is
+ * the basic header's part of it. The Command-register steps (write-cmd, read-cmd, mmio-read, ...)
+ * are config accesses of the header (write-cmd V is a cfg-write of PCI_COMMAND, read-cmd a
+ * cfg-read, d3hot/d0 a PowerState write to PM_CTRL) plus the BAR accesses that read COMMAND and
+ * the power state from the bytes; the config-space steps are vfio/config/machine.ts's rows. A
+ * decision whose value depends on an identifier the model does not know forks the step: applyStep
+ * returns one result per assumed value (0 and 1).
  */
-import { assumptionKey } from './core/system';
-import { NeedsAssumption, evaluateDecision, opaqueName } from './evaluate';
+import { assumptionKey, type Assumptions } from './core/system';
+import { NeedsAssumption } from './evaluate';
 import {
   PCI_COMMAND,
-  PCI_COMMAND_INTX_DISABLE,
   PCI_COMMAND_IO,
   PCI_COMMAND_MEMORY,
   PCI_D0,
   PCI_D3HOT,
+  VIRTUAL_COMMAND_BITS,
   decodeCommand,
 } from './pci';
 import type { Policy } from './policy';
-import { DeviceScope } from './scope';
-import type { Step } from './steps';
-import type {
-  AccessOutcome,
-  DecisionPoint,
-  DeviceKind,
-  Explanation,
-  RestoreObservation,
-  StepAction,
-  StepObservation,
-} from './types';
+import { stepPart, type Step } from './steps';
+import type { AccessOutcome, DeviceKind, Explanation, StepAction, StepObservation } from './types';
+import { DECISION_POINTS } from './types';
+import { configRw } from './vfio/config/access';
+import { buildImage } from './vfio/config/image';
+import { CONFIG_STEP_HANDLERS, configStepRefusal, openConfigSpace, setPower } from './vfio/config/machine';
+import { Run, CLOSED_CFG_STATE, type CfgState, type Context } from './vfio/config/run';
 
-export interface DeviceState {
-  open: boolean;
-  /** vconfig COMMAND bits vfio keeps: MEMORY, IO, INTX_DISABLE. */
-  virt: number;
-  /** The hardware COMMAND register. */
-  hw: number;
-  /** The BARs still hold what vfio saved at open. */
-  barsValid: boolean;
-  /** BAR mmaps are populated (a touch does not fault). */
-  mapped: boolean;
-  power: number;
-}
+const PCI_BASE_ADDRESS_0 = 0x10;
 
-export type Assumptions = Readonly<Record<string, number>>;
+/** The state of one device under one kernel: its config space as bytes and its runtime state. */
+export type DeviceState = CfgState;
 
-export type { StepObservation };
+export type { Assumptions, StepObservation };
 
 export interface StepResult {
   state: DeviceState;
@@ -50,183 +42,69 @@ export interface StepResult {
   entry: StepObservation;
 }
 
-export const CLOSED_STATE: DeviceState = {
-  open: false,
-  virt: 0,
-  hw: 0,
-  barsValid: true,
-  mapped: false,
-  power: PCI_D0,
-};
+export const CLOSED_STATE: DeviceState = CLOSED_CFG_STATE;
 
+/** The context a policy on a device runs in (the hardware image, the layouts open made). */
+export function deviceContext(policy: Policy, kind: DeviceKind): Context {
+  return { policy, kind, image: buildImage(kind), layouts: new Map() };
+}
+
+const keys = new WeakMap<DeviceState, string>();
+
+/** A stable text of everything in the state that can change what a later step observes. */
 export function stateKey(s: DeviceState): string {
-  return `${+s.open}${s.virt.toString(16)}.${s.hw.toString(16)}${+s.barsValid}${+s.mapped}${s.power}`;
+  let key = keys.get(s);
+  if (key !== undefined) return key;
+  if (!s.open) key = 'closed';
+  else {
+    const bytes = (o: Readonly<Record<number, number>>) =>
+      Object.keys(o)
+        .map((k) => `${Number(k).toString(16)}=${o[Number(k)].toString(16)}`)
+        .join(',');
+    key = [
+      s.layout,
+      bytes(s.vconfig),
+      bytes(s.hw),
+      s.power,
+      +s.virqDisabled,
+      s.irqType,
+      s.msiQmax,
+      +s.pasidEnabled,
+      +s.priEnabled,
+      +s.atsEnabled,
+      s.atsStu,
+      +s.mapped,
+    ].join('|');
+  }
+  keys.set(s, key);
+  return key;
 }
 
-/** Why a step cannot run in this state (exploration skips it, a script reports it), or null. */
-export function stepRefusal(state: DeviceState, step: Step): string | null {
-  if (step.action === 'open') return state.open ? 'the device is already open' : null;
-  return state.open ? null : 'the device is not open yet: start the script with "open"';
+/** The Command-register view of a state (the state diagram's nodes): COMMAND bits, BARs, mmaps, power. */
+export function commandView(ctx: Context, s: DeviceState) {
+  const layout = s.open ? ctx.layouts.get(s.layout) : undefined;
+  const hwByte = (at: number) => s.hw[at] ?? ctx.image.bytes[at] ?? 0;
+  const word = (byte: (at: number) => number, at: number, n: number) => {
+    let v = 0;
+    for (let i = 0; i < n; i++) v |= byte(at + i) << (8 * i);
+    return v >>> 0;
+  };
+  const vByte = (at: number) => s.vconfig[at] ?? layout?.vconfig[at] ?? 0;
+  const rbar = layout?.rbar ?? [];
+  const barsValid = rbar.every((v, i) => i > 5 || !v || word(hwByte, PCI_BASE_ADDRESS_0 + 4 * i, 4) === v);
+  return {
+    open: s.open,
+    virt: layout ? word(vByte, PCI_COMMAND, 2) & VIRTUAL_COMMAND_BITS : 0,
+    hw: word(hwByte, PCI_COMMAND, 2),
+    barsValid,
+    mapped: s.mapped,
+    power: s.power,
+  };
 }
 
-/** The COMMAND bits the device's hardware implements (INTX_DISABLE is never written by vfio). */
-function implementedBits(device: DeviceKind): number {
-  let bits = 0x07ff & ~PCI_COMMAND_INTX_DISABLE;
-  if (device.hardware.commandMemory === 'hardwired-0') bits &= ~PCI_COMMAND_MEMORY;
-  if (device.hardware.commandIo === 'hardwired-0') bits &= ~PCI_COMMAND_IO;
-  return bits;
-}
-
-/** A decision evaluated once: what every later evaluation with the same inputs returns. */
-interface Decided {
-  result: number;
-  explanation: Explanation;
-  assumed: string[];
-}
-
-/**
- * Decisions already evaluated, per policy and device, by everything an evaluation reads: the
- * point, the locals, the state's view (virtual COMMAND, power state, BARs needing a restore) and
- * the assumptions. The exploration asks the same question in many states (most steps do not touch
- * what a decision reads); the answer, explanation included, is the same object each time.
- */
-const decided = new WeakMap<Policy, Map<string, Map<string, Decided>>>();
-
-function decisionsOf(policy: Policy, device: DeviceKind): Map<string, Decided> {
-  let perDevice = decided.get(policy);
-  if (!perDevice) decided.set(policy, (perDevice = new Map()));
-  let memo = perDevice.get(device.id);
-  if (!memo) perDevice.set(device.id, (memo = new Map()));
-  return memo;
-}
-
-class StepRun {
-  readonly state: DeviceState;
-  readonly entry: StepObservation;
-
-  constructor(
-    readonly policy: Policy,
-    readonly device: DeviceKind,
-    before: DeviceState,
-    readonly step: Step,
-    readonly assumptions: Assumptions,
-    private readonly assumed: Set<string>,
-  ) {
-    this.state = { ...before };
-    this.entry = { action: step.text, zap: false, virt: 0, hw: 0, why: [] };
-  }
-
-  note(text: string): void {
-    (this.entry.notes ??= []).push(text);
-  }
-
-  /** Evaluates a decision point; null when the point does not exist in this kernel. */
-  decide(point: DecisionPoint, locals: Record<string, number> = {}): number | null {
-    const expr = this.policy.decisions[point];
-    if (!expr) return null;
-    const view = {
-      virt: this.state.virt,
-      power: this.state.power,
-      barsNeedRestore: this.device.hardware.bars === 'header' && !this.state.barsValid,
-    };
-    let key = `${point}|${view.virt}|${view.power}|${+view.barsNeedRestore}|${assumptionKey(this.assumptions)}`;
-    for (const name in locals) key += `|${name}=${locals[name]}`;
-    const memo = decisionsOf(this.policy, this.device);
-    let known = memo.get(key);
-    if (!known) {
-      const scope = new DeviceScope(this.policy, this.device, view, this.assumptions, locals);
-      try {
-        const { value: result, operands } = evaluateDecision(expr, scope, opaqueName(point));
-        const explanation: Explanation = {
-          decision: point,
-          expression: this.policy.spec.decisions[point] ?? expr.text,
-          operands,
-          result,
-        };
-        known = { result, explanation, assumed: [...scope.assumed] };
-        memo.set(key, known);
-      } finally {
-        // on NeedsAssumption too: the caller forks on the name, under the names assumed so far
-        for (const name of scope.assumed) this.assumed.add(name);
-      }
-    }
-    for (const name of known.assumed) this.assumed.add(name);
-    this.entry.why.push(known.explanation);
-    return known.result;
-  }
-
-  /** Whether the device itself answers a memory access (decode on, BARs programmed, D0). */
-  memoryResponds(): boolean {
-    const hw = this.device.hardware;
-    if (this.state.power !== PCI_D0) {
-      this.note(`device in D${this.state.power === PCI_D3HOT ? '3hot' : this.state.power}: no memory decode`);
-      return false;
-    }
-    if (hw.bars === 'header' && !this.state.barsValid) {
-      this.note('BARs lost by the reset and not restored: the access reaches an unprogrammed device');
-      return false;
-    }
-    if (hw.memoryDecode === 'when-command-memory' && !(this.state.hw & PCI_COMMAND_MEMORY)) {
-      this.note('hardware COMMAND.MEMORY is 0: the device does not decode the access');
-      return false;
-    }
-    return true;
-  }
-
-  deviceOutcome(responds: boolean): AccessOutcome {
-    return responds ? 'ok' : 'unclaimed';
-  }
-
-  /** __vfio_pci_memory_enabled: false blocks the access; kernels without it never block. */
-  memoryEnabled(): boolean {
-    const result = this.decide('memory-enabled', { cmd: this.state.virt });
-    if (result === null) {
-      this.note('no memory-enabled test in this kernel: the access is never blocked');
-      return true;
-    }
-    return !!result;
-  }
-
-  zap(why: string): void {
-    this.state.mapped = false;
-    this.entry.zap = true;
-    this.note(`BAR mmaps zapped: ${why}`);
-  }
-
-  /** vfio_basic_config_write and vfio_default_config_write for the bytes in mask. */
-  writeCommand(value: number, mask: number, tracked: boolean): void {
-    const s = this.state;
-    if (tracked) {
-      const locals = {
-        new_mem: Number(!!(value & PCI_COMMAND_MEMORY)),
-        virt_mem: Number(!!(s.virt & PCI_COMMAND_MEMORY)),
-        phys_mem: Number(!!(s.hw & PCI_COMMAND_MEMORY)),
-        new_io: Number(!!(value & PCI_COMMAND_IO)),
-        virt_io: Number(!!(s.virt & PCI_COMMAND_IO)),
-        phys_io: Number(!!(s.hw & PCI_COMMAND_IO)),
-      };
-      if (this.policy.traits.zapOnMemoryDisable && !locals.new_mem) this.zap('the write clears MEMORY');
-      let restore: RestoreObservation = 'none';
-      if (this.decide('restore-condition', locals)) {
-        if (this.decide('restore-skip')) {
-          restore = 'skipped';
-        } else {
-          restore = 'performed';
-          s.barsValid = true;
-          this.entry.log = this.policy.traits.restoreLog;
-        }
-      }
-      this.entry.restore = restore;
-    }
-    const bits = implementedBits(this.device) & mask;
-    s.hw = (s.hw & ~bits) | (value & bits);
-    const intx = PCI_COMMAND_INTX_DISABLE & mask;
-    s.virt = (s.virt & ~intx) | (value & intx);
-    if (tracked) {
-      const memIo = (PCI_COMMAND_MEMORY | PCI_COMMAND_IO) & mask;
-      s.virt = (s.virt & ~memIo) | (value & memIo);
-    }
-  }
+/** Why a step cannot run in this state on this device (exploration skips it, a script reports it), or null. */
+export function stepRefusal(ctx: Context, state: DeviceState, step: Step): string | null {
+  return configStepRefusal(ctx, state, step);
 }
 
 /** "MEMORY hard-wired 0, IO hard-wired 0": what the device's COMMAND can hold. */
@@ -236,126 +114,200 @@ function describeHardware(device: DeviceKind): string {
   return `${part('MEMORY', hw.commandMemory)}, ${part('IO', hw.commandIo)}${hw.ioBar ? ', I/O BAR' : ''}`;
 }
 
-type StepHandler = (run: StepRun) => void;
+/* ---- what the Command-register steps read of the bytes ---- */
+
+const noteCommand = (run: Run, text: string) => run.command.notes.push(text);
+
+/** Whether the device itself answers a memory access (decode on, BARs programmed, D0). */
+function memoryResponds(run: Run): boolean {
+  const hw = run.ctx.kind.hardware;
+  const power = run.hwPower();
+  if (power !== PCI_D0) {
+    noteCommand(run, `device in D${power === PCI_D3HOT ? '3hot' : power}: no memory decode`);
+    return false;
+  }
+  if (hw.bars === 'header' && run.barsNeedRestore()) {
+    noteCommand(run, 'BARs lost by the reset and not restored: the access reaches an unprogrammed device');
+    return false;
+  }
+  if (hw.memoryDecode === 'when-command-memory' && !(run.hwRead(PCI_COMMAND, 2) & PCI_COMMAND_MEMORY)) {
+    noteCommand(run, 'hardware COMMAND.MEMORY is 0: the device does not decode the access');
+    return false;
+  }
+  return true;
+}
+
+const deviceOutcome = (responds: boolean): AccessOutcome => (responds ? 'ok' : 'unclaimed');
+
+/** __vfio_pci_memory_enabled: false blocks the access; kernels without it never block. */
+function memoryEnabled(run: Run): boolean {
+  const result = run.decideCommand('memory-enabled', { cmd: run.vRead(PCI_COMMAND, 2) });
+  if (result === null) {
+    noteCommand(run, 'no memory-enabled test in this kernel: the access is never blocked');
+    return true;
+  }
+  return !!result;
+}
+
+type StepHandler = (run: Run) => void;
 
 function memoryAccess(blocked: AccessOutcome): StepHandler {
   return (run) => {
-    run.entry.outcome = run.memoryEnabled() ? run.deviceOutcome(run.memoryResponds()) : blocked;
+    run.command.outcome = memoryEnabled(run) ? deviceOutcome(memoryResponds(run)) : blocked;
   };
 }
 
-export const STEP_HANDLERS: Record<StepAction, StepHandler> = {
+/** The Command-register steps: accesses of the basic header's COMMAND and of the BARs it gates. */
+const COMMAND_STEP_HANDLERS: Record<Exclude<StepAction, keyof typeof CONFIG_STEP_HANDLERS>, StepHandler> = {
   open(run) {
-    const s = run.state;
-    const hw = run.device.hardware;
-    // pci_enable_device: MEMORY for the memory BARs, IO for an I/O BAR (hard-wired bits stay 0).
-    let enable = PCI_COMMAND_MEMORY;
-    if (hw.ioBar) enable |= PCI_COMMAND_IO;
-    s.hw |= enable & implementedBits(run.device);
-    run.note(`pci_enable_device: hardware COMMAND ${decodeCommand(s.hw)} (${describeHardware(run.device)})`);
-    // vfio_config_init: vconfig copies the header; rbar[] saved; mmaps not populated yet.
-    s.virt = s.hw & (PCI_COMMAND_MEMORY | PCI_COMMAND_IO | PCI_COMMAND_INTX_DISABLE);
-    const force = run.decide('init-force-memory');
-    if (force === null) run.note('no forced MEMORY at init in this kernel: vconfig copies the hardware bit');
-    if (force) s.virt |= PCI_COMMAND_MEMORY;
-    s.open = true;
-    s.barsValid = true;
-    s.power = PCI_D0;
-    s.mapped = !run.policy.traits.mmapFaulting;
-    if (s.mapped) run.note('BAR mmaps are set up at mmap() time (no fault handler in this kernel)');
+    const policy = run.policy;
+    openConfigSpace(run);
+    const hw = run.hwRead(PCI_COMMAND, 2);
+    noteCommand(
+      run,
+      `pci_enable_device: hardware COMMAND ${decodeCommand(hw)} (${describeHardware(run.ctx.kind)})`,
+    );
+    if (!policy.decisions['init-force-memory'])
+      noteCommand(run, 'no forced MEMORY at init in this kernel: vconfig copies the hardware bit');
+    run.state.mapped = !policy.traits.mmapFaulting;
+    if (run.state.mapped)
+      noteCommand(run, 'BAR mmaps are set up at mmap() time (no fault handler in this kernel)');
   },
   'write-cmd'(run) {
-    run.writeCommand(run.step.value ?? 0, 0xffff, true);
+    const value = run.step.value ?? 0;
+    configRw(run, PCI_COMMAND, value > 0xffff ? 4 : 2, value);
   },
   'write-cmd-byte'(run) {
-    const high = run.step.offset === PCI_COMMAND + 1;
-    const value = (run.step.value ?? 0) << (high ? 8 : 0);
-    if (high) run.note('a 1-byte write at 0x05 is not a COMMAND write for MEMORY/IO tracking');
-    run.writeCommand(value, high ? 0xff00 : 0x00ff, !high);
+    const at = run.step.offset ?? PCI_COMMAND;
+    if (at === PCI_COMMAND + 1)
+      noteCommand(run, 'a 1-byte write at 0x05 is not a COMMAND write for MEMORY/IO tracking');
+    configRw(run, at, 1, run.step.value ?? 0);
   },
   'read-cmd'(run) {
-    const s = run.state;
-    const orIn = run.decide('read-or-in', { offset: PCI_COMMAND });
-    let value = (s.hw & ~PCI_COMMAND_INTX_DISABLE) | (s.virt & PCI_COMMAND_INTX_DISABLE);
-    if (orIn) value |= s.virt & PCI_COMMAND_MEMORY;
-    run.entry.outcome = 'ok';
-    run.entry.read = value;
+    run.command.outcome = 'ok';
+    run.command.read = configRw(run, PCI_COMMAND, 2);
   },
   'mmio-read': memoryAccess('EIO'),
   'mmio-write': memoryAccess('EIO'),
   'mmap-touch'(run) {
-    if (!run.policy.traits.mmapFaulting || run.state.mapped) {
-      if (run.state.mapped && run.policy.traits.mmapFaulting) run.note('already mapped: no fault, no test');
-      run.entry.outcome = run.deviceOutcome(run.memoryResponds());
+    const faulting = run.policy.traits.mmapFaulting;
+    if (!faulting || run.state.mapped) {
+      if (run.state.mapped && faulting) noteCommand(run, 'already mapped: no fault, no test');
+      run.command.outcome = deviceOutcome(memoryResponds(run));
       return;
     }
-    if (!run.memoryEnabled()) {
-      run.entry.outcome = 'SIGBUS';
+    if (!memoryEnabled(run)) {
+      run.command.outcome = 'SIGBUS';
       return;
     }
     run.state.mapped = true;
-    run.entry.outcome = run.deviceOutcome(run.memoryResponds());
+    run.command.outcome = deviceOutcome(memoryResponds(run));
   },
   'ioeventfd-write'(run) {
     if (run.policy.traits.ioeventfdGated) {
       memoryAccess('dropped')(run);
       return;
     }
-    run.note('ioeventfd writes are not tested against memory-enabled in this kernel');
-    run.entry.outcome = run.deviceOutcome(run.memoryResponds());
+    noteCommand(run, 'ioeventfd writes are not tested against memory-enabled in this kernel');
+    run.command.outcome = deviceOutcome(memoryResponds(run));
   },
   'ioport-read'(run) {
-    const hw = run.device.hardware;
+    const hw = run.ctx.kind.hardware;
     if (!hw.ioBar) {
-      run.note('the device has no I/O-port BAR: the region is empty and the read fails (-EINVAL)');
-      run.entry.outcome = 'EIO';
+      noteCommand(run, 'the device has no I/O-port BAR: the region is empty and the read fails (-EINVAL)');
+      run.command.outcome = 'EIO';
       return;
     }
-    run.note('I/O-port BARs are never gated by vfio');
-    let responds = run.state.power === PCI_D0 && run.state.barsValid;
-    if (!(run.state.hw & PCI_COMMAND_IO)) {
-      run.note('hardware COMMAND.IO is 0: the device does not decode the access');
+    noteCommand(run, 'I/O-port BARs are never gated by vfio');
+    let responds = run.hwPower() === PCI_D0 && !run.barsNeedRestore();
+    if (!(run.hwRead(PCI_COMMAND, 2) & PCI_COMMAND_IO)) {
+      noteCommand(run, 'hardware COMMAND.IO is 0: the device does not decode the access');
       responds = false;
     }
-    run.entry.outcome = run.deviceOutcome(responds);
+    run.command.outcome = deviceOutcome(responds);
   },
   'backdoor-reset'(run) {
-    const s = run.state;
-    s.hw = 0;
-    s.power = PCI_D0;
-    if (run.device.hardware.bars === 'header') s.barsValid = false;
-    else run.note(`BARs ${run.device.hardware.bars}: not lost by the reset`);
-  },
-  d3hot(run) {
-    if (run.policy.traits.zapOnD3hot) run.zap('entering D3hot');
-    run.state.power = PCI_D3HOT;
-  },
-  d0(run) {
+    const bars = run.ctx.kind.hardware.bars;
+    run.hwReset(bars !== 'header');
     run.state.power = PCI_D0;
+    if (bars !== 'header') noteCommand(run, `BARs ${bars}: not lost by the reset`);
   },
+  d3hot: (run) => setPower(run, PCI_D3HOT),
+  d0: (run) => setPower(run, PCI_D0),
 };
+
+export const STEP_HANDLERS: Record<StepAction, StepHandler> = {
+  ...COMMAND_STEP_HANDLERS,
+  ...CONFIG_STEP_HANDLERS,
+};
+
+const isDecisionPoint = (d: string) => (DECISION_POINTS as readonly string[]).includes(d);
+
+/** The config-space decisions a Command-register step took (open's vfio_config_init), kept beside its `why`. */
+const configDecisions = new WeakMap<StepObservation, Explanation[]>();
+
+/** Every decision a step took: its `why`, and for a Command-register step the config-space ones too. */
+export function allDecisionsOf(o: StepObservation): readonly Explanation[] {
+  return [...o.why, ...(configDecisions.get(o) ?? [])];
+}
+
+/** The observation of a finished step: the Command-register part, and the config part of a config step. */
+function observation(run: Run, step: Step, assumed: Set<string>): StepObservation {
+  const virt = run.layout ? run.vRead(PCI_COMMAND, 2) & VIRTUAL_COMMAND_BITS : 0;
+  const hw = run.hwRead(PCI_COMMAND, 2);
+  const dependsOn = assumed.size ? [...assumed].sort() : undefined;
+  if (stepPart(step.action) === 'config') {
+    if (dependsOn) run.obs.dependsOn = dependsOn;
+    const e: StepObservation = {
+      action: step.text,
+      zap: run.zapped,
+      virt,
+      hw,
+      why: run.why,
+      config: run.obs,
+    };
+    if (dependsOn) e.dependsOn = dependsOn;
+    return e;
+  }
+  const c = run.command;
+  const e: StepObservation = { action: step.text, zap: run.zapped, virt: 0, hw: 0, why: [] };
+  if (c.outcome !== undefined) e.outcome = c.outcome;
+  if (c.read !== undefined) e.read = c.read;
+  if (c.restore !== undefined) e.restore = c.restore;
+  if (c.log !== undefined) e.log = c.log;
+  e.virt = virt;
+  e.hw = hw;
+  e.why = run.why.filter((w) => isDecisionPoint(w.decision));
+  const others = run.why.filter((w) => !isDecisionPoint(w.decision));
+  if (others.length) configDecisions.set(e, others);
+  if (dependsOn) e.dependsOn = dependsOn;
+  const notes = [...c.notes, ...run.obs.notes];
+  if (notes.length) e.notes = notes;
+  return e;
+}
 
 /**
  * Runs one step. Returns one result, or one per value of each unknown identifier the step's
  * decisions needed (assumed 0 first, then 1).
  */
 export function applyStep(
-  policy: Policy,
-  device: DeviceKind,
+  ctx: Context,
   state: DeviceState,
   step: Step,
   assumptions: Assumptions,
 ): StepResult[] {
   const assumed = new Set<string>();
-  const run = new StepRun(policy, device, state, step, assumptions, assumed);
+  const run = new Run(ctx, state, step, assumptions, assumed);
   try {
     STEP_HANDLERS[step.action](run);
   } catch (e) {
     if (!(e instanceof NeedsAssumption)) throw e;
-    return [0, 1].flatMap((v) => applyStep(policy, device, state, step, { ...assumptions, [e.name]: v }));
+    return [0, 1].flatMap((v) => applyStep(ctx, state, step, { ...assumptions, [e.name]: v }));
   }
-  run.entry.virt = run.state.virt;
-  run.entry.hw = run.state.hw;
-  if (assumed.size) run.entry.dependsOn = [...assumed].sort();
-  return [{ state: run.state, assumptions, entry: run.entry }];
+  if (step.action === 'open' && run.layout) {
+    const key = assumptionKey(assumptions);
+    if (!ctx.layouts.has(key)) ctx.layouts.set(key, run.layout);
+    run.state.layout = key;
+  }
+  return [{ state: run.finish(), assumptions, entry: observation(run, step, assumed) }];
 }

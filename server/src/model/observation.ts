@@ -17,18 +17,28 @@ import type {
   StepDisplay,
   StepObservation,
 } from './types';
+import {
+  configHintParts,
+  configObserved,
+  configObservedText,
+  type ConfigObserved,
+} from './vfio/config/format';
+
+export { configHintParts };
 
 /** What a reviewer sees of one step, typed; `text` is the formatter's reading of it. */
 export interface Observation {
   /** The step as written, normalised ("write-cmd 0x0002"). */
   step: string;
-  /** The access's outcome; null for a step that is no access (open, a COMMAND write, d3hot). */
+  /** The access's outcome; null for a step that is no access (open, a COMMAND write, d3hot, a config step). */
   outcome: AccessOutcome | null;
   read?: number;
   restore?: RestoreObservation;
   /** The step zapped the BAR mmaps. */
   zap?: true;
-  /** "mmio-read: EIO", "read-cmd: reads 0x0002", "write-cmd 0x0002: BARs restored + log". */
+  /** A config-space step: the value read, what reached the hardware, what was dropped, effects, chain. */
+  config?: ConfigObserved;
+  /** "mmio-read: EIO", "read-cmd: reads 0x0002", "cfg-read PCI_INTERRUPT_PIN 1: read 0x0". */
   text: string;
 }
 
@@ -90,6 +100,7 @@ export function commandText(value: number): string {
 
 /** The visible part of a step, in a few words ("EIO", "reads 0x0002", "BARs restored + log"). */
 export function observedText(o: Omit<Observation, 'text' | 'step'>): string {
+  if (o.config) return configObservedText(o.config);
   const parts: string[] = [];
   if (o.outcome) parts.push(o.outcome);
   if (o.read !== undefined) parts.push(`reads ${hex4(o.read)}`);
@@ -100,6 +111,7 @@ export function observedText(o: Omit<Observation, 'text' | 'step'>): string {
 /** The typed observation of one step of a trace; `step` names it (the trace entry's action). */
 export function observationOf(e: StepObservation, step: string = e.action): Observation {
   const o: Omit<Observation, 'text'> = { step, outcome: e.outcome ?? null };
+  if (e.config) o.config = configObserved(e.config);
   if (e.read !== undefined) o.read = e.read;
   if (e.restore !== undefined) o.restore = e.restore;
   if (e.zap) o.zap = true;
@@ -108,6 +120,10 @@ export function observationOf(e: StepObservation, step: string = e.action): Obse
 
 /** A matrix cell's (and `compare`'s) reading of a step: "mmio-read EIO", "open vMEM=1", "write-cmd 0x0002 BARs restored + log". */
 export function stepSummary(e: StepObservation): string {
+  if (e.config) {
+    const depends = e.dependsOn?.length ? ` (depends on ${e.dependsOn.join(', ')})` : '';
+    return `${e.action} ${configObservedText(e.config)}${depends}`;
+  }
   const parts = [e.action];
   if (e.action === 'open') parts.push(`vMEM=${e.virt & PCI_COMMAND_MEMORY ? 1 : 0}`);
   if (e.read !== undefined) parts.push(hex4(e.read));
@@ -119,6 +135,21 @@ export function stepSummary(e: StepObservation): string {
 
 /** The simulator's reading of a step: one line for a plain-text copy, and the table's cells in column order. */
 export function stepDisplay(e: StepObservation): StepDisplay {
+  if (e.config) {
+    const c = e.config;
+    const seen = configObservedText(c);
+    return {
+      text: `${seen}, virt ${decodeCommand(e.virt)}, hw ${decodeCommand(e.hw)}${e.zap ? ', mmaps zapped' : ''}`,
+      cells: {
+        outcome: c.outcome,
+        read: c.value === undefined ? '' : `0x${c.value.toString(16)}`,
+        restore: '',
+        virt: decodeCommand(e.virt),
+        hw: `${decodeCommand(e.hw)}${e.zap ? ' (zapped)' : ''}`,
+        config: seen,
+      },
+    };
+  }
   const parts: string[] = [];
   const restore = e.restore ? RESTORE_WORDS[e.restore] : '';
   if (e.outcome) parts.push(e.outcome);

@@ -1,10 +1,12 @@
 /**
  * A kernel's logic ready to run: its PolicySpec with every C text parsed into Expr (by the parser
- * handed in: csrc/ uses tree-sitter-c) and its traits completed. A PolicySpec built from a patch
- * compiles exactly like a built-in variant.
+ * handed in: csrc/ uses tree-sitter-c), its traits completed and its config-space part compiled
+ * (vfio/config/compilePart.ts). A PolicySpec built from a patch compiles exactly like a built-in
+ * variant.
  */
 import type { CreationPath, DecisionPoint, Expr, KernelTraits, PolicySpec } from './types';
 import { DECISION_POINTS } from './types';
+import { compileConfigPart, configContentKey, type CompiledConfig } from './vfio/config/compilePart';
 
 export interface CompiledSetter {
   path: CreationPath;
@@ -21,6 +23,8 @@ export interface Policy {
   setters: CompiledSetter[];
   traits: KernelTraits;
   constants: Record<string, number>;
+  /** The config-space part, compiled. */
+  config: CompiledConfig;
 }
 
 /** The log line of v5.9 and later (pci_info; the device name is the prefix). */
@@ -47,6 +51,7 @@ export function policyContentKey(spec: PolicySpec): string {
     spec.markers.map((m) => [m.path, m.marker, m.condition ?? null]),
     Object.entries(spec.constants ?? {}).sort(),
     Object.entries(traits).sort(),
+    configContentKey(spec.config),
   ]);
 }
 
@@ -68,5 +73,6 @@ export function compilePolicy(spec: PolicySpec, parse: (c: string) => Expr): Pol
     })),
     traits: completeTraits(spec),
     constants: { ...(spec.constants ?? {}) },
+    config: compileConfigPart(spec.config, parse, spec.id),
   };
 }

@@ -11,6 +11,7 @@ import { KERNELS } from './kernels';
 import { DISPLAY_COLUMNS, OBSERVATION_TERMS } from './observation';
 import { SIMULATOR_PRESETS } from './scenarios';
 import { EXPLORATION_ALPHABET, STEP_ACTIONS, STEP_SYNTAX, splitScript } from './steps';
+import { registerNames } from './vfio/config/steps';
 import {
   DEFAULT_HOST,
   HOST_KERNELS,
@@ -32,7 +33,8 @@ export interface ModelVocabulary {
   variantParam: 'kernel' | 'qemu';
   /** Its variants (kernels, QEMU versions), in the order they are offered. */
   variants: { id: string; label: string; description: string; commit?: string }[];
-  devices: { id: string; label: string; description: string }[];
+  /** Its device kinds; `registers`: the register names a config step may name on the kind (the step editor offers them). */
+  devices: { id: string; label: string; description: string; registers?: string[] }[];
   steps: { action: string; usage: string; summary: string }[];
   /** The steps a comparison and the state diagram try from every state. */
   alphabet: string[];
@@ -49,14 +51,19 @@ export interface ModelVocabulary {
 
 export const VFIO_PCI_MODEL: ModelVocabulary = {
   id: 'vfio-pci',
-  label: 'vfio-pci Command register',
+  label: 'vfio-pci config space',
   variantParam: 'kernel',
   description:
-    "vfio-pci's emulation of the Command register's MEMORY and IO bits, BAR restore and mmap zaps.",
+    "vfio-pci's emulation of the whole config space: permission tables, capability visibility, the write functions, and the Command register's MEMORY and IO bits, BAR restore and mmap zaps.",
   variants: KERNELS.map(({ id, label, description, commit }) =>
     commit === undefined ? { id, label, description } : { id, label, description, commit },
   ),
-  devices: DEVICE_KINDS.map(({ id, label, description }) => ({ id, label, description })),
+  devices: DEVICE_KINDS.map((k) => ({
+    id: k.id,
+    label: k.label,
+    description: k.description,
+    registers: registerNames(k),
+  })),
   steps: STEP_ACTIONS.map((action) => {
     const syntax = STEP_SYNTAX[action];
     return { action, usage: [action, ...syntax.args.map((a) => a.name)].join(' '), summary: syntax.summary };

@@ -1,19 +1,21 @@
 /**
  * Named step scripts: the behaviour matrix's scenarios (rows of SCENARIOS, run for every device
- * kind under every policy, each cell summarised by what the user sees after the open), and the
- * presets the simulator offers (SIMULATOR_PRESETS).
+ * kind of their story under every policy, each cell summarised by what the user sees after the
+ * open), and the presets the simulator offers (SIMULATOR_PRESETS).
  */
 import { CLOSED_STATE } from './machine';
 import { stepSummary } from './observation';
 import type { Policy } from './policy';
 import { parseSteps } from './steps';
 import { policySystem } from './system';
-import type { DeviceKind, TraceEntry } from './types';
+import type { DeviceKind, Story, TraceEntry } from './types';
 
 export interface Scenario {
   id: string;
   script: string;
   description: string;
+  /** The story whose device kinds the matrix runs it on (default: the Command-register story). */
+  story?: Story;
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -52,6 +54,31 @@ export const SCENARIOS: readonly Scenario[] = [
     script: 'open; mmap-touch; d3hot; mmio-read; mmap-touch',
     description: 'Access the BARs while the device is in D3hot.',
   },
+  {
+    id: 'interrupt-pin',
+    script: 'open; cfg-read PCI_INTERRUPT_PIN 1',
+    description: 'Read the Interrupt Pin (bogus VF pins, no IRQ, IRQ_NOTCONNECTED, no INTx on s390).',
+    story: 'config-space',
+  },
+  {
+    id: 'capability-chain',
+    script: 'open; cfg-walk',
+    description: 'Walk the capability chains as a guest driver does (hidden and exposed capabilities).',
+    story: 'config-space',
+  },
+  {
+    id: 'devctl-readrq',
+    script: 'open; cfg-write PCI_EXP_DEVCTL 2 0x5930; cfg-read PCI_EXP_DEVCTL 2',
+    description:
+      'Set Max_Read_Request_Size in PCIe Device Control (virtualized since 3.7-4.19: pcie_set_readrq).',
+    story: 'config-space',
+  },
+  {
+    id: 'pm-d3hot',
+    script: 'open; set-power D3hot; cfg-read PCI_PM_CTRL 2',
+    description: 'Write PowerState D3hot to PM_CTRL and read it back (trapped by vfio since 3.7-4.19).',
+    story: 'config-space',
+  },
 ];
 
 /** A script the simulator offers by name (quick pick, panel). */
@@ -76,6 +103,17 @@ export const SIMULATOR_PRESETS: readonly Preset[] = [
   { name: 'I/O port read', script: 'open; write-cmd 0x0001; ioport-read' },
   { name: 'D3hot and back', script: 'open; write-cmd 0x0002; d3hot; mmio-read; d0; mmio-read' },
   { name: 'Byte write of COMMAND', script: 'open; write-cmd-byte 0x04 0x02; read-cmd; mmio-read' },
+  { name: 'Interrupt Pin and the capability chain', script: 'open; cfg-read PCI_INTERRUPT_PIN 1; cfg-walk' },
+  {
+    name: 'PCIe DEVCTL: MRRS and FLR',
+    script:
+      'open; cfg-write PCI_EXP_DEVCTL 2 0x5930; cfg-read PCI_EXP_DEVCTL 2; cfg-write PCI_EXP_DEVCTL 2 0xa930',
+  },
+  {
+    name: 'PM: D3hot through PM_CTRL',
+    script: 'open; set-power D3hot; cfg-read PCI_PM_CTRL 2; set-power D0',
+  },
+  { name: 'PCI core: PASID and PRI on the function', script: 'open; pci_enable_pasid; pci_enable_pri' },
 ];
 
 export function runScenario(scenario: Scenario, policy: Policy, device: DeviceKind): TraceEntry[] {
@@ -85,7 +123,10 @@ export function runScenario(scenario: Scenario, policy: Policy, device: DeviceKi
 /** The cell text: the steps after the open that show something, joined. */
 export function scenarioSummary(trace: TraceEntry[]): string {
   return trace
-    .filter((e) => e.action === 'open' || e.outcome || e.restore === 'performed' || e.restore === 'skipped')
+    .filter(
+      (e) =>
+        e.action === 'open' || e.config || e.outcome || e.restore === 'performed' || e.restore === 'skipped',
+    )
     .map(stepSummary)
     .join('; ');
 }

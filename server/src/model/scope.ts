@@ -10,6 +10,7 @@ import { PCI_CONSTANTS } from './pci';
 import type { Policy } from './policy';
 import type { DeviceKind, Expr } from './types';
 import { DECISION_POINTS } from './types';
+import { configContentKey } from './vfio/config/compilePart';
 
 export interface DeviceView {
   virt: number;
@@ -82,7 +83,7 @@ function readsMarker(names: Set<string>, marker: string): boolean {
  * policies with the same view give the device the same transitions, to the last operand of every
  * explanation, so they share one memoised transition system (system.ts): a patch that adds a
  * setter on a path the device does not go through, or one no decision reads yet, or a constant
- * nothing names, costs that device nothing.
+ * nothing names, costs that device nothing. The config-space part is in the key whole.
  */
 export function deviceViewKey(policy: Policy, device: DeviceKind): string {
   let perDevice = viewKeys.get(policy);
@@ -112,6 +113,8 @@ export function deviceViewKey(policy: Policy, device: DeviceKind): string {
         .filter(([name]) => names.has(name))
         .sort(),
       Object.entries(policy.traits).sort(),
+      // the config space's part: its tables and write functions are read by every config step
+      configContentKey(policy.spec.config),
     ]);
     perDevice.set(device.id, key);
   }

@@ -1,17 +1,28 @@
 /**
- * Step scripts: "open; write-cmd 0x0002; read-cmd; mmio-read". The syntax of every action is a
- * row of STEP_SYNTAX (the actions are its keys); a bad step is a StepScriptError naming it and its
- * position. splitScript is the one place a script is cut into steps.
+ * Step scripts of the one vfio-pci model: "open; write-cmd 0x0002; read-cmd; mmio-read",
+ * "open; cfg-read PCI_EXP_DEVCTL 2; set-power D3hot". The syntax of every action is a row of
+ * STEP_SYNTAX (the actions are its keys; `observes` says which part of the observation the step
+ * makes: the Command register's access outcomes or the config space's); a bad step is a
+ * StepScriptError naming it and its position. splitScript is the one place a script is cut into
+ * steps. A config offset is a number or a register name, resolved against the device kind when
+ * the step runs (vfio/config/steps.ts), so one step text means the same on every kind.
  */
 import { PCI_COMMAND } from './pci';
+import { checkRegisterToken } from './vfio/config/steps';
 
 export interface Step {
   action: StepAction;
-  /** The value written (write-cmd: 16 bits, or 32 for a COMMAND+STATUS dword; write-cmd-byte: 8 bits). */
+  /** The value written (write-cmd: 16 bits, or 32 for a COMMAND+STATUS dword; write-cmd-byte: 8 bits; cfg-write). */
   value?: number;
-  /** write-cmd-byte: the config offset, 0x04 (low byte) or 0x05 (high byte). */
+  /** write-cmd-byte: 0x04 (low byte) or 0x05 (high byte); cfg-read/cfg-write: an offset given as a number. */
   offset?: number;
-  /** The step normalised ("write-cmd 0x0002"). */
+  /** cfg-read/cfg-write: an offset given as a register name ("PCI_EXP_DEVCTL", "PCI_PM_CTRL+1"). */
+  register?: string;
+  /** cfg-read/cfg-write: bytes accessed (1..4). */
+  width?: number;
+  /** set-power: 0 (D0) or 3 (D3hot); pci_enable_ats: the page shift. */
+  arg?: number;
+  /** The step normalised ("write-cmd 0x0002", "cfg-write PCI_EXP_DEVCTL 2 0x5930"). */
   text: string;
 }
 
@@ -27,65 +38,139 @@ export class StepScriptError extends Error {
   }
 }
 
-interface ArgSpec {
+/** A number in a range (or one of a few values). */
+interface NumberArg {
   name: string;
   min: number;
   max: number;
   /** The only values allowed, if restricted. */
   allowed?: number[];
+  into: 'value' | 'offset' | 'width' | 'arg';
+}
+/** A config offset: a number (into `offset`) or a register name (into `register`). */
+interface OffsetArg {
+  name: 'OFFSET';
+  register: true;
+}
+/** One of a few words, each standing for a number (into `arg`). */
+interface ChoiceArg {
+  name: string;
+  choices: Readonly<Record<string, number>>;
+}
+type ArgSpec = NumberArg | OffsetArg | ChoiceArg;
+
+/** What a step observes: the Command register's access outcomes, or the config space. */
+export type StepPart = 'command' | 'config';
+
+interface StepRow {
+  args: ArgSpec[];
+  summary: string;
+  observes: StepPart;
 }
 
+const CFG_OFFSET: OffsetArg = { name: 'OFFSET', register: true };
+const CFG_WIDTH: NumberArg = { name: 'WIDTH', min: 1, max: 4, into: 'width' };
+const none = (summary: string, observes: StepPart = 'command'): StepRow => ({ args: [], summary, observes });
+
 export const STEP_SYNTAX = {
-  open: { args: [], summary: 'open the device (vfio_pci_enable, vfio_config_init)' },
+  open: none('open the device (vfio_pci_enable, vfio_config_init)'),
   'write-cmd': {
-    args: [{ name: 'VALUE', min: 0, max: 0xffffffff }],
+    args: [{ name: 'VALUE', min: 0, max: 0xffffffff, into: 'value' }],
     summary: 'write COMMAND at 0x04 (2 bytes; a value above 0xffff is a 4-byte COMMAND+STATUS write)',
+    observes: 'command',
   },
   'write-cmd-byte': {
     args: [
-      { name: 'OFFSET', min: 4, max: 5, allowed: [PCI_COMMAND, PCI_COMMAND + 1] },
-      { name: 'VALUE', min: 0, max: 0xff },
+      { name: 'OFFSET', min: 4, max: 5, allowed: [PCI_COMMAND, PCI_COMMAND + 1], into: 'offset' },
+      { name: 'VALUE', min: 0, max: 0xff, into: 'value' },
     ],
     summary: 'write one byte of COMMAND: 0x04 (IO, MEMORY, ...) or 0x05 (INTX_DISABLE, ...)',
+    observes: 'command',
   },
-  'read-cmd': { args: [], summary: 'read COMMAND through vfio' },
-  'mmio-read': { args: [], summary: 'read() a memory BAR through the device fd' },
-  'mmio-write': { args: [], summary: 'write() a memory BAR through the device fd' },
-  'mmap-touch': { args: [], summary: 'touch a memory BAR through its mmap' },
-  'ioeventfd-write': { args: [], summary: 'trigger an ioeventfd bound to a memory BAR' },
-  'ioport-read': { args: [], summary: 'read an I/O-port BAR through the device fd' },
-  'backdoor-reset': { args: [], summary: 'the device resets without vfio knowing (BARs and COMMAND lost)' },
-  d3hot: { args: [], summary: 'put the device in D3hot through PM_CTRL' },
-  d0: { args: [], summary: 'bring the device back to D0 (No_Soft_Reset: state kept)' },
-} satisfies Record<string, { args: ArgSpec[]; summary: string }>;
+  'read-cmd': none('read COMMAND through vfio'),
+  'mmio-read': none('read() a memory BAR through the device fd'),
+  'mmio-write': none('write() a memory BAR through the device fd'),
+  'mmap-touch': none('touch a memory BAR through its mmap'),
+  'ioeventfd-write': none('trigger an ioeventfd bound to a memory BAR'),
+  'ioport-read': none('read an I/O-port BAR through the device fd'),
+  'backdoor-reset': none('the device resets without vfio knowing (BARs and COMMAND lost)'),
+  d3hot: none('put the device in D3hot through PM_CTRL'),
+  d0: none('bring the device back to D0 (No_Soft_Reset: state kept)'),
+  'cfg-read': {
+    args: [CFG_OFFSET, CFG_WIDTH],
+    summary:
+      "read WIDTH bytes of config space through vfio at OFFSET: a number, or a register name relative to the device's capability (PCI_EXP_DEVCTL, PCI_PM_CTRL+1)",
+    observes: 'config',
+  },
+  'cfg-write': {
+    args: [CFG_OFFSET, CFG_WIDTH, { name: 'VALUE', min: 0, max: 0xffffffff, into: 'value' }],
+    summary: 'write VALUE (WIDTH bytes) to config space through vfio at OFFSET (a number or a register name)',
+    observes: 'config',
+  },
+  'cfg-walk': none('walk the capability chains as a user does (from 0x34, and from 0x100)', 'config'),
+  flr: none('VFIO_DEVICE_RESET: a function reset by vfio (pci_try_reset_function)', 'config'),
+  'set-power': {
+    args: [{ name: 'STATE', choices: { D0: 0, D3hot: 3 } }],
+    summary: "write PM_CTRL's PowerState through vfio (D0 or D3hot)",
+    observes: 'config',
+  },
+  'enable-msi': none('VFIO_DEVICE_SET_IRQS for MSI: the kernel enables MSI on the device', 'config'),
+  pci_enable_pasid: none(
+    "PCI core pci_enable_pasid on the function (a VF shares the PF's from v5.5)",
+    'config',
+  ),
+  pci_enable_pri: none("PCI core pci_enable_pri on the function (a VF shares the PF's from v5.5)", 'config'),
+  pci_enable_ats: {
+    args: [{ name: 'PAGE_SHIFT', min: 0, max: 63, into: 'arg' }],
+    summary: "PCI core pci_enable_ats with a page shift (12: 4 KiB); a VF must match the PF's STU",
+    observes: 'config',
+  },
+} satisfies Record<string, StepRow>;
 
 export type StepAction = keyof typeof STEP_SYNTAX;
 
 export const STEP_ACTIONS = Object.keys(STEP_SYNTAX) as readonly StepAction[];
 
+/** The part of the observation a step makes (its row's `observes`). */
+export function stepPart(action: StepAction): StepPart {
+  return STEP_SYNTAX[action].observes;
+}
+
 function hex(value: number, digits: number): string {
-  return '0x' + value.toString(16).padStart(digits, '0');
+  return '0x' + (value >>> 0).toString(16).padStart(digits, '0');
 }
 
 /** The normalised text of a step. */
 export function stepText(step: Omit<Step, 'text'>): string {
+  const at = () => step.register ?? hex(step.offset ?? 0, 1);
   switch (step.action) {
     case 'write-cmd':
       return `write-cmd ${hex(step.value ?? 0, (step.value ?? 0) > 0xffff ? 8 : 4)}`;
     case 'write-cmd-byte':
       return `write-cmd-byte ${hex(step.offset ?? PCI_COMMAND, 2)} ${hex(step.value ?? 0, 2)}`;
+    case 'cfg-read':
+      return `cfg-read ${at()} ${step.width}`;
+    case 'cfg-write':
+      return `cfg-write ${at()} ${step.width} ${hex(step.value ?? 0, 2 * (step.width ?? 1))}`;
+    case 'set-power':
+      return `set-power ${step.arg === 3 ? 'D3hot' : 'D0'}`;
+    case 'pci_enable_ats':
+      return `pci_enable_ats ${step.arg}`;
     default:
       return step.action;
   }
 }
 
 function parseNumber(token: string): number | undefined {
-  if (/^0x[0-9a-f]+$/i.test(token)) return parseInt(token.slice(2), 16);
-  if (/^[0-9]+$/.test(token)) return parseInt(token, 10);
+  if (/^0x[0-9a-f]{1,8}$/i.test(token)) return parseInt(token.slice(2), 16);
+  if (/^[0-9]{1,10}$/.test(token)) return parseInt(token, 10);
   return undefined;
 }
 
-/** Parses one step ("write-cmd 0x0002"); position/column are for the error message. */
+const usageOf = (action: StepAction) =>
+  [action, ...(STEP_SYNTAX[action] as StepRow).args.map((a) => a.name)].join(' ');
+
+/** Parses one step ("write-cmd 0x0002", "cfg-read PCI_INTERRUPT_PIN 1"); position/column are for the error message. */
 export function parseStep(source: string, position = 1, column = 0): Step {
   const tokens = source.trim().split(/\s+/);
   const where = `step ${position} "${source.trim()}"`;
@@ -97,18 +182,37 @@ export function parseStep(source: string, position = 1, column = 0): Step {
       column,
     );
   }
-  const syntax: { args: ArgSpec[] } = STEP_SYNTAX[action];
+  const syntax: StepRow = STEP_SYNTAX[action];
   const args = tokens.slice(1);
   if (args.length !== syntax.args.length) {
-    const usage = [action, ...syntax.args.map((a) => a.name)].join(' ');
     throw new StepScriptError(
-      `${where}: expected ${syntax.args.length} argument(s) (${usage}), got ${args.length}`,
+      `${where}: expected ${syntax.args.length} argument(s) (${usageOf(action)}), got ${args.length}`,
       position,
       column,
     );
   }
-  const values = args.map((token, i) => {
-    const spec = syntax.args[i];
+  const step: Omit<Step, 'text'> = { action };
+  const fail = (message: string) => new StepScriptError(`${where}: ${message}`, position, column);
+  syntax.args.forEach((spec, i) => {
+    const token = args[i];
+    if ('register' in spec) {
+      const n = parseNumber(token);
+      if (n !== undefined) {
+        if (n > 0xfff) throw fail(`OFFSET must be 0x0..0xfff (got "${token}")`);
+        step.offset = n;
+        return;
+      }
+      const problem = checkRegisterToken(token);
+      if (problem) throw fail(problem);
+      step.register = token;
+      return;
+    }
+    if ('choices' in spec) {
+      if (!(token in spec.choices))
+        throw fail(`${spec.name} must be ${Object.keys(spec.choices).join(' or ')} (got "${token}")`);
+      step.arg = spec.choices[token];
+      return;
+    }
     const n = parseNumber(token);
     const ok =
       n !== undefined && n >= spec.min && n <= spec.max && (!spec.allowed || spec.allowed.includes(n));
@@ -116,16 +220,12 @@ export function parseStep(source: string, position = 1, column = 0): Step {
       const range = spec.allowed
         ? spec.allowed.map((v) => hex(v, 2)).join(' or ')
         : `${hex(spec.min, 1)}..${hex(spec.max, 1)}`;
-      throw new StepScriptError(`${where}: ${spec.name} must be ${range} (got "${token}")`, position, column);
+      throw fail(`${spec.name} must be ${range} (got "${token}")`);
     }
-    return n as number;
+    step[spec.into] = n;
   });
-  const step: Omit<Step, 'text'> =
-    action === 'write-cmd-byte'
-      ? { action, offset: values[0], value: values[1] }
-      : action === 'write-cmd'
-        ? { action, value: values[0] }
-        : { action };
+  if (step.action === 'cfg-write' && step.width! < 4 && step.value! >= 2 ** (8 * step.width!))
+    throw fail(`VALUE must fit in ${step.width} byte(s) (got "${args[2]}")`);
   return { ...step, text: stepText(step) };
 }
 

@@ -1,19 +1,22 @@
 /**
  * One policy on one device kind as a labelled transition system (model/core/system.ts), with its
- * transitions memoised. Systems are cached per (device, what the device sees of the policy), so
- * comparing many pairs reuses each side, and policies that differ only where a device cannot tell
- * (a setter on another creation path) share that device's system.
+ * transitions memoised: the one system of the vfio-pci model, whose steps are every row of
+ * STEP_SYNTAX (the Command-register story's and the config space's). Systems are cached per
+ * (device, what the device sees of the policy), so comparing many pairs reuses each side, and
+ * policies that differ only where a device cannot tell (a setter on another creation path) share
+ * that device's system.
  */
 import { BoundedCache } from './cache';
 import { MemoisedSystem, runScript, type Assumptions, type TransitionSystem } from './core/system';
 import type { DeviceState, StepObservation } from './machine';
-import { CLOSED_STATE, applyStep, stateKey, stepRefusal } from './machine';
+import { CLOSED_STATE, applyStep, commandView, deviceContext, stateKey, stepRefusal } from './machine';
 import { explained, stepDisplay } from './observation';
 import type { Policy } from './policy';
 import { deviceViewKey } from './scope';
 import type { Step } from './steps';
 import { StepScriptError } from './steps';
-import type { DeviceKind, TraceEntry } from './types';
+import type { DeviceKind, Explanation, Expr, TraceEntry } from './types';
+import type { Context } from './vfio/config/run';
 
 /** State keys, computed once per state: a step's result state is never changed afterwards. */
 const stateKeys = new WeakMap<DeviceState, string>();
@@ -21,11 +24,11 @@ const stateKeys = new WeakMap<DeviceState, string>();
 /** The vfio-pci model of one device under one policy, before memoisation. */
 class VfioSystem implements TransitionSystem<DeviceState, Step, StepObservation> {
   readonly initial = CLOSED_STATE;
+  readonly ctx: Context;
 
-  constructor(
-    readonly policy: Policy,
-    readonly device: DeviceKind,
-  ) {}
+  constructor(policy: Policy, device: DeviceKind) {
+    this.ctx = deviceContext(policy, device);
+  }
 
   key(state: DeviceState): string {
     let key = stateKeys.get(state);
@@ -34,11 +37,11 @@ class VfioSystem implements TransitionSystem<DeviceState, Step, StepObservation>
   }
 
   refusal(state: DeviceState, step: Step): string | null {
-    return stepRefusal(state, step);
+    return stepRefusal(this.ctx, state, step);
   }
 
   step(state: DeviceState, step: Step, assumptions: Assumptions) {
-    return applyStep(this.policy, this.device, state, step, assumptions).map((r) => ({
+    return applyStep(this.ctx, state, step, assumptions).map((r) => ({
       state: r.state,
       assumptions: r.assumptions,
       observation: r.entry,
@@ -47,11 +50,20 @@ class VfioSystem implements TransitionSystem<DeviceState, Step, StepObservation>
 }
 
 export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservation> {
+  private readonly vfio: VfioSystem;
+
   constructor(
     readonly policy: Policy,
     readonly device: DeviceKind,
   ) {
-    super(new VfioSystem(policy, device));
+    const vfio = new VfioSystem(policy, device);
+    super(vfio);
+    this.vfio = vfio;
+  }
+
+  /** The Command-register view of a state of this system (the state diagram's nodes). */
+  view(state: DeviceState): ReturnType<typeof commandView> {
+    return commandView(this.vfio.ctx, state);
   }
 
   /**
@@ -70,6 +82,13 @@ export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservat
     }));
   }
 
+  /** The compiled expression of a decision the trace names (Command-register point or config decision). */
+  private expression(decision: string): Expr | null {
+    const command = (this.policy.decisions as Record<string, Expr | null>)[decision];
+    if (command !== undefined) return command;
+    return (this.policy.config.decisions as Record<string, Expr | null>)[decision] ?? null;
+  }
+
   /**
    * A step of a run as a trace shows it: its position, its explanations annotated, its display.
    * The observations are memoised, and so is what is made of each (replays of the same steps,
@@ -78,7 +97,7 @@ export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservat
   private traceEntry(o: StepObservation, step: number): TraceEntry {
     let shown = shownObservations.get(o);
     if (!shown) {
-      const why = o.why.map((w) => explained(w, this.policy.decisions[w.decision]));
+      const why = o.why.map((w: Explanation) => explained(w, this.expression(w.decision)));
       shown = { why, display: stepDisplay(o) };
       shownObservations.set(o, shown);
     }
@@ -90,11 +109,11 @@ export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservat
 const shownObservations = new WeakMap<StepObservation, Pick<TraceEntry, 'why' | 'display'>>();
 
 /**
- * Systems per (device kind, its view of the policy); 7 kinds x 64 policies. A system shared by
+ * Systems per (device kind, its view of the policy); 16 kinds x 32 policies. A system shared by
  * several policies annotates with its first policy's decisions: the view holds their texts, so
  * they are the same.
  */
-const systems = new BoundedCache<string, PolicySystem>(448);
+const systems = new BoundedCache<string, PolicySystem>(512);
 
 export function policySystem(policy: Policy, device: DeviceKind): PolicySystem {
   const key = `${device.id}\u0000${deviceViewKey(policy, device)}`;

@@ -7,6 +7,7 @@ export type { DeviceKindId } from './devices';
 export type { KernelId } from './kernels';
 import type { DeviceKindId } from './devices';
 import type { KernelId } from './kernels';
+import type { CfgObservation, ConfigSpace, ConfigSpaceSpec } from './vfio/config/types';
 
 export const DECISION_POINTS = [
   'memory-enabled',
@@ -78,7 +79,11 @@ export interface MarkerSetter {
   condition?: string;
 }
 
-/** A kernel's logic as data: C text per decision point (null: the point does not exist there). */
+/**
+ * A kernel's logic as data: the Command-register part (C text per decision point, null: the point
+ * does not exist there; marker setters; traits) and the config-space part (`config`: permission
+ * rows, capability lengths, the write functions' decisions, rules). One variant of one model.
+ */
 export interface PolicySpec {
   id: string;
   label: string;
@@ -88,6 +93,8 @@ export interface PolicySpec {
   constants?: Record<string, number>;
   /** What else this kernel differs in (gating, zaps, log wording); defaults derive from the decisions. */
   traits?: Partial<KernelTraits>;
+  /** The config-space code of this kernel (model/vfio/config). */
+  config: ConfigSpaceSpec;
 }
 
 export type AccessOutcome = 'ok' | 'EIO' | 'SIGBUS' | 'dropped' | 'unclaimed';
@@ -100,7 +107,8 @@ export interface OperandValue {
 }
 
 export interface Explanation {
-  decision: DecisionPoint;
+  /** A Command-register decision point, a config-space decision (vfio/config CONFIG_DECISIONS) or a row condition. */
+  decision: DecisionPoint | (string & {});
   expression: string;
   operands: OperandValue[];
   result: number | 'unknown';
@@ -131,6 +139,8 @@ export interface StepObservation {
   dependsOn?: string[];
   /** Facts that decided the step besides decision points (hardware decode, power state, ...). */
   notes?: string[];
+  /** A config-space step (cfg-read, cfg-write, cfg-walk, ...): what it observed of the config space. */
+  config?: CfgObservation;
 }
 
 /** The simulator's reading of a step (model/observation.ts): a line, and table cells in column order. */
@@ -179,10 +189,22 @@ export interface DeviceHardware {
   bars: 'header' | 'read-zero' | 'firmware-emulated' | 'host-emulated';
 }
 
-export interface DeviceKind<Id extends string = DeviceKindId> {
+/** The stories of the model a device kind belongs to (which explorations run on it by default). */
+export type Story = 'command-register' | 'config-space';
+
+/**
+ * One device kind of the one vfio-pci model: its Command-register view (creation paths,
+ * environment, what the hardware implements) and its config space as bytes and tables.
+ */
+export interface DeviceKind<Id extends string = DeviceKindId> extends ConfigSpace {
   id: Id;
   label: string;
   description: string;
+  /**
+   * The stories it is explored in by default: the seven Command-register kinds of the domain doc
+   * (§5) are in both; a config-space kind's Command-register behaviour is that of one of them.
+   */
+  stories: readonly Story[];
   /** The creation paths this device goes through (marker setters on other paths do not apply). */
   paths: CreationPath[];
   /** Facts of its environment that setter conditions may test (zdev->vfn, CONFIG_PCI_IOV, ...). */
@@ -198,7 +220,10 @@ export interface KernelTraits {
   mmapFaulting: boolean;
   /** ioeventfd writes test memory-enabled and are dropped when it is false (bc93b9ae0151). */
   ioeventfdGated: boolean;
-  /** Entering D3hot through PM_CTRL zaps the BAR mmaps (2b2c651baf1c). */
+  /**
+   * Entering D3hot through PM_CTRL zaps the BAR mmaps (2b2c651baf1c changed both together): what a
+   * kernel does when its config part has no `pm-lock-zap` decision (a patch edits only the gate).
+   */
   zapOnD3hot: boolean;
   /** The line vfio_bar_restore logs when it rewrites the BARs. */
   restoreLog: string;

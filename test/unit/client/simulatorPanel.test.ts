@@ -125,7 +125,7 @@ describe('command arguments', () => {
     });
     assert.throws(
       () => toKernelRef(model, { kernel: 'v9' }, 'kernel'),
-      /kernel must be a kernel id \(v5\.7, /,
+      /kernel must be a kernel id \(v3\.6, v4\.19, v5\.7, /,
     );
     assert.throws(
       () => toKernelRef(model, { uri: 'file:///a', side: 'after', patch: 1.5 }, 'b'),

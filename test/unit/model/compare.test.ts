@@ -124,6 +124,7 @@ describe('a PolicySpec built from a patch runs like a built-in variant', () => {
     const flag = 'PCI_DEV_FLAGS_NO_COMMAND_MEMORY';
     const v5 = kernelSpec('v5.10');
     const byFlag: PolicySpec = {
+      ...v5,
       id: 'dev-flags-renamed',
       label: 'renamed flag',
       decisions: {

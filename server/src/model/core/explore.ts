@@ -168,6 +168,11 @@ export function explorePair<S, St extends StepLike, O>(
     },
   });
   const kept: (PairDifference<St, O> & { signature: string })[] = [];
+  // what a difference depends on is known once every branch was walked: the signature keeps only that
+  for (const f of found.values()) {
+    const dependent = Object.fromEntries(dependencies(f.branches).map((n) => [n, f.assumptions[n]] as const));
+    f.signature = JSON.stringify([f.signature, dependent]);
+  }
   for (const f of found.values()) {
     const texts = f.steps.map((s) => s.text);
     const redundant = kept.some(
@@ -199,7 +204,9 @@ function note<S, St extends StepLike, O>(
     existing.branches.push({ ...rb.assumptions });
     return;
   }
-  const signature = JSON.stringify([texts[texts.length - 1], keyBefore, keyAfter, rb.assumptions]);
+  // a sequence whose prefix already differs (on another branch of an unknown identifier) extends it
+  for (let n = 1; n < texts.length; n++) if (found.has(texts.slice(0, n).join(';'))) return;
+  const signature = JSON.stringify([texts[texts.length - 1], keyBefore, keyAfter]);
   found.set(key, {
     steps,
     assumptions: { ...rb.assumptions },

@@ -14,13 +14,9 @@ import {
   readConfigPatch,
   type ConfigChange,
 } from '../../../../server/src/csrc/config';
-import {
-  CONFIG_DEVICE_KIND_IDS,
-  configVariant,
-  type CfgObservation,
-} from '../../../../server/src/model/vfio/config';
+import { configVariant, type CfgObservation } from '../../../../server/src/model/vfio/config';
 import { readShared, sharedMissing } from '../../../support/shared';
-import { compareOn, corpusPatches, ready, unaccounted } from './support';
+import { KIND_IDS, compareOn, corpusPatches, ready, unaccounted } from './support';
 
 interface Behaviour {
   kind: string;
@@ -353,7 +349,7 @@ describe('config-space C reading of the corpus (MANIFEST rows)', { skip }, () =>
       const derived = applyConfigChanges(base, reading.changes, { commit: `corpus ${row.file}` });
       assert.deepEqual(derived.refused, []);
       if (!row.behaviour.length) {
-        const kinds = row.model.length ? [] : CONFIG_DEVICE_KIND_IDS;
+        const kinds = row.model.length ? [] : KIND_IDS;
         for (const k of kinds) assert.deepEqual(compareOn(base, derived.variant, k), [], k);
         return;
       }

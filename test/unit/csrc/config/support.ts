@@ -11,12 +11,16 @@ import { initCParser } from '../../../../server/src/csrc/treeSitter';
 import { parseCExpression } from '../../../../server/src/csrc/cexpr';
 import { explorePair } from '../../../../server/src/model/core/explore';
 import {
+  DEVICE_KIND_IDS,
+  deviceKind,
+  policySystem,
+  visibleObservation,
+} from '../../../../server/src/model/index';
+import {
   CONFIG_VARIANTS,
   compileConfigVariant,
   configAlphabet,
-  configDeviceKind,
-  configSystem,
-  visibleConfigObservation,
+  type CfgObservation,
   type CompiledVariant,
   type ConfigVariantSpec,
 } from '../../../../server/src/model/vfio/config';
@@ -84,17 +88,33 @@ export function compile(spec: ConfigVariantSpec): CompiledVariant {
   return compileConfigVariant(spec, parseCExpression);
 }
 
-/** The config model's comparison of two variants on one device kind (depth 2: open and one step). */
+/** Every device kind of the one model. */
+export const KIND_IDS = DEVICE_KIND_IDS;
+
+const NO_CONFIG: Omit<CfgObservation, 'step'> = {
+  outcome: 'ok',
+  hardware: [],
+  dropped: [],
+  effects: [],
+  chunks: [],
+  notes: [],
+};
+
+/** The model's comparison of two config rows on one device kind (depth 2: open and one step), config parts. */
 export function compareOn(a: ConfigVariantSpec, b: ConfigVariantSpec, kindId: string, depth = 2) {
-  const kind = configDeviceKind(kindId);
-  if (!kind) throw new Error(`no kind ${kindId}`);
+  const kind = deviceKind(kindId);
   const ca = compile(a);
   const cb = compile(b);
-  return explorePair(configSystem(ca, kind), configSystem(cb, kind), {
+  const specs = [...(all ?? []), ca, cb].map((c) => c.spec.config);
+  return explorePair(policySystem(ca, kind), policySystem(cb, kind), {
     depth,
-    alphabet: configAlphabet(kind, [...(all ?? []), ca, cb]),
-    observe: visibleConfigObservation,
-  }).differences;
+    alphabet: configAlphabet(kind, specs),
+    observe: visibleObservation,
+  }).differences.map((d) => ({
+    ...d,
+    before: d.before.config ?? { ...NO_CONFIG, step: d.before.action },
+    after: d.after.config ?? { ...NO_CONFIG, step: d.after.action },
+  }));
 }
 
 /** Changed image lines that no change names (must be none: silence is never an answer). */

@@ -232,10 +232,10 @@ function defaultWrite(run: Run, c: Chunk, val: number): void {
   }
 }
 
-function zapAndLock(run: Run, why: string): void {
-  if (!run.variant.command.traits.zapOnMemoryDisable) return;
-  run.effect({ kind: 'mmaps-zapped' });
-  run.note(`BAR mmaps zapped: ${why}`);
+/** vfio_pci_zap_and_down_write_memory_lock: kernels with MMIO blocking zap the BAR mmaps. */
+export function zapAndLock(run: Run, why: string): void {
+  if (!run.policy.traits.zapOnMemoryDisable) return;
+  run.zap(why);
 }
 
 /** pci_try_reset_function: the PCI core saves and restores the config state around the reset. */
@@ -258,13 +258,18 @@ function basicWrite(run: Run, c: Chunk, val: number): void {
       phys_io: bit(phys, C.PCI_COMMAND_IO),
     };
     if (!locals.new_mem) zapAndLock(run, 'the write clears MEMORY');
+    run.command.restore = 'none';
     if (run.decideCommand('restore-condition', locals)) {
-      if (run.decideCommand('restore-skip')) run.note('vfio_bar_restore returns early');
-      else {
+      if (run.decideCommand('restore-skip')) {
+        run.note('vfio_bar_restore returns early');
+        run.command.restore = 'skipped';
+      } else {
         const rbar = run.layout!.rbar;
         for (let i = 0; i < 6; i++) run.hwWrite(C.PCI_BASE_ADDRESS_0 + 4 * i, 4, rbar[i], 'kernel');
         run.hwWrite(C.PCI_ROM_ADDRESS, 4, rbar[6], 'kernel');
         run.effect({ kind: 'bars-restored' });
+        run.command.restore = 'performed';
+        run.command.log = run.policy.traits.restoreLog;
       }
     }
   }
@@ -286,7 +291,10 @@ function pmWrite(run: Run, c: Chunk, val: number): void {
   defaultWrite(run, c, val);
   if (!run.decide('pm-trap', { offset: c.offset })) return;
   const state = val & C.PCI_PM_CTRL_STATE_MASK;
-  if (run.decide('pm-lock-zap', { state })) zapAndLock(run, 'entering D3hot');
+  // a kernel without the PM_CTRL lock decision zaps as its Command-register gate says (zapOnD3hot)
+  const zap =
+    run.decide('pm-lock-zap', { state }) ?? +(run.policy.traits.zapOnD3hot && state === C.PCI_D3hot);
+  if (zap) zapAndLock(run, 'entering D3hot');
   const start = findCapStart(run, c.pos);
   const ctrl = run.hwRead(start + C.PCI_PM_CTRL, 2);
   if (state !== run.state.power) {

@@ -1,135 +1,32 @@
 /**
- * A config variant ready to run: every C text of its rows, lengths and decisions parsed by the
- * parser handed in (csrc/ uses tree-sitter-c), row arguments evaluated to masks, and its
- * Command-register part compiled by the existing compilePolicy. A variant built from a patch's
- * post-image compiles exactly like a built-in one; a name the model does not know is a
- * ConfigCompileError naming the row.
+ * A config row (vfio/config/variants.ts, or one derive.ts made from a patch) ready to run: its
+ * PolicySpec (model/kernels.ts policyOfVariant: the Command-register part it names and its config
+ * part) compiled by compilePolicy like every kernel of the one model.
  */
-import { evaluate, NeedsAssumption, type EvalScope } from '../../evaluate';
-import { kernelSpecById } from '../../kernels';
+import { commandPartOf, policyOfVariant } from '../../kernels';
 import { compilePolicy, type Policy } from '../../policy';
-import type { Expr, PolicySpec } from '../../types';
-import { PCI_CONFIG_CONSTANTS } from './registers';
-import type { CapPerms, ConfigDecision, ConfigVariantSpec, PermRow } from './types';
-import { CONFIG_DECISIONS } from './types';
+import type { PolicySpec } from '../../types';
+import type { Parse } from './compilePart';
+import type { ConfigVariantSpec } from './types';
 
-export type Parse = (c: string) => Expr;
+export {
+  ConfigCompileError,
+  constantValue,
+  compileConfigPart,
+  type CompiledConfig,
+  type CompiledPerms,
+  type CompiledRow,
+  type Parse,
+} from './compilePart';
 
-export class ConfigCompileError extends Error {}
+/** A compiled kernel of the one model (the name the config-space code and its tests use). */
+export type CompiledVariant = Policy;
 
-export interface CompiledRow {
-  row: PermRow;
-  /** The call as written: "p_setw(perm, PCI_EXP_DEVCTL, ..., ...)". */
-  text: string;
-  at: number;
-  virt: number;
-  write: number;
-  when: Expr | null;
-}
-
-export interface CompiledPerms {
-  spec: CapPerms;
-  /** round_up(alloc, 4); null: not allocated (no masks: default direct read); 'len': per device. */
-  size: number | null | 'len';
-  rows: CompiledRow[];
-}
-
-export interface CompiledVariant {
-  spec: ConfigVariantSpec;
-  key: string;
-  decisions: Record<ConfigDecision, Expr | null>;
-  perms: Map<string, CompiledPerms>;
-  capLengths: Map<number, number>;
-  ecapLengths: Map<number, number>;
-  command: Policy;
-}
-
-class ConstantScope implements EvalScope {
-  assumptions = {};
-  assumed = new Set<string>();
-  value(name: string): number | undefined {
-    return PCI_CONFIG_CONSTANTS[name];
-  }
-  hasFlag(): number | undefined {
-    return undefined;
-  }
-  meaning(): string | undefined {
-    return undefined;
-  }
-}
-
-/** The value of a constant expression (row arguments, lengths), or a ConfigCompileError. */
-export function constantValue(text: string, parse: Parse, where: string): number {
-  const expr = parse(text);
-  try {
-    return evaluate(expr, new ConstantScope(), []);
-  } catch (e) {
-    if (e instanceof NeedsAssumption)
-      throw new ConfigCompileError(`${where}: "${e.name}" is not a name the model knows`);
-    throw e;
-  }
-}
-
-const MASK = { 1: 0xff, 2: 0xffff, 4: 0xffffffff } as const;
-const SETTER = { 1: 'p_setb', 2: 'p_setw', 4: 'p_setd' } as const;
-
-function compilePerms(p: CapPerms, parse: Parse, variant: string): CompiledPerms {
-  const where = (r: PermRow) =>
-    `${variant} ${p.cap} ${SETTER[r.width]}(perm, ${r.offset}, ${r.virt}, ${r.write})`;
-  let size: CompiledPerms['size'] = null;
-  if (p.alloc === 'len') size = 'len';
-  else if (p.alloc !== null) size = (constantValue(p.alloc, parse, `${variant} ${p.cap} alloc`) + 3) & ~3;
-  return {
-    spec: p,
-    size,
-    rows: p.rows.map((r) => ({
-      row: r,
-      text: `${SETTER[r.width]}(perm, ${r.offset}, ${r.virt}, ${r.write})`,
-      at: constantValue(r.offset, parse, where(r)),
-      virt: (constantValue(r.virt, parse, where(r)) & MASK[r.width]) >>> 0,
-      write: (constantValue(r.write, parse, where(r)) & MASK[r.width]) >>> 0,
-      when: r.when ? parse(r.when) : null,
-    })),
-  };
-}
-
-/** The Command-register kernel of a variant, with its overrides. */
-export function commandSpec(spec: ConfigVariantSpec): PolicySpec {
-  const base = kernelSpecById(spec.commandKernel);
-  if (!base) throw new ConfigCompileError(`${spec.id}: no Command-register kernel "${spec.commandKernel}"`);
-  if (!spec.commandOverrides) return base;
-  return { ...base, decisions: { ...base.decisions, ...spec.commandOverrides } } as PolicySpec;
+/** The Command-register part of a config row, with its overrides. */
+export function commandSpec(spec: ConfigVariantSpec): Omit<PolicySpec, 'config'> {
+  return commandPartOf(spec);
 }
 
 export function compileConfigVariant(spec: ConfigVariantSpec, parse: Parse): CompiledVariant {
-  const decisions = {} as Record<ConfigDecision, Expr | null>;
-  for (const d of CONFIG_DECISIONS) {
-    const text = spec.decisions[d];
-    decisions[d] = text ? parse(text) : null;
-  }
-  const lengths = (table: Record<number, string>, what: string) =>
-    new Map(
-      Object.entries(table).map(([id, t]) => [
-        Number(id),
-        constantValue(t, parse, `${spec.id} ${what}[${id}]`),
-      ]),
-    );
-  const command = commandSpec(spec);
-  return {
-    spec,
-    key: JSON.stringify([
-      spec.perms,
-      spec.capLengths,
-      spec.ecapLengths,
-      spec.decisions,
-      spec.rules,
-      spec.pciCore,
-      command,
-    ]),
-    decisions,
-    perms: new Map(spec.perms.map((p) => [p.cap, compilePerms(p, parse, spec.id)])),
-    capLengths: lengths(spec.capLengths, 'pci_cap_length'),
-    ecapLengths: lengths(spec.ecapLengths, 'pci_ext_cap_length'),
-    command: compilePolicy(command, parse),
-  };
+  return compilePolicy(policyOfVariant(spec), parse);
 }

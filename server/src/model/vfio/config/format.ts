@@ -3,6 +3,7 @@
  * what reached the hardware, what was dropped, the side effects and the chain; with `explain`,
  * each chunk's table row and each decision with its operands' values.
  */
+import type { Explanation } from '../../types';
 import { hex } from './registers';
 import type { CfgObservation, SideEffect } from './types';
 
@@ -21,9 +22,35 @@ function effectText(e: SideEffect): string {
   }
 }
 
-export function formatConfigObservation(o: CfgObservation, options: { explain?: boolean } = {}): string {
+/** What a user sees of a config step, typed (the part a comparison and a finding carry). */
+export type ConfigObserved = Pick<
+  CfgObservation,
+  'outcome' | 'value' | 'hardware' | 'dropped' | 'effects' | 'chain' | 'returned'
+>;
+
+/** The visible part of a config observation, typed. */
+export function configObserved(o: CfgObservation): ConfigObserved {
+  const c: ConfigObserved = {
+    outcome: o.outcome,
+    hardware: o.hardware,
+    dropped: o.dropped,
+    effects: o.effects,
+  };
+  if (o.value !== undefined) c.value = o.value;
+  if (o.chain) c.chain = o.chain;
+  if (o.returned !== undefined) c.returned = o.returned;
+  return c;
+}
+
+/** The visible part of a config step in a few words ("read 0x0001; hardware PCI_EXP_DEVCTL <- 0x2930 ..."). */
+export function configObservedText(o: ConfigObserved): string {
+  return configParts(o).join('; ') || 'no visible effect';
+}
+
+function configParts(o: ConfigObserved): string[] {
   const parts: string[] = [];
-  if (o.outcome !== 'ok') parts.push(o.outcome);
+  if (o.outcome === 'undefined') parts.push('undefined in the kernel');
+  else if (o.outcome !== 'ok') parts.push(o.outcome);
   if (o.value !== undefined) parts.push(`read ${hex(o.value)}`);
   if (o.returned !== undefined) parts.push(`returns ${o.returned}`);
   for (const h of o.hardware)
@@ -34,14 +61,35 @@ export function formatConfigObservation(o: CfgObservation, options: { explain?: 
     parts.push(
       `chain ${o.chain.map((c) => `${c.space === 'ext' ? 'ext ' : ''}${hex(c.id)}@${hex(c.offset)}`).join(' -> ') || '(empty)'}`,
     );
-  const lines = [`${o.step}: ${parts.join('; ') || 'no visible effect'}`];
+  return parts;
+}
+
+/** A config observation in a few words per field (an inlay hint's): "0xc803", "PCI_PM_CTRL←0x8", "chain of 5". */
+export function configHintParts(o: ConfigObserved): string[] {
+  const parts: string[] = [];
+  if (o.outcome !== 'ok') parts.push(o.outcome);
+  if (o.value !== undefined) parts.push(hex(o.value));
+  if (o.returned !== undefined) parts.push(`returns ${o.returned}`);
+  for (const h of o.hardware) parts.push(`${h.register}←${hex(h.value)}`);
+  for (const d of o.dropped) parts.push(`dropped ${d.width}@${hex(d.offset)}`);
+  for (const e of o.effects) parts.push(e.kind);
+  if (o.chain) parts.push(o.chain.length ? `chain of ${o.chain.length}` : 'empty chain');
+  return parts.length ? parts : ['no effect'];
+}
+
+/** The text of a config observation; `why`: the step's decisions, shown with `explain`. */
+export function formatConfigObservation(
+  o: CfgObservation,
+  options: { explain?: boolean; why?: readonly Explanation[] } = {},
+): string {
+  const lines = [`${o.step}: ${configObservedText(o)}`];
   if (options.explain) {
     for (const c of o.chunks) {
       lines.push(
         `  ${hex(c.offset)}+${c.width} ${c.region} ${c.readfn}/${c.writefn} virt ${hex(c.virt)} write ${hex(c.write)}: ${c.rows.join('; ')}`,
       );
     }
-    for (const w of o.why) {
+    for (const w of options.why ?? []) {
       const ops = w.operands.map((p) => `${p.name} (${p.value})`).join(', ');
       lines.push(`  ${w.decision}: \`${w.expression}\` = ${w.result}${ops ? ` with ${ops}` : ''}`);
     }

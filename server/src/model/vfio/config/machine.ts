@@ -1,16 +1,22 @@
 /**
- * The config-space steps as rows of CONFIG_STEP_HANDLERS, and applyConfigStep, which forks a step
- * on each unknown identifier its decisions needed (assumed 0, then 1), as model/machine.ts does.
+ * The config-space steps as rows of CONFIG_STEP_HANDLERS (model/machine.ts joins them with the
+ * Command-register rows into the one STEP_HANDLERS), the config part of `open`, and why a step
+ * cannot run on a device (configStepRefusal).
  */
-import { NeedsAssumption } from '../../evaluate';
-import { assumptionKey, type Assumptions } from '../../core/system';
 import { configRw } from './access';
 import { configInit } from './layout';
 import { C } from './registers';
-import { Run, type CfgState, type Context } from './run';
-import type { CfgAction, CfgObservation, CfgStep, ChainEntry } from './types';
+import type { CfgState, Context, Run } from './run';
+import { resolveOffset, ConfigStepError } from './steps';
+import type { CfgAction, CfgStep, ChainEntry } from './types';
 
 type Handler = (run: Run) => void;
+
+/** The absolute offset of a cfg-read/cfg-write step on this device. */
+function offsetOf(run: Run): number {
+  const s = run.step;
+  return s.register !== undefined ? resolveOffset(s.register, run.ctx.kind) : (s.offset ?? 0);
+}
 
 function capOf(run: Run, space: 'std' | 'ext', id: number) {
   return run.ctx.kind.capabilities.find((c) => c.space === space && c.id === id);
@@ -69,32 +75,42 @@ function pciCoreEnable(run: Run, what: 'pasid' | 'pri'): void {
   run.obs.returned = 0;
 }
 
-export const CONFIG_STEP_HANDLERS: Record<CfgAction, Handler> = {
-  open(run) {
-    const hasIo = run.ctx.kind.bars.some((b) => b.type === 'io' && b.start);
-    const cmd = run.hwRead(C.PCI_COMMAND, 2) | C.PCI_COMMAND_MEMORY | (hasIo ? C.PCI_COMMAND_IO : 0);
-    run.hwWrite(C.PCI_COMMAND, 2, cmd, 'kernel');
-    run.note('pci_enable_device: COMMAND MEMORY (and IO for an I/O BAR) written to the device');
-    const layout = configInit(run);
-    run.state.open = true;
-    run.state.power = 0;
-    for (const n of layout.notes) run.note(n);
-  },
+/**
+ * The config part of `open`: pci_enable_device writes COMMAND MEMORY (and IO for a device with an
+ * I/O BAR) to the device, then vfio_config_init lays the config space out.
+ */
+export function openConfigSpace(run: Run): void {
+  const hw = run.ctx.kind.hardware;
+  const cmd = run.hwRead(C.PCI_COMMAND, 2) | C.PCI_COMMAND_MEMORY | (hw.ioBar ? C.PCI_COMMAND_IO : 0);
+  run.hwWrite(C.PCI_COMMAND, 2, cmd, 'kernel');
+  run.note('pci_enable_device: COMMAND MEMORY (and IO for an I/O BAR) written to the device');
+  const layout = configInit(run);
+  run.state.open = true;
+  run.state.power = 0;
+  for (const n of layout.notes) run.note(n);
+}
+
+/** A write of PowerState `state` to PM_CTRL through vfio (the Command-register story's d3hot and d0 too). */
+export function setPower(run: Run, state: number): void {
+  const pm = capOf(run, 'std', C.PCI_CAP_ID_PM)!;
+  configRw(run, pm.offset + C.PCI_PM_CTRL, 2, state);
+}
+
+export const CONFIG_STEP_HANDLERS: Record<Exclude<CfgAction, 'open'>, Handler> = {
   'cfg-read'(run) {
-    run.obs.value = configRw(run, run.step.offset!, run.step.width!);
+    run.obs.value = configRw(run, offsetOf(run), run.step.width!);
   },
   'cfg-write'(run) {
-    configRw(run, run.step.offset!, run.step.width!, run.step.value!);
+    configRw(run, offsetOf(run), run.step.width!, run.step.value!);
   },
   'cfg-walk': walk,
   flr(run) {
-    if (run.variant.command.traits.zapOnMemoryDisable) run.effect({ kind: 'mmaps-zapped' });
+    if (run.policy.traits.zapOnMemoryDisable) run.zap('VFIO_DEVICE_RESET');
     run.effect({ kind: 'function-reset', by: 'vfio' });
     run.note('VFIO_DEVICE_RESET: pci_try_reset_function saves and restores the config state');
   },
   'set-power'(run) {
-    const pm = capOf(run, 'std', C.PCI_CAP_ID_PM)!;
-    configRw(run, pm.offset + C.PCI_PM_CTRL, 2, run.step.arg!);
+    setPower(run, run.step.arg!);
   },
   'enable-msi'(run) {
     const msi = capOf(run, 'std', C.PCI_CAP_ID_MSI)!;
@@ -148,38 +164,18 @@ export function configStepRefusal(ctx: Context, state: CfgState, step: CfgStep):
   if (step.action === 'open') return state.open ? 'the device is already open' : null;
   if (!state.open) return 'the device is not open yet: start the script with "open"';
   const has = (id: number) => ctx.kind.capabilities.some((c) => c.space === 'std' && c.id === id);
-  if (step.action === 'set-power' && !has(C.PCI_CAP_ID_PM))
+  const pmSteps = ['set-power', 'd3hot', 'd0'];
+  if (pmSteps.includes(step.action) && !has(C.PCI_CAP_ID_PM))
     return `the ${ctx.kind.id} device has no PM capability`;
   if (step.action === 'enable-msi' && !has(C.PCI_CAP_ID_MSI))
     return `the ${ctx.kind.id} device has no MSI capability`;
+  if (step.register !== undefined) {
+    try {
+      resolveOffset(step.register, ctx.kind);
+    } catch (e) {
+      if (e instanceof ConfigStepError) return e.message;
+      throw e;
+    }
+  }
   return null;
-}
-
-export interface ConfigTransition {
-  state: CfgState;
-  assumptions: Assumptions;
-  observation: CfgObservation;
-}
-
-export function applyConfigStep(
-  ctx: Context,
-  state: CfgState,
-  step: CfgStep,
-  assumptions: Assumptions,
-): ConfigTransition[] {
-  const assumed = new Set<string>();
-  const run = new Run(ctx, state, step, assumptions, assumed);
-  try {
-    CONFIG_STEP_HANDLERS[step.action](run);
-  } catch (e) {
-    if (!(e instanceof NeedsAssumption)) throw e;
-    return [0, 1].flatMap((v) => applyConfigStep(ctx, state, step, { ...assumptions, [e.name]: v }));
-  }
-  if (step.action === 'open' && run.layout) {
-    const key = assumptionKey(assumptions);
-    if (!ctx.layouts.has(key)) ctx.layouts.set(key, run.layout);
-    run.state.layout = key;
-  }
-  if (assumed.size) run.obs.dependsOn = [...assumed].sort();
-  return [{ state: run.finish(), assumptions, observation: run.obs }];
 }

@@ -1,12 +1,14 @@
 /**
- * One step of one device under one config variant: the working copy of the state, the
- * hardware's reaction to writes, vconfig, decisions with their explanations, and the
- * observation being built. layout.ts (vfio_config_init) and access.ts (the read/write
- * primitives and write functions) work on it.
+ * One step of one device under one kernel of the one vfio-pci model: the working copy of the
+ * state (config bytes and the device's runtime state), the hardware's reaction to writes,
+ * vconfig, decisions with their explanations (Command-register and config-space alike), and the
+ * observation being built. layout.ts (vfio_config_init) and access.ts (the read/write primitives
+ * and write functions) work on it; model/machine.ts and machine.ts here are its step handlers.
  */
-import { evaluate } from '../../evaluate';
-import type { OperandValue } from '../../types';
-import type { CompiledVariant } from './compile';
+import { evaluateDecision, opaqueName, type evaluate } from '../../evaluate';
+import type { Policy } from '../../policy';
+import type { AccessOutcome, DecisionPoint, Explanation, RestoreObservation } from '../../types';
+import type { CompiledConfig } from './compilePart';
 import { readBytes, registerName, type HardwareImage } from './image';
 import { C } from './registers';
 import { ConfigScope } from './scope';
@@ -33,10 +35,11 @@ export interface Layout {
   rbar: number[];
   extendedCaps: boolean;
   /** Explanations of the init decisions (shown by the open step). */
-  why: CfgObservation['why'];
+  why: Explanation[];
   notes: string[];
 }
 
+/** The state of one device: its config space as bytes, and its runtime state. */
 export interface CfgState {
   open: boolean;
   /** Which layout (by the assumptions init depended on). */
@@ -54,6 +57,8 @@ export interface CfgState {
   priEnabled: boolean;
   atsEnabled: boolean;
   atsStu: number;
+  /** BAR mmaps are populated (a touch does not fault). */
+  mapped: boolean;
 }
 
 export const CLOSED_CFG_STATE: CfgState = {
@@ -69,10 +74,20 @@ export const CLOSED_CFG_STATE: CfgState = {
   priEnabled: false,
   atsEnabled: false,
   atsStu: 0,
+  mapped: false,
 };
 
+/** What a Command-register step observes besides the bytes (model/machine.ts fills it). */
+export interface CommandObserved {
+  outcome?: AccessOutcome;
+  read?: number;
+  restore?: RestoreObservation;
+  log?: string;
+  notes: string[];
+}
+
 export interface Context {
-  variant: CompiledVariant;
+  policy: Policy;
   kind: ConfigDeviceKind;
   image: HardwareImage;
   layouts: Map<string, Layout>;
@@ -81,6 +96,9 @@ export interface Context {
 export class Run {
   readonly state: CfgState;
   readonly obs: CfgObservation;
+  /** Every decision the step took, in order (Command-register points and config-space decisions). */
+  readonly why: Explanation[] = [];
+  readonly command: CommandObserved = { notes: [] };
   private readonly vcfg: Map<number, number>;
   private readonly hwb: Map<number, number>;
   layout: Layout | undefined;
@@ -103,13 +121,17 @@ export class Run {
       dropped: [],
       effects: [],
       chunks: [],
-      why: [],
       notes: [],
     };
   }
 
-  get variant(): CompiledVariant {
-    return this.ctx.variant;
+  get policy(): Policy {
+    return this.ctx.policy;
+  }
+
+  /** The config-space part of the kernel. */
+  get variant(): CompiledConfig {
+    return this.ctx.policy.config;
   }
 
   note(text: string): void {
@@ -118,6 +140,18 @@ export class Run {
 
   effect(e: SideEffect): void {
     this.obs.effects.push(e);
+  }
+
+  /** The BAR mmaps are zapped (a later touch faults and is tested again). */
+  zap(why: string): void {
+    this.state.mapped = false;
+    this.effect({ kind: 'mmaps-zapped' });
+    this.note(`BAR mmaps zapped: ${why}`);
+  }
+
+  /** Whether the step zapped the BAR mmaps. */
+  get zapped(): boolean {
+    return this.obs.effects.some((e) => e.kind === 'mmaps-zapped');
   }
 
   /* ---- hardware ---- */
@@ -175,10 +209,19 @@ export class Run {
     }
   }
 
-  /** The hardware's power state (PMCSR PowerState, D0 without PM). */
+  /** The hardware's power state (PMCSR PowerState; without PM, the state the PCI core knows). */
   hwPower(): number {
     const pm = this.ctx.kind.capabilities.find((c) => c.space === 'std' && c.id === C.PCI_CAP_ID_PM);
-    return pm ? this.hwByte(pm.offset + C.PCI_PM_CTRL) & C.PCI_PM_CTRL_STATE_MASK : 0;
+    return pm ? this.hwByte(pm.offset + C.PCI_PM_CTRL) & C.PCI_PM_CTRL_STATE_MASK : this.state.power;
+  }
+
+  /** A function reset behind vfio's back: every register to its reset value; BARs a firmware or host emulates are kept. */
+  hwReset(keepBars: boolean): void {
+    const img = this.ctx.image;
+    for (let i = 0; i < img.size; i++) {
+      const bar = i >= C.PCI_BASE_ADDRESS_0 && i < C.PCI_BASE_ADDRESS_5 + 4;
+      if (!(keepBars && bar)) this.setHw(i, img.reset[i]);
+    }
   }
 
   /* ---- vconfig ---- */
@@ -212,7 +255,7 @@ export class Run {
 
   /* ---- decisions ---- */
 
-  private scope(locals: Record<string, number>): ConfigScope {
+  private scope(locals: Record<string, number>, command: boolean): ConfigScope {
     const cmd = this.layout ? this.vRead(C.PCI_COMMAND, 2) : 0;
     const exp = this.ctx.kind.capabilities.find((c) => c.space === 'std' && c.id === C.PCI_CAP_ID_EXP);
     const pcieType = exp ? (readBytes(this.ctx.image.bytes, exp.offset + C.PCI_EXP_FLAGS, 2) >> 4) & 0xf : -1;
@@ -234,7 +277,7 @@ export class Run {
     };
     const rules = this.variant.spec.rules;
     const all = { PCI_CAP_ID_MAX: rules.capIdMax, PCI_EXT_CAP_ID_MAX: rules.ecapIdMax, ...locals };
-    const scope = new ConfigScope(this.ctx.kind, this.variant.command, view, this.assumptions, all);
+    const scope = new ConfigScope(this.ctx.kind, this.policy, view, this.assumptions, all, command);
     return scope;
   }
 
@@ -245,14 +288,11 @@ export class Run {
     return this.explain(point, this.variant.spec.decisions[point] ?? expr.text, expr, locals);
   }
 
-  /** Evaluates a Command-register decision (model/kernels.ts) for the basic header. */
-  decideCommand(
-    point: keyof CompiledVariant['command']['decisions'],
-    locals: Record<string, number> = {},
-  ): number | null {
-    const expr = this.variant.command.decisions[point];
+  /** Evaluates a Command-register decision point (model/commandKernels.ts); null when the kernel has none. */
+  decideCommand(point: DecisionPoint, locals: Record<string, number> = {}): number | null {
+    const expr = this.policy.decisions[point];
     if (!expr) return null;
-    return this.explain(point, this.variant.command.spec.decisions[point] ?? expr.text, expr, locals);
+    return this.explain(point, this.policy.spec.decisions[point] ?? expr.text, expr, locals, true);
   }
 
   /** Evaluates a C condition the model holds outside the decision table (a row's `when`). */
@@ -261,12 +301,13 @@ export class Run {
     text: string,
     expr: Parameters<typeof evaluate>[0],
     locals: Record<string, number>,
+    command = false,
   ): number {
-    const scope = this.scope(locals);
-    const operands: OperandValue[] = [];
+    const scope = this.scope(locals, command);
     try {
-      const result = evaluate(expr, scope, operands);
-      this.obs.why.push({ decision, expression: text, operands, result });
+      // bounded like every decision: past MAX_ASSUMED_UNKNOWNS unknowns it is one unknown (evaluate.ts)
+      const { value: result, operands } = evaluateDecision(expr, scope, opaqueName(decision));
+      this.why.push({ decision, expression: text, operands, result });
       return result;
     } finally {
       for (const n of scope.assumed) this.assumed.add(n);

@@ -9,7 +9,6 @@
 import type { EvalScope } from '../../evaluate';
 import type { Policy } from '../../policy';
 import { DeviceScope, type DeviceView } from '../../scope';
-import type { DeviceKind, DeviceKindId } from '../../types';
 import { PCI_CONFIG_CONSTANTS } from './registers';
 import type { ConfigDeviceKind } from './types';
 
@@ -43,18 +42,6 @@ const MEANINGS: Record<string, string> = {
   'vdev->msi_qmax': 'log2 of the MSI vectors vfio enabled',
 };
 
-/** The Command-register model's view of a config kind (DeviceScope reads id only for its text). */
-export function commandKind(kind: ConfigDeviceKind): DeviceKind {
-  return {
-    id: kind.id as DeviceKindId,
-    label: kind.label,
-    description: kind.description,
-    paths: kind.pci.paths,
-    environment: kind.pci.environment,
-    hardware: kind.pci.hardware,
-  };
-}
-
 export class ConfigScope implements EvalScope {
   assumed = new Set<string>();
   private readonly markers: DeviceScope;
@@ -65,8 +52,10 @@ export class ConfigScope implements EvalScope {
     private readonly view: VdevView,
     readonly assumptions: Readonly<Record<string, number>>,
     private readonly locals: Record<string, number>,
+    /** A Command-register decision: its names mean what model/scope.ts says first. */
+    private readonly commandDecision = false,
   ) {
-    this.markers = new DeviceScope(command, commandKind(kind), view, assumptions, locals);
+    this.markers = new DeviceScope(command, kind, view, assumptions, locals);
   }
 
   value(name: string): number | undefined {
@@ -104,6 +93,10 @@ export class ConfigScope implements EvalScope {
   }
 
   meaning(name: string, value: number): string | undefined {
+    if (this.commandDecision) {
+      const said = this.markers.meaning(name, value);
+      if (said) return said;
+    }
     if (name in MEANINGS) return MEANINGS[name];
     if (name in this.kind.facts || /^IS_ENABLED/.test(name)) return `fact of the ${this.kind.id} device`;
     if (name in PCI_CONFIG_CONSTANTS) return `constant ${value}`;

@@ -1,12 +1,13 @@
 /**
- * Config-space steps: "cfg-read PCI_EXP_DEVCTL 2", "cfg-write PCI_PM_CTRL 2 0x0003",
- * "cfg-walk", "flr", "set-power D3hot", "enable-msi", "pci_enable_pasid", "pci_enable_ats 12".
- * An offset is a number, a header register name (PCI_INTERRUPT_PIN), a capability register name
- * resolved against the device's capability (PCI_EXP_DEVCTL: the PCIe capability's offset + 8),
- * a capability's start (PCI_CAP_ID_PM, PCI_EXT_CAP_ID_ATS), each optionally "+N".
+ * Config offsets of the steps (cfg-read, cfg-write; their syntax is a row of model/steps.ts): a
+ * number, a header register name (PCI_INTERRUPT_PIN), a capability register name resolved
+ * against the device's capability (PCI_EXP_DEVCTL: the PCIe capability's offset + 8), or a
+ * capability's start (PCI_CAP_ID_PM, PCI_EXT_CAP_ID_ATS), each optionally "+N". A name is checked
+ * when the step is parsed and resolved when it runs on a device kind; the register names a kind's
+ * step editor offers come from its capabilities (registerNames).
  */
 import { C, CAP_IDS, ECAP_IDS } from './registers';
-import type { CfgAction, CfgStep, ConfigDeviceKind } from './types';
+import type { ConfigDeviceKind, ConfigSpace } from './types';
 
 export class ConfigStepError extends Error {}
 
@@ -59,15 +60,36 @@ function number(token: string): number | undefined {
   return undefined;
 }
 
+const TOKEN = /^([A-Za-z0-9_]{1,64})(?:\+(0x[0-9a-f]{1,3}|[0-9]{1,4}))?$/i;
+
+type Place = { header: number } | { space: 'std' | 'ext'; id: number; at: number };
+
+/** Where a register name points: a header offset, or an offset in a capability (undefined: unknown). */
+function placeOf(name: string): Place | undefined {
+  if (HEADER_NAMES.includes(name)) return { header: C[name] };
+  if (name in CAP_IDS) return { space: 'std', id: CAP_IDS[name], at: 0 };
+  if (name in ECAP_IDS) return { space: 'ext', id: ECAP_IDS[name], at: 0 };
+  const prefix = PREFIXES.find(([p]) => name.startsWith(p));
+  if (prefix && name in C) return { space: prefix[1], id: prefix[2], at: C[name] };
+  return undefined;
+}
+
+/** Why a register-name token is not one (a message), or null when it is. */
+export function checkRegisterToken(token: string): string | null {
+  const m = TOKEN.exec(token);
+  if (!m) return `OFFSET "${token}": a number or a register name (PCI_EXP_DEVCTL, PCI_PM_CTRL+1)`;
+  return placeOf(m[1]) ? null : `OFFSET "${token}": unknown register name`;
+}
+
 function capabilityAt(kind: ConfigDeviceKind, space: 'std' | 'ext', id: number, name: string): number {
   const cap = kind.capabilities.find((c) => c.space === space && c.id === id);
   if (!cap) throw new ConfigStepError(`${name}: the ${kind.id} device has no such capability`);
   return cap.offset;
 }
 
-/** An offset as the step writes it, resolved against the device kind. */
+/** An offset as the step writes it, resolved against the device kind (a ConfigStepError if it has none). */
 export function resolveOffset(token: string, kind: ConfigDeviceKind): number {
-  const m = /^([A-Za-z0-9_]+)(?:\+(0x[0-9a-f]+|[0-9]+))?$/i.exec(token);
+  const m = TOKEN.exec(token);
   if (!m)
     throw new ConfigStepError(
       `offset "${token}": a number or a register name (PCI_EXP_DEVCTL, PCI_PM_CTRL+1)`,
@@ -75,83 +97,24 @@ export function resolveOffset(token: string, kind: ConfigDeviceKind): number {
   const extra = m[2] ? (number(m[2]) ?? 0) : 0;
   const plain = number(m[1]);
   if (plain !== undefined) return plain + extra;
-  const name = m[1];
-  if (HEADER_NAMES.includes(name)) return C[name] + extra;
-  if (name in CAP_IDS) return capabilityAt(kind, 'std', CAP_IDS[name], name) + extra;
-  if (name in ECAP_IDS) return capabilityAt(kind, 'ext', ECAP_IDS[name], name) + extra;
-  const prefix = PREFIXES.find(([p]) => name.startsWith(p));
-  if (prefix && name in C) return capabilityAt(kind, prefix[1], prefix[2], name) + C[name] + extra;
-  throw new ConfigStepError(`offset "${token}": unknown register name`);
+  const place = placeOf(m[1]);
+  if (!place) throw new ConfigStepError(`offset "${token}": unknown register name`);
+  if ('header' in place) return place.header + extra;
+  return capabilityAt(kind, place.space, place.id, m[1]) + place.at + extra;
 }
 
-const USAGE: Record<CfgAction, string> = {
-  open: 'open',
-  'cfg-read': 'cfg-read OFFSET WIDTH',
-  'cfg-write': 'cfg-write OFFSET WIDTH VALUE',
-  'cfg-walk': 'cfg-walk',
-  flr: 'flr',
-  'set-power': 'set-power D0|D3hot',
-  'enable-msi': 'enable-msi',
-  pci_enable_pasid: 'pci_enable_pasid',
-  pci_enable_pri: 'pci_enable_pri',
-  pci_enable_ats: 'pci_enable_ats PAGE_SHIFT',
-};
-
-export const CONFIG_STEP_ACTIONS = Object.keys(USAGE) as CfgAction[];
-
-/** Parses one config step against a device kind. */
-export function parseConfigStep(source: string, kind: ConfigDeviceKind): CfgStep {
-  const tokens = source.trim().split(/\s+/);
-  const action = tokens[0] as CfgAction;
-  if (!(action in USAGE)) {
-    throw new ConfigStepError(
-      `"${source.trim()}": unknown action "${tokens[0]}"; known: ${CONFIG_STEP_ACTIONS.join(', ')}`,
-    );
+/**
+ * The register names a step may use on a device of this config space: the header's, and those of
+ * its capabilities (by the names pci_regs.h gives them), for the simulator's step editor.
+ */
+export function registerNames(space: ConfigSpace): string[] {
+  const has = (kind: 'std' | 'ext', id: number) =>
+    space.capabilities.some((c) => c.space === kind && c.id === id);
+  const names = HEADER_NAMES.filter((n) => space.header.some((r) => r.offset === C[n]));
+  for (const [prefix, kind, id] of PREFIXES) {
+    if (!has(kind, id)) continue;
+    const cap = space.capabilities.find((c) => c.space === kind && c.id === id)!;
+    for (const r of cap.registers) if (r.name?.startsWith(prefix) && r.name in C) names.push(r.name);
   }
-  const args = tokens.slice(1);
-  const want = USAGE[action].split(' ').length - 1;
-  if (args.length !== want) throw new ConfigStepError(`"${source.trim()}": expected ${USAGE[action]}`);
-  const text = [action, ...args].join(' ');
-  const width = (t: string) => {
-    const w = number(t);
-    if (w === undefined || w < 1 || w > 4)
-      throw new ConfigStepError(`"${text}": WIDTH must be 1..4 (got "${t}")`);
-    return w;
-  };
-  switch (action) {
-    case 'cfg-read':
-      return { action, offset: resolveOffset(args[0], kind), width: width(args[1]), text };
-    case 'cfg-write': {
-      const w = width(args[1]);
-      const value = number(args[2]);
-      if (value === undefined || (w < 4 && value >= 2 ** (8 * w)))
-        throw new ConfigStepError(`"${text}": VALUE must fit in ${w} byte(s) (got "${args[2]}")`);
-      return { action, offset: resolveOffset(args[0], kind), width: w, value, text };
-    }
-    case 'set-power': {
-      const arg = { D0: 0, D3hot: 3 }[args[0]];
-      if (arg === undefined) throw new ConfigStepError(`"${text}": the state is D0 or D3hot`);
-      return { action, arg, text };
-    }
-    case 'pci_enable_ats': {
-      const arg = number(args[0]);
-      if (arg === undefined || arg > 63)
-        throw new ConfigStepError(`"${text}": PAGE_SHIFT is a number (12 for 4 KiB)`);
-      return { action, arg, text };
-    }
-    default:
-      return { action, text };
-  }
-}
-
-/** Parses a script of steps separated by ";" or new lines. */
-export function parseConfigSteps(script: string, kind: ConfigDeviceKind): CfgStep[] {
-  const steps = script
-    .split(/[;\n]/)
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((s) => parseConfigStep(s, kind));
-  if (!steps.length)
-    throw new ConfigStepError('the step script is empty; e.g. "open; cfg-read PCI_INTERRUPT_PIN 1"');
-  return steps;
+  return [...new Set(names)];
 }

@@ -1,90 +1,14 @@
 /**
- * One config variant on one device kind as a TransitionSystem (model/core/system.ts), memoised
- * and cached per (variant content, kind); the observation keys a comparison uses; and the
- * exploration alphabet chosen per device kind from its capabilities: a read of every field whose
- * permissions or visibility differ across the variants, writes of the values that exercise a
- * write function, the chain walk, and the runtime steps the kind supports.
+ * How comparisons look at the config space: the observation key of a config step (what a user
+ * sees of it), and the exploration alphabet chosen per device kind from its capabilities: a read
+ * of every field whose permissions or visibility differ across the kernels compared, writes of
+ * the values that exercise a write function, the chain walk, and the runtime steps the kind
+ * supports. The transition system is the one of the vfio-pci model (model/system.ts).
  */
-import { BoundedCache } from '../../cache';
-import { MemoisedSystem, runScript, type Assumptions, type TransitionSystem } from '../../core/system';
-import type { CompiledVariant } from './compile';
-import { buildImage } from './image';
-import { applyConfigStep, configStepRefusal } from './machine';
+import { parseStep, type Step } from '../../steps';
 import { C } from './registers';
-import { CLOSED_CFG_STATE, type CfgState, type Context } from './run';
-import { parseConfigStep } from './steps';
-import type { CfgObservation, CfgStep, ConfigDeviceKind } from './types';
-
-export function configStateKey(s: CfgState): string {
-  if (!s.open) return 'closed';
-  const bytes = (o: Readonly<Record<number, number>>) =>
-    Object.keys(o)
-      .map((k) => `${Number(k).toString(16)}=${o[Number(k)].toString(16)}`)
-      .join(',');
-  return [
-    s.layout,
-    bytes(s.vconfig),
-    bytes(s.hw),
-    s.power,
-    +s.virqDisabled,
-    s.irqType,
-    s.msiQmax,
-    +s.pasidEnabled,
-    +s.priEnabled,
-    +s.atsEnabled,
-    s.atsStu,
-  ].join('|');
-}
-
-class ConfigSystem implements TransitionSystem<CfgState, CfgStep, CfgObservation> {
-  readonly initial = CLOSED_CFG_STATE;
-  readonly ctx: Context;
-
-  constructor(variant: CompiledVariant, kind: ConfigDeviceKind) {
-    this.ctx = { variant, kind, image: buildImage(kind), layouts: new Map() };
-  }
-
-  key(state: CfgState): string {
-    return configStateKey(state);
-  }
-
-  refusal(state: CfgState, step: CfgStep): string | null {
-    return configStepRefusal(this.ctx, state, step);
-  }
-
-  step(state: CfgState, step: CfgStep, assumptions: Assumptions) {
-    return applyConfigStep(this.ctx, state, step, assumptions);
-  }
-}
-
-export class ConfigSpaceSystem extends MemoisedSystem<CfgState, CfgStep, CfgObservation> {
-  constructor(
-    readonly variant: CompiledVariant,
-    readonly kind: ConfigDeviceKind,
-  ) {
-    super(new ConfigSystem(variant, kind));
-  }
-
-  /** Runs a script from the closed device, every branch of unknown identifiers (all 0 first). */
-  run(steps: CfgStep[]): { assumptions: Assumptions; trace: CfgObservation[] }[] {
-    return runScript(this, steps, CLOSED_CFG_STATE).map((r) => ({
-      assumptions: r.assumptions,
-      trace: r.observations,
-    }));
-  }
-}
-
-const systems = new BoundedCache<string, ConfigSpaceSystem>(512);
-
-export function configSystem(variant: CompiledVariant, kind: ConfigDeviceKind): ConfigSpaceSystem {
-  const key = `${kind.id}\u0000${variant.key}`;
-  let s = systems.get(key);
-  if (!s) {
-    s = new ConfigSpaceSystem(variant, kind);
-    systems.set(key, s);
-  }
-  return s;
-}
+import { checkRegisterToken } from './steps';
+import type { CfgObservation, ConfigDeviceKind, ConfigSpaceSpec } from './types';
 
 /** What a user sees of a step: value, outcome, hardware writes, dropped bytes, effects, chain, return. */
 export function visibleConfigObservation(o: CfgObservation): string {
@@ -119,36 +43,41 @@ export const WRITE_VALUES: Readonly<Record<string, { width: 1 | 2 | 4; values: n
   DVSEC_CONTROL: { width: 4, values: [0x1] },
 };
 
-/** The permission signature of a kind's register under a variant (perms entry, masks, length). */
+/** A row argument or length as the model reads it without a parser: a name of the constants, or a number. */
+function valueOf(text: string): number | string {
+  const t = text.trim();
+  if (t in C) return C[t];
+  if (/^(0x[0-9a-f]+|[0-9]+)$/i.test(t)) return Number(t);
+  return t;
+}
+
+/** The permission signature of a kind's register under a variant (perms entry, rows, length), from its C text. */
 function signature(
-  v: CompiledVariant,
+  v: ConfigSpaceSpec,
   space: 'std' | 'ext' | 'header',
   capId: number,
   at: number,
   width: number,
 ): string {
-  const capName = (n: string) => n === (space === 'header' ? 'BASIC' : '');
-  const perms = [...v.perms.values()].find((p) => {
-    if (space === 'header') return capName(p.spec.cap);
-    const name = p.spec.cap;
+  const perms = v.perms.find((p) => {
+    if (space === 'header') return p.cap === 'BASIC';
+    const name = p.cap;
     const id = space === 'ext' ? C[`PCI_EXT_CAP_ID_${name.slice(4)}`] : C[`PCI_CAP_ID_${name}`];
     return (space === 'ext') === name.startsWith('ext ') && id === capId;
   });
   const rows = perms?.rows
-    .filter((r) => r.at < at + width && r.at + r.row.width > at)
-    .map((r) => [r.at, r.virt, r.write]);
-  const len = space === 'header' ? 64 : ((space === 'ext' ? v.ecapLengths : v.capLengths).get(capId) ?? 0);
-  return JSON.stringify([
-    perms?.spec.readfn,
-    perms?.spec.writefn,
-    rows,
-    len,
-    len ? '' : v.spec.rules.unassigned,
-  ]);
+    .filter((r) => {
+      const o = valueOf(r.offset);
+      return typeof o !== 'number' || (o < at + width && o + r.width > at);
+    })
+    .map((r) => [r.offset, r.width, r.virt, r.write, r.when ?? '']);
+  const length = space === 'header' ? '64' : (space === 'ext' ? v.ecapLengths : v.capLengths)[capId];
+  const len = length === undefined ? 0 : valueOf(length);
+  return JSON.stringify([perms?.readfn, perms?.writefn, rows, len, len ? '' : v.rules.unassigned]);
 }
 
 /** The exploration alphabet of a kind over the given variants. */
-export function configAlphabet(kind: ConfigDeviceKind, variants: readonly CompiledVariant[]): CfgStep[] {
+export function configAlphabet(kind: ConfigDeviceKind, variants: readonly ConfigSpaceSpec[]): Step[] {
   const steps: string[] = ['open', 'cfg-read PCI_COMMAND 2', 'cfg-walk'];
   const fields: { name: string; space: 'std' | 'ext' | 'header'; id: number; at: number; width: number }[] =
     [];
@@ -159,9 +88,9 @@ export function configAlphabet(kind: ConfigDeviceKind, variants: readonly Compil
       if (r.name) fields.push({ name: r.name, space: c.space, id: c.id, at: r.offset, width: r.width });
   }
   const offsetText = (f: (typeof fields)[number]) => {
-    if (f.space === 'header' || f.name in C) return f.name;
-    const cap = kind.capabilities.find((c) => c.space === f.space && c.id === f.id)!;
-    return `0x${(cap.offset + f.at).toString(16)}`;
+    if (checkRegisterToken(f.name) === null) return f.name;
+    const cap = kind.capabilities.find((c) => c.space === f.space && c.id === f.id);
+    return `0x${((cap?.offset ?? 0) + f.at).toString(16)}`;
   };
   for (const f of fields) {
     const sigs = new Set(variants.map((v) => signature(v, f.space, f.id, f.at, f.width)));
@@ -179,5 +108,5 @@ export function configAlphabet(kind: ConfigDeviceKind, variants: readonly Compil
   if (hasStd(C.PCI_CAP_ID_PM)) steps.push('set-power D3hot', 'set-power D0');
   if (hasStd(C.PCI_CAP_ID_MSI)) steps.push('enable-msi');
   if (kind.cfgSize > 256) steps.push('pci_enable_pasid', 'pci_enable_pri', 'pci_enable_ats 12');
-  return [...new Set(steps)].map((s) => parseConfigStep(s, kind));
+  return [...new Map(steps.map((t) => parseStep(t)).map((st) => [st.text, st])).values()];
 }

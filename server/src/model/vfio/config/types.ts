@@ -3,7 +3,8 @@
  * kernel variants (permission rows, capability lengths, decisions as C text, rules), steps and
  * typed observations. Pure data types; nothing here runs.
  */
-import type { CreationPath, DeviceHardware, OperandValue } from '../../types';
+import type { DeviceKind, OperandValue } from '../../types';
+import type { Step } from '../../steps';
 
 /* ---------- device kinds ---------- */
 
@@ -50,10 +51,8 @@ export interface BarResource {
   prefetch?: boolean;
 }
 
-export interface ConfigDeviceKind {
-  id: string;
-  label: string;
-  description: string;
+/** A device kind's config space as data: what the hardware holds and what the host knows of it. */
+export interface ConfigSpace {
   /** pdev->cfg_size */
   cfgSize: 256 | 4096;
   /** Header registers (absolute offsets); unlisted bytes read 0. */
@@ -67,9 +66,10 @@ export interface ConfigDeviceKind {
   facts: Record<string, number>;
   /** VPD contents pci_read_vpd returns, by address (4 bytes per access). */
   vpd?: number[];
-  /** The Command-register model's view of the kind: creation paths, environment, hardware. */
-  pci: { paths: CreationPath[]; environment: Record<string, number>; hardware: DeviceHardware };
 }
+
+/** A device kind of the one vfio-pci model (model/devices.ts): its config space is part of it. */
+export type ConfigDeviceKind = DeviceKind;
 
 /* ---------- kernel variants ---------- */
 
@@ -165,17 +165,8 @@ export interface ConfigRules {
   ecapIdMax: number;
 }
 
-export interface ConfigVariantSpec {
-  id: string;
-  label: string;
-  status: 'release' | 'proposal';
-  description: string;
-  /** Commits the row stands for (first mainline version as the facts give it). */
-  commits: string[];
-  /** The Command-register kernel (model/kernels.ts id) whose decisions the basic header uses. */
-  commandKernel: string;
-  /** Overrides of the Command-register decisions (v3.6 has no vfio_need_bar_restore). */
-  commandOverrides?: Record<string, string | null>;
+/** A kernel's config-space code as data: the part of a kernel variant (PolicySpec.config) it adds. */
+export interface ConfigSpaceSpec {
   perms: CapPerms[];
   /** pci_cap_length / pci_ext_cap_length as C text by capability ID ("0xFF": variable). */
   capLengths: Record<number, string>;
@@ -184,6 +175,20 @@ export interface ConfigVariantSpec {
   rules: ConfigRules;
   /** The PCI core line (drivers/pci/ats.c VF rules) this kernel has. */
   pciCore: 'pre-v5.5' | 'v5.5';
+}
+
+/** A row of the config variants as variants.ts writes them (model/kernels.ts joins the Command part). */
+export interface ConfigVariantSpec extends ConfigSpaceSpec {
+  id: string;
+  label: string;
+  status: 'release' | 'proposal';
+  description: string;
+  /** Commits the row stands for (first mainline version as the facts give it). */
+  commits: string[];
+  /** The Command-register kernel (model/commandKernels.ts id) whose decisions the basic header uses. */
+  commandKernel: string;
+  /** Overrides of the Command-register decisions (v3.6 has no vfio_need_bar_restore). */
+  commandOverrides?: Record<string, string | null>;
 }
 
 /** A change a commit makes, applied to the previous variant to give the next. */
@@ -215,16 +220,8 @@ export type CfgAction =
   | 'pci_enable_pri'
   | 'pci_enable_ats';
 
-export interface CfgStep {
-  action: CfgAction;
-  /** Absolute config offset (names resolved against the device kind). */
-  offset?: number;
-  width?: number;
-  value?: number;
-  /** set-power: 0 (D0) or 3 (D3hot); pci_enable_ats: the page shift. */
-  arg?: number;
-  text: string;
-}
+/** A step of the one model (model/steps.ts); config steps name their offset by register or number. */
+export type CfgStep = Step;
 
 export interface ConfigExplanation {
   decision: string;
@@ -286,7 +283,6 @@ export interface CfgObservation {
   /** PCI core steps: the function's return value. */
   returned?: number;
   chunks: ChunkTrace[];
-  why: ConfigExplanation[];
   notes: string[];
   dependsOn?: string[];
 }

@@ -1,16 +1,13 @@
 /**
- * The device kinds of the config-space model as data: header registers, capability lists with
- * register values and what the hardware does with writes, the host's BAR resources and the
- * struct pci_dev facts. Today's seven kinds keep their ids and their Command-register view
- * (model/devices.ts); the new kinds are PCIe and conventional devices that exercise one
- * capability rule each. Register values are those of a plausible device, chosen so that every
- * field a kernel treats differently has a value that shows it (a PME_Status set, an FLR-capable
- * DEVCAP, a bogus VF pin).
+ * The config spaces of the device kinds as data (model/devices.ts joins each to its row): header
+ * registers, capability lists with register values and what the hardware does with writes, the
+ * host's BAR resources and the struct pci_dev facts. Register values are those of a plausible
+ * device, chosen so that every field a kernel treats differently has a value that shows it (a
+ * PME_Status set, an FLR-capable DEVCAP, a bogus VF pin). The seven Command-register kinds get
+ * the spaces of the PF or VF they are, with a PM capability (their d3hot and d0 write PM_CTRL).
  */
-import { DEVICE_KINDS } from '../../devices';
-import type { DeviceHardware } from '../../types';
 import { C } from './registers';
-import type { BarResource, CapabilityImage, ConfigDeviceKind, RegisterValue } from './types';
+import type { BarResource, CapabilityImage, ConfigSpace, RegisterValue } from './types';
 
 function reg(
   offset: number,
@@ -223,6 +220,8 @@ const VF_BARS: BarResource[] = [{ index: 0, start: 0xf8000000, size: 0x4000, typ
 const PF_STD = [PM(0x40), MSI64(0x50), MSIX(0x70), EXP(0x80, C.PCI_EXP_DEVCTL2_ARI), VPD(0xac)];
 const PF_EXT = [AER(0x100), ATS(0x148), SRIOV(0x150), PRI(0x190), PASID(0x1a0)];
 const VF_STD = [MSIX(0x70), EXP(0x80)];
+/** A VF with a PM capability of its own (the Command-register kinds' d3hot writes PM_CTRL). */
+const VF_STD_PM = [PM(0x60), ...VF_STD];
 const VF_EXT = [AER(0x100), ARI(0x148), ATS(0x150)];
 
 /** COMMAND bits a PF stores (MEMORY, IO, MASTER, ..., INTX_DISABLE). */
@@ -243,27 +242,7 @@ const VF_IDS = { 'pdev->vendor': 0x8086, 'pdev->device': 0x154c };
 /** s390: vfio_pci's Kconfig has VFIO_PCI_INTX only if !S390. */
 const S390_FACTS = { ...HOST_FACTS, CONFIG_VFIO_PCI_INTX: 0, 'pdev->vendor': 0x15b3, 'pdev->device': 0x101e };
 
-const PF_HW: DeviceHardware = {
-  commandMemory: 'implemented',
-  commandIo: 'hardwired-0',
-  memoryDecode: 'when-command-memory',
-  ioBar: false,
-  bars: 'header',
-};
-
-function commandView(id: string): ConfigDeviceKind['pci'] {
-  const kind = DEVICE_KINDS.find((k) => k.id === id);
-  if (!kind) throw new Error(`no Command-register kind ${id}`);
-  return { paths: kind.paths, environment: kind.environment, hardware: kind.hardware };
-}
-
-const NEW_PF = { paths: [], environment: {}, hardware: PF_HW };
-const NEW_VF = commandView('vf');
-
-interface KindOptions {
-  id: string;
-  label: string;
-  description: string;
+interface SpaceOptions {
   cfgSize?: 256 | 4096;
   hdr: HeaderOptions;
   std: CapabilityImage[];
@@ -271,22 +250,18 @@ interface KindOptions {
   resources: BarResource[];
   rom?: { start: number; size: number };
   facts: Record<string, number>;
-  pci: ConfigDeviceKind['pci'];
   vpd?: number[];
 }
 
-function kind(o: KindOptions): ConfigDeviceKind {
+function space(o: SpaceOptions): ConfigSpace {
+  const cfgSize = o.cfgSize ?? 4096;
   return {
-    id: o.id,
-    label: o.label,
-    description: o.description,
-    cfgSize: o.cfgSize ?? 4096,
+    cfgSize,
     header: header(o.hdr),
     capabilities: [...o.std, ...o.ext],
     bars: o.resources,
     rom: o.rom,
-    facts: { ...o.facts, 'pdev->cfg_size': o.cfgSize ?? 4096 },
-    pci: o.pci,
+    facts: { ...o.facts, 'pdev->cfg_size': cfgSize },
     vpd: o.vpd,
   };
 }
@@ -302,111 +277,67 @@ const vfHeader: HeaderOptions = { vendor: 0xffff, device: 0xffff, command: VF_CO
 const PF_FACTS = { ...HOST_FACTS, ...PF_IDS, 'pdev->irq': 16 };
 const VPD_DATA = [0x82, 0x10, 0x00, 0x54];
 
-const pfKind = (id: string, label: string, description: string, extra: Partial<KindOptions> = {}) =>
-  kind({
-    id,
-    label,
-    description,
+const pfSpace = (extra: Partial<SpaceOptions> = {}) =>
+  space({
     hdr: pfHeader(PF_BARS),
     std: PF_STD,
     ext: PF_EXT,
     resources: PF_BARS,
     facts: PF_FACTS,
-    pci: NEW_PF,
     vpd: VPD_DATA,
     ...extra,
   });
 
-export const CONFIG_DEVICE_KINDS: readonly ConfigDeviceKind[] = [
-  pfKind(
-    'pf-pcie',
-    'PCIe PF (PM, MSI, MSI-X, PCIe v2, VPD, AER, ATS, SR-IOV, PRI, PASID)',
-    'A PCIe physical function with every capability vfio treats: FLR-capable, a PME pending, VFs enabled.',
-  ),
-  kind({
-    id: 'vf-pcie',
-    label: 'VF of pf-pcie',
-    description:
-      'A VF created by pci_iov_add_virtfn: IDs read FFFF, a bogus INTx pin 1, header BARs read 0 (sizes from the VF resources), no PM/PASID/PRI of its own, its own ATS.',
-    hdr: vfHeader,
-    std: VF_STD,
-    ext: VF_EXT,
-    resources: VF_BARS,
-    facts: { ...HOST_FACTS, ...VF_IDS },
-    pci: NEW_VF,
+/** A VF of pf-pcie as pci_iov_add_virtfn creates it (std: the VF's own capabilities). */
+const vfSpace = (std: CapabilityImage[]) =>
+  space({ hdr: vfHeader, std, ext: VF_EXT, resources: VF_BARS, facts: { ...HOST_FACTS, ...VF_IDS } });
+
+/** The VF as s390 firmware presents it: IDs and BARs emulated (real values), MEMORY reads 0, pin 1. */
+const s390VfSpace = space({
+  hdr: { vendor: 0x15b3, device: 0x101e, command: VF_COMMAND, pin: 1, bars: VF_BARS },
+  std: VF_STD_PM,
+  ext: VF_EXT,
+  resources: VF_BARS,
+  facts: S390_FACTS,
+});
+
+/** The config space of every device kind, by its id. */
+export const CONFIG_SPACES: Readonly<Record<string, ConfigSpace>> = {
+  'pf-pcie': pfSpace(),
+  'vf-pcie': vfSpace(VF_STD),
+  'cap-id-zero': pfSpace({
+    std: [PM(0x40), cap(0, 0x48, 8, []), MSI64(0x50), MSIX(0x70), EXP(0x80)],
+    ext: [AER(0x100)],
   }),
-  pfKind(
-    'cap-id-zero',
-    'PCIe device with a capability of ID 0',
-    'A NULL capability (ID 0) between PM and MSI.',
-    {
-      std: [PM(0x40), cap(0, 0x48, 8, []), MSI64(0x50), MSIX(0x70), EXP(0x80)],
-      ext: [AER(0x100)],
-    },
-  ),
-  pfKind(
-    'dvsec',
-    'PCIe device with vendor capabilities and a DVSEC',
-    'A vendor capability, a VSEC and a DVSEC.',
-    {
-      std: [
-        PM(0x40),
-        cap(C.PCI_CAP_ID_VNDR, 0x48, 0x10, [
-          reg(2, 1, 0x10),
-          reg(4, 4, 0x11223344, { name: 'VNDR_DATA', rw: ~0 }),
-        ]),
-        EXP(0x80),
-      ],
-      ext: [
-        AER(0x100),
-        ecap(C.PCI_EXT_CAP_ID_VNDR, 0x148, 0x18, [
-          reg(C.PCI_VNDR_HEADER, 4, (0x18 << 20) | (1 << 16) | 0x0001, { name: 'PCI_VNDR_HEADER' }),
-          reg(8, 4, 0, { name: 'VSEC_DATA', rw: ~0 }),
-        ]),
-        ecap(C.PCI_EXT_CAP_ID_DVSEC, 0x160, 0x20, [
-          reg(C.PCI_DVSEC_HEADER1, 4, (0x20 << 20) | (1 << 16) | 0x8086, { name: 'PCI_DVSEC_HEADER1' }),
-          reg(C.PCI_DVSEC_HEADER2, 2, 0x0002, { name: 'PCI_DVSEC_HEADER2' }),
-          reg(0x0c, 4, 0, { name: 'DVSEC_CONTROL', rw: ~0 }),
-        ]),
-      ],
-    },
-  ),
-  pfKind(
-    'ecap-unknown-first',
-    'PCIe device whose first extended capability has an unknown ID',
-    'Extended capability ID 0x40 (beyond any PCI_EXT_CAP_ID_MAX) at 0x100, then AER and ATS.',
-    {
-      ext: [
-        ecap(0x40, 0x100, 0x10, [reg(4, 4, 0xcafe0001, { name: 'UNKNOWN_DATA' })]),
-        AER(0x110),
-        ATS(0x160),
-      ],
-    },
-  ),
-  pfKind(
-    'no-irq',
-    'PCIe device without an IRQ (pdev->irq 0)',
-    'Reports INTx pin 1, but the platform gave no IRQ.',
-    {
-      facts: { ...PF_FACTS, 'pdev->irq': 0 },
-    },
-  ),
-  pfKind(
-    'irq-notconnected',
-    'PCIe device with IRQ_NOTCONNECTED',
-    'Reports INTx pin 1; the platform says its INTx is not connected (pdev->irq == IRQ_NOTCONNECTED).',
-    { facts: { ...PF_FACTS, 'pdev->irq': C.IRQ_NOTCONNECTED } },
-  ),
-  pfKind(
-    'platform-rom',
-    'PCIe device with a platform ROM',
-    'No ROM BAR resource; the platform provides a 36 KiB ROM image (pdev->rom, pdev->romlen).',
-    { facts: { ...PF_FACTS, 'pdev->rom': 0xfffe0000, 'pdev->romlen': 0x9000 } },
-  ),
-  kind({
-    id: 'conventional',
-    label: 'Conventional PCI device (no extended space)',
-    description: 'cfg_size 256: PM, 32-bit MSI, Advanced Features (FLR); a memory and an I/O BAR, a ROM BAR.',
+  dvsec: pfSpace({
+    std: [
+      PM(0x40),
+      cap(C.PCI_CAP_ID_VNDR, 0x48, 0x10, [
+        reg(2, 1, 0x10),
+        reg(4, 4, 0x11223344, { name: 'VNDR_DATA', rw: ~0 }),
+      ]),
+      EXP(0x80),
+    ],
+    ext: [
+      AER(0x100),
+      ecap(C.PCI_EXT_CAP_ID_VNDR, 0x148, 0x18, [
+        reg(C.PCI_VNDR_HEADER, 4, (0x18 << 20) | (1 << 16) | 0x0001, { name: 'PCI_VNDR_HEADER' }),
+        reg(8, 4, 0, { name: 'VSEC_DATA', rw: ~0 }),
+      ]),
+      ecap(C.PCI_EXT_CAP_ID_DVSEC, 0x160, 0x20, [
+        reg(C.PCI_DVSEC_HEADER1, 4, (0x20 << 20) | (1 << 16) | 0x8086, { name: 'PCI_DVSEC_HEADER1' }),
+        reg(C.PCI_DVSEC_HEADER2, 2, 0x0002, { name: 'PCI_DVSEC_HEADER2' }),
+        reg(0x0c, 4, 0, { name: 'DVSEC_CONTROL', rw: ~0 }),
+      ]),
+    ],
+  }),
+  'ecap-unknown-first': pfSpace({
+    ext: [ecap(0x40, 0x100, 0x10, [reg(4, 4, 0xcafe0001, { name: 'UNKNOWN_DATA' })]), AER(0x110), ATS(0x160)],
+  }),
+  'no-irq': pfSpace({ facts: { ...PF_FACTS, 'pdev->irq': 0 } }),
+  'irq-notconnected': pfSpace({ facts: { ...PF_FACTS, 'pdev->irq': C.IRQ_NOTCONNECTED } }),
+  'platform-rom': pfSpace({ facts: { ...PF_FACTS, 'pdev->rom': 0xfffe0000, 'pdev->romlen': 0x9000 } }),
+  conventional: space({
     cfgSize: 256,
     hdr: {
       vendor: 0x10ec,
@@ -428,58 +359,19 @@ export const CONFIG_DEVICE_KINDS: readonly ConfigDeviceKind[] = [
     ],
     rom: { start: 0xfd000000, size: 0x10000 },
     facts: { ...HOST_FACTS, 'pdev->vendor': 0x10ec, 'pdev->device': 0x8139, 'pdev->irq': 10 },
-    pci: { paths: [], environment: {}, hardware: { ...PF_HW, commandIo: 'implemented', ioBar: true } },
   }),
-  // ---- today's seven kinds, with config spaces ----
-  pfKind('pf', 'PF (K1)', 'pf-pcie with an I/O BAR: MEMORY and IO are real enable bits.', {
-    hdr: pfHeader([...PF_BARS, IO_BAR], PF_COMMAND),
-    resources: [...PF_BARS, IO_BAR],
-    pci: commandView('pf'),
-  }),
-  pfKind('pf-no-io', 'PF without I/O space (K1n)', 'pf-pcie: memory BARs only, COMMAND.IO hard-wired 0.', {
-    pci: commandView('pf-no-io'),
-  }),
-  kind({
-    id: 'vf',
-    label: 'SR-IOV VF (K2)',
-    description: 'vf-pcie under its Command-register name.',
-    hdr: vfHeader,
-    std: VF_STD,
-    ext: VF_EXT,
-    resources: VF_BARS,
-    facts: { ...HOST_FACTS, ...VF_IDS },
-    pci: commandView('vf'),
-  }),
-  ...(['s390-vf-linked', 's390-vf-detached', 's390-vf-noiov'] as const).map((id) =>
-    kind({
-      id,
-      label: DEVICE_KINDS.find((k) => k.id === id)?.label ?? id,
-      description:
-        'The VF as s390 firmware presents it: IDs and BARs emulated (real values), MEMORY reads 0, pin 1 as the VF reports it; no INTx in vfio on s390.',
-      hdr: { vendor: 0x15b3, device: 0x101e, command: VF_COMMAND, pin: 1, bars: VF_BARS },
-      std: VF_STD,
-      ext: VF_EXT,
-      resources: VF_BARS,
-      facts: S390_FACTS,
-      pci: commandView(id),
-    }),
-  ),
-  kind({
-    id: 'guest-vf',
-    label: 'VF inside a KVM guest (K5)',
-    description:
-      'The VF as the host (vfio + QEMU) presents it to the guest: real IDs, pin 0, BARs emulated, MSI-X and PCIe, ATS.',
+  // the seven Command-register kinds
+  pf: pfSpace({ hdr: pfHeader([...PF_BARS, IO_BAR], PF_COMMAND), resources: [...PF_BARS, IO_BAR] }),
+  'pf-no-io': pfSpace(),
+  vf: vfSpace(VF_STD_PM),
+  's390-vf-linked': s390VfSpace,
+  's390-vf-detached': s390VfSpace,
+  's390-vf-noiov': s390VfSpace,
+  'guest-vf': space({
     hdr: { vendor: 0x8086, device: 0x154c, command: PF_COMMAND_NO_IO, pin: 0, bars: VF_BARS },
-    std: VF_STD,
+    std: VF_STD_PM,
     ext: [ATS(0x100)],
     resources: VF_BARS,
     facts: { ...HOST_FACTS, ...VF_IDS, 'pdev->irq': 0 },
-    pci: commandView('guest-vf'),
   }),
-];
-
-export const CONFIG_DEVICE_KIND_IDS: readonly string[] = CONFIG_DEVICE_KINDS.map((k) => k.id);
-
-export function configDeviceKind(id: string): ConfigDeviceKind | undefined {
-  return CONFIG_DEVICE_KINDS.find((k) => k.id === id);
-}
+};
