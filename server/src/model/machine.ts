@@ -46,7 +46,7 @@ export const CLOSED_STATE: DeviceState = CLOSED_CFG_STATE;
 
 /** The context a policy on a device runs in (the hardware image, the layouts open made). */
 export function deviceContext(policy: Policy, kind: DeviceKind): Context {
-  return { policy, kind, image: buildImage(kind), layouts: new Map() };
+  return { policy, kind, image: buildImage(kind), layouts: new Map(), decided: new WeakMap() };
 }
 
 const keys = new WeakMap<DeviceState, string>();

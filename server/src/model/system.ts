@@ -115,12 +115,20 @@ const shownObservations = new WeakMap<StepObservation, Pick<TraceEntry, 'why' | 
  */
 const systems = new BoundedCache<string, PolicySystem>(512);
 
+/** The system each policy object was last given per device: a view key is long (the config tables) to hash on every call. */
+const ofPolicy = new WeakMap<Policy, Map<string, PolicySystem>>();
+
 export function policySystem(policy: Policy, device: DeviceKind): PolicySystem {
+  let mine = ofPolicy.get(policy);
+  if (!mine) ofPolicy.set(policy, (mine = new Map()));
+  let system = mine.get(device.id);
+  if (system) return system;
   const key = `${device.id}\u0000${deviceViewKey(policy, device)}`;
-  let system = systems.get(key);
+  system = systems.get(key);
   if (!system) {
     system = new PolicySystem(policy, device);
     systems.set(key, system);
   }
+  mine.set(device.id, system);
   return system;
 }

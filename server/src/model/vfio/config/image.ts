@@ -15,6 +15,8 @@ export interface HardwareImage {
   reset: Uint8Array;
   /** Registers by absolute offset of their first byte, for naming and actions. */
   registers: { at: number; reg: RegisterValue; cap: string }[];
+  /** Per byte, 1 + the index in `registers` of the first register holding it; 0: none does. */
+  owner: Uint16Array;
 }
 
 function put(bytes: Uint8Array, at: number, width: number, value: number): void {
@@ -27,7 +29,16 @@ export function readBytes(bytes: Uint8Array, at: number, width: number): number 
   return v >>> 0;
 }
 
+const images = new WeakMap<ConfigDeviceKind, HardwareImage>();
+
+/** The hardware image of a kind, built once (nothing writes to an image after it is built). */
 export function buildImage(kind: ConfigDeviceKind): HardwareImage {
+  let img = images.get(kind);
+  if (!img) images.set(kind, (img = buildImageOf(kind)));
+  return img;
+}
+
+function buildImageOf(kind: ConfigDeviceKind): HardwareImage {
   const size = kind.cfgSize;
   const img: HardwareImage = {
     size,
@@ -36,6 +47,7 @@ export function buildImage(kind: ConfigDeviceKind): HardwareImage {
     w1c: new Uint8Array(size),
     reset: new Uint8Array(size),
     registers: [],
+    owner: new Uint16Array(size),
   };
   const place = (base: number, reg: RegisterValue, cap: string) => {
     const at = base + reg.offset;
@@ -44,6 +56,8 @@ export function buildImage(kind: ConfigDeviceKind): HardwareImage {
     put(img.w1c, at, reg.width, reg.w1c ?? 0);
     put(img.reset, at, reg.width, reg.reset ?? reg.value);
     img.registers.push({ at, reg, cap });
+    for (let i = at; i < at + reg.width && i < size; i++)
+      if (!img.owner[i]) img.owner[i] = img.registers.length;
   };
   for (const reg of kind.header) place(0, reg, 'header');
   put(img.reset, C.PCI_COMMAND, 2, 0);
@@ -64,15 +78,13 @@ export function buildImage(kind: ConfigDeviceKind): HardwareImage {
     for (const reg of c.registers) place(c.offset, reg, `ecap 0x${c.id.toString(16)}`);
   });
   // capability headers survive a reset; copy every byte not written by a register
-  for (let i = 0; i < size; i++) {
-    if (!img.registers.some((r) => i >= r.at && i < r.at + r.reg.width)) img.reset[i] = img.bytes[i];
-  }
+  for (let i = 0; i < size; i++) if (!img.owner[i]) img.reset[i] = img.bytes[i];
   return img;
 }
 
 /** The register a byte belongs to, for observations ("PCI_EXP_DEVCTL"), or its offset. */
 export function registerName(img: HardwareImage, at: number): string {
-  const r = img.registers.find((x) => at >= x.at && at < x.at + x.reg.width);
+  const r = at >= 0 && at < img.size && img.owner[at] ? img.registers[img.owner[at] - 1] : undefined;
   if (!r) return `0x${at.toString(16).padStart(3, '0')}`;
   const name = r.reg.name ?? `0x${r.at.toString(16)}`;
   return at === r.at ? name : `${name}+${at - r.at}`;

@@ -5,6 +5,7 @@
  * observation being built. layout.ts (vfio_config_init) and access.ts (the read/write primitives
  * and write functions) work on it; model/machine.ts and machine.ts here are its step handlers.
  */
+import { assumptionKey } from '../../core/system';
 import { evaluateDecision, opaqueName, type evaluate } from '../../evaluate';
 import type { Policy } from '../../policy';
 import type { AccessOutcome, DecisionPoint, Explanation, RestoreObservation } from '../../types';
@@ -91,6 +92,15 @@ export interface Context {
   kind: ConfigDeviceKind;
   image: HardwareImage;
   layouts: Map<string, Layout>;
+  /** Decisions already evaluated on this kind under this policy, per expression and view (Run.explain). */
+  decided: WeakMap<object, Map<string, Decided>>;
+}
+
+/** A decision evaluated once: what every later evaluation with the same inputs returns. */
+export interface Decided {
+  result: number;
+  explanation: Explanation;
+  assumed: string[];
 }
 
 export class Run {
@@ -99,8 +109,8 @@ export class Run {
   /** Every decision the step took, in order (Command-register points and config-space decisions). */
   readonly why: Explanation[] = [];
   readonly command: CommandObserved = { notes: [] };
-  private readonly vcfg: Map<number, number>;
-  private readonly hwb: Map<number, number>;
+  private readonly vcfg: ByteOverlay;
+  private readonly hwb: ByteOverlay;
   layout: Layout | undefined;
 
   constructor(
@@ -111,8 +121,8 @@ export class Run {
     readonly assumed: Set<string>,
   ) {
     this.state = { ...before };
-    this.vcfg = new Map(Object.entries(before.vconfig).map(([k, v]) => [Number(k), v]));
-    this.hwb = new Map(Object.entries(before.hw).map(([k, v]) => [Number(k), v]));
+    this.vcfg = new ByteOverlay(before.vconfig);
+    this.hwb = new ByteOverlay(before.hw);
     this.layout = before.open ? ctx.layouts.get(before.layout) : undefined;
     this.obs = {
       step: step.text,
@@ -192,7 +202,7 @@ export class Run {
       const written = (value >>> (8 * Math.max(0, r.at - at))) & a.bits;
       if (!written) continue;
       if (a.does === 'function-reset') {
-        for (let i = 0; i < img.size; i++) this.setHw(i, img.reset[i]);
+        this.hwb.replace(resetOverlay(img));
         this.effect({ kind: 'function-reset', by: by === 'user' ? 'hardware' : 'vfio' });
         this.note(
           `${registerName(img, r.at)} bit 0x${a.bits.toString(16)} written to the device: it resets itself (vfio does not know)`,
@@ -218,10 +228,12 @@ export class Run {
   /** A function reset behind vfio's back: every register to its reset value; BARs a firmware or host emulates are kept. */
   hwReset(keepBars: boolean): void {
     const img = this.ctx.image;
-    for (let i = 0; i < img.size; i++) {
-      const bar = i >= C.PCI_BASE_ADDRESS_0 && i < C.PCI_BASE_ADDRESS_5 + 4;
-      if (!(keepBars && bar)) this.setHw(i, img.reset[i]);
-    }
+    const bars: [number, number][] = [];
+    if (keepBars)
+      for (let i = C.PCI_BASE_ADDRESS_0; i < C.PCI_BASE_ADDRESS_5 + 4; i++) bars.push([i, this.hwByte(i)]);
+    // every byte takes its reset value: the overlay becomes the bytes whose reset value is not the image's
+    this.hwb.replace(resetOverlay(img));
+    for (const [i, v] of bars) this.setHw(i, v);
   }
 
   /* ---- vconfig ---- */
@@ -303,21 +315,92 @@ export class Run {
     locals: Record<string, number>,
     command = false,
   ): number {
-    const scope = this.scope(locals, command);
-    try {
-      // bounded like every decision: past MAX_ASSUMED_UNKNOWNS unknowns it is one unknown (evaluate.ts)
-      const { value: result, operands } = evaluateDecision(expr, scope, opaqueName(decision));
-      this.why.push({ decision, expression: text, operands, result });
-      return result;
-    } finally {
-      for (const n of scope.assumed) this.assumed.add(n);
+    // the same question in many states (most steps do not touch what a decision reads): asked once
+    const view = this.viewKey(locals, command, decision, text);
+    let memo = this.ctx.decided.get(expr);
+    if (!memo) this.ctx.decided.set(expr, (memo = new Map()));
+    let known = memo.get(view);
+    if (!known) {
+      const scope = this.scope(locals, command);
+      try {
+        // bounded like every decision: past MAX_ASSUMED_UNKNOWNS unknowns it is one unknown (evaluate.ts)
+        const { value: result, operands } = evaluateDecision(expr, scope, opaqueName(decision));
+        known = {
+          result,
+          explanation: { decision, expression: text, operands, result },
+          assumed: [...scope.assumed],
+        };
+        memo.set(view, known);
+      } finally {
+        // on NeedsAssumption too: the caller forks on the name, under the names assumed so far
+        for (const n of scope.assumed) this.assumed.add(n);
+      }
     }
+    for (const n of known.assumed) this.assumed.add(n);
+    this.why.push(known.explanation);
+    return known.result;
   }
 
-  /** The state after the step (overlays frozen, sorted by offset). */
+  /** Everything an evaluation reads besides the kind and the policy: the state's view, the locals, the assumptions. */
+  private viewKey(locals: Record<string, number>, command: boolean, decision: string, text: string): string {
+    const s = this.state;
+    let key =
+      `${+command}|${decision}|${text.length}|${this.layout ? this.vRead(C.PCI_COMMAND, 2) : 0}|${s.power}|` +
+      `${+this.barsNeedRestore()}|${s.irqType}|${s.msiQmax}|${+s.pasidEnabled}|${+s.priEnabled}|${s.atsStu}|` +
+      assumptionKey(this.assumptions);
+    for (const name in locals) key += `|${name}=${locals[name]}`;
+    return key;
+  }
+
+  /** The state after the step (overlays frozen; a record's integer keys list in ascending order). */
   finish(): CfgState {
-    const freeze = (m: Map<number, number>) =>
-      Object.fromEntries([...m.entries()].sort((a, b) => a[0] - b[0])) as Record<number, number>;
-    return { ...this.state, vconfig: freeze(this.vcfg), hw: freeze(this.hwb) };
+    return { ...this.state, vconfig: this.vcfg.freeze(), hw: this.hwb.freeze() };
+  }
+}
+
+const resetOverlays = new WeakMap<HardwareImage, Readonly<Record<number, number>>>();
+
+/** The bytes whose reset value differs from the image's: the hardware overlay right after a reset. */
+function resetOverlay(img: HardwareImage): Readonly<Record<number, number>> {
+  let o = resetOverlays.get(img);
+  if (!o) {
+    const bytes: Record<number, number> = {};
+    for (let i = 0; i < img.size; i++) if (img.reset[i] !== img.bytes[i]) bytes[i] = img.reset[i];
+    resetOverlays.set(img, (o = bytes));
+  }
+  return o;
+}
+
+/**
+ * The bytes a state holds that differ from their base (the hardware image, the layout's vconfig),
+ * copied on the first write only: most steps write nothing, and the state before is never changed.
+ */
+class ByteOverlay {
+  private own: Record<number, number> | undefined;
+
+  constructor(private before: Readonly<Record<number, number>>) {}
+
+  get(at: number): number | undefined {
+    return (this.own ?? this.before)[at];
+  }
+
+  set(at: number, value: number): void {
+    if (this.get(at) === value) return;
+    (this.own ??= { ...this.before })[at] = value;
+  }
+
+  delete(at: number): void {
+    if (this.get(at) === undefined) return;
+    delete (this.own ??= { ...this.before })[at];
+  }
+
+  /** Every byte replaced: `bytes` is the new overlay (never written to: a later write copies it). */
+  replace(bytes: Readonly<Record<number, number>>): void {
+    this.own = undefined;
+    this.before = bytes;
+  }
+
+  freeze(): Readonly<Record<number, number>> {
+    return this.own ?? this.before;
   }
 }
