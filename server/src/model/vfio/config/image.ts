@@ -66,6 +66,9 @@ function buildImageOf(kind: ConfigDeviceKind): HardwareImage {
   if (std.length) {
     img.bytes[C.PCI_STATUS] |= C.PCI_STATUS_CAP_LIST;
     img.bytes[C.PCI_CAPABILITY_LIST] = std[0].offset;
+    // the list is the hardware's, read-only: a function reset does not empty it
+    img.reset[C.PCI_STATUS] |= C.PCI_STATUS_CAP_LIST;
+    img.reset[C.PCI_CAPABILITY_LIST] = std[0].offset;
   }
   std.forEach((c, i) => {
     const head = c.id | ((std[i + 1]?.offset ?? 0) << 8);
