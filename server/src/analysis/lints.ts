@@ -13,6 +13,7 @@ import { simulateScript } from './modelRuns';
 import { ONE_LOWER } from './severity';
 import type { HunkRecord, UnitEffect } from './applySeries';
 import type { RelatedInfo, Severity } from './types';
+import { CONFIG_LINTS } from './configLints';
 import { ZPCI_LINTS } from './zpciLints';
 import type { ZpciDocumentReading } from './zpciReading';
 
@@ -254,6 +255,7 @@ export const LINTS: readonly LintRule[] = [
   isVirtfnWithoutPhysfn,
   restoreOnUnimplementedEnable,
   mseMeansVfMse,
+  ...CONFIG_LINTS,
   ...ZPCI_LINTS,
 ];
 

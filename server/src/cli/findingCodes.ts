@@ -74,6 +74,21 @@ export const FINDING_CODES: Record<string, FindingCodeDoc> = {
     short: 'The BAR restore still runs for an enable bit the device lacks',
     full: "vfio_basic_config_write's restore condition still reaches vfio_bar_restore when a guest writes an enable bit (MEMORY or IO) the device does not implement, which rewrites its BARs and logs a reset recovery on every such write; the message lists the devices and the writes.",
   },
+  'synthesised-cap-id': {
+    name: 'SynthesisedCapabilityId',
+    short: 'A synthesised capability header carries another ID than it claims',
+    full: 'A capability header the patch builds (PCI_EXT_CAP(N, ...)) in code that names one capability (PASID, PRI, ...), or a #define of a PCI_EXT_CAP_ID_*/PCI_CAP_ID_* constant, carries another ID than pci_regs.h gives that capability (PASID is 0x1b, PRI 0x13; 0x18 is LTR, 0x19 Secondary PCIe): a guest walking the chain finds another capability.',
+  },
+  'pri-reset-stopped-per-vf': {
+    name: 'PriResetStoppedPerVf',
+    short: 'PRI Reset or Stopped emulated for one device',
+    full: "vfio emulates PRI Control Reset or PRI Status Stopped per device. A VF has no PRI capability of its own (PCIe r5.0 9.3.7.11): the PF's is shared by every VF, so a reset for one VF cannot be issued in hardware, and software alone cannot promise that one VF's outstanding page requests stopped (Kevin Tian's point in seed 003).",
+  },
+  'shared-cap-writable-per-vf': {
+    name: 'SharedCapabilityWritablePerVf',
+    short: 'A shared capability register made writable per VF',
+    full: "A permission row lets a user's write of a PASID or PRI register reach the hardware (write bits that are not virtualized). On a VF those registers are the PF's, shared by every VF: one VF's write changes them for the PF and all its VFs.",
+  },
   'zpci-check-reordered': {
     name: 'ZpciCheckReordered',
     short: 'A zPCI instruction check moved past an earlier one',
