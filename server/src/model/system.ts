@@ -109,26 +109,28 @@ export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservat
 const shownObservations = new WeakMap<StepObservation, Pick<TraceEntry, 'why' | 'display'>>();
 
 /**
- * Systems per (device kind, its view of the policy); 16 kinds x 32 policies. A system shared by
- * several policies annotates with its first policy's decisions: the view holds their texts, so
- * they are the same.
+ * Systems per (device kind, its view of the policy): 64, each holding at most
+ * MAX_MEMO_TRANSITIONS transitions (a config-space system's transitions carry the bytes and the
+ * chunk traces: a few KB each). A system shared by several policies annotates with its first
+ * policy's decisions: the view holds their texts, so they are the same.
  */
-const systems = new BoundedCache<string, PolicySystem>(512);
+const systems = new BoundedCache<string, PolicySystem>(64);
 
-/** The system each policy object was last given per device: a view key is long (the config tables) to hash on every call. */
-const ofPolicy = new WeakMap<Policy, Map<string, PolicySystem>>();
+/**
+ * Each policy's system keys per device, the same string object each time: a view key holds the
+ * config tables, long to hash, and a string computes its hash once.
+ */
+const keysOfPolicy = new WeakMap<Policy, Map<string, string>>();
 
 export function policySystem(policy: Policy, device: DeviceKind): PolicySystem {
-  let mine = ofPolicy.get(policy);
-  if (!mine) ofPolicy.set(policy, (mine = new Map()));
-  let system = mine.get(device.id);
-  if (system) return system;
-  const key = `${device.id}\u0000${deviceViewKey(policy, device)}`;
-  system = systems.get(key);
+  let mine = keysOfPolicy.get(policy);
+  if (!mine) keysOfPolicy.set(policy, (mine = new Map()));
+  let key = mine.get(device.id);
+  if (key === undefined) mine.set(device.id, (key = `${device.id}\u0000${deviceViewKey(policy, device)}`));
+  let system = systems.get(key);
   if (!system) {
     system = new PolicySystem(policy, device);
     systems.set(key, system);
   }
-  mine.set(device.id, system);
   return system;
 }

@@ -38,7 +38,14 @@ export function assumptionKey(a: Assumptions): string {
     .join(',');
 }
 
-/** Wraps a system so each (state, step, assumptions) is computed once. */
+/**
+ * The transitions one memoised system keeps: past this many it forgets them all and starts over
+ * (a memo is a cache: an exploration only runs slower), so what a long-lived server holds per
+ * system is bounded by count, not by how much of a big config space was ever walked.
+ */
+export const MAX_MEMO_TRANSITIONS = 4096;
+
+/** Wraps a system so each (state, step, assumptions) is computed once (within MAX_MEMO_TRANSITIONS). */
 export class MemoisedSystem<S, St extends StepLike, O> implements TransitionSystem<S, St, O> {
   private memo = new Map<string, readonly Transition<S, O>[]>();
   transitionsComputed = 0;
@@ -62,6 +69,7 @@ export class MemoisedSystem<S, St extends StepLike, O> implements TransitionSyst
     let results = this.memo.get(k);
     if (!results) {
       results = this.inner.step(state, step, assumptions);
+      if (this.memo.size >= MAX_MEMO_TRANSITIONS) this.memo.clear();
       this.memo.set(k, results);
       this.transitionsComputed++;
     }

@@ -308,13 +308,21 @@ export const PCI_CONFIG_MACROS: Readonly<Record<string, ConfigMacro>> = {
   is_msix: { params: ['vdev'], body: '(vdev)->irq_type == VFIO_PCI_MSIX_IRQ_INDEX' },
 };
 
+/** The names of capability IDs, per space, built once (every config access names its region). */
+const CAPABILITY_NAMES = new Map<string, string>();
+
 /** Short names of capabilities for messages ("PM", "EXP", "ext ATS"). */
 export function capabilityName(id: number, extended: boolean): string {
-  const table = extended ? ECAP_IDS : CAP_IDS;
-  const prefix = extended ? 'PCI_EXT_CAP_ID_' : 'PCI_CAP_ID_';
-  const found = Object.entries(table).find(([, v]) => v === id);
-  const name = found ? found[0].slice(prefix.length) : `0x${id.toString(16)}`;
-  return extended ? `ext ${name}` : name;
+  const key = `${+extended}:${id}`;
+  let known = CAPABILITY_NAMES.get(key);
+  if (known === undefined) {
+    const table = extended ? ECAP_IDS : CAP_IDS;
+    const prefix = extended ? 'PCI_EXT_CAP_ID_' : 'PCI_CAP_ID_';
+    const found = Object.entries(table).find(([, v]) => v === id);
+    const name = found ? found[0].slice(prefix.length) : `0x${id.toString(16)}`;
+    CAPABILITY_NAMES.set(key, (known = extended ? `ext ${name}` : name));
+  }
+  return known;
 }
 
 export function hex(value: number, digits = 0): string {

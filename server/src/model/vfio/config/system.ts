@@ -51,8 +51,25 @@ function valueOf(text: string): number | string {
   return t;
 }
 
-/** The permission signature of a kind's register under a variant (perms entry, rows, length), from its C text. */
+const signatures = new WeakMap<ConfigSpaceSpec, Map<string, string>>();
+
+/** The permission signature of a kind's register under a variant (perms entry, rows, length), from its C text; once per variant and register. */
 function signature(
+  v: ConfigSpaceSpec,
+  space: 'std' | 'ext' | 'header',
+  capId: number,
+  at: number,
+  width: number,
+): string {
+  let known = signatures.get(v);
+  if (!known) signatures.set(v, (known = new Map()));
+  const key = `${space}:${capId}:${at}:${width}`;
+  let sig = known.get(key);
+  if (sig === undefined) known.set(key, (sig = signatureOf(v, space, capId, at, width)));
+  return sig;
+}
+
+function signatureOf(
   v: ConfigSpaceSpec,
   space: 'std' | 'ext' | 'header',
   capId: number,
