@@ -1,7 +1,8 @@
 /** Hover: knowledge symbols everywhere; the decision before/after on a changed decision line; a patch summary on its subject line. */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { hoverMarkdown, knowledgeAt } from '../knowledge';
+import { configNameMarkdown } from '../analysis/configHover';
+import { hoverMarkdown, knowledgeAt, symbolAt } from '../knowledge';
 import {
   decisionAt,
   HOVER_CASES,
@@ -36,6 +37,21 @@ export function hoverAt(
     };
   }
   const output = analysed?.state.kind === 'analysed' ? analysed.state.output : undefined;
+  if (!symbol) {
+    // a config-space register or bit: how each kernel's permission tables treat it
+    const word = symbolAt(text, pos.character);
+    const config =
+      word && !word.qualifier
+        ? configNameMarkdown(word.word, output?.result.baseline.kernel ?? undefined)
+        : undefined;
+    if (word && config) {
+      sections.push(config);
+      range = {
+        start: { line: pos.line, character: word.start },
+        end: { line: pos.line, character: word.end },
+      };
+    }
+  }
   if (output) {
     const site =
       decisionAt(output, pos) ?? quotedDecisionAt(output, pos, (line) => sameCodeAs(text, lineOf(doc, line)));
