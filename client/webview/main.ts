@@ -51,8 +51,27 @@ const addValue = h('input', {
   type: 'text',
   placeholder: 'value, e.g. 0x0002',
   'aria-label': 'value of the step',
-  size: 12,
+  list: 'step-registers',
+  size: 24,
 });
+/** The registers of the chosen device kind, offered to a config step's value by name. */
+const registerList = h('datalist', { id: 'step-registers' });
+
+/** What the value of a step is, as the placeholder says (a config step names a register). */
+const VALUE_HINTS: Record<string, string> = {
+  'cfg-read': 'register and width, e.g. PCI_EXP_DEVCTL 2',
+  'cfg-write': 'register, width, value, e.g. PCI_PM_CTRL 2 0x3',
+  'set-power': 'D0 or D3hot',
+};
+
+/** Offers the chosen device's registers when the step to add names one. */
+function offerRegisters(): void {
+  clear(registerList);
+  addValue.placeholder = VALUE_HINTS[addAction.value] ?? 'value, e.g. 0x0002';
+  if (addAction.value !== 'cfg-read' && addAction.value !== 'cfg-write') return;
+  const device = devices.find((d) => d.id === deviceSelect.value);
+  for (const r of device?.registers ?? []) registerList.append(h('option', { value: r }));
+}
 
 function save(patch: Saved): void {
   saved = { ...saved, ...patch };
@@ -180,6 +199,8 @@ function buildControls(): void {
     const p = presets.find((x) => x.name === presetSelect.value);
     if (p) setSteps(p.steps);
   });
+  addAction.addEventListener('change', offerRegisters);
+  deviceSelect.addEventListener('change', offerRegisters);
   for (const sel of [deviceSelect, kernelA, kernelB]) {
     sel.addEventListener('change', () =>
       save({ device: deviceSelect.value as PageState['device'], a: kernelA.value, b: kernelBValue() }),
@@ -204,6 +225,7 @@ function buildControls(): void {
       h('label', { for: 'add-action' }, 'Add '),
       addAction,
       addValue,
+      registerList,
       add,
     ),
     h('div', { class: 'actions' }, run, matrix, states, copy),
@@ -339,6 +361,7 @@ function receive(msg: ToPage): void {
         stepActions.map((a) => ({ value: a, label: a })),
         'mmio-read',
       );
+      offerRegisters();
       setSteps(setup.steps?.length ? setup.steps : (presets[0]?.steps ?? ['open']));
       save({
         device: deviceSelect.value as PageState['device'],

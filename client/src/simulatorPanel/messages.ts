@@ -28,6 +28,8 @@ export interface StepPreset {
 export interface DeviceOption {
   id: string;
   label: string;
+  /** The register names a config step may name on the kind (the step editor offers them). */
+  registers?: string[];
 }
 
 /** What the page keeps with getState/setState and the serializer hands back after a reload. */
@@ -220,7 +222,10 @@ const isCompare = (v: unknown): boolean =>
     (d) => isDict(d) && isString(d.device) && isStrings(d.steps) && isTrace(d.before) && isTrace(d.after),
   );
 const isInit = (m: Dict): boolean =>
-  isArrayOf(hasStrings('id', 'label'))(m.devices) &&
+  isArrayOf(
+    (d: unknown): d is Dict =>
+      hasStrings('id', 'label')(d) && (d.registers === undefined || isStrings(d.registers)),
+  )(m.devices) &&
   isArrayOf(hasStrings('value', 'label'))(m.kernels) &&
   isArrayOf((p: unknown): p is Dict => hasStrings('name')(p) && isStrings(p.steps))(m.presets) &&
   isStrings(m.stepActions) &&

@@ -148,7 +148,9 @@ export class SimulatorPanels {
     setup: Partial<PageState>,
   ): Omit<Extract<ToPage, { type: 'init' }>, 'type'> {
     return {
-      devices: model.devices.map(({ id, label }) => ({ id, label })),
+      devices: model.devices.map(({ id, label, registers }) =>
+        registers ? { id, label, registers } : { id, label },
+      ),
       kernels: this.kernelOptions(model),
       presets: model.presets,
       stepActions: model.steps.map((s) => s.action),

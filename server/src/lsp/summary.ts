@@ -8,7 +8,7 @@ import type { Finding } from '../analysis/types';
 import { outsideScopeText } from '../analysis/scope';
 import { patchTitle } from './decisionText';
 import type { ServerAnalysis } from './serverAnalysis';
-import { noModelledChangeText } from '../analysis/summaryText';
+import { notModelledCount, notModelledText } from '../analysis/summaryText';
 
 const WIDTH = 72;
 /** The most lines a summary has (the issue's "about 15 lines per series"). */
@@ -95,7 +95,10 @@ export function behaviourSummary(output: Pick<ServerAnalysis, 'result'>): string
     }
   }
   if (body.length) lines.push('', ...body);
-  else lines.push('', `Behaviour: ${noModelledChangeText(result.findings)}.`);
+  else {
+    const n = notModelledCount(result.findings);
+    lines.push('', `No behaviour change in what vfio-lens models${n ? `; ${notModelledText(n)}` : ''}.`);
+  }
   const unmodelled = result.findings.filter((f) => f.kind === 'unmodeled-change').length;
   const tail = [
     left ? `${left} more finding(s)` : '',

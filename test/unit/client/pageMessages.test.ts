@@ -30,7 +30,7 @@ describe('messages to the simulator page', () => {
     const messages = [
       {
         type: 'init',
-        devices: m.devices.map(({ id, label }) => ({ id, label })),
+        devices: m.devices.map(({ id, label, registers }) => ({ id, label, registers })),
         kernels: m.variants.map((v) => ({ value: v.id, label: v.label })),
         presets: m.presets,
         stepActions: m.steps.map((s) => s.action),
@@ -107,6 +107,15 @@ describe('messages to the simulator page', () => {
     };
     assert.throws(() => parseToPage(init), /malformed "init"/); // no legend, no columns
     assert.ok(parseToPage({ ...init, legend: [], columns: [] }));
+    // a device's registers (the step editor offers them by name) are strings or absent
+    const withRegisters = (registers: unknown) => ({
+      ...init,
+      legend: [],
+      columns: [],
+      devices: [{ id: 'pf-pcie', label: 'PF', registers }],
+    });
+    assert.ok(parseToPage(withRegisters(['PCI_EXP_DEVCTL', 'PCI_PM_CTRL'])));
+    assert.throws(() => parseToPage(withRegisters([1, 2])), /malformed "init"/);
     assert.throws(() => parseToPage({ type: 'busy', what: 'x', seq: 'one' }), /malformed "busy"/);
   });
 });
