@@ -7,11 +7,6 @@ import type { TextInput } from './inputs';
 
 export const KNOWN_FAILURES: { why: string; matches: (failure: string) => boolean }[] = [
   {
-    why: 'the MSE lint splits the document on \\n only (analysis/index.ts): with lone CR its finding lands on a wrong line or past its end',
-    matches: (f) =>
-      /^analysis: every range lies inside the document: finding \d+ \(mse-means-vf-mse\)/.test(f),
-  },
-  {
     why: 'every finding lists every other changed decision site as related information (analysis/behaviourFindings.ts): quadratic output',
     matches: (f) => /^analysis: output at most linear in the input: .* related information lists$/.test(f),
   },
