@@ -10,11 +10,6 @@ export const KNOWN_FAILURES: { why: string; matches: (failure: string) => boolea
     why: 'every finding lists every other changed decision site as related information (analysis/behaviourFindings.ts): quadratic output',
     matches: (f) => /^analysis: output at most linear in the input: .* related information lists$/.test(f),
   },
-  {
-    why: "every behaviour change of a finding explains its before and after traces with the decision's whole C expression, as written and as annotated (the typed observations): a long decision is repeated up to 4 times per change, and a decision with several unknowns has a hundred changes",
-    matches: (f) =>
-      /^analysis: output at most linear in the input: .* the behaviour changes' explanations$/.test(f),
-  },
 ];
 
 export function knownFailure(failure: string): string | undefined {

@@ -40,9 +40,32 @@ export function firstDifference(d: Difference): number {
   return n - 1;
 }
 
+/**
+ * The most of a decision's C (as written, and annotated with values) and of its operands one side
+ * of a change carries: every change of a finding explains both sides, so a 10,000-term decision
+ * repeated in a hundred changes was megabytes. The whole C is once in the finding's message.
+ */
+export const MAX_WHY_TEXT = 400;
+export const MAX_WHY_OPERANDS = 32;
+
+const cutText = (t: string) =>
+  t.length <= MAX_WHY_TEXT ? t : `${t.slice(0, MAX_WHY_TEXT - 1)}… (${t.length} characters in all)`;
+
+function boundedWhy(w: TraceEntry['why'][number]): ChangeSide['why'][number] {
+  const long = w.expression.length > MAX_WHY_TEXT || w.text.length > MAX_WHY_TEXT;
+  if (!long && w.operands.length <= MAX_WHY_OPERANDS) return w;
+  return {
+    ...w,
+    expression: cutText(w.expression),
+    text: cutText(w.text),
+    operands: w.operands.slice(0, MAX_WHY_OPERANDS),
+    cut: { expression: w.expression.length, operands: w.operands.length },
+  };
+}
+
 /** One side of a change: what the step observes there, and why (each decision with its operands' values). */
 function changeSide(e: TraceEntry, step: string): ChangeSide {
-  return { ...observationOf(e, step), why: e.why };
+  return { ...observationOf(e, step), why: e.why.map(boundedWhy) };
 }
 
 export function describeChange(d: Difference): BehaviourChange {

@@ -34,8 +34,11 @@ export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
 /** One side of a behaviour change: the step that shows it, what it observes there, and why. */
 export interface ChangeSide extends Observation {
-  /** The decisions that step took, each with its C expression and every operand's value and meaning. */
-  why: ExplainedDecision[];
+  /**
+   * The decisions that step took, each with its C expression and every operand's value and
+   * meaning; a decision longer than attribute.ts's bounds is cut there and says so in `cut`.
+   */
+  why: (ExplainedDecision & { cut?: { expression: number; operands: number } })[];
 }
 
 export interface BehaviourChange {
