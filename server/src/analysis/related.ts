@@ -45,7 +45,10 @@ export class RelatedPlaces {
     const kept = this.places.slice(0, MAX_RELATED - 1);
     const first = this.places[MAX_RELATED - 1];
     const left = this.places.length - kept.length + this.left;
-    return [...kept, { range: first.range, message: moreRelatedText(left, first) }];
+    return [
+      ...kept,
+      { range: first.range, message: moreRelatedText(left, first), kind: 'more', count: left },
+    ];
   }
 }
 

@@ -68,6 +68,12 @@ describe('vfio-lens in VS Code', function () {
     // what the Problems panel shows first (issue 14): the consequence, not a decision id
     for (const d of seedDiagnostics.filter((x) => codeOf(x) === 'behaviour-change'))
       assert.match(d.message, /^[a-z0-9-]+: [a-z]/, `consequence first: ${d.message}`);
+    // at most two related rows under each problem (issue 14), the rest counted
+    for (const d of seedDiagnostics)
+      assert.ok(
+        (d.relatedInformation ?? []).length <= 2,
+        `${d.relatedInformation?.length} related: ${d.message}`,
+      );
   });
 
   it('corpus thread (.mbox): opened as patch-mail, with vfio-lens diagnostics', async () => {
@@ -78,6 +84,11 @@ describe('vfio-lens in VS Code', function () {
       `    thread diagnostics: ${diagnostics.length} (${[...new Set(diagnostics.map(codeOf))].sort().join(', ')})`,
     );
     assert.ok(diagnostics.some((d) => codeOf(d) === 'behaviour-change'));
+    for (const d of diagnostics)
+      assert.ok(
+        (d.relatedInformation ?? []).length <= 2,
+        `${d.relatedInformation?.length} related: ${d.message}`,
+      );
     await vscode.window.showTextDocument(seed);
   });
 

@@ -26,6 +26,8 @@ test('a list within the cap is kept whole; past it, MAX_RELATED entries, the las
     assert.deepEqual(capped.at(-1), {
       range: place(MAX_RELATED - 1).range,
       message: `${left} more related place${left === 1 ? '' : 's'} not listed (the first: place ${MAX_RELATED - 1})`,
+      kind: 'more',
+      count: left,
     });
   }
 });
