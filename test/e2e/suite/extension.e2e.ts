@@ -170,7 +170,9 @@ describe('vfio-lens in VS Code', function () {
       device: 's390-vf-detached',
       steps: 'open; mmio-read',
     });
-    assert.match(run.labels[0], /before/);
+    // the sides as a reviewer names them, not "this patch #4" (issue 14 point 4)
+    assert.match(run.labels[0], /^before \[PATCH v4 [123]\/3\] \S/);
+    assert.match(run.labels[1] ?? '', /^after \[PATCH v4 [123]\/3\] \S/);
     assert.equal(
       run.a.trace[1].outcome,
       'EIO',
