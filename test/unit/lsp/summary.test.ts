@@ -57,7 +57,7 @@ describe('the reply summary', () => {
       '',
     ].join('\n');
     const text = behaviourSummary(analyzeText(host, { file: 'h.diff' }));
-    assert.match(text, /^No behaviour change in what vfio-lens models\.$/m);
+    assert.match(text, /^Behaviour: no change in what vfio-lens models\.$/m);
     assert.match(text, /outside what vfio-lens models: 1 hunk in 1 file/);
   });
 });
