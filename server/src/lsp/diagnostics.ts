@@ -8,7 +8,8 @@ import {
   type DiagnosticRelatedInformation,
 } from 'vscode-languageserver';
 import { applySeverities } from '../analysis/severity';
-import type { Finding, RelatedInfo, RelatedKind, Severity } from '../analysis/types';
+import { usefulness } from '../analysis/related';
+import type { Finding, RelatedInfo, Severity } from '../analysis/types';
 import type { AnalysedDocument } from './documentAnalyses';
 import type { VfioLensSettings } from './settings';
 
@@ -57,17 +58,6 @@ export function shownAnalysis(
  * (up to MAX_RELATED, analysis/related.ts) for `vfio-lens analyze`, JSON and SARIF.
  */
 export const DIAGNOSTIC_RELATED = 2;
-
-/** Which related places a reviewer wants first: their own words, then the markers, then the other sites. */
-const USEFULNESS: Record<RelatedKind | 'unnamed', number> = {
-  review: 0,
-  marker: 1,
-  site: 2,
-  unnamed: 3,
-  quote: 4,
-  more: 5,
-};
-const usefulness = (r: RelatedInfo) => USEFULNESS[r.kind ?? 'unnamed'];
 
 /** How many places an entry stands for: itself, or for a "more" entry the places it counts. */
 const placesIn = (r: RelatedInfo) => (r.kind === 'more' ? (r.count ?? 1) : 1);
