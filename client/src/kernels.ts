@@ -2,7 +2,13 @@
  * Kernel sides and device kinds as the commands and the panel offer them. The ids and labels are
  * the server's (VfioServer.vocabulary()): nothing here knows one kernel or device from another.
  */
-import type { DeviceKindId, KernelId, KernelRef, ModelVocabulary } from '../../server/src/lsp/protocol';
+import type {
+  DeviceKindId,
+  KernelId,
+  KernelRef,
+  ModelVocabulary,
+  PatchSides,
+} from '../../server/src/lsp/protocol';
 
 export const isDeviceId = (model: ModelVocabulary, v: unknown): v is DeviceKindId =>
   typeof v === 'string' && model.devices.some((d) => d.id === v);
@@ -16,11 +22,34 @@ export function checkDeviceArg(model: ModelVocabulary, v: unknown): DeviceKindId
   return v;
 }
 
-/** A short name for a kernel side, as trace headers and the plain-text copy show it. */
-export function kernelRefLabel(ref: KernelRef): string {
+/**
+ * The name of a kernel side, as pickers, trace headers and the plain-text copy show it: a kernel
+ * by its id, a patch side by the name the server gives it (vfioLens/documentStatus `sides`:
+ * "before [PATCH v5 3/3] vfio/pci: ..."), else "before this patch".
+ */
+export function kernelRefLabel(ref: KernelRef, sides: readonly PatchSides[] = []): string {
   if ('kernel' in ref) return ref.kernel;
-  const patch = ref.patch === undefined ? '' : ` #${ref.patch + 1}`;
-  return `this patch${patch} (${ref.side})`;
+  const named = sides.find((s) => s.patch === ref.patch);
+  return named ? named[ref.side] : `${ref.side} this patch`;
+}
+
+/** A patch side pair as the pickers offer it: the names, and the KernelRef each one requests. */
+export interface PatchSideChoice {
+  label: string;
+  ref: KernelRef;
+}
+
+/** Every patch side of a document, the whole series first (the server's order), before then after. */
+export function patchSideChoices(uri: string, sides: readonly PatchSides[]): PatchSideChoice[] {
+  const pairs: readonly PatchSides[] = sides.length
+    ? sides
+    : [{ before: 'before this patch', after: 'after this patch' }];
+  return pairs.flatMap((s) =>
+    (['before', 'after'] as const).map((side) => ({
+      label: s[side],
+      ref: s.patch === undefined ? { uri, side } : { uri, patch: s.patch, side },
+    })),
+  );
 }
 
 /** Checks a KernelRef passed as a command argument; throws with the reason. */

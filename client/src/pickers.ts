@@ -1,6 +1,7 @@
 /** Quick picks for the commands: device kind, kernel side (or this patch), step script, from the server's vocabulary. */
 import * as vscode from 'vscode';
-import type { DeviceKindId, KernelRef, ModelVocabulary } from '../../server/src/lsp/protocol';
+import type { DeviceKindId, KernelRef, ModelVocabulary, PatchSides } from '../../server/src/lsp/protocol';
+import { patchSideChoices } from './kernels';
 
 /** The languages whose documents can be "this patch". */
 const PATCH_LANGUAGES = ['diff', 'patch-mail', 'plaintext'];
@@ -43,19 +44,28 @@ interface KernelItem extends vscode.QuickPickItem {
   ref?: KernelRef;
 }
 
+/**
+ * A kernel variant, or a side of the patch document: the whole series before its first patch and
+ * after its last, then each patch's before and after, named as the server names them
+ * (`sides`, from vfioLens/documentStatus: "before [PATCH v5 3/3] vfio/pci: ...").
+ */
 export async function pickKernel(
   model: ModelVocabulary,
   title: string,
   patchDoc?: vscode.TextDocument,
+  sides: readonly PatchSides[] = [],
 ): Promise<KernelRef | undefined> {
   const items: KernelItem[] = [];
   if (patchDoc) {
     const uri = patchDoc.uri.toString();
     const name = vscode.workspace.asRelativePath(patchDoc.uri);
     items.push(
-      { label: 'This patch', kind: vscode.QuickPickItemKind.Separator },
-      { label: 'this patch: before', description: name, ref: { uri, side: 'before' } },
-      { label: 'this patch: after', description: name, ref: { uri, side: 'after' } },
+      { label: `Patches of ${name}`, kind: vscode.QuickPickItemKind.Separator },
+      ...patchSideChoices(uri, sides).map((c) => ({
+        label: c.label,
+        description: 'patch' in c.ref && c.ref.patch !== undefined ? undefined : 'the whole document',
+        ref: c.ref,
+      })),
       { label: 'Kernels', kind: vscode.QuickPickItemKind.Separator },
     );
   }

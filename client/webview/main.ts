@@ -280,17 +280,22 @@ function show(msg: ToPage): void {
       break;
     }
     case 'matrix': {
-      const m = renderMatrix(msg.result, terms, (device, steps) => {
-        setSteps(steps);
-        deviceSelect.value = device;
-        send({
-          type: 'run',
-          device: device as PageState['device'],
-          a: kernelA.value,
-          b: kernelBValue(),
-          steps,
-        });
-      });
+      const m = renderMatrix(
+        msg.result,
+        terms,
+        (device, steps) => {
+          setSteps(steps);
+          deviceSelect.value = device;
+          send({
+            type: 'run',
+            device: device as PageState['device'],
+            a: kernelA.value,
+            b: kernelBValue(),
+            steps,
+          });
+        },
+        msg.names,
+      );
       view.push(h('h2', { tabindex: -1 }, 'Behaviour matrix'), m.element);
       r = {
         view: 'matrix',

@@ -20,25 +20,29 @@ interface CellView {
   title: string;
 }
 
+/** The kernels' names as the columns show them: the panel's names of patch sides, else the ids. */
+type Names = readonly string[];
+
 function pairCell(
   m: MatrixResult,
+  names: Names,
   device: string,
   scenario: string,
   cells: (MatrixCell | undefined)[],
 ): CellView {
   const pair = m.pairs?.find((p) => p.device === device && p.scenario === scenario);
-  const full = m.kernels.map((k, i) => `${k}: ${cells[i]?.summary ?? '—'}`).join('\n');
+  const full = names.map((k, i) => `${k}: ${cells[i]?.summary ?? '—'}`).join('\n');
   if (!pair) return { text: '—', differs: false, title: full };
   return { text: pair.text, differs: pair.differs, title: full };
 }
 
-function groupedCell(m: MatrixResult, cells: (MatrixCell | undefined)[]): CellView {
+function groupedCell(names: Names, cells: (MatrixCell | undefined)[]): CellView {
   const groups = new Map<string, string[]>();
-  m.kernels.forEach((k, i) => {
+  names.forEach((k, i) => {
     const s = cells[i]?.summary ?? '—';
     groups.set(s, [...(groups.get(s) ?? []), k]);
   });
-  const full = m.kernels.map((k, i) => `${k}: ${cells[i]?.summary ?? '—'}`).join('\n');
+  const full = names.map((k, i) => `${k}: ${cells[i]?.summary ?? '—'}`).join('\n');
   if (groups.size === 1) return { text: '=', differs: false, title: full };
   const text = [...groups].map(([s, ks]) => `${ks.join(', ')}: ${s}`).join('\n');
   return { text, differs: true, title: full };
@@ -48,7 +52,9 @@ export function renderMatrix(
   m: MatrixResult,
   terms: readonly LegendTerm[],
   open: (device: string, steps: string[]) => void,
+  given?: Names,
 ): MatrixRendering {
+  const names = given && given.length === m.kernels.length ? given : m.kernels;
   const two = m.kernels.length === 2 && !!m.pairs;
   const head = h('tr', {}, h('th', { scope: 'col' }, 'device'));
   for (const sc of m.scenarios)
@@ -61,12 +67,12 @@ export function renderMatrix(
       const cells = m.kernels.map((k) =>
         m.cells.find((c) => c.device === device && c.scenario === sc.id && c.kernel === k),
       );
-      const view = two ? pairCell(m, device, sc.id, cells) : groupedCell(m, cells);
+      const view = two ? pairCell(m, names, device, sc.id, cells) : groupedCell(names, cells);
       if (view.differs) rowDiffers++;
       const steps = cells.find((c) => c)?.steps ?? sc.steps;
       const label = view.differs
         ? `${sc.id} on ${device}: ${view.text}; open the full trace`
-        : `${sc.id} on ${device}: the same under ${m.kernels.join(' and ')}; open the full trace`;
+        : `${sc.id} on ${device}: the same under ${names.join(' and ')}; open the full trace`;
       const button = h(
         'button',
         { type: 'button', class: 'cell-open', title: view.title, 'aria-label': label },
@@ -87,18 +93,18 @@ export function renderMatrix(
   );
   const body = h('tbody', {}, ...rows.map((r) => r.row));
   const caption =
-    `${m.devices.length} device kinds × ${m.scenarios.length} scenarios under ${m.kernels.join(' and ')}; ` +
+    `${m.devices.length} device kinds × ${m.scenarios.length} scenarios under ${names.join(' and ')}; ` +
     `${differing} cells differ; rows with differences first`;
   const table = h('table', { class: 'matrix' }, h('caption', {}, caption), h('thead', {}, head), body);
   const own: LegendTerm[] = two
     ? [
         {
           term: '=',
-          meaning: `every step of the scenario observes the same under ${m.kernels[0]} and ${m.kernels[1]}`,
+          meaning: `every step of the scenario observes the same under ${names[0]} and ${names[1]}`,
         },
         {
           term: 'step: A → B',
-          meaning: `the first step that differs, what it observes under ${m.kernels[0]} (A) and under ${m.kernels[1]} (B); "+N more": further steps differ`,
+          meaning: `the first step that differs, what it observes under ${names[0]} (A) and under ${names[1]} (B); "+N more": further steps differ`,
         },
       ]
     : [

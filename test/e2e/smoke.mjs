@@ -125,7 +125,7 @@ export async function runSmoke({ mode, vsix, workspace }) {
       await runCommand(page, 'View: Hide Panel');
       await runCommand(page, 'vfio-lens: Simulate scenario…');
       await pick(page, 's390-vf-detached');
-      await pick(page, 'this patch: before');
+      await pick(page, 'before [PATCH v4 1/3]');
       await page
         .locator('.quick-input-list .monaco-list-row', { hasText: 'MMIO right after open' })
         .first()
@@ -138,7 +138,9 @@ export async function runSmoke({ mode, vsix, workspace }) {
       'the simulator panel shows the trace, differences marked, and the state diagram',
       async () => {
         const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-        await frame.locator('table.trace caption', { hasText: 'differ between this patch' }).waitFor();
+        await frame
+          .locator('table.trace caption', { hasText: 'differ between before [PATCH v4 1/3]' })
+          .waitFor();
         await frame.locator('table.trace tr.step.differs').first().waitFor();
         await runCommand(page, 'View: Toggle Maximize Editor Group');
         await frame.locator('button.why-toggle').nth(1).click();

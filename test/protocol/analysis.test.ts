@@ -58,6 +58,7 @@ interface CliFinding {
   severity: string;
   range: Diagnostic['range'];
   message: string;
+  related: { message: string }[];
 }
 interface CliAnalysis {
   documents: { findings: CliFinding[] }[];
@@ -83,6 +84,23 @@ function assertSameAsCli(diagnostics: Diagnostic[], file: string): void {
   for (const d of diagnostics) assert.equal(d.source, 'vfio-lens');
 }
 
+/**
+ * At most two related places per diagnostic (issue 14): what the CLI lists for a finding is
+ * shown, or counted in the last entry ("N more related places: ...").
+ */
+function assertRelatedShown(diagnostics: Diagnostic[], file: string): void {
+  const cli = cliJson<CliAnalysis>(['analyze', file]);
+  const byPlace = new Map(cli.documents[0].findings.map((f) => [key(f.code, f.range), f]));
+  for (const d of diagnostics) {
+    const related = d.relatedInformation ?? [];
+    const what = typeof d.message === 'string' ? d.message : d.message.value;
+    assert.ok(related.length <= 2, `${related.length} related places: ${what}`);
+    const listed = byPlace.get(key(String(d.code), d.range))?.related.length ?? 0;
+    if (listed <= 2) assert.equal(related.length, listed, what);
+    else assert.match(related[1].message, new RegExp(`^${listed - 1} more related places: `), what);
+  }
+}
+
 describe('language server on the seed series and corpus threads', () => {
   let client: LspClient;
   const seedUri = 'file:///seeds/002.txt';
@@ -105,6 +123,7 @@ describe('language server on the seed series and corpus threads', () => {
 
   test('seed 002: diagnostics are the findings, with a behaviour change on the new return line', opts, () => {
     assertSameAsCli(seedDiagnostics, sharedPath('seeds', SEED));
+    assertRelatedShown(seedDiagnostics, sharedPath('seeds', SEED));
     const onReturn = seedDiagnostics.filter(
       (d) =>
         d.code === 'behaviour-change' && d.range.start.line <= returnLine && returnLine <= d.range.end.line,
@@ -306,6 +325,7 @@ describe('language server on the seed series and corpus threads', () => {
       client.open(uri, languageId, readShared('corpus', 'real', file));
       const diagnostics = await client.waitForDiagnostics(uri, 1);
       assertSameAsCli(diagnostics, sharedPath('corpus', 'real', file));
+      assertRelatedShown(diagnostics, sharedPath('corpus', 'real', file));
       assert.ok(diagnostics.length > 0);
       if (file.startsWith('k05')) {
         const text = readShared('corpus', 'real', file);
@@ -326,6 +346,8 @@ describe('language server on the seed series and corpus threads', () => {
           (d.relatedInformation ?? []).some((r) => /Bjorn Helgaas/.test(r.message)),
         );
         assert.ok(reviewed.length > 0, "Bjorn Helgaas's review is attached to the hunk it quotes");
+        for (const d of reviewed)
+          assert.match(d.relatedInformation![0].message, /^Bjorn Helgaas: /, 'his own words come first');
       } else {
         assert.ok(diagnostics.some((d) => d.code === 'behaviour-change'));
       }

@@ -15,6 +15,7 @@ import type { SimulatorPanels } from '../simulatorPanel/panel';
 import { checkDeviceArg, toKernelRef } from '../kernels';
 import { activePatchDocument, pickKernel } from '../pickers';
 import { asArgs, patchIndexArg, reporting, uriArg } from './args';
+import { patchStatus } from './simulate';
 
 export function registerCompare(
   context: vscode.ExtensionContext,
@@ -48,9 +49,10 @@ async function compare(
     throw new Error('depth must be a positive number of steps');
   }
   const doc = activePatchDocument();
-  a ??= await pickKernel(model, 'vfio-lens: compare — first kernel', doc);
+  const sides = a && b ? [] : ((await patchStatus(server, doc?.uri.toString()))?.sides ?? []);
+  a ??= await pickKernel(model, 'vfio-lens: compare — first kernel', doc, sides);
   if (!a) return undefined;
-  b ??= await pickKernel(model, 'vfio-lens: compare — second kernel', doc);
+  b ??= await pickKernel(model, 'vfio-lens: compare — second kernel', doc, sides);
   if (!b) return undefined;
   const params: CompareParams = { a, b, device };
   if (typeof args.depth === 'number') params.depth = args.depth;

@@ -6,7 +6,7 @@
  * (and patch) it compares that patch's before and after.
  */
 import * as vscode from 'vscode';
-import { DocumentStatusRequest, type KernelRef } from '../../../server/src/lsp/protocol';
+import { DocumentStatusRequest, type DocumentStatus, type KernelRef } from '../../../server/src/lsp/protocol';
 import type { VfioServer } from '../server';
 import type { SimulatorPanels, TraceRun } from '../simulatorPanel/panel';
 import { checkDeviceArg, toKernelRef } from '../kernels';
@@ -46,10 +46,11 @@ async function simulate(
   if (args.steps !== undefined && (typeof args.steps !== 'string' || !args.steps.trim())) {
     throw new Error('steps must be a script like "open; write-cmd 0x0002; mmio-read"');
   }
-  const device = given ?? (await pickDevice(model, await changedDevices(server, args.uri)));
+  const status = given && a ? undefined : await patchStatus(server, args.uri);
+  const device = given ?? (await pickDevice(model, status?.changedDevices ?? []));
   if (!device) return undefined;
   if (!a) {
-    a = await pickKernel(model, 'vfio-lens: kernel (or this patch)', activePatchDocument());
+    a = await pickKernel(model, 'vfio-lens: kernel (or a patch)', activePatchDocument(), status?.sides);
     if (!a) return undefined;
     if (!b && !('kernel' in a)) b = { ...a, side: a.side === 'before' ? 'after' : 'before' };
   }
@@ -58,10 +59,12 @@ async function simulate(
   return panels.runTrace(device, a, b ?? null, script);
 }
 
-/** The device kinds the patch (args.uri, or the active document) changes, for the picker to list first. */
-async function changedDevices(server: VfioServer, uri: unknown): Promise<string[]> {
+/**
+ * What the server made of the patch (args.uri, or the active document): the device kinds it
+ * changes, for the picker to list first, and its sides as a reviewer names them.
+ */
+export async function patchStatus(server: VfioServer, uri: unknown): Promise<DocumentStatus | undefined> {
   const target = typeof uri === 'string' ? uri : activePatchDocument()?.uri.toString();
-  if (!target) return [];
-  const status = await server.request(DocumentStatusRequest, { uri: target }).catch(() => undefined);
-  return status?.changedDevices ?? [];
+  if (!target) return undefined;
+  return server.request(DocumentStatusRequest, { uri: target }).catch(() => undefined);
 }

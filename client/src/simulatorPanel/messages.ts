@@ -70,7 +70,12 @@ export type ToPage =
       b: SimulateResult | null;
     })
   | (Numbered & { type: 'compare'; labels: [string, string]; result: CompareResult })
-  | (Numbered & { type: 'matrix'; result: MatrixResult })
+  | (Numbered & {
+      type: 'matrix';
+      result: MatrixResult;
+      /** The columns' names, one per `result.kernels` (a patch side's id is the server's, "v5.8+2"). */
+      names?: string[];
+    })
   | (Numbered & {
       type: 'states';
       labels: [string, string | null];
@@ -247,7 +252,10 @@ const TO_PAGE: Record<ToPage['type'], (m: Dict) => boolean> = {
     isSimulation(m.a) &&
     (m.b === null || isSimulation(m.b)),
   compare: (m) => isLabels(m.labels, isString) && isCompare(m.result),
-  matrix: (m) => isMatrix(m.result),
+  matrix: (m) =>
+    isMatrix(m.result) &&
+    (m.names === undefined ||
+      (isStrings(m.names) && m.names.length === (m.result as { kernels: unknown[] }).kernels.length)),
   states: (m) =>
     isLabels(m.labels, (x) => x === null || isString(x)) && isStates(m.a) && (m.b === null || isStates(m.b)),
 };

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import {
+  DocumentStatusRequest,
   MatrixRequest,
   SimulateRequest,
   StatesRequest,
@@ -15,6 +16,7 @@ import {
   type KernelRef,
   type MatrixResult,
   type ModelVocabulary,
+  type PatchSides,
   type SimulateParams,
   type SimulateResult,
   type StatesResult,
@@ -63,6 +65,8 @@ export class SimulatorPanels {
   private lastRender: RenderReport | undefined;
   private restored: Partial<PageState> = {};
   private model: ModelVocabulary | undefined;
+  /** Each patch document's sides as the server names them ("before [PATCH v5 3/3] ..."). */
+  private sides = new Map<string, PatchSides[]>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -85,12 +89,34 @@ export class SimulatorPanels {
   private kernelOptions(model: ModelVocabulary): KernelOption[] {
     const opts: KernelOption[] = [];
     if (this.patch) {
+      const { uri, patch } = this.patch;
       opts.push(
-        { value: 'before', label: 'this patch: before' },
-        { value: 'after', label: 'this patch: after' },
+        { value: 'before', label: this.label({ uri, patch, side: 'before' }) },
+        { value: 'after', label: this.label({ uri, patch, side: 'after' }) },
       );
     }
     return opts.concat(model.variants.map((k) => ({ value: k.id, label: k.label })));
+  }
+
+  /** A kernel side's name: a patch side as the server names it, once it said (loadSides). */
+  label(ref: KernelRef): string {
+    return kernelRefLabel(ref, 'uri' in ref ? this.sides.get(ref.uri) : undefined);
+  }
+
+  private labels(a: KernelRef, b: KernelRef | null): [string, string | null] {
+    return [this.label(a), b ? this.label(b) : null];
+  }
+
+  /** Asks the server how it names the sides of the patch documents given (an unanswered ask keeps the last names). */
+  private async loadSides(...refs: (KernelRef | null | undefined)[]): Promise<void> {
+    const uris = new Set(refs.flatMap((r) => (r && 'uri' in r ? [r.uri] : [])));
+    if (this.patch) uris.add(this.patch.uri);
+    await Promise.all(
+      [...uris].map(async (uri) => {
+        const status = await this.server.request(DocumentStatusRequest, { uri }).catch(() => undefined);
+        if (status?.sides) this.sides.set(uri, status.sides);
+      }),
+    );
   }
 
   choiceToRef(choice: KernelChoice): KernelRef {
@@ -111,6 +137,7 @@ export class SimulatorPanels {
   async reveal(setup: Partial<PageState> = {}, adopt?: vscode.WebviewPanel): Promise<void> {
     if (setup.patch) this.patch = setup.patch;
     const model = (this.model = await this.server.vocabulary());
+    await this.loadSides();
     if (this.panel && !adopt) {
       this.panel.reveal(undefined, false);
       if (Object.keys(setup).length) this.post({ type: 'init', ...this.initMessage(model, setup) });
@@ -260,7 +287,8 @@ export class SimulatorPanels {
       this.simulate(device, a, script),
       b ? this.simulate(device, b, script) : null,
     ]);
-    const labels: [string, string | null] = [kernelRefLabel(a), b ? kernelRefLabel(b) : null];
+    await this.loadSides(a, b);
+    const labels = this.labels(a, b);
     const run: TraceRun = {
       device,
       steps: ra.trace.map((e) => e.action),
@@ -276,7 +304,8 @@ export class SimulatorPanels {
 
   async showCompare(a: KernelRef, b: KernelRef, result: CompareResult): Promise<RenderReport | undefined> {
     await this.reveal({ a: this.refToChoice(a), b: this.refToChoice(b), view: 'compare' });
-    return this.postAndWait({ type: 'compare', labels: [kernelRefLabel(a), kernelRefLabel(b)], result });
+    await this.loadSides(a, b);
+    return this.postAndWait({ type: 'compare', labels: [this.label(a), this.label(b)], result });
   }
 
   async showMatrix(kernels?: KernelRef[]): Promise<{ result: MatrixResult; rendered?: RenderReport }> {
@@ -286,7 +315,12 @@ export class SimulatorPanels {
     await this.reveal(setup);
     this.post({ type: 'busy', what: 'computing the behaviour matrix' });
     const result = await this.server.request(MatrixRequest, kernels ? { kernels } : {});
-    return { result, rendered: await this.postAndWait({ type: 'matrix', result }) };
+    // the columns by the names of the sides asked for (a patch side's own id is "v5.8+2")
+    await this.loadSides(...(kernels ?? []));
+    const names =
+      kernels && kernels.length === result.kernels.length ? kernels.map((k) => this.label(k)) : undefined;
+    const msg = { type: 'matrix' as const, result, ...(names ? { names } : {}) };
+    return { result, rendered: await this.postAndWait(msg) };
   }
 
   private statesOf(device: DeviceKindId, kernel: KernelRef): Promise<StatesResult> {
@@ -301,9 +335,10 @@ export class SimulatorPanels {
     await this.reveal({ device, a: this.refToChoice(a), b: b ? this.refToChoice(b) : null, view: 'states' });
     this.post({ type: 'busy', what: `exploring the states of ${device}` });
     const [sa, sb] = await Promise.all([this.statesOf(device, a), b ? this.statesOf(device, b) : null]);
+    await this.loadSides(a, b);
     return this.postAndWait({
       type: 'states',
-      labels: [kernelRefLabel(a), b ? kernelRefLabel(b) : null],
+      labels: this.labels(a, b),
       a: sa,
       b: sb,
     });

@@ -140,7 +140,7 @@ function unitFindings(
     const relatedPlaces = new RelatedPlaces()
       .addEach(
         effect.decisions.filter((o) => o !== site),
-        (o) => ({ range: siteRange(o), message: `also changes ${o.decision}` }),
+        (o) => ({ range: siteRange(o), message: `also changes ${o.decision}`, kind: 'site' }),
       )
       .addAll(markerRelated)
       .addAll(related(site.record))

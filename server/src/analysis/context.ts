@@ -92,6 +92,7 @@ export function buildContext(text: string, options: AnalyzeOptions): AnalysisCon
         definitions.set(d.name, {
           range: r.facts.post.image[d.lines[0]].range,
           message: `${d.name} defined here`,
+          kind: 'marker',
         });
     }
   }
@@ -101,6 +102,7 @@ export function buildContext(text: string, options: AnalyzeOptions): AnalysisCon
       .map((s) => ({
         range: s.record.facts.post.image[s.setter.lines[0]].range,
         message: `${markerName(s.setter.marker)} set in ${s.setter.functionName ?? s.record.facts.functionName ?? '?'}`,
+        kind: 'marker' as const,
       })),
   );
   return {

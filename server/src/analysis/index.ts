@@ -49,8 +49,20 @@ export interface AnalysisOutput {
   decisions: DecisionSite[];
   /** The kernel logic before and after each patch (index = position in result.patches), and for the whole series. */
   policies: { before: PolicySpec; after: PolicySpec }[];
-  series?: { before: PolicySpec; after: PolicySpec };
+  /** The whole series: before its first unit, after its last, and which units those are. */
+  series?: { before: PolicySpec; after: PolicySpec; first: SeriesEnd; last: SeriesEnd };
 }
+
+/** A unit at an end of the series: its patch (index in result.patches), or a quoted copy's subject. */
+export interface SeriesEnd {
+  patch?: number;
+  subject: string;
+}
+
+const seriesEnd = (u: AnalysisUnit): SeriesEnd => ({
+  ...(u.patch !== undefined ? { patch: u.patch } : {}),
+  subject: u.subject,
+});
 
 /** Must be awaited once before analyzeText (loads tree-sitter-c). */
 export async function initAnalysis(): Promise<void> {
@@ -205,8 +217,16 @@ export function analyzeText(text: string, options: AnalyzeOptions): AnalysisOutp
     ),
     ...(outside ? { outsideScope: outside } : {}),
   };
+  const last = effects[effects.length - 1];
   const series =
-    effects.length > 0 ? { before: effects[0].before, after: effects[effects.length - 1].after } : undefined;
+    effects.length > 0
+      ? {
+          before: effects[0].before,
+          after: last.after,
+          first: seriesEnd(effects[0].unit),
+          last: seriesEnd(last.unit),
+        }
+      : undefined;
   return { result, read, decisions, policies, series };
 }
 

@@ -118,7 +118,13 @@ const devFlagsBitCollision: LintRule = {
             range: post.image[d.lines[0]].range,
             record,
             related: inHunk
-              ? [{ range: post.image[inHunk.lines[0]].range, message: `${owner} (bit ${d.bit})` }]
+              ? [
+                  {
+                    range: post.image[inHunk.lines[0]].range,
+                    message: `${owner} (bit ${d.bit})`,
+                    kind: 'marker' as const,
+                  },
+                ]
               : [],
           },
         ];

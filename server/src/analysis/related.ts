@@ -4,10 +4,23 @@
  * listed the other 1,999, and a series of such lines made the output quadratic). What is left out
  * is counted in one last entry (`moreRelatedText`), on the first place left out.
  */
-import type { RelatedInfo } from './types';
+import type { RelatedInfo, RelatedKind } from './types';
 
 /** The most related places one finding lists, the "N more" entry included. */
 export const MAX_RELATED = 20;
+
+/** Which related places a reviewer wants first: their own words, then the markers, then the other sites. */
+const USEFULNESS: Record<RelatedKind | 'unnamed', number> = {
+  review: 0,
+  marker: 1,
+  site: 2,
+  unnamed: 3,
+  quote: 4,
+  more: 5,
+};
+
+/** How far down a related place comes (0: first): what a list keeps when it has to leave some out. */
+export const usefulness = (r: RelatedInfo): number => USEFULNESS[r.kind ?? 'unnamed'];
 
 /** The text of the entry that stands for the places left out. */
 export function moreRelatedText(left: number, first: RelatedInfo): string {
@@ -16,22 +29,40 @@ export function moreRelatedText(left: number, first: RelatedInfo): string {
 
 /**
  * Collects related places up to the cap without building the ones past it: `addEach` maps only
- * while there is room and counts the rest.
+ * while there is room and counts the rest; past the cap, a more useful place displaces a less
+ * useful one.
  */
 export class RelatedPlaces {
   private readonly places: RelatedInfo[] = [];
   private left = 0;
 
+  /**
+   * Past the cap, a place more useful than the least useful one kept takes its place (a
+   * reviewer's comment is not lost behind 2,000 "also changes" sites).
+   */
   add(place: RelatedInfo): this {
-    if (this.places.length <= MAX_RELATED) this.places.push(place);
-    else this.left++;
+    if (this.places.length <= MAX_RELATED) {
+      this.places.push(place);
+      return this;
+    }
+    this.left++;
+    // the least useful place kept, the last of them
+    let worst = -1;
+    for (let i = 0; i < this.places.length; i++)
+      if (worst < 0 || usefulness(this.places[i]) >= usefulness(this.places[worst])) worst = i;
+    if (usefulness(this.places[worst]) > usefulness(place)) {
+      this.places.splice(worst, 1);
+      this.places.push(place);
+    }
     return this;
   }
 
   addAll(places: readonly RelatedInfo[]): this {
-    return this.addEach(places, (p) => p);
+    for (const p of places) this.add(p);
+    return this;
   }
 
+  /** Places of one kind, built only while there is room (a place past the cap displaces none). */
   addEach<T>(items: readonly T[], place: (item: T) => RelatedInfo): this {
     let i = 0;
     for (; i < items.length && this.places.length <= MAX_RELATED; i++) this.places.push(place(items[i]));
@@ -39,13 +70,26 @@ export class RelatedPlaces {
     return this;
   }
 
-  /** The places, or the first MAX_RELATED - 1 and one entry counting the rest. */
+  /**
+   * The places, or the MAX_RELATED - 1 most useful of them (in the order they came) and one entry
+   * counting the rest, on the first place left out.
+   */
   list(): RelatedInfo[] {
     if (this.places.length <= MAX_RELATED) return this.places;
-    const kept = this.places.slice(0, MAX_RELATED - 1);
-    const first = this.places[MAX_RELATED - 1];
+    const keep = new Set(
+      this.places
+        .map((p, i) => ({ rank: usefulness(p), i }))
+        .sort((a, b) => a.rank - b.rank || a.i - b.i)
+        .slice(0, MAX_RELATED - 1)
+        .map((x) => x.i),
+    );
+    const kept = this.places.filter((_, i) => keep.has(i));
+    const first = this.places.find((_, i) => !keep.has(i))!;
     const left = this.places.length - kept.length + this.left;
-    return [...kept, { range: first.range, message: moreRelatedText(left, first) }];
+    return [
+      ...kept,
+      { range: first.range, message: moreRelatedText(left, first), kind: 'more', count: left },
+    ];
   }
 }
 

@@ -48,7 +48,7 @@ export function reviewRelated(read: ReadResult, copies: QuotedCopy[]): RelatedIn
   for (const c of copies) {
     const m = messageAt(read, c.messageIndex, c.hunk.headerRange.start.line);
     const who = (m && authorOf(read, m)) ?? 'a reviewer';
-    out.push({ range: c.hunk.headerRange, message: `quoted by ${who}` });
+    out.push({ range: c.hunk.headerRange, message: `quoted by ${who}`, kind: 'quote' });
     if (!m || seenMessages.has(m.index)) continue;
     seenMessages.add(m.index);
     // the reviewer's own text: the reply after the quote holding this hunk, else every reply in the mail
@@ -60,6 +60,7 @@ export function reviewRelated(read: ReadResult, copies: QuotedCopy[]): RelatedIn
       out.push({
         range: q.replyRange,
         message: `${who}: ${text.length > 240 ? text.slice(0, 237) + '...' : text}`,
+        kind: 'review',
       });
     }
   }

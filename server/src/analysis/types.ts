@@ -54,9 +54,21 @@ export interface BehaviourChange {
 /** A case of either model: vfio-pci's, or the zPCI model's (`model: 'zpci'`). */
 export type AnyBehaviourChange = BehaviourChange | ZpciBehaviourChange;
 
+/**
+ * What a related place is to a reviewer, most useful first (the editor shows only the first):
+ * `review` a reviewer's own words after a quote of the hunk; `marker` where a marker the finding
+ * rests on is defined or set; `site` another changed line the same change makes ("also changes
+ * <decision>"); `quote` where a reply quotes the hunk ("quoted by X"); `more` the entry that
+ * stands for `count` places left out of the list.
+ */
+export type RelatedKind = 'review' | 'marker' | 'site' | 'quote' | 'more';
+
 export interface RelatedInfo {
   range: Range;
   message: string;
+  kind?: RelatedKind;
+  /** For `kind: 'more'`: how many places the entry stands for. */
+  count?: number;
 }
 
 export interface Finding {

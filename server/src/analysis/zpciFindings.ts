@@ -142,7 +142,11 @@ export function zpciBehaviourFindings(ctx: AnalysisContext, out: FindingSink): v
         changes,
         related: edits
           .filter((o) => o !== c && bySite.has(o))
-          .map((o) => ({ range: changeRange(u, o), message: `also changes ${o.key}` })),
+          .map((o) => ({
+            range: changeRange(u, o),
+            message: `also changes ${o.key}`,
+            kind: 'site' as const,
+          })),
         hint: hintOf(lead, n),
       });
     }

@@ -8,7 +8,8 @@ import {
   type DiagnosticRelatedInformation,
 } from 'vscode-languageserver';
 import { applySeverities } from '../analysis/severity';
-import type { Finding, Severity } from '../analysis/types';
+import { usefulness } from '../analysis/related';
+import type { Finding, RelatedInfo, Severity } from '../analysis/types';
 import type { AnalysedDocument } from './documentAnalyses';
 import type { VfioLensSettings } from './settings';
 
@@ -51,8 +52,46 @@ export function shownAnalysis(
   return view;
 }
 
+/**
+ * The most related places one diagnostic shows (issue 14): the Problems panel and the peek view
+ * give each a row, and six to eight of them buried the findings. The finding keeps its own list
+ * (up to MAX_RELATED, analysis/related.ts) for `vfio-lens analyze`, JSON and SARIF.
+ */
+export const DIAGNOSTIC_RELATED = 2;
+
+/** How many places an entry stands for: itself, or for a "more" entry the places it counts. */
+const placesIn = (r: RelatedInfo) => (r.kind === 'more' ? (r.count ?? 1) : 1);
+
+/**
+ * The related places a diagnostic shows: at most DIAGNOSTIC_RELATED, the most useful first (in
+ * the finding's order within one kind). When more exist, the last one shown counts the rest, on
+ * the first place left out.
+ */
+export function diagnosticRelated(related: readonly RelatedInfo[]): RelatedInfo[] {
+  const ranked = related
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => usefulness(a.r) - usefulness(b.r) || a.i - b.i)
+    .map((x) => x.r);
+  if (ranked.length <= DIAGNOSTIC_RELATED) return ranked;
+  const shown = ranked.slice(0, DIAGNOSTIC_RELATED - 1);
+  const rest = ranked.slice(DIAGNOSTIC_RELATED - 1);
+  const left = rest.reduce((n, r) => n + placesIn(r), 0);
+  const listed = rest.filter((r) => r.kind !== 'more').length;
+  const where = listed === left ? 'lists them' : `lists ${listed} of them`;
+  const first = rest[0];
+  return [
+    ...shown,
+    {
+      range: first.range,
+      message: `${left} more related places: \`vfio-lens analyze\` ${where}; the first: ${first.message}`,
+      kind: 'more',
+      count: left,
+    },
+  ];
+}
+
 export function findingToDiagnostic(uri: string, finding: Finding, severity: Severity): Diagnostic {
-  const relatedInformation: DiagnosticRelatedInformation[] = finding.related.map((r) => ({
+  const relatedInformation: DiagnosticRelatedInformation[] = diagnosticRelated(finding.related).map((r) => ({
     location: { uri, range: r.range },
     message: r.message,
   }));

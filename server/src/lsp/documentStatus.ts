@@ -7,6 +7,7 @@ import type { Finding } from '../analysis/types';
 import type { AnalysedDocument } from './documentAnalyses';
 import type { DocumentStatus } from './protocol';
 import { changedDevices } from './editorHints';
+import { patchSides } from './patchNames';
 
 function bySeverity(findings: readonly Finding[]): DocumentStatus['findings'] {
   const n = { error: 0, warning: 0, information: 0, hint: 0 };
@@ -30,6 +31,7 @@ export function documentStatus(doc: AnalysedDocument, baselineSetting: string): 
         baseline: { kernel: r.baseline.kernel, how, detectedFrom: r.baseline.detectedFrom },
         patches: r.patches.length,
         changedDevices: changedDevices(r.findings.flatMap((f) => f.changes)).devices,
+        ...(state.kind === 'analysed' ? { sides: patchSides(state.output, doc.uri) } : {}),
         findings: state.kind === 'analysed' ? bySeverity(r.findings) : none,
         ...(state.kind === 'analysed' ? { ms: Math.round(state.ms) } : {}),
       };

@@ -95,7 +95,10 @@ export function codeLenses(
     lenses.push({
       range: at(0),
       command: {
-        title: 'vfio-lens: this is mail \u2014 Open as Patch mail',
+        title: 'vfio-lens: this text is a patch mail thread \u2014 read it as Patch mail',
+        tooltip:
+          'Switches this document to the Patch mail language: headers, quotes and diffs highlighted, ' +
+          'an outline of messages, files and hunks, folding, tabs 8 wide. The text is not changed.',
         command: Commands.openAsPatchMail,
         arguments: [{ uri }],
       },

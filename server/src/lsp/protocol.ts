@@ -184,12 +184,25 @@ export interface DocumentStatus {
   patches: number;
   /** The device kinds whose behaviour the document's patches change, visibly first (pickers list them first). */
   changedDevices: string[];
+  /**
+   * The document's patch sides as the simulator offers them, named as a reviewer names them
+   * ("before [PATCH v5 3/3] vfio/pci: ..."): the whole series first (no `patch`), then each patch
+   * of a series. A side is requested as the KernelRef `{ uri, patch?, side }`.
+   */
+  sides?: PatchSides[];
   /** Findings shown, by severity (after the severity settings). */
   findings: { error: number; warning: number; information: number; hint: number };
   /** Milliseconds the analysis took. */
   ms?: number;
   /** Why a document was not analysed (too large, the failure). */
   message?: string;
+}
+
+/** The names of one patch side pair (`patch` as KernelRef.patch; none: the whole series). */
+export interface PatchSides {
+  patch?: number;
+  before: string;
+  after: string;
 }
 
 export const DocumentStatusRequest = new RequestType<DocumentStatusParams, DocumentStatus, void>(

@@ -108,6 +108,8 @@ describe('the editor: Explain, lenses, outline, status bar', function () {
       (run.rendered?.differing ?? 0) > 0,
       `the series changes the case the lens names (${run.labels.join(' / ')})`,
     );
+    assert.match(run.labels[0], /^before \[PATCH v4 1\/3\] PCI\/IOV: /);
+    assert.match(run.labels[1] ?? '', /^after \[PATCH v4 3\/3\] vfio\/pci: /);
     const explain = lenses.filter((l) => l.command?.command === 'vfioLens.explain');
     assert.ok(
       explain.length > 0 && explain.every((l) => /^Explain [a-z-]+$/.test(l.command!.title)),

@@ -68,6 +68,12 @@ describe('vfio-lens in VS Code', function () {
     // what the Problems panel shows first (issue 14): the consequence, not a decision id
     for (const d of seedDiagnostics.filter((x) => codeOf(x) === 'behaviour-change'))
       assert.match(d.message, /^[a-z0-9-]+: [a-z]/, `consequence first: ${d.message}`);
+    // at most two related rows under each problem (issue 14), the rest counted
+    for (const d of seedDiagnostics)
+      assert.ok(
+        (d.relatedInformation ?? []).length <= 2,
+        `${d.relatedInformation?.length} related: ${d.message}`,
+      );
   });
 
   it('corpus thread (.mbox): opened as patch-mail, with vfio-lens diagnostics', async () => {
@@ -78,6 +84,11 @@ describe('vfio-lens in VS Code', function () {
       `    thread diagnostics: ${diagnostics.length} (${[...new Set(diagnostics.map(codeOf))].sort().join(', ')})`,
     );
     assert.ok(diagnostics.some((d) => codeOf(d) === 'behaviour-change'));
+    for (const d of diagnostics)
+      assert.ok(
+        (d.relatedInformation ?? []).length <= 2,
+        `${d.relatedInformation?.length} related: ${d.message}`,
+      );
     await vscode.window.showTextDocument(seed);
   });
 
@@ -159,7 +170,9 @@ describe('vfio-lens in VS Code', function () {
       device: 's390-vf-detached',
       steps: 'open; mmio-read',
     });
-    assert.match(run.labels[0], /before/);
+    // the sides as a reviewer names them, not "this patch #4" (issue 14 point 4)
+    assert.match(run.labels[0], /^before \[PATCH v4 [123]\/3\] \S/);
+    assert.match(run.labels[1] ?? '', /^after \[PATCH v4 [123]\/3\] \S/);
     assert.equal(
       run.a.trace[1].outcome,
       'EIO',

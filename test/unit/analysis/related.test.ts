@@ -26,6 +26,8 @@ test('a list within the cap is kept whole; past it, MAX_RELATED entries, the las
     assert.deepEqual(capped.at(-1), {
       range: place(MAX_RELATED - 1).range,
       message: `${left} more related place${left === 1 ? '' : 's'} not listed (the first: place ${MAX_RELATED - 1})`,
+      kind: 'more',
+      count: left,
     });
   }
 });
@@ -40,6 +42,37 @@ test('RelatedPlaces builds no place past the cap and counts across its lists', (
   assert.equal(built, MAX_RELATED + 1);
   assert.equal(list.length, MAX_RELATED);
   assert.match(list.at(-1)!.message, new RegExp(`^${1000 + 5 + 1 - (MAX_RELATED - 1)} more related places`));
+});
+
+test("past the cap the most useful places stay: a reviewer's words are not lost behind the sites", () => {
+  let built = 0;
+  const site = (i: number) => ({ ...place(i), message: `also changes d${i}`, kind: 'site' as const });
+  const list = new RelatedPlaces()
+    .addEach(
+      Array.from({ length: 1000 }, (_, i) => i),
+      (i) => (built++, site(i)),
+    )
+    .addAll([{ ...place(2000), kind: 'marker' }])
+    .addAll([
+      { ...place(3000), kind: 'quote' },
+      { ...place(3001), message: 'Bea Reviewer: why?', kind: 'review' },
+    ])
+    .list();
+  assert.equal(built, MAX_RELATED + 1, 'the sites past the cap are counted, not built');
+  assert.equal(list.length, MAX_RELATED);
+  assert.deepEqual(
+    list.filter((r) => r.kind === 'marker' || r.kind === 'review').map((r) => r.range.start.line),
+    [2000, 3001],
+  );
+  // in the order they came: the sites first, then the marker and the comment; the rest counted
+  assert.deepEqual(
+    list.slice(0, MAX_RELATED - 3).map((r) => r.message),
+    Array.from({ length: MAX_RELATED - 3 }, (_, i) => `also changes d${i}`),
+  );
+  const more = list.at(-1)!;
+  assert.equal(more.kind, 'more');
+  assert.equal(more.count, 1003 - (MAX_RELATED - 1));
+  assert.match(more.message, /^\d+ more related places not listed \(the first: also changes d17\)$/);
 });
 
 const PREDICATE = 'bool __vfio_pci_memory_enabled(struct vfio_pci_device *vdev)';

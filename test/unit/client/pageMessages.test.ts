@@ -47,6 +47,11 @@ describe('messages to the simulator page', () => {
       },
       { type: 'matrix', result: behaviourMatrix([kernelSpec('v5.8'), kernelSpec('v5.10')]) },
       {
+        type: 'matrix',
+        result: behaviourMatrix([kernelSpec('v5.8'), kernelSpec('v5.10')]),
+        names: ['before [PATCH v5 3/3] s', 'after [PATCH v5 3/3] s'],
+      },
+      {
         type: 'states',
         labels: ['v5.8', 'v5.10'],
         a: reachableStates('pf', 'v5.8'),
@@ -92,6 +97,10 @@ describe('messages to the simulator page', () => {
       () => parseToPage({ type: 'matrix', result: { scenarios: [], devices: 'pf', kernels: [], cells: [] } }),
       /malformed "matrix"/,
     );
+    const matrix = behaviourMatrix([kernelSpec('v5.8'), kernelSpec('v5.10')]);
+    // the columns' names: one string per kernel of the result
+    for (const names of [['only one'], ['a', 5], 'a,b'])
+      assert.throws(() => parseToPage({ type: 'matrix', result: matrix, names }), /malformed "matrix"/);
     assert.throws(
       () =>
         parseToPage({ type: 'states', labels: ['v5.8', null], a: { device: 'pf', states: 'x' }, b: null }),

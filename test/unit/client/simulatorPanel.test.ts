@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { parseFromPage, parsePageState, MessageError } from '../../../client/src/simulatorPanel/messages';
 import { traceToPlainText } from '../../../client/src/simulatorPanel/plainText';
-import { checkDeviceArg, toKernelRef } from '../../../client/src/kernels';
+import { checkDeviceArg, kernelRefLabel, patchSideChoices, toKernelRef } from '../../../client/src/kernels';
 import { initCParser } from '../../../server/src/csrc/treeSitter';
 import { simulateScript } from '../../../server/src/analysis/modelRuns';
 import { VFIO_PCI_MODEL } from '../../../server/src/model/index';
@@ -134,5 +134,43 @@ describe('command arguments', () => {
     assert.equal(checkDeviceArg(model, 's390-vf-detached'), 's390-vf-detached');
     assert.equal(checkDeviceArg(model, undefined), undefined);
     assert.throws(() => checkDeviceArg(model, 'gpu'), /unknown device kind "gpu"/);
+  });
+});
+
+describe('patch sides as the pickers and the panel name them', () => {
+  const uri = 'file:///w/k05.mbox';
+  const sides = [
+    { before: 'before [PATCH v4 1/3] PCI/IOV: a', after: 'after [PATCH v4 3/3] vfio/pci: c' },
+    { patch: 1, before: 'before [PATCH v4 1/3] PCI/IOV: a', after: 'after [PATCH v4 1/3] PCI/IOV: a' },
+    { patch: 3, before: 'before [PATCH v4 3/3] vfio/pci: c', after: 'after [PATCH v4 3/3] vfio/pci: c' },
+  ];
+
+  test("a side by the server's name; a kernel by its id; unnamed ones without the message index", () => {
+    assert.equal(kernelRefLabel({ uri, side: 'after' }, sides), 'after [PATCH v4 3/3] vfio/pci: c');
+    assert.equal(kernelRefLabel({ uri, patch: 1, side: 'after' }, sides), 'after [PATCH v4 1/3] PCI/IOV: a');
+    assert.equal(kernelRefLabel({ kernel: 'v5.8' }, sides), 'v5.8');
+    assert.equal(kernelRefLabel({ uri, patch: 3, side: 'before' }), 'before this patch');
+    assert.equal(kernelRefLabel({ uri, patch: 2, side: 'before' }, sides), 'before this patch');
+  });
+
+  test('the choices: the series first, before then after, each with the KernelRef the server accepts', () => {
+    const choices = patchSideChoices(uri, sides);
+    assert.deepEqual(
+      choices.map((c) => c.label),
+      sides.flatMap((s) => [s.before, s.after]),
+    );
+    assert.deepEqual(choices[0].ref, { uri, side: 'before' });
+    assert.deepEqual(choices[5].ref, { uri, patch: 3, side: 'after' });
+    // each ref is one toKernelRef takes back unchanged (the ids are the contract, not the names)
+    const model = VFIO_PCI_MODEL;
+    const sent = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown; // as a request carries it
+    for (const c of choices) assert.deepEqual(sent(toKernelRef(model, c.ref, 'kernel')), c.ref);
+    assert.deepEqual(
+      patchSideChoices(uri, []).map((c) => [c.label, c.ref]),
+      [
+        ['before this patch', { uri, side: 'before' }],
+        ['after this patch', { uri, side: 'after' }],
+      ],
+    );
   });
 });

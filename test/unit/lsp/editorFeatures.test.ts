@@ -68,6 +68,32 @@ describe('editor features of a patch series', { skip }, () => {
     );
   });
 
+  test('the document status names its patch sides as a reviewer does, and each name simulates its side', async () => {
+    const s = await mock.request<DocumentStatus>('vfioLens/documentStatus', { uri: SERIES });
+    const sides = s.sides ?? [];
+    // the whole series (before 1/3, after 3/3), then 1/3, 2/3, 3/3 by the patches' own indexes
+    assert.deepEqual(
+      sides.map((x) => x.patch),
+      [undefined, 1, 2, 3],
+    );
+    assert.match(sides[0].before, /^before \[PATCH v4 1\/3\] PCI\/IOV: /);
+    assert.match(sides[0].after, /^after \[PATCH v4 3\/3\] vfio\/pci: /);
+    assert.match(sides[2].after, /^after \[PATCH v4 2\/3\] s390\/pci: /);
+    for (const x of sides) assert.doesNotMatch(x.before + x.after, /#\d|v5\.8\+\d/);
+    // the ids are the KernelRefs of before: the series' after and 3/3's after are one kernel
+    const mmio = async (patch?: number) =>
+      (
+        await mock.request<SimulateResult>('vfioLens/simulate', {
+          device: 's390-vf-detached',
+          kernel: { uri: SERIES, ...(patch === undefined ? {} : { patch }), side: 'after' },
+          steps: 'open; mmio-read',
+        })
+      ).trace[1].outcome;
+    assert.equal(await mmio(), 'ok');
+    assert.equal(await mmio(3), 'ok');
+    assert.equal(await mmio(1), 'EIO');
+  });
+
   test('Simulate lenses sit on Subject lines and name the devices that change; the cover letter simulates the series', async () => {
     const simulate = (await lenses(SERIES)).filter((l) => l.command?.command === 'vfioLens.simulate');
     for (const l of simulate) assert.match(series[l.range.start.line], /^Subject: /, l.command!.title);
