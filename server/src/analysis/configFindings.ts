@@ -22,7 +22,7 @@ import type { ConfigVariantSpec } from '../model/vfio/config/index';
 import type { ChangePlace, ConfigChange } from '../csrc/config/index';
 import { causesOf, describeChange, distinctCases, severityOf, shortHint, worst } from './attribute';
 import type { AnalysisContext, FindingSink } from './context';
-import { scopeOf } from './scope';
+import { readByConfig } from './scope';
 
 /** What the config reader parses as C (csrc/config/read.ts says "is not C source" of the rest). */
 const C_SOURCE = /\.[ch]$/;
@@ -184,7 +184,7 @@ function unmodelledFindings(effect: ConfigUnitEffect, out: FindingSink): void {
   const pending: { c: ConfigChange; message: string; range: Range }[] = [];
   const placed = placedIndex(out, effect.unit.patch);
   const add = (c: ConfigChange, message: string) => {
-    if (!C_SOURCE.test(c.file) || scopeOf(c.file, c.function)?.model !== 'vfio-pci') return;
+    if (!C_SOURCE.test(c.file) || !readByConfig(c.file, c.function)) return;
     const range = placeRange(effect, c.places[0]);
     if (!range || placedElsewhere(placed, c)) return;
     placed.functions.add(`${c.file}\u0000${c.function ?? ''}`);

@@ -17,7 +17,7 @@ import {
 import { configVariant, type ConfigVariantSpec } from '../model/vfio/config/index';
 import type { ReadResult } from '../mail/types';
 import type { HunkRecord } from './applySeries';
-import { inScopeOf } from './scope';
+import { readByConfig } from './scope';
 import type { AnalysisUnit } from './units';
 
 /** One unit's config-space reading, and the variant before and after it. */
@@ -70,11 +70,11 @@ export function readConfigUnits(
   units: readonly AnalysisUnit[],
   records: readonly HunkRecord[],
 ): ConfigReadings {
-  // only hunks inside what the vfio-pci model speaks about (scope.ts): the zPCI files are the zPCI
-  // producers', the rest is counted as outside, never read as config
+  // only hunks of the places the config reader reads (scope.ts rows marked config): the zPCI files
+  // are the zPCI producers', the markers' files the marker producers', the rest counted as outside
   const byUnit = new Map<AnalysisUnit, HunkRecord[]>();
   for (const r of records) {
-    if (!inScopeOf(r, 'vfio-pci')) continue;
+    if (!readByConfig(r.file.path, r.facts.functionName)) continue;
     const own = byUnit.get(r.unit);
     if (own) own.push(r);
     else byUnit.set(r.unit, [r]);

@@ -17,6 +17,12 @@ export interface ScopeRow {
   functions?: readonly string[];
   /** What the model reads there, in words. */
   what: string;
+  /**
+   * The config-space reader reads the place (csrc/config: permission tables, write functions, the
+   * PCI core's shared-capability rules): its changes the reader does not place are "not modelled"
+   * hints. Elsewhere in the scope the other producers speak (markers, decisions, zPCI).
+   */
+  config?: true;
 }
 
 export const MODEL_SCOPE: readonly ScopeRow[] = [
@@ -24,14 +30,25 @@ export const MODEL_SCOPE: readonly ScopeRow[] = [
     model: 'vfio-pci',
     path: 'drivers/vfio/pci/',
     what: 'vfio-pci: config-space emulation, BAR restore, mmap',
+    config: true,
   },
-  { model: 'vfio-pci', path: 'include/linux/vfio_pci_core.h', what: "vfio-pci's device structure" },
+  {
+    model: 'vfio-pci',
+    path: 'include/linux/vfio_pci_core.h',
+    what: "vfio-pci's device structure",
+    config: true,
+  },
   {
     model: 'vfio-pci',
     path: 'drivers/pci/iov.c',
     what: 'SR-IOV: VF creation, is_virtfn, physfn, the VF markers',
   },
-  { model: 'vfio-pci', path: 'drivers/pci/ats.c', what: 'ATS, PRI and PASID: what a VF shares with its PF' },
+  {
+    model: 'vfio-pci',
+    path: 'drivers/pci/ats.c',
+    what: 'ATS, PRI and PASID: what a VF shares with its PF',
+    config: true,
+  },
   {
     model: 'vfio-pci',
     path: 'drivers/pci/pci.c',
@@ -43,17 +60,23 @@ export const MODEL_SCOPE: readonly ScopeRow[] = [
       'pci_enable_device',
     ],
     what: 'the PCI core calls vfio-pci hands writes to',
+    config: true,
   },
   { model: 'vfio-pci', path: 'include/linux/pci.h', what: 'struct pci_dev and its dev_flags (the markers)' },
-  { model: 'vfio-pci', path: 'include/uapi/linux/pci_regs.h', what: 'register and bit values' },
+  { model: 'vfio-pci', path: 'include/uapi/linux/pci_regs.h', what: 'register and bit values', config: true },
   { model: 'vfio-pci', path: 'arch/s390/pci/', what: 's390 zPCI: VF linking, MMIO instructions' },
   ...['pci.h', 'pci_io.h', 'pci_insn.h', 'pci_clp.h'].map((h) => ({
     model: 'zpci' as const,
     path: `arch/s390/include/asm/${h}`,
     what: "s390's zPCI device, its MIO and instruction helpers, CLP",
   })),
-  { model: 'vfio-pci', path: 'hw/vfio/', what: "QEMU's vfio-pci (its Command and config handling)" },
-  { model: 'vfio-pci', path: 'hw/misc/vfio.c', what: "QEMU's vfio-pci before hw/vfio/ (2013)" },
+  {
+    model: 'vfio-pci',
+    path: 'hw/vfio/',
+    what: "QEMU's vfio-pci (its Command and config handling)",
+    config: true,
+  },
+  { model: 'vfio-pci', path: 'hw/misc/vfio.c', what: "QEMU's vfio-pci before hw/vfio/ (2013)", config: true },
   { model: 'zpci', path: 'hw/s390x/s390-pci-', what: "QEMU's zPCI: PCILG, PCISTG, PCISTB, CLP, plug" },
   { model: 'zpci', path: 'include/hw/s390x/s390-pci-', what: "QEMU's zPCI structures" },
   {
@@ -78,9 +101,9 @@ export function scopeOf(path: string, functionName: string | undefined): ScopeRo
 
 export const inScope = (r: HunkRecord): boolean => scopeOf(r.file.path, r.facts.functionName) !== undefined;
 
-/** Whether a hunk is in the part of the scope `model` speaks about (the vfio-pci or the zPCI model's files). */
-export const inScopeOf = (r: HunkRecord, model: ScopeRow['model']): boolean =>
-  scopeOf(r.file.path, r.facts.functionName)?.model === model;
+/** Whether the config-space reader reads a place (a scope row marked `config`). */
+export const readByConfig = (path: string, functionName: string | undefined): boolean =>
+  scopeOf(path, functionName)?.config === true;
 
 /** The hunks outside every model's scope, counted (the summary's one line), or undefined when none. */
 export function outsideScope(records: readonly HunkRecord[]): { hunks: number; files: string[] } | undefined {

@@ -207,10 +207,13 @@ function residueChanges(
       );
   }
   const groups = new Map<string, Item[]>();
-  for (const c of code.filter((x) => !paired.has(x)))
-    groups.set(keyOf(c), [...(groups.get(keyOf(c)) ?? []), c]);
+  for (const c of code.filter((x) => !paired.has(x))) {
+    const g = groups.get(keyOf(c));
+    if (g) g.push(c);
+    else groups.set(keyOf(c), [c]);
+  }
   for (const g of groups.values()) {
-    const fn = g[0].function;
+    const fn = functionNameOf(g[0].function);
     const where = fn ? `${fn} in ${file(g[0])}` : `top-level code in ${file(g[0])}`;
     const reason = fn && UNMODELLED[fn] ? ` (${UNMODELLED[fn]})` : '';
     out.push({
@@ -322,4 +325,27 @@ function macroChanges(items: Item[], file: (i: Item) => string): ConfigChange[] 
     }
   }
   return out;
+}
+
+/** Words a fragment without its context can take for a function's name: C keywords. */
+const NOT_FUNCTIONS = new Set([
+  'if',
+  'else',
+  'for',
+  'while',
+  'do',
+  'switch',
+  'case',
+  'return',
+  'sizeof',
+  'goto',
+]);
+
+/**
+ * The function a change is in, as a message names it: a keyword, or an all-capitals macro a
+ * hunk's fragment was read as (EXPORT_SYMBOL_GPL), is top-level code, not a function.
+ */
+function functionNameOf(name: string | undefined): string | undefined {
+  if (name === undefined || NOT_FUNCTIONS.has(name) || /^[A-Z][A-Z0-9_]*$/.test(name)) return undefined;
+  return name;
 }
