@@ -70,12 +70,15 @@ export const MODEL_SCOPE: readonly ScopeRow[] = [
     path: `arch/s390/include/asm/${h}`,
     what: "s390's zPCI device, its MIO and instruction helpers, CLP",
   })),
-  {
-    model: 'vfio-pci',
-    path: 'hw/vfio/',
-    what: "QEMU's vfio-pci (its Command and config handling)",
-    config: true,
-  },
+  // QEMU's config emulation is vfio-pci's own files; the rest of hw/vfio/ (migration, DMA, ccw) is in
+  // the scope for its markers and decisions, but not the config reader's
+  ...['hw/vfio/pci.c', 'hw/vfio/pci.h', 'hw/vfio/pci-quirks.c'].map((path) => ({
+    model: 'vfio-pci' as const,
+    path,
+    what: "QEMU's vfio-pci: its config-space emulation and quirks",
+    config: true as const,
+  })),
+  { model: 'vfio-pci', path: 'hw/vfio/', what: "QEMU's vfio: migration, DMA, other buses" },
   { model: 'vfio-pci', path: 'hw/misc/vfio.c', what: "QEMU's vfio-pci before hw/vfio/ (2013)", config: true },
   { model: 'zpci', path: 'hw/s390x/s390-pci-', what: "QEMU's zPCI: PCILG, PCISTG, PCISTB, CLP, plug" },
   { model: 'zpci', path: 'include/hw/s390x/s390-pci-', what: "QEMU's zPCI structures" },
