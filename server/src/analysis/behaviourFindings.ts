@@ -5,11 +5,9 @@
  * analysis budget the later units are not compared, and a finding says so.
  */
 import {
-  BoundedCache,
   kindsOf,
   markerNamesIn,
   observedText,
-  policyContentKey,
   type DeviceKindId,
   type Difference,
   type PolicySpec,
@@ -26,6 +24,7 @@ import {
 import { recordBase, siteRange, type AnalysisContext, type FindingSink } from './context';
 import type { DecisionChange, HunkRecord, UnitEffect } from './applySeries';
 import { comparePolicies } from './modelRuns';
+import { DifferenceCache, type CasesFound } from './differenceCache';
 import { RelatedPlaces } from './related';
 import type { RelatedInfo } from './types';
 
@@ -33,7 +32,7 @@ import type { RelatedInfo } from './types';
 export const ANALYSIS_DEPTH = 4;
 
 /** Comparisons already made, by the content of both policies (an edit elsewhere re-uses them). */
-const differenceCache = new BoundedCache<string, Difference[]>(128);
+const differenceCache = new DifferenceCache();
 
 /**
  * The distinct visible and internal-only cases between two policies for the given devices.
@@ -44,13 +43,17 @@ function unitDifferences(
   after: PolicySpec,
   devices: DeviceKindId[],
   stop: () => boolean,
-): { differences: Difference[]; stopped: boolean } {
-  const a = policyContentKey(before);
-  const b = policyContentKey(after);
-  if (a === b) return { differences: [], stopped: false };
-  const key = `${a}\u0000${b}\u0000${devices.join(',')}`;
-  const hit = differenceCache.get(key);
-  if (hit) return { differences: hit, stopped: false };
+): CasesFound {
+  return differenceCache.get(before, after, devices, () => commandCases(before, after, devices, stop));
+}
+
+/** The Command-register story's cases of two policies (unitDifferences remembers them). */
+function commandCases(
+  before: PolicySpec,
+  after: PolicySpec,
+  devices: DeviceKindId[],
+  stop: () => boolean,
+): CasesFound {
   // the Command-register story's exploration, on its kinds among those asked for
   const story = kindsOf('command-register').map((k) => k.id);
   const all = story.every((id) => devices.includes(id));
@@ -72,9 +75,7 @@ function unitDifferences(
       ? compare(undefined, internal)
       : devices.filter((d) => story.includes(d)).flatMap((device) => compare(device, internal));
   const visible = run(false);
-  const result = distinctCases([...visible, ...internalOnly(run(true), visible)]);
-  if (!stopped) differenceCache.set(key, result);
-  return { differences: result, stopped };
+  return { differences: distinctCases([...visible, ...internalOnly(run(true), visible)]), stopped };
 }
 
 /** Behaviour differences of one unit, attributed to its decision sites (or its marker setters). */

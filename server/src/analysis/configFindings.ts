@@ -7,13 +7,11 @@
  */
 import type { Range } from '../common/position';
 import {
-  BoundedCache,
   CONFIG_DEPTH,
   configPart,
   explorePair,
   kindsOf,
   observedText,
-  policyContentKey,
   type DeviceKindId,
   type Difference,
   type PolicySpec,
@@ -22,6 +20,7 @@ import type { ConfigVariantSpec } from '../model/vfio/config/index';
 import type { ChangePlace, ConfigChange } from '../csrc/config/index';
 import { causesOf, describeChange, distinctCases, severityOf, shortHint, worst } from './attribute';
 import type { AnalysisContext, FindingSink } from './context';
+import { DifferenceCache, type CasesFound } from './differenceCache';
 import { readByConfig } from './scope';
 
 /** What the config reader parses as C (csrc/config/read.ts says "is not C source" of the rest). */
@@ -34,7 +33,7 @@ function specWith(kernel: string, v: ConfigVariantSpec): PolicySpec {
   return { ...builtInSpec(kernel), config: configPart(v) };
 }
 
-const differenceCache = new BoundedCache<string, Difference[]>(128);
+const differenceCache = new DifferenceCache();
 
 /**
  * The distinct config-space cases between two variants on the config-space kinds asked for;
@@ -45,13 +44,17 @@ function configDifferences(
   b: PolicySpec,
   devices: readonly DeviceKindId[],
   stop: () => boolean,
-): { differences: Difference[]; stopped: boolean } {
-  const ka = policyContentKey(a);
-  const kb = policyContentKey(b);
-  if (ka === kb) return { differences: [], stopped: false };
-  const key = `${ka}\u0000${kb}\u0000${devices.join(',')}`;
-  const hit = differenceCache.get(key);
-  if (hit) return { differences: hit, stopped: false };
+): CasesFound {
+  return differenceCache.get(a, b, devices, () => configCases(a, b, devices, stop));
+}
+
+/** The config exploration's cases of two variants (configDifferences remembers them). */
+function configCases(
+  a: PolicySpec,
+  b: PolicySpec,
+  devices: readonly DeviceKindId[],
+  stop: () => boolean,
+): CasesFound {
   const pa = policyOf(a);
   const pb = policyOf(b);
   let stopped = false;
@@ -63,9 +66,7 @@ function configDifferences(
       if (r.stopped) stopped = true;
       return r.differences;
     });
-  const result = distinctCases(diffs);
-  if (!stopped) differenceCache.set(key, result);
-  return { differences: result, stopped };
+  return { differences: distinctCases(diffs), stopped };
 }
 
 /** The document range of a place's first changed line that is not blank (the statement's first line). */
