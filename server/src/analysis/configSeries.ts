@@ -14,6 +14,7 @@ import {
   type ConfigPatchReading,
   type HunkImages,
 } from '../csrc/config/index';
+import { BoundedCache } from '../model/index';
 import { configVariant, type ConfigVariantSpec } from '../model/vfio/config/index';
 import type { ReadResult } from '../mail/types';
 import type { HunkRecord } from './applySeries';
@@ -57,6 +58,18 @@ function bodyOf(read: ReadResult, text: string, unit: AnalysisUnit): string {
 
 const isCommandChange = (c: ConfigChange) => c.edits.some((e) => e.kind === 'command');
 
+/** Readings by the hunks' content: a document opened again, or edited in another patch, is not read again. */
+const readingCache = new BoundedCache<string, ConfigPatchReading>(256);
+
+/** A unit's config reading (never changed after it is made), remembered by its hunks' text. */
+function cachedReading(hunks: HunkImages[]): ConfigPatchReading {
+  if (hunks.length === 0) return readConfigPatch(hunks);
+  const key = JSON.stringify(hunks);
+  let reading = readingCache.get(key);
+  if (!reading) readingCache.set(key, (reading = readConfigPatch(hunks)));
+  return reading;
+}
+
 export interface ConfigReadings {
   units: { unit: AnalysisUnit; records: HunkRecord[]; reading: ConfigPatchReading }[];
   /** The variant the first unit with config-space facts matches, with the kernel line its mail names. */
@@ -81,7 +94,7 @@ export function readConfigUnits(
   }
   const readings = units.map((unit) => {
     const own = byUnit.get(unit) ?? [];
-    return { unit, records: own, reading: readConfigPatch(own.map(images)) };
+    return { unit, records: own, reading: cachedReading(own.map(images)) };
   });
   const informative = readings.find((r) => r.reading.sides.some((s) => s.facts.length > 0)) ?? readings[0];
   const line = informative
