@@ -1,9 +1,11 @@
 /**
  * Config-space findings: each unit's config variant before and after (configSeries.ts) compared
  * on every config-space device kind asked for, with the config exploration's steps (the fields
- * any kernel, or these two, treats differently: model/compare.ts EXPLORATIONS), each difference put on the changed line of the change that
- * causes it; and every changed function or table the model does not place an `unmodeled-change`
- * "not modelled: <function> in <file>" on its line (unless another producer placed that function).
+ * any kernel, or these two, treats differently: model/compare.ts EXPLORATIONS), each difference
+ * put on the changed line of the change that causes it, the consequence first; and every changed
+ * function or table the model does not place, in the places the config reader reads (scope.ts
+ * rows marked `config`), an `unmodeled-change` "not modelled: <function> in <file>" on its line
+ * (unless another producer placed that function; past NOT_MODELLED_PER_FILE in one file, one hint).
  */
 import type { Range } from '../common/position';
 import {
@@ -22,11 +24,11 @@ import { causesOf, describeChange, distinctCases, severityOf, shortHint, worst }
 import type { AnalysisContext, FindingSink } from './context';
 import { DifferenceCache, type CasesFound } from './differenceCache';
 import { readByConfig } from './scope';
+import type { ConfigUnitEffect } from './configSeries';
+import { kernelSpec as builtInSpec, policyOf } from './modelRuns';
 
 /** What the config reader parses as C (csrc/config/read.ts says "is not C source" of the rest). */
 const C_SOURCE = /\.[ch]$/;
-import type { ConfigUnitEffect } from './configSeries';
-import { kernelSpec as builtInSpec, policyOf } from './modelRuns';
 
 /** The unit's kernel with a config part: the Command-register part is the baseline's on both sides. */
 function specWith(kernel: string, v: ConfigVariantSpec): PolicySpec {
