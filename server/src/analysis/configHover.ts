@@ -6,10 +6,8 @@
  * sends to the hardware. Consecutive kernels that treat it alike are one row.
  */
 import { BoundedCache, KERNEL_SPECS } from '../model/index';
-import { PCI_CONFIG_CONSTANTS } from '../model/vfio/config/index';
+import { PCI_CONFIG_CONSTANTS, hex } from '../model/vfio/config/index';
 import { policyOf } from './modelRuns';
-
-const hex = (n: number) => `0x${(n >>> 0).toString(16)}`;
 
 /** The register a bit name belongs to: its longest prefix that is a constant (PCI_EXP_DEVCTL_READRQ -> PCI_EXP_DEVCTL). */
 function registerOf(name: string): string | undefined {

@@ -7,7 +7,7 @@
  * nothing of the document compiled.
  */
 import type { Range } from '../common/position';
-import { PCI_CONFIG_CONSTANTS } from '../model/vfio/config/index';
+import { CAP_IDS, ECAP_IDS, PCI_CONFIG_CONSTANTS, hex } from '../model/vfio/config/index';
 import type { CodeReading, LintContext, LintHit, LintRule } from './lints';
 
 /** A token of a C line: an identifier, a number, or one punctuation character. */
@@ -33,19 +33,11 @@ function codeOf(text: string): string {
 
 const tokensOf = (text: string): string[] => codeOf(text).match(TOKEN) ?? [];
 
-/** The extended capability IDs by name (PASID, PRI, ATS, ...), from the model's register table. */
-const EXT_CAP_IDS = new Map<string, number>(
-  Object.entries(PCI_CONFIG_CONSTANTS)
-    .filter(([name]) => name.startsWith('PCI_EXT_CAP_ID_') && name !== 'PCI_EXT_CAP_ID_MAX')
-    .map(([name, id]) => [name.slice('PCI_EXT_CAP_ID_'.length), id]),
-);
-const CAP_IDS = new Map<string, number>(
-  Object.entries(PCI_CONFIG_CONSTANTS)
-    .filter(([name]) => name.startsWith('PCI_CAP_ID_') && name !== 'PCI_CAP_ID_MAX')
-    .map(([name, id]) => [name.slice('PCI_CAP_ID_'.length), id]),
-);
-
-const hex = (n: number) => `0x${n.toString(16)}`;
+/** Capability IDs by their short name (PASID, PRI, PM, ...), from the model's register tables. */
+const byShortName = (table: Record<string, number>, prefix: string) =>
+  new Map(Object.entries(table).map(([name, id]) => [name.slice(prefix.length), id]));
+const EXT_CAP_IDS = byShortName(ECAP_IDS, 'PCI_EXT_CAP_ID_');
+const CAP_IDS_BY_NAME = byShortName(CAP_IDS, 'PCI_CAP_ID_');
 
 /** The name of an extended capability ID, if the table has one. */
 function extCapName(id: number): string | undefined {
@@ -122,7 +114,7 @@ const synthesisedCapId: LintRule = {
       if (t[0] === '#' && t[1] === 'define' && t[2] !== undefined) {
         const m = /^PCI_(EXT_)?CAP_ID_(\w+)$/.exec(t[2]);
         const value = valueOf(t[3]);
-        const table = m?.[1] ? EXT_CAP_IDS : CAP_IDS;
+        const table = m?.[1] ? EXT_CAP_IDS : CAP_IDS_BY_NAME;
         const real = m ? table.get(m[2]) : undefined;
         if (m && value !== undefined && real !== undefined && value !== real && t.length === 4)
           return [

@@ -30,6 +30,7 @@ export {
   CAP_IDS,
   ECAP_IDS,
   capabilityName,
+  hex,
   type ConfigMacro,
 } from './registers';
 export { CONFIG_SPACES } from './spaces';

@@ -64,18 +64,8 @@ function signature(
   let known = signatures.get(v);
   if (!known) signatures.set(v, (known = new Map()));
   const key = `${space}:${capId}:${at}:${width}`;
-  let sig = known.get(key);
-  if (sig === undefined) known.set(key, (sig = signatureOf(v, space, capId, at, width)));
-  return sig;
-}
-
-function signatureOf(
-  v: ConfigSpaceSpec,
-  space: 'std' | 'ext' | 'header',
-  capId: number,
-  at: number,
-  width: number,
-): string {
+  const seen = known.get(key);
+  if (seen !== undefined) return seen;
   const perms = v.perms.find((p) => {
     if (space === 'header') return p.cap === 'BASIC';
     const name = p.cap;
@@ -90,7 +80,9 @@ function signatureOf(
     .map((r) => [r.offset, r.width, r.virt, r.write, r.when ?? '']);
   const length = space === 'header' ? '64' : (space === 'ext' ? v.ecapLengths : v.capLengths)[capId];
   const len = length === undefined ? 0 : valueOf(length);
-  return JSON.stringify([perms?.readfn, perms?.writefn, rows, len, len ? '' : v.rules.unassigned]);
+  const sig = JSON.stringify([perms?.readfn, perms?.writefn, rows, len, len ? '' : v.rules.unassigned]);
+  known.set(key, sig);
+  return sig;
 }
 
 /** The exploration alphabet of a kind over the given variants. */
