@@ -31,8 +31,17 @@ export function causesOf(d: Difference): Set<string> {
   return causes;
 }
 
+/** Each difference's first differing step, by the difference (they are kept in differenceCache.ts, never changed). */
+const firstDifferences = new WeakMap<Difference, number>();
+
 /** The first step where the visible observation differs (falls back to the last step). */
 export function firstDifference(d: Difference): number {
+  let first = firstDifferences.get(d);
+  if (first === undefined) firstDifferences.set(d, (first = firstObservedDifference(d)));
+  return first;
+}
+
+function firstObservedDifference(d: Difference): number {
   const n = Math.min(d.before.length, d.after.length);
   for (let i = 0; i < n; i++) {
     if (observedText(observationOf(d.before[i])) !== observedText(observationOf(d.after[i]))) return i;

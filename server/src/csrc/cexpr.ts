@@ -8,7 +8,7 @@
  * Call `await initCParser()` once before using it.
  */
 import type { Node } from 'web-tree-sitter';
-import { MAX_EXPR_DEPTH, type Expr } from '../model/index';
+import { BoundedCache, MAX_EXPR_DEPTH, type Expr } from '../model/index';
 import { cParser } from './treeSitter';
 
 type BinaryOp = Extract<Expr, { kind: 'binary' }>['op'];
@@ -208,10 +208,26 @@ function asStatement(text: string): string {
   return /;\s*$/.test(t) ? t : t + ';';
 }
 
-/** Parses a C expression or a statement carrying one into the model's Expr. */
+/**
+ * Parses a C expression or a statement carrying one into the model's Expr.
+ * What was parsed, by its text: the same conditions come back in every run (baseline detection
+ * compares each pre-image condition with every variant's, and a patch opened again is read again).
+ * An Expr is never changed after conversion, so one may be handed to every caller. Texts longer
+ * than MAX_CACHED_TEXT are parsed each time (they are rare, and the cache's size stays bounded).
+ */
+const parsed = new BoundedCache<string, Expr>(4096);
+const MAX_CACHED_TEXT = 2048;
+
 export function parseCExpression(text: string): Expr {
   const source = text.trim();
   if (!source) return { kind: 'unknown', text };
+  if (source.length > MAX_CACHED_TEXT) return parseSource(source);
+  let expr = parsed.get(source);
+  if (!expr) parsed.set(source, (expr = parseSource(source)));
+  return expr;
+}
+
+function parseSource(source: string): Expr {
   const wrapped = `void __vfio_lens(void)\n{\n${asStatement(source)}\n}\n`;
   const tree = cParser().parse(wrapped);
   if (!tree) return { kind: 'unknown', text: source };

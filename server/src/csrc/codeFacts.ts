@@ -7,7 +7,13 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { Range } from '../common/position';
-import { MARKER_FIELDS, devFlagMarker, devFlagNamesIn, type DecisionPoint } from '../model/index';
+import {
+  BoundedCache,
+  MARKER_FIELDS,
+  devFlagMarker,
+  devFlagNamesIn,
+  type DecisionPoint,
+} from '../model/index';
 import {
   BODY_PATTERNS,
   recogniseDecision,
@@ -148,7 +154,32 @@ function conditionsAbove(
   return conds;
 }
 
+/**
+ * What a side said, by what it is: its lines' text and change marks, the context and the function.
+ * Nothing in a side's facts but `image` holds a place (candidates name image lines by index), so a
+ * hunk met again (a document opened again, the same hunk in another mail of a thread) is not parsed
+ * again: its facts come back with this call's image. Sides longer than MAX_REMEMBERED_SIDE
+ * characters are read each time (the cache holds at most SIDES_REMEMBERED small ones).
+ */
+const SIDES_REMEMBERED = 512;
+const MAX_REMEMBERED_SIDE = 16 * 1024;
+const sides = new BoundedCache<string, SideFacts>(SIDES_REMEMBERED);
+
 function readSide(image: readonly ImageLine[], context: FragmentContext, fn: string | undefined): SideFacts {
+  let size = 0;
+  for (const l of image) size += l.text.length + 2;
+  if (image.length === 0 || size > MAX_REMEMBERED_SIDE) return readSideText(image, context, fn);
+  const key = `${context}\0${fn ?? ''}\0${image.map((l) => (l.changed ? '+' : ' ') + l.text).join('\n')}`;
+  let facts = sides.get(key);
+  if (!facts) sides.set(key, (facts = readSideText(image, context, fn)));
+  return facts.image === image ? facts : { ...facts, image };
+}
+
+function readSideText(
+  image: readonly ImageLine[],
+  context: FragmentContext,
+  fn: string | undefined,
+): SideFacts {
   const facts: SideFacts = {
     image,
     decisions: [],

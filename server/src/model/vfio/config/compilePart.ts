@@ -125,8 +125,21 @@ export function compileConfigPart(spec: ConfigSpaceSpec, parseText: Parse, id: s
   };
 }
 
+/**
+ * The key of each config part met, by the part itself: a part is data, built whole (a variant's row,
+ * or derive.ts's copy for a patch) and never changed after, and every system, policy and cached
+ * comparison asks for its key (1-2 ms of JSON per analysis otherwise).
+ */
+const contentKeys = new WeakMap<ConfigSpaceSpec, string>();
+
 /** A stable text of a config part's content (the cache key part). */
 export function configContentKey(spec: ConfigSpaceSpec): string {
+  let key = contentKeys.get(spec);
+  if (key === undefined) contentKeys.set(spec, (key = configContentText(spec)));
+  return key;
+}
+
+function configContentText(spec: ConfigSpaceSpec): string {
   return JSON.stringify([
     spec.perms,
     spec.capLengths,
