@@ -106,13 +106,16 @@ function unitFindings(
       bySite.set(s, list);
     }
   }
+  const listedAt = casesListedAt(bySite);
   for (const [site, diffs] of bySite) {
-    const changes = diffs.map(describeChange);
+    const lister = site === 'markers' ? undefined : listedAt.get(site);
     const severity = worst(diffs.map(severityOf));
     const devicesHit = [...new Set(diffs.map((d) => d.device))];
     const depends = [...new Set(diffs.flatMap((d) => d.dependsOn ?? []))];
     const lead = diffs.find((d) => !d.internalOnly) ?? diffs[0];
     const leadChange = describeChange(lead);
+    // the cases once per decision: a second site of it carries the lead case and points at the first
+    const changes = lister ? [leadChange] : diffs.map(describeChange);
     const more = diffs.length > 1 ? ` (and ${diffs.length - 1} more case${diffs.length > 2 ? 's' : ''})` : '';
     const visibleNote = diffs.every((d) => d.internalOnly) ? ' (internal paths only)' : '';
     // the consequence first (what a device now sees, in which steps), then what in the C caused it
@@ -139,6 +142,7 @@ function unitFindings(
     }
     // the other changed decision sites, capped: every site listing every other one was quadratic
     const relatedPlaces = new RelatedPlaces()
+      .addAll(lister ? [listedHere(lister, diffs.length)] : [])
       .addEach(
         effect.decisions.filter((o) => o !== site),
         (o) => ({ range: siteRange(o), message: `also changes ${o.decision}`, kind: 'site' }),
@@ -152,7 +156,10 @@ function unitFindings(
       severity,
       message:
         `${consequence}; ${site.decision}${site.record.facts.functionName ? ` in ${site.record.facts.functionName}` : ''}: ` +
-        `\`${site.before ?? '(absent)'}\` → \`${site.written ?? '(absent)'}\``,
+        `\`${site.before ?? '(absent)'}\` → \`${site.written ?? '(absent)'}\`` +
+        (lister
+          ? `; the ${diffs.length} case${diffs.length === 1 ? '' : 's'} listed at line ${siteRange(lister).start.line + 1}`
+          : ''),
       range: siteRange(site),
       ...recordBase(site.record),
       decision: site.decision,
@@ -162,6 +169,45 @@ function unitFindings(
     });
   }
   return stopped;
+}
+
+/**
+ * Sites of one decision that share the same cases (a condition removed in one hunk and written in
+ * another, or many hunks rewriting it): the cases are listed on one of them (the first that writes
+ * the new text, else the first), and each other site names it. Listing them on every site made the
+ * output the sites times the cases (300 flipping hunks: 4.7 MB from 61 KB).
+ */
+function casesListedAt(
+  bySite: Map<DecisionChange | 'markers', Difference[]>,
+): Map<DecisionChange, DecisionChange> {
+  const byDecision = new Map<string, DecisionChange[]>();
+  for (const site of bySite.keys()) {
+    if (site === 'markers') continue;
+    const list = byDecision.get(site.decision) ?? [];
+    list.push(site);
+    byDecision.set(site.decision, list);
+  }
+  const listedAt = new Map<DecisionChange, DecisionChange>();
+  for (const sites of byDecision.values()) {
+    if (sites.length < 2) continue;
+    const lister = sites.find((s) => s.post) ?? sites[0];
+    const cases = bySite.get(lister)!;
+    for (const s of sites) {
+      const own = bySite.get(s)!;
+      if (s !== lister && own.length === cases.length && own.every((d, i) => d === cases[i]))
+        listedAt.set(s, lister);
+    }
+  }
+  return listedAt;
+}
+
+/** The related place of a site whose cases another site of the same decision lists. */
+function listedHere(lister: DecisionChange, count: number): RelatedInfo {
+  return {
+    range: siteRange(lister),
+    message: `the ${count} case${count === 1 ? '' : 's'} of this change of ${lister.decision}, listed here`,
+    kind: 'site',
+  };
 }
 
 /** The behaviour-change findings of every unit, within the analysis budget. */

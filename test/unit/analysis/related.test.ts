@@ -118,3 +118,25 @@ test('hunks flipping a decision: each finding lists at most MAX_RELATED places; 
   // twice the hunks, at most a little over twice the output (it was four times: quadratic)
   assert.ok(large <= 2.4 * small, `${small} -> ${large} bytes`);
 });
+
+test('sites of one decision with the same cases: the cases are listed once, each other site names where', async () => {
+  await initAnalysis();
+  const { result } = analyzeText(flippingHunks(5), { file: 'flip.patch' });
+  const behaviour = result.findings.filter((f) => f.code === 'behaviour-change');
+  const listing = behaviour.filter((f) => !/ listed at line \d+$/.test(f.message));
+  assert.equal(listing.length, 1, behaviour.map((f) => f.message).join('\n'));
+  const cases = listing[0].changes.length;
+  assert.ok(cases > 1, `the listing site has the unit's ${cases} cases`);
+  for (const f of behaviour.filter((x) => x !== listing[0])) {
+    // the lead case, the count and the place of the list (1-based line, as a reviewer reads it)
+    assert.equal(f.changes.length, 1, f.message);
+    assert.deepEqual(f.changes[0], listing[0].changes[0]);
+    const line = Number(/ listed at line (\d+)$/.exec(f.message)![1]);
+    assert.equal(line, listing[0].range.start.line + 1);
+    assert.match(f.message, new RegExp(`the ${cases} cases listed at line`));
+    assert.deepEqual(f.related[0].range, listing[0].range);
+    assert.equal(f.related[0].message, `the ${cases} cases of this change of ${f.decision}, listed here`);
+  }
+  // the list is on a site that writes the new text
+  assert.ok(listing[0].range.start.line > 0);
+});
