@@ -344,16 +344,11 @@ export function checkZpci(read: ReadResult): ZpciReading {
   return output;
 }
 
-export interface AnalysisCheckOptions {
-  /** Leave out the linear-size check (a known failure of the analysis layer, checked apart). */
-  skipLinear?: boolean;
-}
-
 /** What of an analysis the properties look at: the findings and the decision sites. */
 const analysisView = (o: AnalysisOutput) => ({ result: o.result, decisions: o.decisions });
 
 /** The analysis: analyzeText as the CLI calls it. */
-export function checkAnalysis(text: string, options: AnalysisCheckOptions = {}): Checked<AnalysisOutput> {
+export function checkAnalysis(text: string): Checked<AnalysisOutput> {
   const run = () => noThrow('analysis', () => analyzeText(text, { file: 'fuzz' }));
   const output = run();
   const findings = output.result.findings;
@@ -371,7 +366,7 @@ export function checkAnalysis(text: string, options: AnalysisCheckOptions = {}):
     }
   }
   const seen = inspectInside('analysis', geometry, analysisView(output));
-  if (!options.skipLinear) {
+  {
     const limit = BOUNDS.analysis.factor * text.length + BOUNDS.analysis.constant;
     const related = findings.reduce((n, f) => n + inspect(f.related).size, 0);
     if (seen.size > limit && seen.size - related <= limit)

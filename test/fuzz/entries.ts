@@ -6,15 +6,7 @@
  * (model.ts). The LSP requests are driven apart, over stdio (lsp.test.ts).
  */
 import { readDocument } from '../../server/src/mail/index';
-import {
-  checkAnalysis,
-  checkConfig,
-  checkCsrc,
-  checkDiff,
-  checkReader,
-  checkZpci,
-  type AnalysisCheckOptions,
-} from './checks';
+import { checkAnalysis, checkConfig, checkCsrc, checkDiff, checkReader, checkZpci } from './checks';
 import { buildText, type TextInput } from './inputs';
 import { checkModel, type ModelInput } from './model';
 
@@ -22,11 +14,7 @@ export type TextEntry = 'reader' | 'diff' | 'csrc' | 'config' | 'zpci' | 'analys
 export const TEXT_ENTRIES: readonly TextEntry[] = ['reader', 'diff', 'csrc', 'config', 'zpci', 'analysis'];
 
 /** Runs the checks of the given entry points on one text input; throws a PropertyFailure. */
-export function checkText(
-  input: TextInput,
-  entries: readonly TextEntry[],
-  options: AnalysisCheckOptions = {},
-): void {
+export function checkText(input: TextInput, entries: readonly TextEntry[]): void {
   const text = buildText(input);
   for (const entry of entries) {
     switch (entry) {
@@ -46,7 +34,7 @@ export function checkText(
         checkZpci(readDocument(text));
         break;
       case 'analysis':
-        checkAnalysis(text, options);
+        checkAnalysis(text);
         break;
     }
   }
@@ -59,11 +47,7 @@ export function isModelInput(input: FuzzInput): input is ModelInput {
 }
 
 /** Every check that applies to an input (what a regression file replays). */
-export function checkInput(
-  input: FuzzInput,
-  entries?: readonly string[],
-  options: AnalysisCheckOptions = {},
-): void {
+export function checkInput(input: FuzzInput, entries?: readonly string[]): void {
   if (isModelInput(input)) checkModel(input);
-  else checkText(input, (entries ?? TEXT_ENTRIES) as TextEntry[], options);
+  else checkText(input, (entries ?? TEXT_ENTRIES) as TextEntry[]);
 }

@@ -15,7 +15,6 @@ import { ANALYSIS_SIZES, textInput } from './arbitraries';
 import { PropertyFailure } from './checks';
 import { buildText, describeInput, type TextInput } from './inputs';
 import { DocumentGeometry, inspect } from './inspect';
-import { unlessKnown } from './known';
 import { cliPath, LspClient } from '../protocol/lspClient';
 import { projectRoot } from '../support/shared';
 import { runs, SEED } from './seeded';
@@ -202,8 +201,7 @@ describe('fuzz: the language server over stdio', () => {
       fc.asyncProperty(
         textInput(ANALYSIS_SIZES),
         fc.array(position, { minLength: 1, maxLength: 3 }),
-        // a known failure of the analysis layer (known.ts) passes here: it is a todo test
-        (input, positions) => unlessKnown(() => checkServer(client, input, positions)),
+        (input, positions) => checkServer(client, input, positions),
       ),
       { seed: SEED, numRuns: runs(10) },
     );
