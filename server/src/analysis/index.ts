@@ -108,6 +108,19 @@ function readProblems(ctx: AnalysisContext, out: FindingSink): void {
       range: p.range,
     });
   }
+  // a hunk side csrc would not read (nested too deep): said once per hunk, on its @@ line
+  for (const r of ctx.records) {
+    const why = r.facts.post.unread ?? r.facts.pre.unread;
+    if (!why) continue;
+    out.add({
+      code: 'read-problem',
+      kind: 'read-problem',
+      severity: 'information',
+      message: `this hunk of ${r.file.path} was not read as C: ${why}; no finding of the model covers it`,
+      range: r.hunk.headerRange,
+      ...recordBase(r),
+    });
+  }
 }
 
 /** lint: the rows of LINTS over the document's C, its series and its patches' own words. */

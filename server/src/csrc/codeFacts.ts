@@ -25,6 +25,7 @@ import { factText, fold, Occurrences, stripParens } from './factText';
 import {
   contextFromHeading,
   fragmentLines,
+  MAX_BLOCK_DEPTH,
   parseFragment,
   walkTree,
   type FragmentContext,
@@ -97,6 +98,8 @@ export interface SideFacts {
   macros: MacroCandidate[];
   /** Changed image lines holding a domain name that no candidate above covers, with the names. */
   unexplained: { line: number; names: string[] }[];
+  /** Why the side's C was not read at all (nested deeper than csrc/fragment.ts's MAX_BLOCK_DEPTH). */
+  unread?: string;
 }
 
 export interface CodeFacts {
@@ -193,152 +196,171 @@ function readSideText(
     image.map((l) => l.text),
     context,
   );
-  const root = frag.tree.rootNode;
+  if (frag.tooDeep !== undefined) {
+    frag.tree.delete();
+    return {
+      ...facts,
+      unread: `its C nests blocks ${frag.tooDeep} deep (vfio-lens reads at most ${MAX_BLOCK_DEPTH})`,
+    };
+  }
   const off = frag.lineOffset;
   const n = image.length;
-  const isChanged = (lines: number[]) => lines.some((i) => image[i].changed);
   const covered = new Set<number>();
-  const cover = (lines: number[]) => lines.forEach((i) => covered.add(i));
-  // one walk over the tree (linear in it, however deep the nesting): each node with its function and ifs
-  const walked = walkTree(root, WALKED, MAX_SETTER_IFS);
-  const fnOf = (v: Visited) => v.functionName ?? fn;
-  // where the recognisers' body patterns occur, found once: an if's body is asked by position
-  const source = root.text;
-  const occurrences = new Map<BodyPattern, Occurrences>();
-  const occurrencesOf = (p: BodyPattern) => {
-    let o = occurrences.get(p);
-    if (!o) occurrences.set(p, (o = new Occurrences(source, BODY_PATTERNS[p])));
-    return o;
-  };
-  const condTexts = new Map<number, string | undefined>();
-  const condTextOf = (ifNode: Node) => {
-    if (!condTexts.has(ifNode.id)) {
-      const cond = ifNode.childForFieldName('condition');
-      condTexts.set(ifNode.id, cond ? stripParens(fold(cond.text)) : undefined);
-    }
-    return condTexts.get(ifNode.id);
-  };
-
-  // Decision points: the returns, then the ifs, each by the first recogniser of its kind that claims it.
-  const decide = (
-    kind: StatementKind,
-    v: Visited,
-    expression: string,
-    body: Node | null,
-    lines: number[],
-  ) => {
-    const fnName = fnOf(v);
-    const bodyEndsOpen =
-      body !== null && (body.endPosition.row - off >= n || (body.lastChild?.isMissing ?? false));
-    const view = {
-      fn: fnName,
-      expression,
-      body: {
-        has: (p: BodyPattern) => body !== null && occurrencesOf(p).within(body.startIndex, body.endIndex),
-        // an anchored look at the body's start: linear in its leading blanks, not in the body
-        returnsFirst: () => body !== null && /^\{?\s*return\s*;/.test(body.text.trimStart()),
-      },
-      bodyEndsOpen,
+  try {
+    const root = frag.tree.rootNode;
+    const isChanged = (lines: number[]) => lines.some((i) => image[i].changed);
+    const cover = (lines: number[]) => lines.forEach((i) => covered.add(i));
+    // one walk over the tree (linear in it, however deep the nesting): each node with its function and ifs
+    const walked = walkTree(root, WALKED, MAX_SETTER_IFS);
+    const fnOf = (v: Visited) => v.functionName ?? fn;
+    // where the recognisers' body patterns occur, found once: an if's body is asked by position
+    const source = root.text;
+    const occurrences = new Map<BodyPattern, Occurrences>();
+    const occurrencesOf = (p: BodyPattern) => {
+      let o = occurrences.get(p);
+      if (!o) occurrences.set(p, (o = new Occurrences(source, BODY_PATTERNS[p])));
+      return o;
     };
-    const found = recogniseDecision(kind, view);
-    if (!found) return;
-    facts.decisions.push({
-      decision: found.decision,
-      expression: stripParens(expression),
-      lines,
-      changed: isChanged(lines),
-      confidence: found.confidence,
-      functionName: fnName,
-    });
-    cover(lines);
-  };
-  for (const v of walked.get('return_statement')!) {
-    const ret = v.node;
-    const exprNode = ret.namedChildren.find((c) => c !== null && c.type !== 'comment');
-    if (exprNode) decide('return_statement', v, fold(exprNode.text), null, fragmentLines(ret, off, n));
-  }
-  for (const v of walked.get('if_statement')!) {
-    const ifs = v.node;
-    const cond = ifs.childForFieldName('condition');
-    if (!cond) continue;
-    const lines = fragmentLines(cond, off, n);
-    // the if keyword's own line belongs to the decision too
-    const ifLine = (ifs.child(0) ?? ifs).startPosition.row - off;
-    if (ifLine >= 0 && ifLine < n && !lines.includes(ifLine)) lines.unshift(ifLine);
-    decide('if_statement', v, condTextOf(ifs)!, ifs.childForFieldName('consequence'), lines);
-  }
-
-  // Marker setters.
-  for (const v of walked.get('assignment_expression')!) {
-    const asg = v.node;
-    const left = asg.childForFieldName('left');
-    const right = asg.childForFieldName('right');
-    const op =
-      asg.childForFieldName('operator')?.text ?? asg.children.find((c) => c?.type.endsWith('='))?.text;
-    if (!left || !right || left.type !== 'field_expression') continue;
-    const field = left.childForFieldName('field')?.text ?? '';
-    const setsMarker =
-      (MARKER_FIELDS.includes(field) && op === '=') ||
-      (field === 'dev_flags' && (op === '|=' || op === '&='));
-    // inside more than MAX_SETTER_IFS ifs: not placed (its line stays unexplained, said as such)
-    if (!setsMarker || !v.ifs) continue;
-    const ifs = v.ifs;
-    const stmt = asg.parent?.type === 'expression_statement' ? asg.parent : asg;
-    const lines = fragmentLines(stmt, off, n);
-    const base = {
-      value: factText(right.text),
-      condition: conditionsAbove(ifs, condTextOf).join(' && ') || undefined,
-      functionName: fnOf(v),
-      lines,
-      changed: isChanged(lines),
-      statement: factText(stmt.text),
-    };
-    for (const { node: a } of ifs) {
-      const c = a.childForFieldName('condition');
-      if (c) cover(fragmentLines(c, off, n).concat(a.startPosition.row - off));
-    }
-    if (MARKER_FIELDS.includes(field)) {
-      facts.setters.push({ marker: field, ...base });
-    } else {
-      for (const flag of devFlagNamesIn(right.text)) {
-        facts.setters.push({ marker: devFlagMarker(flag), ...base, value: op === '&=' ? '0' : '1' });
+    const condTexts = new Map<number, string | undefined>();
+    const condTextOf = (ifNode: Node) => {
+      if (!condTexts.has(ifNode.id)) {
+        const cond = ifNode.childForFieldName('condition');
+        condTexts.set(ifNode.id, cond ? stripParens(fold(cond.text)) : undefined);
       }
-    }
-    cover(lines);
-  }
+      return condTexts.get(ifNode.id);
+    };
 
-  // Marker definitions.
-  for (const { node: en } of walked.get('enumerator')!) {
-    const name = en.childForFieldName('name')?.text ?? '';
-    if (!/^PCI_DEV_FLAGS?_/.test(name)) continue;
-    const value = en.childForFieldName('value')?.text ?? '';
-    const shift = /1\s*<<\s*(\d+)/.exec(value);
-    // trimmed first: /^\s*\(?\s*.../ retried every split of a long run of spaces (quadratic)
-    const lit = /^\(?\s*(0x[0-9a-fA-F]+|\d+)\s*\)?$/.exec(value.replace(/\([^()]*_t\)/, '').trim());
-    let bit: number | undefined;
-    if (shift) bit = Number(shift[1]);
-    else if (lit) {
-      const v = Number(lit[1]);
-      if (v > 0 && (v & (v - 1)) === 0) bit = Math.log2(v);
+    // Decision points: the returns, then the ifs, each by the first recogniser of its kind that claims it.
+    const decide = (
+      kind: StatementKind,
+      v: Visited,
+      expression: string,
+      body: Node | null,
+      lines: number[],
+    ) => {
+      const fnName = fnOf(v);
+      const bodyEndsOpen =
+        body !== null && (body.endPosition.row - off >= n || (body.lastChild?.isMissing ?? false));
+      const view = {
+        fn: fnName,
+        expression,
+        body: {
+          has: (p: BodyPattern) => body !== null && occurrencesOf(p).within(body.startIndex, body.endIndex),
+          // an anchored look at the body's start: linear in its leading blanks, not in the body
+          returnsFirst: () => body !== null && /^\{?\s*return\s*;/.test(body.text.trimStart()),
+        },
+        bodyEndsOpen,
+      };
+      const found = recogniseDecision(kind, view);
+      if (!found) return;
+      facts.decisions.push({
+        decision: found.decision,
+        expression: stripParens(expression),
+        lines,
+        changed: isChanged(lines),
+        confidence: found.confidence,
+        functionName: fnName,
+      });
+      cover(lines);
+    };
+    for (const v of walked.get('return_statement')!) {
+      const ret = v.node;
+      const exprNode = ret.namedChildren.find((c) => c !== null && c.type !== 'comment');
+      if (exprNode) decide('return_statement', v, fold(exprNode.text), null, fragmentLines(ret, off, n));
     }
-    const lines = fragmentLines(en, off, n);
-    facts.definitions.push({ kind: 'dev-flag', name, bit, lines, changed: isChanged(lines), container: fn });
-    cover(lines);
-  }
-  for (const { node: fd } of walked.get('field_declaration')!) {
-    if (!fd.namedChildren.some((c) => c?.type === 'bitfield_clause')) continue;
-    const name = fd.childForFieldName('declarator')?.text ?? '';
-    if (!name) continue;
-    const lines = fragmentLines(fd, off, n);
-    facts.definitions.push({ kind: 'bitfield', name, lines, changed: isChanged(lines), container: fn });
-    cover(lines);
-  }
-  for (const { node: def } of walked.get('preproc_function_def')!) {
-    const lines = fragmentLines(def, off, n);
-    const macro = parseMacro(lines.map((i) => frag.lines[i]).join('\n'));
-    if (!macro) continue;
-    facts.macros.push({ ...macro, lines, changed: isChanged(lines) });
-    cover(lines);
+    for (const v of walked.get('if_statement')!) {
+      const ifs = v.node;
+      const cond = ifs.childForFieldName('condition');
+      if (!cond) continue;
+      const lines = fragmentLines(cond, off, n);
+      // the if keyword's own line belongs to the decision too
+      const ifLine = (ifs.child(0) ?? ifs).startPosition.row - off;
+      if (ifLine >= 0 && ifLine < n && !lines.includes(ifLine)) lines.unshift(ifLine);
+      decide('if_statement', v, condTextOf(ifs)!, ifs.childForFieldName('consequence'), lines);
+    }
+
+    // Marker setters.
+    for (const v of walked.get('assignment_expression')!) {
+      const asg = v.node;
+      const left = asg.childForFieldName('left');
+      const right = asg.childForFieldName('right');
+      const op =
+        asg.childForFieldName('operator')?.text ?? asg.children.find((c) => c?.type.endsWith('='))?.text;
+      if (!left || !right || left.type !== 'field_expression') continue;
+      const field = left.childForFieldName('field')?.text ?? '';
+      const setsMarker =
+        (MARKER_FIELDS.includes(field) && op === '=') ||
+        (field === 'dev_flags' && (op === '|=' || op === '&='));
+      // inside more than MAX_SETTER_IFS ifs: not placed (its line stays unexplained, said as such)
+      if (!setsMarker || !v.ifs) continue;
+      const ifs = v.ifs;
+      const stmt = asg.parent?.type === 'expression_statement' ? asg.parent : asg;
+      const lines = fragmentLines(stmt, off, n);
+      const base = {
+        value: factText(right.text),
+        condition: conditionsAbove(ifs, condTextOf).join(' && ') || undefined,
+        functionName: fnOf(v),
+        lines,
+        changed: isChanged(lines),
+        statement: factText(stmt.text),
+      };
+      for (const { node: a } of ifs) {
+        const c = a.childForFieldName('condition');
+        if (c) cover(fragmentLines(c, off, n).concat(a.startPosition.row - off));
+      }
+      if (MARKER_FIELDS.includes(field)) {
+        facts.setters.push({ marker: field, ...base });
+      } else {
+        for (const flag of devFlagNamesIn(right.text)) {
+          facts.setters.push({ marker: devFlagMarker(flag), ...base, value: op === '&=' ? '0' : '1' });
+        }
+      }
+      cover(lines);
+    }
+
+    // Marker definitions.
+    for (const { node: en } of walked.get('enumerator')!) {
+      const name = en.childForFieldName('name')?.text ?? '';
+      if (!/^PCI_DEV_FLAGS?_/.test(name)) continue;
+      const value = en.childForFieldName('value')?.text ?? '';
+      const shift = /1\s*<<\s*(\d+)/.exec(value);
+      // trimmed first: /^\s*\(?\s*.../ retried every split of a long run of spaces (quadratic)
+      const lit = /^\(?\s*(0x[0-9a-fA-F]+|\d+)\s*\)?$/.exec(value.replace(/\([^()]*_t\)/, '').trim());
+      let bit: number | undefined;
+      if (shift) bit = Number(shift[1]);
+      else if (lit) {
+        const v = Number(lit[1]);
+        if (v > 0 && (v & (v - 1)) === 0) bit = Math.log2(v);
+      }
+      const lines = fragmentLines(en, off, n);
+      facts.definitions.push({
+        kind: 'dev-flag',
+        name,
+        bit,
+        lines,
+        changed: isChanged(lines),
+        container: fn,
+      });
+      cover(lines);
+    }
+    for (const { node: fd } of walked.get('field_declaration')!) {
+      if (!fd.namedChildren.some((c) => c?.type === 'bitfield_clause')) continue;
+      const name = fd.childForFieldName('declarator')?.text ?? '';
+      if (!name) continue;
+      const lines = fragmentLines(fd, off, n);
+      facts.definitions.push({ kind: 'bitfield', name, lines, changed: isChanged(lines), container: fn });
+      cover(lines);
+    }
+    for (const { node: def } of walked.get('preproc_function_def')!) {
+      const lines = fragmentLines(def, off, n);
+      const macro = parseMacro(lines.map((i) => frag.lines[i]).join('\n'));
+      if (!macro) continue;
+      facts.macros.push({ ...macro, lines, changed: isChanged(lines) });
+      cover(lines);
+    }
+  } finally {
+    // the wasm tree is freed by hand (web-tree-sitter has no finaliser): every side read leaked one
+    frag.tree.delete();
   }
 
   // Domain names on changed lines nothing above explains.

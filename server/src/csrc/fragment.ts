@@ -18,7 +18,19 @@ export interface ParsedFragment {
   lineOffset: number;
   /** The fragment's lines as parsed (after blanking). */
   lines: string[];
+  /**
+   * Set when the fragment nests blocks deeper than MAX_BLOCK_DEPTH: its lines were not parsed (the
+   * tree holds only the wrapper), and this says how deep it went.
+   */
+  tooDeep?: number;
 }
+
+/**
+ * The deepest block nesting read as C. Kernel and QEMU code nests a few levels; 100,000 nested
+ * braces made every walk over the tree cost seconds (each reader walks each side several times),
+ * which no budget could cut inside one hunk.
+ */
+export const MAX_BLOCK_DEPTH = 256;
 
 const SPARSE_ANNOTATIONS =
   /\b(__force|__bitwise|__iomem|__user|__rcu|__must_check|__init|__exit|__maybe_unused)\b/g;
@@ -39,6 +51,7 @@ function blankLeadingCommentTail(lines: string[]): void {
 
 interface BraceScan {
   minDepth: number;
+  maxDepth: number;
   /** Column of the `}` that reached minDepth (-1: none did). */
   minColumn: number;
   endDepth: number;
@@ -49,6 +62,7 @@ interface BraceScan {
 function scanBraces(lines: string[]): BraceScan {
   let depth = 0;
   let minDepth = 0;
+  let maxDepth = 0;
   let minColumn = -1;
   let inComment = false;
   for (const line of lines) {
@@ -72,8 +86,9 @@ function scanBraces(lines: string[]): BraceScan {
         i++;
       } else if (c === '/' && line[i + 1] === '/') break;
       else if (c === '"' || c === "'") inString = c;
-      else if (c === '{') depth++;
-      else if (c === '}') {
+      else if (c === '{') {
+        if (++depth > maxDepth) maxDepth = depth;
+      } else if (c === '}') {
         depth--;
         if (depth < minDepth) {
           minDepth = depth;
@@ -82,7 +97,7 @@ function scanBraces(lines: string[]): BraceScan {
       }
     }
   }
-  return { minDepth, minColumn, endDepth: depth, inComment };
+  return { minDepth, maxDepth, minColumn, endDepth: depth, inComment };
 }
 
 export function contextFromHeading(heading: string): FragmentContext {
@@ -114,6 +129,12 @@ export function parseFragment(
   const lines = rawLines.map((l) => l.replace(SPARSE_ANNOTATIONS, (m) => ' '.repeat(m.length)));
   blankLeadingCommentTail(lines);
   const scan = scanBraces(lines);
+  const nesting = scan.maxDepth - scan.minDepth;
+  if (nesting > MAX_BLOCK_DEPTH) {
+    // the wrapper alone, on as many lines: positions stay right and nothing of the text is walked
+    const blank = lines.map(() => '');
+    return { tree: cParser().parse('\n' + blank.join('\n') + '\n')!, lineOffset: 1, lines, tooDeep: nesting };
+  }
   const endsFunction =
     !!options.functionEnds && context === 'function' && scan.minDepth < 0 && scan.minColumn === 0;
   const openers = '{ '.repeat(-scan.minDepth - (endsFunction ? 1 : 0));

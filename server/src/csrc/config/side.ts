@@ -4,7 +4,7 @@
  * an array wrapper), and what a recogniser asks of a node: the image lines it spans, the function
  * it is in, the conditions of the ifs above it, whether a block is wholly in the image.
  */
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import {
   ancestors,
   contextFromHeading,
@@ -241,8 +241,26 @@ export function conjunction(texts: string[]): string | null {
   return texts.map((t) => (/^[\w>.\-[\]()!]+$/.test(t) ? t : `(${t})`)).join(' && ');
 }
 
-/** Every node of the given types under root, in document order. */
+/**
+ * A side's whole-tree lists, by the types asked: the recognisers ask the same question of one side
+ * again and again (44 times "every if_statement" on one hunk), and each answer walks the whole tree
+ * (100,000 nested braces: 4.3 s of walks in one hunk).
+ */
+const wholeTreeLists = new WeakMap<Tree, Map<string, Node[]>>();
+
+/** Every node of the given types under root, in document order (the same list each time for a tree's root). */
 export function nodes(root: Node, types: string[]): Node[] {
+  const tree = root.tree;
+  if (root.id !== tree.rootNode.id) return descendants(root, types);
+  let lists = wholeTreeLists.get(tree);
+  if (!lists) wholeTreeLists.set(tree, (lists = new Map()));
+  const key = types.join(' ');
+  let list = lists.get(key);
+  if (!list) lists.set(key, (list = descendants(root, types)));
+  return list;
+}
+
+function descendants(root: Node, types: string[]): Node[] {
   return root.descendantsOfType(types).filter((n): n is Node => n !== null);
 }
 
