@@ -56,6 +56,31 @@ describe('language server: vfioLens/simulate, compare, matrix against the CLI', 
     );
   });
 
+  test('vfioLens/states is bounded: depth past 12 or more than 256 steps is InvalidParams, not a long walk', async () => {
+    const reject = (params: object, message: RegExp) =>
+      assert.rejects(client.request('vfioLens/states', params), (e: { code: number; message: string }) => {
+        assert.equal(e.code, -32602);
+        assert.match(e.message, message);
+        return true;
+      });
+    await reject(
+      { device: 'vf', kernel: { kernel: 'v5.8' }, depth: 1_000_000 },
+      /depth: expected a whole number from 1 to 12, got 1000000/,
+    );
+    const steps = Array.from({ length: 257 }, () => 'mmio-read');
+    await reject(
+      { device: 'vf', kernel: { kernel: 'v5.8' }, steps },
+      /steps: at most 256 steps to try, got 257/,
+    );
+    const within = await client.request<{ states: unknown[] }>('vfioLens/states', {
+      device: 'vf',
+      kernel: { kernel: 'v5.8' },
+      depth: 12,
+      steps: steps.slice(0, 256),
+    });
+    assert.ok(within.states.length >= 1);
+  });
+
   test('vfioLens/compare = vfio-lens compare --format json', async () => {
     const viaServer = await client.request<CompareResult>('vfioLens/compare', {
       a: { kernel: 'v5.8' },

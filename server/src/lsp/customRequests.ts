@@ -386,13 +386,19 @@ const matrix = modelRequest(
   { paramsOptional: true },
 );
 
+/** The most steps vfioLens/states tries from each state (the model's own alphabets hold a few dozen). */
+const MAX_STATES_STEPS = 256;
+
 const states = modelRequest(
   StatesRequest,
   async (ctx, p: Partial<Record<keyof StatesParams, unknown>>) => {
-    if (p.depth !== undefined && !wholeNumber(p.depth, 1))
-      throw invalid('depth: expected a positive whole number');
+    // bounded like compare's: each state tries every step, so depth and steps multiply the work
+    if (p.depth !== undefined && !wholeNumber(p.depth, 1, 12))
+      throw invalid(`depth: expected a whole number from 1 to 12, got ${quoted(p.depth)}`);
     if (p.steps !== undefined && (!Array.isArray(p.steps) || p.steps.some((s) => typeof s !== 'string')))
       throw invalid('steps: expected an array of step strings');
+    if (Array.isArray(p.steps) && p.steps.length > MAX_STATES_STEPS)
+      throw invalid(`steps: at most ${MAX_STATES_STEPS} steps to try, got ${p.steps.length}`);
     const options = { depth: p.depth as number | undefined, steps: p.steps as string[] | undefined };
     const zpci = zpciRef(p.kernel, 'kernel');
     if (zpci) return { model: ZPCI, zpci, device: zpciDevice(p.device, 'device'), options };
