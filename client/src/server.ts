@@ -29,7 +29,7 @@ export const SERVED_LANGUAGES = ['diff', 'patch-mail', 'plaintext', 'c'] as cons
 export class VfioServer implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private starting: Promise<void> | undefined;
-  private model: Promise<ModelVocabulary> | undefined;
+  private models: Promise<ModelVocabulary[]> | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   /** The server's process id, as it last said (vfioLens/stats). */
   pid: number | undefined;
@@ -156,7 +156,7 @@ export class VfioServer implements vscode.Disposable {
     const client = this.client;
     this.client = undefined;
     this.starting = undefined;
-    this.model = undefined;
+    this.models = undefined;
     if (client) {
       try {
         await client.stop(5000);
@@ -193,16 +193,24 @@ export class VfioServer implements vscode.Disposable {
     ) as Promise<R>;
   }
 
-  /** The simulator's model as the server describes it (asked once per server start). */
-  vocabulary(): Promise<ModelVocabulary> {
-    this.model ??= this.start().then(async () => {
+  /**
+   * Every model as the server describes it (asked once per server start), the vfio-pci model
+   * first: the simulator panel offers each of them.
+   */
+  vocabularies(): Promise<ModelVocabulary[]> {
+    this.models ??= this.start().then(async () => {
       if (!this.client) throw new Error('the vfio-lens server is not running');
       const { models } = await this.client.sendRequest(VocabularyRequest);
       if (!models.length) throw new Error('the vfio-lens server offers no model');
-      return models[0];
+      return models;
     });
-    this.model.catch(() => (this.model = undefined));
-    return this.model;
+    this.models.catch(() => (this.models = undefined));
+    return this.models;
+  }
+
+  /** The first model (vfio-pci), the one the commands' pickers offer. */
+  async vocabulary(): Promise<ModelVocabulary> {
+    return (await this.vocabularies())[0];
   }
 
   get isRunning(): boolean {

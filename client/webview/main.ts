@@ -1,20 +1,26 @@
 /**
  * The simulator page. It draws what the extension sends and asks for runs; it never computes
- * behaviour itself, and knows no device kind or kernel but those the server offers (with the pair
- * it starts from). Its UI state (and the last result) survive hide/show via getState/setState.
+ * behaviour itself, and knows no model, device kind, kernel or QEMU version but those the server
+ * offers (with the pair each model starts from). A model picker chooses whose sides, device kinds
+ * and steps the controls offer (the first model, vfio-pci, when nothing was chosen). Its UI state
+ * (and the last result) survive hide/show via getState/setState.
  */
 import type {
   DeviceOption,
   FromPage,
   KernelOption,
+  PageModel,
+  PageSides,
   PageState,
   RenderReport,
+  StepOption,
   StepPreset,
   ToPage,
 } from '../src/simulatorPanel/messages';
 import { parseToPage, receiveToPage } from '../src/simulatorPanel/messages';
 import { clear, h } from './dom';
 import { legend, type LegendTerm } from './legend';
+import { renderCompare } from './compareView';
 import { renderMatrix } from './matrixView';
 import { renderStates } from './statesView';
 import { renderTrace, type ColumnLabel } from './traceView';
@@ -31,18 +37,31 @@ type Saved = Partial<PageState> & { last?: ToPage };
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app') as HTMLElement;
 let saved: Saved = (vscode.getState() as Saved | undefined) ?? {};
+let models: PageModel[] = [];
+let model: PageModel | undefined;
 let devices: DeviceOption[] = [];
 let kernels: KernelOption[] = [];
 let presets: StepPreset[] = [];
-let stepActions: string[] = [];
+let steps: StepOption[] = [];
 let terms: LegendTerm[] = [];
 let columns: ColumnLabel[] = [];
 
 const status = h('p', { class: 'status', role: 'status' });
 const output = h('section', { class: 'output', 'aria-label': 'result' });
+const modelSelect = h('select', { id: 'model', 'aria-label': 'model' });
 const deviceSelect = h('select', { id: 'device', 'aria-label': 'device kind' });
 const kernelA = h('select', { id: 'kernel-a', 'aria-label': 'first kernel' });
 const kernelB = h('select', { id: 'kernel-b', 'aria-label': 'second kernel' });
+const hostSelect = h('select', { id: 'host', 'aria-label': 'host kernel' });
+const kernelALabel = h('label', { for: 'kernel-a' }, 'Kernel A ');
+const kernelBLabel = h('label', { for: 'kernel-b' }, 'Kernel B ');
+/** The host kernel picker, shown for a model whose sides run on one. */
+const hostField = h(
+  'span',
+  { class: 'field', hidden: true },
+  h('label', { for: 'host' }, 'Host kernel '),
+  hostSelect,
+);
 const stepList = h('ol', { class: 'steps', id: 'steps' });
 const presetSelect = h('select', { id: 'preset', 'aria-label': 'step preset' });
 const addAction = h('select', { id: 'add-action', 'aria-label': 'step to add' });
@@ -64,10 +83,20 @@ const VALUE_HINTS: Record<string, string> = {
   'set-power': 'D0 or D3hot',
 };
 
+/** How a step's value is written, from its usage ("AS OFFSET LEN [GADDR], e.g. 0 0 4096"). */
+function valueHint(action: string): string {
+  const own = VALUE_HINTS[action];
+  if (own) return own;
+  const step = steps.find((s) => s.action === action);
+  const args = step?.usage.slice(action.length).trim() ?? '';
+  if (!args) return 'no value';
+  return step?.example ? `${args}, e.g. ${step.example}` : args;
+}
+
 /** Offers the chosen device's registers when the step to add names one. */
 function offerRegisters(): void {
   clear(registerList);
-  addValue.placeholder = VALUE_HINTS[addAction.value] ?? 'value, e.g. 0x0002';
+  addValue.placeholder = valueHint(addAction.value);
   if (addAction.value !== 'cfg-read' && addAction.value !== 'cfg-write') return;
   const device = devices.find((d) => d.id === deviceSelect.value);
   for (const r of device?.registers ?? []) registerList.append(h('option', { value: r }));
@@ -150,6 +179,63 @@ function kernelBValue(): string | null {
   return kernelB.value === '' ? null : kernelB.value;
 }
 
+/** The sides the controls name: the model, its two sides, the host they run on (if it has hosts). */
+function sides(): PageSides {
+  return {
+    model: modelSelect.value,
+    a: kernelA.value,
+    b: kernelBValue(),
+    ...(model?.hosts ? { host: hostSelect.value } : {}),
+  };
+}
+
+/** What the controls are set to, as the page keeps it. */
+function choices(): Partial<PageState> {
+  const s = sides();
+  return { model: s.model, device: deviceSelect.value, a: s.a, b: s.b, host: s.host };
+}
+
+/**
+ * Fills the controls with one model's sides, device kinds, steps and presets, set to what was
+ * chosen where the model offers it (else the model's starting pair), and keeps the step script
+ * unless told to start from the model's first preset.
+ */
+function chooseModel(chosen: PageModel, setup: Partial<PageState>, keepSteps: boolean): void {
+  model = chosen;
+  devices = chosen.devices;
+  kernels = chosen.kernels;
+  presets = chosen.presets;
+  steps = chosen.steps;
+  terms = chosen.legend;
+  columns = chosen.columns;
+  modelSelect.value = chosen.id;
+  kernelALabel.textContent = `${chosen.variantName} A `;
+  kernelBLabel.textContent = `${chosen.variantName} B `;
+  fill(
+    deviceSelect,
+    devices.map((d) => ({ value: d.id, label: `${d.id}: ${d.label}` })),
+    setup.device,
+  );
+  fill(kernelA, kernels, setup.a ?? chosen.defaults.a);
+  fill(
+    kernelB,
+    [{ value: '', label: '(none)' }, ...kernels],
+    setup.b === undefined ? chosen.defaults.b : (setup.b ?? ''),
+  );
+  hostField.hidden = !chosen.hosts;
+  fill(hostSelect, chosen.hosts?.options ?? [], setup.host ?? chosen.hosts?.default);
+  fill(
+    presetSelect,
+    [{ value: '', label: 'Choose a preset…' }, ...presets.map((p) => ({ value: p.name, label: p.name }))],
+    '',
+  );
+  clear(addAction);
+  for (const st of steps) addAction.append(h('option', { value: st.action, title: st.usage }, st.action));
+  if (steps.some((st) => st.action === 'mmio-read')) addAction.value = 'mmio-read';
+  offerRegisters();
+  setSteps(keepSteps && setup.steps?.length ? setup.steps : (presets[0]?.steps ?? [steps[0]?.action ?? '']));
+}
+
 function send(msg: FromPage): void {
   vscode.postMessage(msg);
 }
@@ -168,25 +254,21 @@ function buildControls(): void {
       status.textContent = 'Add at least one step.';
       return;
     }
-    send({
-      type: 'run',
-      device: deviceSelect.value as PageState['device'],
-      a: kernelA.value,
-      b: kernelBValue(),
-      steps,
-    });
+    send({ type: 'run', ...sides(), device: deviceSelect.value, steps });
+  });
+  const compare = h('button', { type: 'button', id: 'compare' }, 'Compare');
+  compare.addEventListener('click', () => {
+    const s = sides();
+    if (s.b === null) {
+      status.textContent = `Choose a second ${model?.variantName ?? 'side'} to compare with.`;
+      return;
+    }
+    send({ type: 'compare', ...s, b: s.b, device: deviceSelect.value });
   });
   const matrix = h('button', { type: 'button', id: 'matrix' }, 'Behaviour matrix');
-  matrix.addEventListener('click', () => send({ type: 'matrix', a: kernelA.value, b: kernelBValue() }));
+  matrix.addEventListener('click', () => send({ type: 'matrix', ...sides() }));
   const states = h('button', { type: 'button', id: 'states' }, 'State diagram');
-  states.addEventListener('click', () =>
-    send({
-      type: 'states',
-      device: deviceSelect.value as PageState['device'],
-      a: kernelA.value,
-      b: kernelBValue(),
-    }),
-  );
+  states.addEventListener('click', () => send({ type: 'states', ...sides(), device: deviceSelect.value }));
   const copy = h('button', { type: 'button', id: 'copy' }, 'Copy as plain text');
   copy.addEventListener('click', () => send({ type: 'copy' }));
   const add = h('button', { type: 'button', id: 'add-step' }, 'Add step');
@@ -201,19 +283,26 @@ function buildControls(): void {
   });
   addAction.addEventListener('change', offerRegisters);
   deviceSelect.addEventListener('change', offerRegisters);
-  for (const sel of [deviceSelect, kernelA, kernelB]) {
-    sel.addEventListener('change', () =>
-      save({ device: deviceSelect.value as PageState['device'], a: kernelA.value, b: kernelBValue() }),
-    );
+  modelSelect.addEventListener('change', () => {
+    const chosen = models.find((m) => m.id === modelSelect.value);
+    if (!chosen || chosen === model) return;
+    // another model's sides, kinds and steps; its script starts from its first preset
+    chooseModel(chosen, {}, false);
+    save(choices());
+  });
+  for (const sel of [deviceSelect, kernelA, kernelB, hostSelect]) {
+    sel.addEventListener('change', () => save(choices()));
   }
   app.append(
     h('h1', {}, 'vfio-lens scenario simulator'),
     h(
       'form',
       { class: 'controls', onsubmit: (ev: Event) => ev.preventDefault() },
+      h('span', { class: 'field' }, h('label', { for: 'model' }, 'Model '), modelSelect),
       h('span', { class: 'field' }, h('label', { for: 'device' }, 'Device kind '), deviceSelect),
-      h('span', { class: 'field' }, h('label', { for: 'kernel-a' }, 'Kernel A '), kernelA),
-      h('span', { class: 'field' }, h('label', { for: 'kernel-b' }, 'Kernel B '), kernelB),
+      h('span', { class: 'field' }, kernelALabel, kernelA),
+      h('span', { class: 'field' }, kernelBLabel, kernelB),
+      hostField,
     ),
     h(
       'fieldset',
@@ -228,7 +317,7 @@ function buildControls(): void {
       registerList,
       add,
     ),
-    h('div', { class: 'actions' }, run, matrix, states, copy),
+    h('div', { class: 'actions' }, run, compare, matrix, states, copy),
     status,
     output,
   );
@@ -255,28 +344,13 @@ function show(msg: ToPage): void {
       break;
     }
     case 'compare': {
+      const c = renderCompare(msg.labels, msg.result, columns, terms);
       view.push(
         h('h2', { tabindex: -1 }, `Differences between ${msg.labels[0]} and ${msg.labels[1]}`),
         legend('compare-legend', [], terms, false),
+        c.element,
       );
-      if (msg.result.differences.length === 0) view.push(h('p', {}, 'No observable difference found.'));
-      msg.result.differences.forEach((d, i) => {
-        const t = renderTrace(
-          msg.labels,
-          { device: d.device, kernel: msg.labels[0], trace: d.before },
-          { device: d.device, kernel: msg.labels[1], trace: d.after },
-          `diff${i}`,
-          columns,
-          terms,
-        );
-        view.push(
-          h('h3', {}, `${d.device}: ${d.steps.join('; ')}${d.internalOnly ? ' (internal only)' : ''}`),
-        );
-        if (d.dependsOn?.length) view.push(h('p', {}, `depends on: ${d.dependsOn.join(', ')}`));
-        view.push(t.element);
-      });
-      const n = msg.result.differences.length;
-      r = { view: 'compare', rows: n, differing: n, headline: `${n} differing scenarios` };
+      r = { view: 'compare', rows: c.rows, differing: c.rows, headline: `${c.rows} differing scenarios` };
       break;
     }
     case 'matrix': {
@@ -286,13 +360,7 @@ function show(msg: ToPage): void {
         (device, steps) => {
           setSteps(steps);
           deviceSelect.value = device;
-          send({
-            type: 'run',
-            device: device as PageState['device'],
-            a: kernelA.value,
-            b: kernelBValue(),
-            steps,
-          });
+          send({ type: 'run', ...sides(), device, steps });
         },
         msg.names,
       );
@@ -338,42 +406,19 @@ function showSaved(last: unknown): void {
 function receive(msg: ToPage): void {
   switch (msg.type) {
     case 'init': {
-      devices = msg.devices;
-      kernels = msg.kernels;
-      presets = msg.presets;
-      stepActions = msg.stepActions;
-      terms = msg.legend;
-      columns = msg.columns;
-      const setup = { ...saved, ...msg.setup };
+      models = msg.models;
+      const savedModel = saved.model ?? models[0].id;
+      const wanted = msg.setup?.model ?? savedModel;
+      const chosen = models.find((m) => m.id === wanted) ?? models[0];
+      // what was saved under another model (its kernels, kinds and steps) does not carry over
+      const setup = savedModel === chosen.id ? { ...saved, ...msg.setup } : { ...msg.setup };
       fill(
-        deviceSelect,
-        devices.map((d) => ({ value: d.id, label: `${d.id}: ${d.label}` })),
-        setup.device,
+        modelSelect,
+        models.map((m) => ({ value: m.id, label: m.label })),
+        chosen.id,
       );
-      fill(kernelA, kernels, setup.a ?? msg.defaults.a);
-      fill(
-        kernelB,
-        [{ value: '', label: '(none)' }, ...kernels],
-        setup.b === undefined ? msg.defaults.b : (setup.b ?? ''),
-      );
-      fill(
-        presetSelect,
-        [{ value: '', label: 'Choose a preset…' }, ...presets.map((p) => ({ value: p.name, label: p.name }))],
-        '',
-      );
-      fill(
-        addAction,
-        stepActions.map((a) => ({ value: a, label: a })),
-        'mmio-read',
-      );
-      offerRegisters();
-      setSteps(setup.steps?.length ? setup.steps : (presets[0]?.steps ?? ['open']));
-      save({
-        device: deviceSelect.value as PageState['device'],
-        a: kernelA.value,
-        b: kernelBValue(),
-        patch: setup.patch,
-      });
+      chooseModel(chosen, setup, true);
+      save({ ...choices(), patch: setup.patch });
       if (saved.last && !msg.setup?.view) showSaved(saved.last);
       // the panel opens with the focus on its first control (a result takes it when it comes)
       if (document.activeElement === document.body || document.activeElement === null) deviceSelect.focus();

@@ -7,8 +7,17 @@
  * same places; a table lists each differing transition under both sides (above the diagram when
  * it has too many arrows to label legibly).
  */
-import type { ModelStateNode, StateEdge, StatesResult } from '../../server/src/lsp/protocol';
+import type { ModelStateNode, StateEdge as VfioStateEdge } from '../../server/src/lsp/protocol';
+import type { PageStates } from '../src/simulatorPanel/messages';
 import { h, s } from './dom';
+
+/**
+ * The states of either model: a vfio-pci state also says whether the BARs hold what vfio saved and
+ * whether the mmaps are zapped; a zPCI state is its label only.
+ */
+type StatesResult = PageStates;
+type StateNode = Pick<ModelStateNode, 'id' | 'label'> & Partial<Pick<ModelStateNode, 'zap' | 'barsValid'>>;
+type StateEdge = Pick<VfioStateEdge, 'from' | 'to' | 'step' | 'restore'> & { outcome?: string };
 
 /** Above this many arrows the diagram's labels overlap: it shows none (the table lists them). */
 const MAX_LABELLED_ARROWS = 16;
@@ -37,10 +46,10 @@ const edgeKey = (e: StateEdge): string => `${e.from}\u0000${e.step}\u0000${e.to}
 const stepLabel = (e: StateEdge): string =>
   `${e.step}${e.outcome ? ` → ${e.outcome}` : ''}${e.restore && e.restore !== 'none' ? ` (restore ${e.restore})` : ''}`;
 
-function nodeLabel(n: ModelStateNode): string {
+function nodeLabel(n: StateNode): string {
   const extra = [
     n.zap && !/zap/.test(n.label) ? 'zapped' : '',
-    !n.barsValid && !/BAR/i.test(n.label) ? 'BARs lost' : '',
+    n.barsValid === false && !/BAR/i.test(n.label) ? 'BARs lost' : '',
   ]
     .filter((x) => x)
     .join(' ');
@@ -210,7 +219,7 @@ function differingTable(
   labels: [string, string | null],
   a: StatesResult,
   b: StatesResult,
-  nodes: Map<string, ModelStateNode>,
+  nodes: Map<string, StateNode>,
   column: Map<string, number>,
 ): HTMLElement {
   const byFromStep = (r: StatesResult) => {

@@ -4,8 +4,13 @@
  * (its vocabulary's columns). A column empty in every row is left out; the "why" of a step (its
  * deciding C expressions with every operand's value) opens under it.
  */
-import type { ExplainedDecision, SimulateResult, TraceEntry } from '../../server/src/lsp/protocol';
+import type { PageSimulation } from '../src/simulatorPanel/messages';
 import { h } from './dom';
+
+/** A simulation as the trace draws it: the vfio-pci model's or the zPCI model's steps. */
+type Simulation = Pick<PageSimulation, 'device' | 'trace'>;
+type TraceEntry = PageSimulation['trace'][number];
+type Why = TraceEntry['why'][number];
 
 export interface TraceRendering {
   element: HTMLElement;
@@ -22,7 +27,7 @@ export interface ColumnLabel {
 
 function whyBlock(label: string, e: TraceEntry | undefined): HTMLElement {
   if (!e) return h('div', { class: 'why' }, `${label}: no such step`);
-  const items = e.why.map((w: ExplainedDecision) =>
+  const items = (e.why as Why[]).map((w) =>
     h(
       'li',
       {},
@@ -51,7 +56,7 @@ function whyBlock(label: string, e: TraceEntry | undefined): HTMLElement {
     { class: 'why' },
     h('h4', {}, label),
     items.length ? h('ul', {}, ...items) : h('p', {}, 'No decision was taken in this step.'),
-    e.log ? h('p', { class: 'log' }, 'log: ', h('code', {}, e.log)) : null,
+    'log' in e && e.log ? h('p', { class: 'log' }, 'log: ', h('code', {}, e.log)) : null,
     e.dependsOn?.length
       ? h('p', { class: 'depends' }, `depends on unknown: ${e.dependsOn.join(', ')}`)
       : null,
@@ -60,17 +65,18 @@ function whyBlock(label: string, e: TraceEntry | undefined): HTMLElement {
 
 export function renderTrace(
   labels: [string, string | null],
-  a: SimulateResult,
-  b: SimulateResult | null,
+  a: Simulation,
+  b: Simulation | null,
   idPrefix: string,
   columnLabels: readonly ColumnLabel[] = [],
   terms: readonly { term: string; meaning: string }[] = [],
 ): TraceRendering {
   // a cell that is one of the model's terms ("unclaimed", "EIO") says what it means on hover
   const meaning = (value: string) => terms.find((t) => t.term === value)?.meaning;
-  const sides: [string, TraceEntry[]][] = [[labels[0], a.trace]];
+  const sides: [string, readonly TraceEntry[]][] = [[labels[0], a.trace]];
   if (b) sides.push([labels[1] ?? 'b', b.trace]);
-  const cell = (e: TraceEntry | undefined, column: string) => e?.display.cells[column] ?? '';
+  const cell = (e: TraceEntry | undefined, column: string) =>
+    (e?.display.cells as Record<string, string> | undefined)?.[column] ?? '';
   const all = sides.flatMap(([, t]) => t);
   const keys = [...new Set(all.flatMap((e) => Object.keys(e.display.cells)))];
   // the columns any step fills, in the model's order (keys it does not name last)

@@ -1,7 +1,15 @@
 /** The simulator's custom requests answer what the CLI answers for the same question. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CompareResult, MatrixResult, SimulateResult } from '../../server/src/lsp/protocol';
+import type {
+  CompareResult,
+  MatrixResult,
+  SimulateResult,
+  ZpciCompareResult,
+  ZpciMatrixResult,
+  ZpciSimulateResult,
+  ZpciStatesResult,
+} from '../../server/src/lsp/protocol';
 import { cliJson } from './cli';
 import { LspClient } from './lspClient';
 
@@ -108,5 +116,79 @@ describe('language server: vfioLens/simulate, compare, matrix against the CLI', 
       kernels: [{ kernel: 'v5.8' }, { kernel: 'v5.10' }],
     });
     assert.deepEqual(sub.kernels, ['v5.8', 'v5.10']);
+  });
+
+  // the zPCI sides the simulator panel sends ({ qemu, host }): the server runs the zPCI model
+  test('vfioLens/simulate with a zPCI side = vfio-lens simulate --qemu --host --format json', async () => {
+    const steps = 'plug; enable; pcistb 0 0 4096';
+    const viaServer = await client.request<ZpciSimulateResult>('vfioLens/simulate', {
+      device: 'zpci-intercepted',
+      kernel: { qemu: 'v6.0', host: 'host-v5.7' },
+      steps,
+      explain: true,
+    });
+    const viaCli = cliJson<ZpciSimulateResult>([
+      'simulate',
+      '--device',
+      'zpci-intercepted',
+      '--qemu',
+      'v6.0',
+      '--host',
+      'host-v5.7',
+      '--steps',
+      steps,
+    ]);
+    assert.deepEqual(viaServer, viaCli);
+    assert.equal(viaServer.model, 'zpci');
+    assert.equal(viaServer.trace[2].display.cells.check, 'pcistb/length');
+  });
+
+  test('vfioLens/compare with zPCI sides = vfio-lens compare --qemu --qemu: ism refused at plug, and why', async () => {
+    const viaServer = await client.request<ZpciCompareResult>('vfioLens/compare', {
+      a: { qemu: 'v5.2', host: 'host-v6.15' },
+      b: { qemu: 'v6.0', host: 'host-v6.15' },
+      device: 'ism',
+    });
+    const viaCli = cliJson<ZpciCompareResult>([
+      'compare',
+      '--qemu',
+      'v5.2',
+      '--qemu',
+      'v6.0',
+      '--device',
+      'ism',
+    ]);
+    assert.deepEqual(viaServer, viaCli);
+    assert.deepEqual(viaServer.differences, []);
+    // where the PCISTB length change shows instead: 4096 read as 0 before v6.0
+    const intercepted = viaServer.unreached[0].elsewhere.find((e) => e.device === 'zpci-intercepted');
+    assert.match(intercepted?.internalExample ?? '', /pcistb 0 0 4096: .*len \(0\).*→.*len \(4096\)/);
+  });
+
+  test('vfioLens/matrix { model: "zpci" } and vfioLens/states with zPCI sides = the CLI', async () => {
+    const viaServer = await client.request<ZpciMatrixResult>('vfioLens/matrix', {
+      model: 'zpci',
+      kernels: [
+        { qemu: 'v5.2', host: 'host-v6.15' },
+        { qemu: 'v6.0', host: 'host-v6.15' },
+      ],
+    });
+    const viaCli = cliJson<ZpciMatrixResult>([
+      'matrix',
+      '--model',
+      'zpci',
+      '--qemu',
+      'v5.2',
+      '--qemu',
+      'v6.0',
+    ]);
+    assert.deepEqual(viaServer, viaCli);
+    const states = await client.request<ZpciStatesResult>('vfioLens/states', {
+      device: 'ism',
+      kernel: { qemu: 'rfc-ism', host: 'host-v6.15' },
+    });
+    assert.equal(states.model, 'zpci');
+    assert.equal(states.qemu, 'rfc-ism');
+    assert.ok(states.edges.some((e) => e.step.startsWith('pcistb')));
   });
 });

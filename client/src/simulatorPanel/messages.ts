@@ -5,10 +5,12 @@
  */
 import type {
   CompareResult,
-  DeviceKindId,
   MatrixResult,
   SimulateResult,
   StatesResult,
+  ZpciCompareResult,
+  ZpciSimulateResult,
+  ZpciStatesResult,
 } from '../../../server/src/lsp/protocol';
 
 /** A kernel side as the page names it: a kernel id, or "before"/"after" of the panel's patch. */
@@ -32,15 +34,61 @@ export interface DeviceOption {
   registers?: string[];
 }
 
+/** A step as the step editor offers it: its action, how it is written, an example of its value. */
+export interface StepOption {
+  action: string;
+  /** "pcistb AS OFFSET LEN [GADDR]" (the vocabulary's usage). */
+  usage: string;
+  /** How its value is written: the first preset (else exploration) step with this action ("0 0 4096"). */
+  example?: string;
+}
+
+/**
+ * A model as the page offers it (one per model of the server's vocabulary, the vfio-pci model
+ * first): its sides (kernels or QEMU versions, and the host kernels they run on, if any), device
+ * kinds, steps, presets, the pair it starts from, the words of its observations.
+ */
+export interface PageModel {
+  id: string;
+  label: string;
+  /** What one of its sides is called in the pickers ("Kernel", "QEMU"). */
+  variantName: string;
+  devices: DeviceOption[];
+  kernels: KernelOption[];
+  hosts?: { options: KernelOption[]; default: string };
+  presets: StepPreset[];
+  steps: StepOption[];
+  defaults: { a: KernelChoice; b: KernelChoice | null };
+  legend: { term: string; meaning: string }[];
+  columns: { key: string; label: string; meaning: string }[];
+}
+
+/** What a message from the page may name of one model: the ids the panel accepts. */
+export interface PageChoices {
+  id: string;
+  devices: readonly string[];
+  kernels: readonly string[];
+  hosts?: readonly string[];
+}
+
 /** What the page keeps with getState/setState and the serializer hands back after a reload. */
 export interface PageState {
-  device: DeviceKindId;
+  /** The model chosen (a PageModel id; absent: the first). */
+  model?: string;
+  device: string;
   a: KernelChoice;
   b: KernelChoice | null;
+  /** The host kernel the sides run on, for a model that has hosts. */
+  host?: string;
   steps: string[];
   view: 'trace' | 'matrix' | 'states' | 'compare';
   patch?: { uri: string; patch?: number };
 }
+
+/** A simulation the page draws: the vfio-pci model's or the zPCI model's (the same trace shape). */
+export type PageSimulation = SimulateResult | ZpciSimulateResult;
+export type PageComparison = CompareResult | ZpciCompareResult;
+export type PageStates = StatesResult | ZpciStatesResult;
 
 /** A result the page draws; its report after drawing names the same seq. */
 interface Numbered {
@@ -50,15 +98,8 @@ interface Numbered {
 export type ToPage =
   | {
       type: 'init';
-      devices: DeviceOption[];
-      kernels: KernelOption[];
-      presets: StepPreset[];
-      stepActions: string[];
-      /** The kernel sides the page starts with when nothing was chosen (the server's defaults). */
-      defaults: { a: KernelChoice; b: KernelChoice | null };
-      /** What the words of the model's observations mean, and the headers of a step's cells. */
-      legend: { term: string; meaning: string }[];
-      columns: { key: string; label: string; meaning: string }[];
+      /** The models to pick from, the first the one the page starts with when nothing was chosen. */
+      models: PageModel[];
       setup?: Partial<PageState>;
     }
   | { type: 'busy'; what: string }
@@ -66,10 +107,10 @@ export type ToPage =
   | (Numbered & {
       type: 'trace';
       labels: [string, string | null];
-      a: SimulateResult;
-      b: SimulateResult | null;
+      a: PageSimulation;
+      b: PageSimulation | null;
     })
-  | (Numbered & { type: 'compare'; labels: [string, string]; result: CompareResult })
+  | (Numbered & { type: 'compare'; labels: [string, string]; result: PageComparison })
   | (Numbered & {
       type: 'matrix';
       result: MatrixResult;
@@ -79,8 +120,8 @@ export type ToPage =
   | (Numbered & {
       type: 'states';
       labels: [string, string | null];
-      a: StatesResult;
-      b: StatesResult | null;
+      a: PageStates;
+      b: PageStates | null;
     })
   | { type: 'copied'; text: string };
 
@@ -94,11 +135,23 @@ export interface RenderReport {
   seq?: number;
 }
 
+/**
+ * The sides a request from the page names: of one model (absent: the first), one or two of its
+ * kernels or QEMU versions, and the host kernel they run on (a model with hosts).
+ */
+export interface PageSides {
+  model?: string;
+  a: KernelChoice;
+  b: KernelChoice | null;
+  host?: string;
+}
+
 export type FromPage =
   | { type: 'ready' }
-  | { type: 'run'; device: DeviceKindId; a: KernelChoice; b: KernelChoice | null; steps: string[] }
-  | { type: 'matrix'; a: KernelChoice; b: KernelChoice | null }
-  | { type: 'states'; device: DeviceKindId; a: KernelChoice; b: KernelChoice | null }
+  | (PageSides & { type: 'run'; device: string; steps: string[] })
+  | (PageSides & { type: 'matrix' })
+  | (PageSides & { type: 'states'; device: string })
+  | (PageSides & { type: 'compare'; device: string | null; b: KernelChoice })
   | { type: 'copy' }
   | { type: 'rendered'; report: RenderReport };
 
@@ -119,68 +172,75 @@ function field<T>(msg: Dict, name: string, ok: (v: unknown) => v is T, what: str
 }
 
 /**
- * Checks a message from the page against what the panel accepts: known devices and kernel choices,
- * a bounded step list of short strings. Throws MessageError naming the bad field.
+ * Checks a message from the page against what the panel accepts: a known model (absent: the
+ * first), its devices, kernel choices and hosts, a bounded step list of short strings. Throws
+ * MessageError naming the bad field. The message returned names its model.
  */
-export function parseFromPage(
-  raw: unknown,
-  devices: readonly string[],
-  kernels: readonly string[],
-): FromPage {
+export function parseFromPage(raw: unknown, models: readonly PageChoices[]): FromPage {
   if (!isDict(raw)) throw new MessageError('a message must be an object');
-  const isDevice = (v: unknown): v is DeviceKindId => typeof v === 'string' && devices.includes(v);
-  const isKernel = (v: unknown): v is string => typeof v === 'string' && kernels.includes(v);
+  if (raw.type === 'ready') return { type: 'ready' };
+  if (raw.type === 'copy') return { type: 'copy' };
+  if (raw.type === 'rendered') return { type: 'rendered', report: parseReport(raw) };
+  if (raw.type !== 'run' && raw.type !== 'matrix' && raw.type !== 'states' && raw.type !== 'compare')
+    throw new MessageError(`unknown message type ${JSON.stringify(String(raw.type)).slice(0, 40)}`);
+  const model = raw.model === undefined ? models[0] : models.find((m) => m.id === raw.model);
+  if (!model) throw new MessageError(`"model" must be one of ${models.map((m) => m.id).join(', ')}`);
+  const isDevice = (v: unknown): v is string => typeof v === 'string' && model.devices.includes(v);
+  const isKernel = (v: unknown): v is string => typeof v === 'string' && model.kernels.includes(v);
   const isKernelOrNull = (v: unknown): v is string | null => v === null || isKernel(v);
+  const hosts = model.hosts ?? [];
+  const isHost = (v: unknown): v is string | undefined =>
+    v === undefined || (typeof v === 'string' && hosts.includes(v));
   const isSteps = (v: unknown): v is string[] =>
     Array.isArray(v) && v.length > 0 && v.length <= MAX_STEPS && v.every(isShortString);
-  const deviceWhat = `one of ${devices.join(', ')}`;
-  const kernelWhat = `one of ${kernels.join(', ')}`;
+  const deviceWhat = `one of ${model.devices.join(', ')}`;
+  const kernelWhat = `one of ${model.kernels.join(', ')}`;
+  const host = field(raw, 'host', isHost, hosts.length ? `absent or one of ${hosts.join(', ')}` : 'absent');
+  const sides: PageSides = {
+    model: model.id,
+    a: field(raw, 'a', isKernel, kernelWhat),
+    b: field(raw, 'b', isKernelOrNull, `null or ${kernelWhat}`),
+    ...(host === undefined ? {} : { host }),
+  };
   switch (raw.type) {
-    case 'ready':
-      return { type: 'ready' };
-    case 'copy':
-      return { type: 'copy' };
     case 'run':
       return {
         type: 'run',
+        ...sides,
         device: field(raw, 'device', isDevice, deviceWhat),
-        a: field(raw, 'a', isKernel, kernelWhat),
-        b: field(raw, 'b', isKernelOrNull, `null or ${kernelWhat}`),
         steps: field(raw, 'steps', isSteps, `1 to ${MAX_STEPS} steps of at most ${MAX_TEXT} characters`),
       };
     case 'matrix':
-      return {
-        type: 'matrix',
-        a: field(raw, 'a', isKernel, kernelWhat),
-        b: field(raw, 'b', isKernelOrNull, `null or ${kernelWhat}`),
-      };
+      return { type: 'matrix', ...sides };
     case 'states':
+      return { type: 'states', ...sides, device: field(raw, 'device', isDevice, deviceWhat) };
+    case 'compare':
       return {
-        type: 'states',
-        device: field(raw, 'device', isDevice, deviceWhat),
-        a: field(raw, 'a', isKernel, kernelWhat),
-        b: field(raw, 'b', isKernelOrNull, `null or ${kernelWhat}`),
+        type: 'compare',
+        ...sides,
+        b: field(raw, 'b', isKernel, kernelWhat),
+        device: field(
+          raw,
+          'device',
+          (v): v is string | null => v === null || isDevice(v),
+          `null or ${deviceWhat}`,
+        ),
       };
-    case 'rendered': {
-      const r = field(raw, 'report', isDict, 'an object');
-      const isView = (v: unknown): v is PageState['view'] =>
-        typeof v === 'string' && VIEWS.includes(v as never);
-      const isCount = (v: unknown): v is number =>
-        Number.isInteger(v) && (v as number) >= 0 && (v as number) < 1e6;
-      return {
-        type: 'rendered',
-        report: {
-          view: field(r, 'view', isView, VIEWS.join(' or ')),
-          rows: field(r, 'rows', isCount, 'a count'),
-          differing: field(r, 'differing', isCount, 'a count'),
-          headline: field(r, 'headline', isShortString, 'a short string'),
-          ...(r.seq === undefined ? {} : { seq: field(r, 'seq', isCount, 'a count') }),
-        },
-      };
-    }
-    default:
-      throw new MessageError(`unknown message type ${JSON.stringify(String(raw.type)).slice(0, 40)}`);
   }
+}
+
+function parseReport(raw: Dict): RenderReport {
+  const r = field(raw, 'report', isDict, 'an object');
+  const isView = (v: unknown): v is PageState['view'] => typeof v === 'string' && VIEWS.includes(v as never);
+  const isCount = (v: unknown): v is number =>
+    Number.isInteger(v) && (v as number) >= 0 && (v as number) < 1e6;
+  return {
+    view: field(r, 'view', isView, VIEWS.join(' or ')),
+    rows: field(r, 'rows', isCount, 'a count'),
+    differing: field(r, 'differing', isCount, 'a count'),
+    headline: field(r, 'headline', isShortString, 'a short string'),
+    ...(r.seq === undefined ? {} : { seq: field(r, 'seq', isCount, 'a count') }),
+  };
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
@@ -220,25 +280,60 @@ const isMatrix = (v: unknown): boolean =>
   isStrings(v.kernels) &&
   isArrayOf(hasStrings('scenario', 'device', 'kernel', 'summary'))(v.cells) &&
   (v.pairs === undefined || isArrayOf(hasStrings('scenario', 'device', 'text'))(v.pairs));
+const isCount = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0;
+const isOptionalString = (v: unknown): boolean => v === undefined || isString(v);
+/** Why a zPCI kind shows no difference: each side's plug, where the difference shows instead. */
+const isUnreached = (v: unknown): boolean =>
+  hasStrings('device', 'reason')(v) &&
+  Array.isArray(v.sides) &&
+  v.sides.every((s) => hasStrings('qemu', 'host')(s) && isTraceEntry(s.plug)) &&
+  Array.isArray(v.elsewhere) &&
+  v.elsewhere.every(
+    (e) =>
+      hasStrings('device')(e) &&
+      isCount(e.differences) &&
+      (e.internalOnly === undefined || isCount(e.internalOnly)) &&
+      isOptionalString(e.example) &&
+      isOptionalString(e.internalExample),
+  ) &&
+  isStrings(v.reaches);
 const isCompare = (v: unknown): boolean =>
   isDict(v) &&
   Array.isArray(v.differences) &&
   v.differences.every(
-    (d) => isDict(d) && isString(d.device) && isStrings(d.steps) && isTrace(d.before) && isTrace(d.after),
-  );
-const isInit = (m: Dict): boolean =>
+    (d) =>
+      isDict(d) &&
+      isString(d.device) &&
+      isStrings(d.steps) &&
+      isTrace(d.before) &&
+      isTrace(d.after) &&
+      isOptionalString(d.host),
+  ) &&
+  (v.notes === undefined || isStrings(v.notes)) &&
+  (v.unreached === undefined || (Array.isArray(v.unreached) && v.unreached.every(isUnreached))) &&
+  (v.clp === undefined || isArrayOf(hasStrings('device', 'field', 'before', 'after', 'why'))(v.clp));
+const isOptions = isArrayOf(hasStrings('value', 'label'));
+const isPageModel = (m: unknown): boolean =>
+  hasStrings('id', 'label', 'variantName')(m) &&
   isArrayOf(
     (d: unknown): d is Dict =>
       hasStrings('id', 'label')(d) && (d.registers === undefined || isStrings(d.registers)),
   )(m.devices) &&
-  isArrayOf(hasStrings('value', 'label'))(m.kernels) &&
+  isOptions(m.kernels) &&
+  (m.hosts === undefined || (isDict(m.hosts) && isOptions(m.hosts.options) && isString(m.hosts.default))) &&
   isArrayOf((p: unknown): p is Dict => hasStrings('name')(p) && isStrings(p.steps))(m.presets) &&
-  isStrings(m.stepActions) &&
+  isArrayOf((st: unknown): st is Dict => hasStrings('action', 'usage')(st) && isOptionalString(st.example))(
+    m.steps,
+  ) &&
   isDict(m.defaults) &&
   isString(m.defaults.a) &&
   (m.defaults.b === null || isString(m.defaults.b)) &&
   isArrayOf(hasStrings('term', 'meaning'))(m.legend) &&
-  isArrayOf(hasStrings('key', 'label', 'meaning'))(m.columns) &&
+  isArrayOf(hasStrings('key', 'label', 'meaning'))(m.columns);
+const isInit = (m: Dict): boolean =>
+  Array.isArray(m.models) &&
+  m.models.length > 0 &&
+  m.models.every(isPageModel) &&
   (m.setup === undefined || isDict(m.setup));
 
 /** What each message type to the page must hold, as the page's views read it. */
@@ -286,13 +381,23 @@ export function receiveToPage(event: { origin: string; data: unknown }, ownOrigi
   return parseToPage(event.data);
 }
 
-/** Checks state handed back by the serializer (it was written by the page, so it is untrusted too). */
-export function parsePageState(raw: unknown, devices: readonly string[]): Partial<PageState> {
+/**
+ * Checks state handed back by the serializer (it was written by the page, so it is untrusted too):
+ * a known model (absent: the first) and a device kind of that model.
+ */
+export function parsePageState(
+  raw: unknown,
+  models: readonly Pick<PageChoices, 'id' | 'devices'>[],
+): Partial<PageState> {
   if (!isDict(raw)) return {};
   const out: Partial<PageState> = {};
-  if (typeof raw.device === 'string' && devices.includes(raw.device)) out.device = raw.device as DeviceKindId;
+  const model = raw.model === undefined ? models[0] : models.find((m) => m.id === raw.model);
+  if (!model) return {};
+  if (raw.model !== undefined) out.model = model.id;
+  if (typeof raw.device === 'string' && model.devices.includes(raw.device)) out.device = raw.device;
   if (isShortString(raw.a)) out.a = raw.a;
   if (raw.b === null || isShortString(raw.b)) out.b = raw.b;
+  if (isShortString(raw.host)) out.host = raw.host;
   if (Array.isArray(raw.steps) && raw.steps.length <= MAX_STEPS && raw.steps.every(isShortString)) {
     out.steps = raw.steps;
   }

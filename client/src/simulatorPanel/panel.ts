@@ -6,20 +6,21 @@
  */
 import * as vscode from 'vscode';
 import {
+  CompareRequest,
   DocumentStatusRequest,
   MatrixRequest,
   SimulateRequest,
   StatesRequest,
-  type CompareResult,
+  ZpciCompareRequest,
+  ZpciMatrixRequest,
+  ZpciSimulateRequest,
+  ZpciStatesRequest,
   type DeviceKindId,
-  type KernelId,
   type KernelRef,
   type MatrixResult,
   type ModelVocabulary,
   type PatchSides,
-  type SimulateParams,
-  type SimulateResult,
-  type StatesResult,
+  type ZpciRef,
 } from '../../../server/src/lsp/protocol';
 import type { VfioServer } from '../server';
 import { kernelRefLabel } from '../kernels';
@@ -28,23 +29,36 @@ import {
   MessageError,
   parseFromPage,
   parsePageState,
+  type FromPage,
   type KernelChoice,
-  type KernelOption,
+  type PageComparison,
+  type PageSimulation,
   type PageState,
+  type PageStates,
   type RenderReport,
   type ToPage,
 } from './messages';
+import {
+  choiceRef,
+  isZpciRef,
+  modelOfRef,
+  pageChoices,
+  pageModel,
+  zpciMatrixForPage,
+  zpciRefLabel,
+  type PanelRef,
+} from './models';
 import { traceToPlainText } from './plainText';
 
 export const SIMULATOR_VIEW_TYPE = 'vfioLens.simulator';
 
 /** What a trace run gave, and what the page drew of it. */
 export interface TraceRun {
-  device: DeviceKindId;
+  device: string;
   steps: string[];
   labels: [string, string | null];
-  a: SimulateResult;
-  b: SimulateResult | null;
+  a: PageSimulation;
+  b: PageSimulation | null;
   text: string;
   rendered?: RenderReport;
 }
@@ -64,7 +78,8 @@ export class SimulatorPanels {
   private seq = 0;
   private lastRender: RenderReport | undefined;
   private restored: Partial<PageState> = {};
-  private model: ModelVocabulary | undefined;
+  /** Every model of the server's vocabulary, the vfio-pci model first. */
+  private models: ModelVocabulary[] | undefined;
   /** Each patch document's sides as the server names them ("before [PATCH v5 3/3] ..."). */
   private sides = new Map<string, PatchSides[]>();
 
@@ -82,33 +97,29 @@ export class SimulatorPanels {
     return this.lastRun;
   }
 
-  private choices(model: ModelVocabulary): string[] {
-    return [...model.variants.map((k) => k.id), ...(this.patch ? ['before', 'after'] : [])];
+  /** The models as the page offers them, the attached patch's sides named. */
+  private pageModels(models: readonly ModelVocabulary[]) {
+    const patch = this.patch
+      ? {
+          before: this.label({ ...this.patch, side: 'before' }),
+          after: this.label({ ...this.patch, side: 'after' }),
+        }
+      : undefined;
+    return models.map((m) => pageModel(m, patch));
   }
 
-  private kernelOptions(model: ModelVocabulary): KernelOption[] {
-    const opts: KernelOption[] = [];
-    if (this.patch) {
-      const { uri, patch } = this.patch;
-      opts.push(
-        { value: 'before', label: this.label({ uri, patch, side: 'before' }) },
-        { value: 'after', label: this.label({ uri, patch, side: 'after' }) },
-      );
-    }
-    return opts.concat(model.variants.map((k) => ({ value: k.id, label: k.label })));
-  }
-
-  /** A kernel side's name: a patch side as the server names it, once it said (loadSides). */
-  label(ref: KernelRef): string {
+  /** A side's name: a patch side as the server names it (once it said: loadSides), a zPCI side with its host. */
+  label(ref: PanelRef): string {
+    if (isZpciRef(ref)) return zpciRefLabel(ref);
     return kernelRefLabel(ref, 'uri' in ref ? this.sides.get(ref.uri) : undefined);
   }
 
-  private labels(a: KernelRef, b: KernelRef | null): [string, string | null] {
+  private labels(a: PanelRef, b: PanelRef | null): [string, string | null] {
     return [this.label(a), b ? this.label(b) : null];
   }
 
   /** Asks the server how it names the sides of the patch documents given (an unanswered ask keeps the last names). */
-  private async loadSides(...refs: (KernelRef | null | undefined)[]): Promise<void> {
+  private async loadSides(...refs: (PanelRef | null | undefined)[]): Promise<void> {
     const uris = new Set(refs.flatMap((r) => (r && 'uri' in r ? [r.uri] : [])));
     if (this.patch) uris.add(this.patch.uri);
     await Promise.all(
@@ -119,28 +130,42 @@ export class SimulatorPanels {
     );
   }
 
-  choiceToRef(choice: KernelChoice): KernelRef {
-    if (choice === 'before' || choice === 'after') {
-      if (!this.patch) throw new MessageError('no patch is attached to this panel');
-      return { uri: this.patch.uri, patch: this.patch.patch, side: choice };
-    }
-    return { kernel: choice as KernelId };
+  /** The references of the sides a message from the page names (checked by parseFromPage). */
+  private refsOf(models: readonly ModelVocabulary[], msg: Extract<FromPage, { a: string }>) {
+    const model = models.find((m) => m.id === msg.model) ?? models[0];
+    const ref = (choice: KernelChoice): PanelRef => {
+      const r = choiceRef(model, choice, msg.host, this.patch);
+      if (!r) throw new MessageError('no patch is attached to this panel');
+      return r;
+    };
+    return { a: ref(msg.a), b: msg.b === null ? null : ref(msg.b) };
   }
 
-  private refToChoice(ref: KernelRef): KernelChoice {
-    if ('kernel' in ref) return ref.kernel;
-    this.patch = { uri: ref.uri, patch: ref.patch };
-    return ref.side;
+  /** What the page is set to for these sides: their model, host and choices. */
+  private async setupOf(a: PanelRef, b: PanelRef | null): Promise<Partial<PageState>> {
+    const model = modelOfRef((this.models ??= await this.server.vocabularies()), a);
+    const choice = (ref: PanelRef): KernelChoice => {
+      if (isZpciRef(ref)) return ref.qemu;
+      if ('kernel' in ref) return ref.kernel;
+      this.patch = { uri: ref.uri, patch: ref.patch };
+      return ref.side;
+    };
+    return {
+      ...(model ? { model: model.id } : {}),
+      ...(isZpciRef(a) && a.host ? { host: a.host } : {}),
+      a: choice(a),
+      b: b ? choice(b) : null,
+    };
   }
 
   /** Shows the panel (creating it, or adopting one VS Code restored) and waits for its page. */
   async reveal(setup: Partial<PageState> = {}, adopt?: vscode.WebviewPanel): Promise<void> {
     if (setup.patch) this.patch = setup.patch;
-    const model = (this.model = await this.server.vocabulary());
+    const models = (this.models = await this.server.vocabularies());
     await this.loadSides();
     if (this.panel && !adopt) {
       this.panel.reveal(undefined, false);
-      if (Object.keys(setup).length) this.post({ type: 'init', ...this.initMessage(model, setup) });
+      if (Object.keys(setup).length) this.post({ type: 'init', ...this.initMessage(models, setup) });
       return this.ready;
     }
     const roots = [
@@ -171,21 +196,10 @@ export class SimulatorPanels {
   }
 
   private initMessage(
-    model: ModelVocabulary,
+    models: readonly ModelVocabulary[],
     setup: Partial<PageState>,
   ): Omit<Extract<ToPage, { type: 'init' }>, 'type'> {
-    return {
-      devices: model.devices.map(({ id, label, registers }) =>
-        registers ? { id, label, registers } : { id, label },
-      ),
-      kernels: this.kernelOptions(model),
-      presets: model.presets,
-      stepActions: model.steps.map((s) => s.action),
-      defaults: model.defaults,
-      legend: model.legend,
-      columns: model.columns,
-      setup: { ...setup, patch: this.patch },
-    };
+    return { models: this.pageModels(models), setup: { ...setup, patch: this.patch } };
   }
 
   private post(msg: ToPage): void {
@@ -194,14 +208,10 @@ export class SimulatorPanels {
 
   private async onMessage(raw: unknown): Promise<void> {
     let msg;
-    const model = this.model;
-    if (!model) return; // the page of a panel not revealed yet
+    const models = this.models;
+    if (!models) return; // the page of a panel not revealed yet
     try {
-      msg = parseFromPage(
-        raw,
-        model.devices.map((d) => d.id),
-        this.choices(model),
-      );
+      msg = parseFromPage(raw, pageChoices(this.pageModels(models)));
     } catch (e) {
       this.server.output.warn(`simulator page sent a message that was refused: ${(e as Error).message}`);
       this.post({ type: 'error', message: `Refused: ${(e as Error).message}` });
@@ -210,25 +220,29 @@ export class SimulatorPanels {
     try {
       switch (msg.type) {
         case 'ready':
-          this.post({ type: 'init', ...this.initMessage(model, this.restored) });
+          this.post({ type: 'init', ...this.initMessage(models, this.restored) });
           this.markReady?.();
           return;
-        case 'run':
-          await this.runTrace(
-            msg.device,
-            this.choiceToRef(msg.a),
-            msg.b ? this.choiceToRef(msg.b) : null,
-            msg.steps.join('; '),
-          );
+        case 'run': {
+          const { a, b } = this.refsOf(models, msg);
+          await this.runTrace(msg.device, a, b, msg.steps.join('; '));
           return;
-        case 'matrix':
-          await this.showMatrix(
-            msg.b ? [this.choiceToRef(msg.a), this.choiceToRef(msg.b)] : [this.choiceToRef(msg.a)],
-          );
+        }
+        case 'matrix': {
+          const { a, b } = this.refsOf(models, msg);
+          await this.showMatrix(b ? [a, b] : [a]);
           return;
-        case 'states':
-          await this.showStates(msg.device, this.choiceToRef(msg.a), msg.b ? this.choiceToRef(msg.b) : null);
+        }
+        case 'states': {
+          const { a, b } = this.refsOf(models, msg);
+          await this.showStates(msg.device, a, b);
           return;
+        }
+        case 'compare': {
+          const { a, b } = this.refsOf(models, msg);
+          if (b) await this.compare(a, b, msg.device ?? undefined);
+          return;
+        }
         case 'copy':
           await this.copy();
           return;
@@ -271,17 +285,25 @@ export class SimulatorPanels {
     return rendered;
   }
 
-  private simulate(device: DeviceKindId, kernel: KernelRef, script: string): Promise<SimulateResult> {
-    const params: SimulateParams = { device, kernel, steps: script, explain: true };
-    return this.server.request(SimulateRequest, params);
+  private simulate(device: string, ref: PanelRef, script: string): Promise<PageSimulation> {
+    if (isZpciRef(ref))
+      return this.server.request(ZpciSimulateRequest, { device, kernel: ref, steps: script, explain: true });
+    const kernel: KernelRef = ref;
+    return this.server.request(SimulateRequest, {
+      device: device as DeviceKindId,
+      kernel,
+      steps: script,
+      explain: true,
+    });
   }
 
   /**
-   * Runs the script under one or two kernel sides and shows the traces side by side. The server
-   * reads the script; the steps the page lists are the trace's own.
+   * Runs the script under one or two sides (kernels, patch sides, or QEMU versions on a host) and
+   * shows the traces side by side. The server reads the script; the steps the page lists are the
+   * trace's own.
    */
-  async runTrace(device: DeviceKindId, a: KernelRef, b: KernelRef | null, script: string): Promise<TraceRun> {
-    await this.reveal({ device, a: this.refToChoice(a), b: b ? this.refToChoice(b) : null, view: 'trace' });
+  async runTrace(device: string, a: PanelRef, b: PanelRef | null, script: string): Promise<TraceRun> {
+    await this.reveal({ device, ...(await this.setupOf(a, b)), view: 'trace' });
     this.post({ type: 'busy', what: `simulating ${device}` });
     const [ra, rb] = await Promise.all([
       this.simulate(device, a, script),
@@ -302,19 +324,46 @@ export class SimulatorPanels {
     return run;
   }
 
-  async showCompare(a: KernelRef, b: KernelRef, result: CompareResult): Promise<RenderReport | undefined> {
-    await this.reveal({ a: this.refToChoice(a), b: this.refToChoice(b), view: 'compare' });
+  /** Compares two sides of one model (the page's Compare) and shows the differing scenarios. */
+  private async compare(a: PanelRef, b: PanelRef, device?: string): Promise<RenderReport | undefined> {
+    await this.reveal({ ...(device ? { device } : {}), ...(await this.setupOf(a, b)), view: 'compare' });
+    this.post({ type: 'busy', what: `comparing ${this.label(a)} and ${this.label(b)}` });
+    let result: PageComparison;
+    if (isZpciRef(a) && isZpciRef(b)) {
+      result = await this.server.request(ZpciCompareRequest, { a, b, ...(device ? { device } : {}) });
+    } else if (!isZpciRef(a) && !isZpciRef(b)) {
+      result = await this.server.request(CompareRequest, {
+        a,
+        b,
+        ...(device ? { device: device as DeviceKindId } : {}),
+      });
+    } else throw new MessageError('both sides of a comparison must be of one model');
+    return this.showCompare(a, b, result);
+  }
+
+  async showCompare(a: PanelRef, b: PanelRef, result: PageComparison): Promise<RenderReport | undefined> {
+    await this.reveal({ ...(await this.setupOf(a, b)), view: 'compare' });
     await this.loadSides(a, b);
     return this.postAndWait({ type: 'compare', labels: [this.label(a), this.label(b)], result });
   }
 
-  async showMatrix(kernels?: KernelRef[]): Promise<{ result: MatrixResult; rendered?: RenderReport }> {
+  /** The behaviour matrix under the kernels (default all) or the patch sides given. */
+  async showMatrix(kernels?: KernelRef[]): Promise<{ result: MatrixResult; rendered?: RenderReport }>;
+  /** The zPCI matrix under the QEMU versions given (one host for all of them). */
+  async showMatrix(kernels: ZpciRef[]): Promise<{ result: MatrixResult; rendered?: RenderReport }>;
+  async showMatrix(kernels?: PanelRef[]): Promise<{ result: MatrixResult; rendered?: RenderReport }>;
+  async showMatrix(kernels?: PanelRef[]): Promise<{ result: MatrixResult; rendered?: RenderReport }> {
     const setup: Partial<PageState> = { view: 'matrix' };
-    if (kernels?.[0]) setup.a = this.refToChoice(kernels[0]);
-    if (kernels?.[1]) setup.b = this.refToChoice(kernels[1]);
+    if (kernels?.[0]) Object.assign(setup, await this.setupOf(kernels[0], kernels[1] ?? null));
+    else setup.model = (this.models ??= await this.server.vocabularies())[0].id; // all kernels
     await this.reveal(setup);
     this.post({ type: 'busy', what: 'computing the behaviour matrix' });
-    const result = await this.server.request(MatrixRequest, kernels ? { kernels } : {});
+    const zpci = kernels?.filter(isZpciRef) ?? [];
+    const vfio = kernels?.filter((k): k is KernelRef => !isZpciRef(k));
+    const result =
+      zpci.length > 0
+        ? zpciMatrixForPage(await this.server.request(ZpciMatrixRequest, { model: 'zpci', kernels: zpci }))
+        : await this.server.request(MatrixRequest, vfio ? { kernels: vfio } : {});
     // the columns by the names of the sides asked for (a patch side's own id is "v5.8+2")
     await this.loadSides(...(kernels ?? []));
     const names =
@@ -323,16 +372,14 @@ export class SimulatorPanels {
     return { result, rendered: await this.postAndWait(msg) };
   }
 
-  private statesOf(device: DeviceKindId, kernel: KernelRef): Promise<StatesResult> {
-    return this.server.request(StatesRequest, { device, kernel });
+  private statesOf(device: string, ref: PanelRef): Promise<PageStates> {
+    if (isZpciRef(ref)) return this.server.request(ZpciStatesRequest, { device, kernel: ref });
+    const kernel: KernelRef = ref;
+    return this.server.request(StatesRequest, { device: device as DeviceKindId, kernel });
   }
 
-  async showStates(
-    device: DeviceKindId,
-    a: KernelRef,
-    b: KernelRef | null,
-  ): Promise<RenderReport | undefined> {
-    await this.reveal({ device, a: this.refToChoice(a), b: b ? this.refToChoice(b) : null, view: 'states' });
+  async showStates(device: string, a: PanelRef, b: PanelRef | null): Promise<RenderReport | undefined> {
+    await this.reveal({ device, ...(await this.setupOf(a, b)), view: 'states' });
     this.post({ type: 'busy', what: `exploring the states of ${device}` });
     const [sa, sb] = await Promise.all([this.statesOf(device, a), b ? this.statesOf(device, b) : null]);
     await this.loadSides(a, b);
@@ -364,9 +411,11 @@ export function registerSimulatorPanel(
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(SIMULATOR_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-        const model = await server.vocabulary();
-        const devices = model.devices.map((d) => d.id);
-        await panels.reveal(parsePageState(state, devices), panel);
+        const models = (await server.vocabularies()).map((m) => ({
+          id: m.id,
+          devices: m.devices.map((d) => d.id),
+        }));
+        await panels.reveal(parsePageState(state, models), panel);
       },
     }),
     vscode.commands.registerCommand('vfioLens.simulator.copyPlainText', () => panels.copy()),

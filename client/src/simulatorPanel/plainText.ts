@@ -1,15 +1,15 @@
 /**
- * "Copy as plain text": a trace (one or two kernels) as text a reviewer can paste into a reply.
+ * "Copy as plain text": a trace (one or two kernels or QEMU versions) as text a reviewer can paste into a reply.
  * Every step's text and every decision's annotated expression come from the server (the model's
  * formatter); this only lays the two traces out side by side. No VS Code API here.
  */
-import type { SimulateResult } from '../../../server/src/lsp/protocol';
+import type { PageSimulation } from './messages';
 
 export function traceToPlainText(
   device: string,
   labels: [string, string | null],
-  a: SimulateResult,
-  b: SimulateResult | null,
+  a: PageSimulation,
+  b: PageSimulation | null,
 ): string {
   const steps = a.trace.map((e) => e.action);
   const out = [`vfio-lens simulation: ${device}`, `steps: ${steps.join('; ')}`, ''];
@@ -31,7 +31,7 @@ export function traceToPlainText(
     ] as const) {
       if (!differs || !e) continue;
       for (const why of e.why) out.push(`   ${label}: ${why.decision}: ${why.text} -> ${why.result}`);
-      if (e.log) out.push(`   ${label}: log: ${e.log}`);
+      if ('log' in e && e.log) out.push(`   ${label}: log: ${e.log}`);
     }
   }
   return out.join('\n') + '\n';

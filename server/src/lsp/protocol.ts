@@ -107,7 +107,10 @@ export interface StatesParams {
 
 /** What the client offers people to pick: every model's variants, device kinds, steps, presets. */
 export interface VocabularyResult {
-  /** The first model is the one the simulator panel drives. */
+  /**
+   * The first model (vfio-pci) is the one the commands' pickers offer and the simulator panel
+   * starts with; the panel offers every model (its model picker).
+   */
   models: ModelVocabulary[];
 }
 

@@ -115,7 +115,21 @@ export const ZPCI_MODEL: ModelVocabulary = {
     { term: 'addressing exception', meaning: "a program check: the guest's buffer is not in its memory" },
     { term: 'refused', meaning: 'QEMU refused to plug the device (its message is given)' },
   ],
-  columns: [],
+  // the cells of a zPCI step's display (analysis/zpciTypes.ts ZpciTraceStep.display.cells)
+  columns: [
+    {
+      key: 'outcome',
+      label: 'outcome',
+      meaning: 'what the guest gets: a condition code and status, a program interrupt (see the legend)',
+    },
+    {
+      key: 'delivery',
+      label: 'delivery',
+      meaning:
+        "how an accepted load or store reached the device: one block or 8-byte writes, and the host's copy",
+    },
+    { key: 'check', label: 'check', meaning: "the check in QEMU's C (or the host's) that decided the step" },
+  ],
 };
 
 export const MODELS: readonly ModelVocabulary[] = [VFIO_PCI_MODEL, ZPCI_MODEL];

@@ -125,8 +125,8 @@ describe('zPCI corpus patches give their MANIFEST effect (analyzeText)', { skip:
       'plug; enable; pcistb 0 0 16',
       /^accepted as 2 separate 8-byte writes/,
       /^specification exception$/,
-      // the removed switch: the new check stands in a later hunk (the reader places the change on its pre-image)
-      /switch \(len\)|len > pbdev->maxstbl/,
+      // on the added check that now decides (it stands in a later hunk than the removed `switch (len)`)
+      /^\+.*len > pbdev->maxstbl/,
     );
     const length = findingsWith(
       out,
@@ -150,6 +150,13 @@ describe('zPCI corpus patches give their MANIFEST effect (analyzeText)', { skip:
       /offset % 8/,
     );
     assertCase(out, 'zpci-intercepted', 'pcistb 6 0 16', /status 20/, /^cc 3$/, /FH_MASK_ENABLE|pcias >/);
+    // a check the patch rewrites in another hunk sits on its added line, never on the removed one
+    // (the PCISTB length, and the PCIAS check moved below the state checks), and so do their lints
+    for (const key of ['pcistb/length', 'pcistb/pcias-invalid']) {
+      const at = out.result.findings.filter((f) => f.message.startsWith(`${key}`));
+      assert.ok(at.length >= 2, `${key}: ${at.length} findings`);
+      for (const f of at) assert.match(lineOf(out.text, f), /^\+\s*if \(/, `${f.code} ${key}`);
+    }
     assertCase(
       out,
       'zpci-intercepted',

@@ -14,7 +14,14 @@ import {
   reachableStates,
   simulateScript,
 } from '../../../server/src/analysis/modelRuns';
-import { VFIO_PCI_MODEL } from '../../../server/src/model/index';
+import {
+  compareZpciVersions,
+  simulateZpci,
+  zpciMatrix,
+  zpciStates,
+} from '../../../server/src/analysis/zpciRuns';
+import { VFIO_PCI_MODEL, ZPCI_MODEL } from '../../../server/src/model/index';
+import { pageModel, zpciMatrixForPage } from '../../../client/src/simulatorPanel/models';
 
 const ORIGIN = 'vscode-webview://0a1b2c';
 
@@ -26,17 +33,12 @@ describe('messages to the simulator page', () => {
   test("the server's own results pass the page's checks unchanged", () => {
     const a = simulateScript('s390-vf-detached', 'v5.8', 'open; mmio-read');
     const b = simulateScript('s390-vf-detached', 'v5.10', 'open; mmio-read');
-    const m = VFIO_PCI_MODEL;
     const messages = [
+      { type: 'init', models: [pageModel(VFIO_PCI_MODEL), pageModel(ZPCI_MODEL)] },
       {
         type: 'init',
-        devices: m.devices.map(({ id, label, registers }) => ({ id, label, registers })),
-        kernels: m.variants.map((v) => ({ value: v.id, label: v.label })),
-        presets: m.presets,
-        stepActions: m.steps.map((s) => s.action),
-        defaults: m.defaults,
-        legend: m.legend,
-        columns: m.columns,
+        models: [pageModel(VFIO_PCI_MODEL, { before: 'before [PATCH 1/1] x', after: 'after [PATCH 1/1] x' })],
+        setup: { model: 'vfio-pci', a: 'before', b: 'after', view: 'trace' },
       },
       { type: 'trace', labels: ['v5.8', 'v5.10'], a, b },
       { type: 'trace', labels: ['v5.8', null], a, b: null },
@@ -65,6 +67,59 @@ describe('messages to the simulator page', () => {
       const plain: unknown = JSON.parse(JSON.stringify(msg)); // as postMessage hands it over
       assert.deepEqual(receiveToPage({ origin: ORIGIN, data: plain }, ORIGIN), plain, msg.type);
     }
+  });
+
+  test("the zPCI model's results pass the page's checks unchanged", () => {
+    const steps = 'plug; enable; pcistb 0 0 4096';
+    const a = simulateZpci('zpci-intercepted', 'v5.2', steps);
+    const b = simulateZpci('zpci-intercepted', 'v6.0', steps);
+    const ism = compareZpciVersions('v5.2', 'v6.0', { device: 'ism' });
+    assert.ok(ism.unreached.length > 0, 'ism is refused at plug on both sides: the page shows why');
+    const messages = [
+      { type: 'trace', labels: ['v5.2 on host-v6.15', 'v6.0 on host-v6.15'], a, b },
+      { type: 'compare', labels: ['v5.2', 'v6.0'], result: ism },
+      {
+        type: 'compare',
+        labels: ['v5.2', 'v6.0'],
+        result: compareZpciVersions('v5.2', 'v6.0', { device: 'zpci-intercepted' }),
+      },
+      { type: 'matrix', result: zpciMatrixForPage(zpciMatrix(['v5.2', 'v6.0'])) },
+      {
+        type: 'states',
+        labels: ['v5.2', 'v6.0'],
+        a: zpciStates('ism', 'rfc-ism'),
+        b: zpciStates('ism', 'v6.0'),
+      },
+    ];
+    for (const msg of messages) {
+      const plain: unknown = JSON.parse(JSON.stringify(msg));
+      assert.deepEqual(receiveToPage({ origin: ORIGIN, data: plain }, ORIGIN), plain, msg.type);
+    }
+  });
+
+  test('a malformed zPCI comparison or model list is refused before anything is drawn', () => {
+    const ism = JSON.parse(JSON.stringify(compareZpciVersions('v5.2', 'v6.0', { device: 'ism' }))) as {
+      unreached: { sides: { plug: unknown }[]; reaches: unknown }[];
+      notes: unknown;
+    };
+    const compare = (result: unknown) => ({ type: 'compare', labels: ['v5.2', 'v6.0'], result });
+    const noPlug = structuredClone(ism);
+    noPlug.unreached[0].sides[0].plug = { action: 'plug' };
+    assert.throws(() => parseToPage(compare(noPlug)), /malformed "compare"/);
+    const badReaches = structuredClone(ism);
+    badReaches.unreached[0].reaches = 'v2.3';
+    assert.throws(() => parseToPage(compare(badReaches)), /malformed "compare"/);
+    assert.throws(() => parseToPage(compare({ ...ism, notes: [1] })), /malformed "compare"/);
+    assert.throws(() => parseToPage({ type: 'init', models: [] }), /malformed "init"/);
+    const z = pageModel(ZPCI_MODEL);
+    assert.throws(
+      () => parseToPage({ type: 'init', models: [{ ...z, hosts: { options: 'host-v6.15' } }] }),
+      /malformed "init"/,
+    );
+    assert.throws(
+      () => parseToPage({ type: 'init', models: [{ ...z, steps: [{ action: 'plug' }] }] }),
+      /malformed "init"/,
+    );
   });
 
   test('a message from another origin is refused whatever it holds', () => {
@@ -106,22 +161,18 @@ describe('messages to the simulator page', () => {
         parseToPage({ type: 'states', labels: ['v5.8', null], a: { device: 'pf', states: 'x' }, b: null }),
       /malformed "states"/,
     );
-    const init = {
-      type: 'init',
-      devices: [],
-      kernels: [],
-      presets: [],
-      stepActions: [],
-      defaults: { a: 'v5.8', b: null },
-    };
-    assert.throws(() => parseToPage(init), /malformed "init"/); // no legend, no columns
-    assert.ok(parseToPage({ ...init, legend: [], columns: [] }));
+    const model = { ...pageModel(VFIO_PCI_MODEL), devices: [], presets: [], steps: [] };
+    const init = { type: 'init', models: [model] };
+    // no legend, no columns
+    assert.throws(
+      () => parseToPage({ ...init, models: [{ ...model, legend: undefined, columns: undefined }] }),
+      /malformed "init"/,
+    );
+    assert.ok(parseToPage(init));
     // a device's registers (the step editor offers them by name) are strings or absent
     const withRegisters = (registers: unknown) => ({
       ...init,
-      legend: [],
-      columns: [],
-      devices: [{ id: 'pf-pcie', label: 'PF', registers }],
+      models: [{ ...model, devices: [{ id: 'pf-pcie', label: 'PF', registers }] }],
     });
     assert.ok(parseToPage(withRegisters(['PCI_EXP_DEVCTL', 'PCI_PM_CTRL'])));
     assert.throws(() => parseToPage(withRegisters([1, 2])), /malformed "init"/);

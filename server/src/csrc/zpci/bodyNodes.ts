@@ -154,10 +154,16 @@ export class Builder {
     }
   }
 
+  /**
+   * Where a change is: in the hunk of its post-image unit, the check the after-variant decides with
+   * (a check rewritten in another hunk than the one it is removed from, as z07's PCISTB length
+   * check, sits on the added check, not on the removed `switch (len)`); a change that only removes
+   * sits where it removes.
+   */
   place(pre: number[], post: number[]): ZpciPlace {
     const p = this.input.pre.units;
     const q = this.input.post.units;
-    const hunk = (pre.length ? p[pre[0]].hunk : q[post[0]]?.hunk) ?? 0;
+    const hunk = (post.length ? q[post[0]].hunk : p[pre[0]]?.hunk) ?? 0;
     return this.input.placeOf(
       hunk,
       pre.flatMap((i) => (p[i].hunk === hunk ? p[i].lines : [])),
