@@ -97,19 +97,34 @@ export function hunkImages(hunk: Hunk): CodeImages {
   return { heading: hunk.heading, pre, post };
 }
 
-export function readRecords(units: AnalysisUnit[]): HunkRecord[] {
+/** Where reading stopped for the budget: the first hunk not read. */
+export interface ReadingCut {
+  unit: AnalysisUnit;
+  file: FileDiff;
+  hunk: Hunk;
+}
+
+/**
+ * Every hunk's C facts, in document order; `stop` (the budget) is asked before each hunk, and
+ * where it says stop, the hunks from there on are not read (`cut` names the first of them).
+ */
+export function readRecords(
+  units: AnalysisUnit[],
+  stop: () => boolean = () => false,
+): { records: HunkRecord[]; cut?: ReadingCut } {
   const records: HunkRecord[] = [];
   for (const unit of units) {
     for (const file of unit.files) {
       let earlier: string | undefined;
       for (const hunk of file.hunks) {
+        if (stop()) return { records, cut: { unit, file, hunk } };
         const facts = readCode(hunkImages(hunk), earlier);
         earlier = facts.functionName;
         records.push({ unit, file, hunk, facts });
       }
     }
   }
-  return records;
+  return { records };
 }
 
 /** Every macro the document defines (added or context lines), e.g. v3's dev_is_vf(). */

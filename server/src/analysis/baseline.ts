@@ -45,8 +45,15 @@ export function detectBaseline(
   }
   const scores = KERNEL_IDS.map((id) => {
     const spec = specOf(id);
+    // each of the kernel's decisions keyed once (not once per pre-image that shows it)
+    const keys = new Map<DecisionPoint, string>();
+    const keyOf = (d: DecisionPoint) => {
+      let key = keys.get(d);
+      if (key === undefined) keys.set(d, (key = exprKey(spec.decisions[d], macros)));
+      return key;
+    };
     let match = 0;
-    for (const s of seen) if (exprKey(spec.decisions[s.decision], macros) === s.key) match++;
+    for (const s of seen) if (keyOf(s.decision) === s.key) match++;
     return { id, match };
   });
   const best = Math.max(...scores.map((s) => s.match));

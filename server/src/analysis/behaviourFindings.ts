@@ -108,6 +108,8 @@ function unitFindings(
   }
   const listedAt = casesListedAt(bySite);
   for (const [site, diffs] of bySite) {
+    // thousands of sites make thousands of findings: the budget holds here too
+    if (stop()) return true;
     const lister = site === 'markers' ? undefined : listedAt.get(site);
     const severity = worst(diffs.map(severityOf));
     const devicesHit = [...new Set(diffs.map((d) => d.device))];
@@ -227,6 +229,12 @@ export function behaviourFindings(ctx: AnalysisContext, out: FindingSink): void 
       ? `patch ${k + 1} was compared in part (its findings are those found until then)` +
         (k + 1 < n ? `; ${range(k + 2)}` : '')
       : range(k + 1);
+    // one note per document: where the reading already stopped, that note says this too
+    const noted = out.items.find((f) => f.code === 'analysis-budget');
+    if (noted) {
+      noted.message += `; ${what}`;
+      return;
+    }
     out.add({
       code: 'analysis-budget',
       kind: 'read-problem',

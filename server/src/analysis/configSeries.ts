@@ -61,17 +61,22 @@ const isCommandChange = (c: ConfigChange) => c.edits.some((e) => e.kind === 'com
 /** Readings by the hunks' content: a document opened again, or edited in another patch, is not read again. */
 const readingCache = new BoundedCache<string, ConfigPatchReading>(256);
 
-/** A unit's config reading (never changed after it is made), remembered by its hunks' text. */
-function cachedReading(hunks: HunkImages[]): ConfigPatchReading {
+/** A unit's config reading (never changed after it is made), remembered by its hunks' text; one the budget cut is not remembered. */
+function cachedReading(hunks: HunkImages[], stop: () => boolean): ConfigPatchReading {
   if (hunks.length === 0) return readConfigPatch(hunks);
   const key = JSON.stringify(hunks);
   let reading = readingCache.get(key);
-  if (!reading) readingCache.set(key, (reading = readConfigPatch(hunks)));
+  if (!reading) {
+    reading = readConfigPatch(hunks, stop);
+    if (reading.cutAt === undefined) readingCache.set(key, reading);
+  }
   return reading;
 }
 
 export interface ConfigReadings {
   units: { unit: AnalysisUnit; records: HunkRecord[]; reading: ConfigPatchReading }[];
+  /** The first hunk the budget left unread (a record of it), when it cut a reading. */
+  cut?: HunkRecord;
   /** The variant the first unit with config-space facts matches, with the kernel line its mail names. */
   detected: ConfigBaseline;
 }
@@ -82,6 +87,7 @@ export function readConfigUnits(
   text: string,
   units: readonly AnalysisUnit[],
   records: readonly HunkRecord[],
+  stop: () => boolean = () => false,
 ): ConfigReadings {
   // only hunks of the places the config reader reads (scope.ts rows marked config): the zPCI files
   // are the zPCI producers', the markers' files the marker producers', the rest counted as outside
@@ -94,7 +100,7 @@ export function readConfigUnits(
   }
   const readings = units.map((unit) => {
     const own = byUnit.get(unit) ?? [];
-    return { unit, records: own, reading: cachedReading(own.map(images)) };
+    return { unit, records: own, reading: cachedReading(own.map(images), stop) };
   });
   const informative = readings.find((r) => r.reading.sides.some((s) => s.facts.length > 0)) ?? readings[0];
   const line = informative
@@ -104,7 +110,9 @@ export function readConfigUnits(
     informative?.reading ?? { hunks: [], sides: [], changes: [] },
     line && line.decidedBy !== 'none' ? line : undefined,
   );
-  return { units: readings, detected };
+  const cutReading = readings.find((r) => r.reading.cutAt !== undefined);
+  const cut = cutReading ? cutReading.records[cutReading.reading.cutAt!] : undefined;
+  return { units: readings, detected, ...(cut ? { cut } : {}) };
 }
 
 /** The units applied in order from the baseline variant: each unit's after is the next one's before. */

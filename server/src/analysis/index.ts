@@ -14,6 +14,7 @@ import { ANALYSIS_DEPTH, behaviourFindings } from './behaviourFindings';
 import {
   buildContext,
   siteRange,
+  READING_SHARE,
   recordBase,
   FindingSink,
   type AnalysisContext,
@@ -108,6 +109,19 @@ function readProblems(ctx: AnalysisContext, out: FindingSink): void {
       range: p.range,
     });
   }
+  const cut = ctx.readingCut;
+  if (cut) {
+    const budget = ctx.options.budgetMs ?? 0;
+    out.add({
+      code: 'analysis-budget',
+      kind: 'read-problem',
+      severity: 'information',
+      message:
+        `analysis stopped reading after ${Math.round(budget * READING_SHARE)} ms (${Math.round(READING_SHARE * 100)}% of vfioLens.analysisBudgetMs, ${budget} ms): ` +
+        `this hunk of ${cut.file} and those after it were not read${cut.reader === 'config' ? ' for the config-space model' : ''}`,
+      range: cut.range,
+    });
+  }
   // a hunk side csrc would not read (nested too deep): said once per hunk, on its @@ line
   for (const r of ctx.records) {
     const why = r.facts.post.unread ?? r.facts.pre.unread;
@@ -161,7 +175,7 @@ export interface ProducerRow {
 
 /** Every kind of finding, in the order its findings are listed (then sorted by place). */
 export const PRODUCERS: readonly ProducerRow[] = [
-  { codes: ['read-problem'], produce: readProblems },
+  { codes: ['read-problem', 'analysis-budget'], produce: readProblems },
   { codes: ['behaviour-change', 'analysis-budget'], produce: behaviourFindings },
   { codes: ['marker-defined'], produce: markerDefinitions },
   { codes: ['marker-set', 'unmodeled-change'], produce: markerSetters },

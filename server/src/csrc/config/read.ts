@@ -20,6 +20,8 @@ const C_FILE = /\.[ch]$/;
 
 export interface ConfigPatchReading {
   hunks: readonly HunkImages[];
+  /** Set when the budget stopped the reading: the hunks from this index on were not read. */
+  cutAt?: number;
   /** The facts of every side (pre and post of each hunk), for baseline detection. */
   sides: SideFacts[];
   changes: ConfigChange[];
@@ -36,11 +38,22 @@ const placeOf = (p: ParsedSide, lines: number[]): ChangePlace => ({
   lines,
 });
 
-export function readConfigPatch(hunks: readonly HunkImages[]): ConfigPatchReading {
+/**
+ * Reads the hunks; `stop` (the budget) is asked before each hunk is parsed and before each side is
+ * recognised: where it says stop, the hunks from there on are left out (`cutAt`), so what was read
+ * is still turned into changes.
+ */
+export function readConfigPatch(
+  hunks: readonly HunkImages[],
+  stop: () => boolean = () => false,
+): ConfigPatchReading {
   const parsed: ParsedSide[] = [];
   const changes: ConfigChange[] = [];
+  let cutAt: number | undefined;
   try {
     hunks.forEach((h, hunk) => {
+      if (cutAt === undefined && stop()) cutAt = hunk;
+      if (cutAt !== undefined) return;
       if (!C_FILE.test(h.file)) {
         const lines = (img: typeof h.pre) => img.flatMap((l, i) => (l.changed ? [i] : []));
         const places = [
@@ -69,20 +82,24 @@ export function readConfigPatch(hunks: readonly HunkImages[]): ConfigPatchReadin
         if (p.facts.side === 'post' || !bindings.has(fn)) bindings.set(fn, cap);
     }
     for (const p of parsed) {
+      if (cutAt === undefined && stop()) cutAt = p.facts.hunk;
+      if (cutAt !== undefined && p.facts.hunk >= cutAt) break;
       const h = hunks[p.facts.hunk];
       const ctx: ReadContext = { side: p.side, hunk: h, bindings, facts: p.facts.facts };
       for (const r of RECOGNISERS) if (r.file.test(h.file)) r.read(ctx);
     }
+    // what was read (a cut leaves out the sides from its hunk on)
+    const read = cutAt === undefined ? parsed : parsed.filter((p) => p.facts.hunk < cutAt!);
     const fromFacts = changesFromFacts(
-      parsed.map((p) => p.facts),
+      read.map((p) => p.facts),
       hunks.map((h) => h.file),
     );
     changes.push(...fromFacts.changes);
-    const rest = residueChanges(parsed, fromFacts.covered, hunks);
+    const rest = residueChanges(read, fromFacts.covered, hunks);
     changes.push(...rest.changes);
     attachBlankLines(changes, rest.blank, hunks);
     changes.sort((a, b) => order(a) - order(b));
-    return { hunks, sides: parsed.map((p) => p.facts), changes };
+    return { hunks, sides: read.map((p) => p.facts), changes, ...(cutAt !== undefined ? { cutAt } : {}) };
   } finally {
     for (const p of parsed) p.side.dispose();
   }
