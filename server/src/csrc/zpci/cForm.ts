@@ -7,25 +7,7 @@
  */
 import type { Expr } from '../../model/index';
 import { parseCExpression } from '../cexpr';
-
-export function printExpr(e: Expr): string {
-  switch (e.kind) {
-    case 'num':
-      return String(e.value);
-    case 'ident':
-      return e.name;
-    case 'call':
-      return `${e.callee}(${e.args.map(printExpr).join(',')})`;
-    case 'unary':
-      return `${e.op}${printExpr(e.arg)}`;
-    case 'binary':
-      return `(${printExpr(e.left)}${e.op}${printExpr(e.right)})`;
-    case 'cond':
-      return `(${printExpr(e.test)}?${printExpr(e.then)}:${printExpr(e.else)})`;
-    default:
-      return `?${e.text.replace(/\s+/g, '')}`;
-  }
-}
+import { printExpr } from '../exprPrint';
 
 const keys = new Map<string, string>();
 
