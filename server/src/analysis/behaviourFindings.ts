@@ -142,16 +142,17 @@ function unitFindings(
       });
       continue;
     }
-    // the other changed decision sites, capped: every site listing every other one was quadratic
-    const relatedPlaces = new RelatedPlaces()
-      .addAll(lister ? [listedHere(lister, diffs.length)] : [])
-      .addEach(
-        effect.decisions.filter((o) => o !== site),
-        (o) => ({ range: siteRange(o), message: `also changes ${o.decision}`, kind: 'site' }),
-      )
-      .addAll(markerRelated)
-      .addAll(related(site.record))
-      .list();
+    // the other changed decision sites, capped (every site listing every other one was quadratic);
+    // a site whose cases another lists names that one, which names the others
+    const relatedPlaces = new RelatedPlaces();
+    if (lister) relatedPlaces.add(listedHere(lister, diffs.length));
+    else
+      relatedPlaces.addEachBut(effect.decisions, site, (o) => ({
+        range: siteRange(o),
+        message: `also changes ${o.decision}`,
+        kind: 'site',
+      }));
+    relatedPlaces.addAll(markerRelated).addAll(related(site.record));
     out.add({
       code: 'behaviour-change',
       kind: 'behaviour-change',
@@ -166,7 +167,7 @@ function unitFindings(
       ...recordBase(site.record),
       decision: site.decision,
       changes,
-      related: relatedPlaces,
+      related: relatedPlaces.list(),
       hint: shortHint(leadChange, diffs.length - 1),
     });
   }

@@ -71,6 +71,21 @@ export class RelatedPlaces {
   }
 
   /**
+   * addEach over every item but `except`, which is one of them, without copying the list: each of
+   * 50,000 sites filtering the others out of the unit's list was 50,000 copies of 50,000.
+   */
+  addEachBut<T>(items: readonly T[], except: T, place: (item: T) => RelatedInfo): this {
+    let i = 0;
+    let met = false;
+    for (; i < items.length && this.places.length <= MAX_RELATED; i++) {
+      if (items[i] === except) met = true;
+      else this.places.push(place(items[i]));
+    }
+    this.left += items.length - i - (met ? 0 : 1);
+    return this;
+  }
+
+  /**
    * The places, or the MAX_RELATED - 1 most useful of them (in the order they came) and one entry
    * counting the rest, on the first place left out.
    */

@@ -243,20 +243,47 @@ export function conjunction(texts: string[]): string | null {
 
 /**
  * A side's whole-tree lists, by the types asked: the recognisers ask the same question of one side
- * again and again (44 times "every if_statement" on one hunk), and each answer walks the whole tree
- * (100,000 nested braces: 4.3 s of walks in one hunk).
+ * again and again (44 times "every if_statement" on one hunk), and each answer walked the whole
+ * tree (100,000 nested braces: 4.3 s of walks in one hunk). The types they ask of a whole side are
+ * gathered in one walk (ROOT_TYPES), the first time any is asked.
  */
-const wholeTreeLists = new WeakMap<Tree, Map<string, Node[]>>();
+interface WholeTree {
+  rootId: number;
+  lists: Map<string, Node[]>;
+}
+const wholeTrees = new WeakMap<Tree, WholeTree>();
 
-/** Every node of the given types under root, in document order (the same list each time for a tree's root). */
-export function nodes(root: Node, types: string[]): Node[] {
+/** The node types recognisers ask of a whole side. */
+const ROOT_TYPES = [
+  'if_statement',
+  'assignment_expression',
+  'call_expression',
+  'function_definition',
+  'initializer_pair',
+  'declaration',
+  'case_statement',
+  'return_statement',
+  'comment',
+];
+
+function wholeTreeOf(root: Node): WholeTree {
   const tree = root.tree;
-  if (root.id !== tree.rootNode.id) return descendants(root, types);
-  let lists = wholeTreeLists.get(tree);
-  if (!lists) wholeTreeLists.set(tree, (lists = new Map()));
+  let whole = wholeTrees.get(tree);
+  if (!whole) {
+    const lists = new Map<string, Node[]>(ROOT_TYPES.map((t) => [t, []]));
+    for (const n of descendants(tree.rootNode, ROOT_TYPES)) lists.get(n.type)?.push(n);
+    wholeTrees.set(tree, (whole = { rootId: tree.rootNode.id, lists }));
+  }
+  return whole;
+}
+
+/** Every node of the given types under root, in document order (the same list each time for a side's root). */
+export function nodes(root: Node, types: string[]): Node[] {
+  const whole = wholeTreeOf(root);
+  if (root.id !== whole.rootId) return descendants(root, types);
   const key = types.join(' ');
-  let list = lists.get(key);
-  if (!list) lists.set(key, (list = descendants(root, types)));
+  let list = whole.lists.get(key);
+  if (!list) whole.lists.set(key, (list = descendants(root, types)));
   return list;
 }
 
