@@ -5,13 +5,19 @@
  */
 import MarkdownIt from 'markdown-it';
 
-const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
-const defaultValidate = md.validateLink.bind(md);
-md.validateLink = (url: string): boolean => /^https?:/i.test(url.trim()) && defaultValidate(url);
+/** The renderer, made at the first explanation (not while the extension activates). */
+let md: MarkdownIt | undefined;
+function renderer(): MarkdownIt {
+  if (md) return md;
+  md = new MarkdownIt({ html: false, linkify: false, typographer: false });
+  const defaultValidate = md.validateLink.bind(md);
+  md.validateLink = (url: string): boolean => /^https?:/i.test(url.trim()) && defaultValidate(url);
+  return md;
+}
 
 /** The Markdown the server sent, rendered; the only HTML in it is markdown-it's own. */
 export function renderExplanation(markdown: string): string {
-  return md.render(markdown);
+  return renderer().render(markdown);
 }
 
 /** The CSP of the Explain view: nothing at all but the extension's stylesheet. */

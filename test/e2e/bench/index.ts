@@ -26,6 +26,7 @@ export async function run(): Promise<void> {
     await vscode.window.showTextDocument(doc);
   }, uri);
   const activationMs = await (await api()).activationMs;
+  const activateReturnMs = (await api()).activateReturnMs;
   const afterRestart: number[] = [];
   for (let i = 0; i < 3; i++) {
     afterRestart.push(
@@ -33,5 +34,8 @@ export async function run(): Promise<void> {
     );
   }
   const diagnostics = vfioDiagnostics(uri).length;
-  fs.writeFileSync(out, JSON.stringify({ wasActive, activationMs, firstOpen, afterRestart, diagnostics }));
+  fs.writeFileSync(
+    out,
+    JSON.stringify({ wasActive, activationMs, activateReturnMs, firstOpen, afterRestart, diagnostics }),
+  );
 }
