@@ -47,7 +47,7 @@ export const FINDING_CODES: Record<string, FindingCodeDoc> = {
   'analysis-budget': {
     name: 'AnalysisBudget',
     short: 'The analysis stopped at its time budget',
-    full: 'The analysis stopped comparing after its time budget (vfioLens.analysisBudgetMs); patches after that point were not compared, which is not the same as no change.',
+    full: 'The analysis stopped after its time budget (vfioLens.analysisBudgetMs): hunks past half of it were not read, patches past all of it were not compared; neither is the same as no change.',
   },
   'is-virtfn-for-command-memory': {
     name: 'IsVirtfnForCommandMemory',
