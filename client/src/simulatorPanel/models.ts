@@ -38,6 +38,8 @@ export function modelOfRef(models: readonly ModelVocabulary[], ref: PanelRef): M
 
 /** One model as the page offers it; a kernel model also offers the attached patch's two sides. */
 export function pageModel(m: ModelVocabulary, patch?: PatchSideNames): PageModel {
+  // how a step's value is written: the first preset step with its action, else the first exploration step
+  const written = [...m.presets.flatMap((p) => p.steps), ...m.alphabet];
   const kernels: KernelOption[] = [];
   if (patch && takesPatches(m)) {
     kernels.push({ value: 'before', label: patch.before }, { value: 'after', label: patch.after });
@@ -61,8 +63,6 @@ export function pageModel(m: ModelVocabulary, patch?: PatchSideNames): PageModel
       : {}),
     presets: m.presets,
     steps: m.steps.map((s) => {
-      // how its value is written: the first preset step with this action, else the first exploration step
-      const written = [...m.presets.flatMap((p) => p.steps), ...m.alphabet];
       const example = written.find((a) => a.startsWith(`${s.action} `))?.slice(s.action.length + 1);
       return example ? { action: s.action, usage: s.usage, example } : { action: s.action, usage: s.usage };
     }),

@@ -21,7 +21,7 @@ import {
   shortHint,
   worst,
 } from './attribute';
-import { recordBase, siteRange, type AnalysisContext, type FindingSink } from './context';
+import { overBudget, recordBase, siteRange, type AnalysisContext, type FindingSink } from './context';
 import type { DecisionChange, HunkRecord, UnitEffect } from './applySeries';
 import { comparePolicies } from './modelRuns';
 import { DifferenceCache, type CasesFound } from './differenceCache';
@@ -147,11 +147,11 @@ function unitFindings(
     const relatedPlaces = new RelatedPlaces();
     if (lister) relatedPlaces.add(listedHere(lister, diffs.length));
     else
-      relatedPlaces.addEachBut(effect.decisions, site, (o) => ({
-        range: siteRange(o),
-        message: `also changes ${o.decision}`,
-        kind: 'site',
-      }));
+      relatedPlaces.addEach(
+        effect.decisions,
+        (o) => ({ range: siteRange(o), message: `also changes ${o.decision}`, kind: 'site' }),
+        site,
+      );
     relatedPlaces.addAll(markerRelated).addAll(related(site.record));
     out.add({
       code: 'behaviour-change',
@@ -216,10 +216,10 @@ function listedHere(lister: DecisionChange, count: number): RelatedInfo {
 /** The behaviour-change findings of every unit, within the analysis budget. */
 export function behaviourFindings(ctx: AnalysisContext, out: FindingSink): void {
   const { options } = ctx;
-  const overBudget = () => options.budgetMs !== undefined && Date.now() - ctx.started > options.budgetMs;
+  const spent = () => overBudget(options, ctx.started);
   // checked at every node of the explorations, not only between patches: one hostile patch held
   // the worker until its watchdog killed it
-  const stop = () => !!options.isCancelled?.() || overBudget();
+  const stop = () => !!options.isCancelled?.() || spent();
   const effects = ctx.effects;
   /** The budget ran out in patch k (0-based, compared in part when `partly`): say so there, once. */
   const budgetSpent = (k: number, partly: boolean) => {
@@ -230,24 +230,12 @@ export function behaviourFindings(ctx: AnalysisContext, out: FindingSink): void 
       ? `patch ${k + 1} was compared in part (its findings are those found until then)` +
         (k + 1 < n ? `; ${range(k + 2)}` : '')
       : range(k + 1);
-    // one note per document: where the reading already stopped, that note says this too
-    const noted = out.items.find((f) => f.code === 'analysis-budget');
-    if (noted) {
-      noted.message += `; ${what}`;
-      return;
-    }
-    out.add({
-      code: 'analysis-budget',
-      kind: 'read-problem',
-      severity: 'information',
-      message: `analysis stopped after ${options.budgetMs} ms (vfioLens.analysisBudgetMs): ${what}`,
-      range: effects[k].unit.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-    });
+    out.budgetNote(options.budgetMs, effects[k].unit.range, what);
   };
   for (let k = 0; k < effects.length; k++) {
     const effect = effects[k];
     if (options.isCancelled?.()) break;
-    if (overBudget()) {
+    if (spent()) {
       budgetSpent(k, false);
       break;
     }

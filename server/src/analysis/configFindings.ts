@@ -21,7 +21,7 @@ import {
 import type { ConfigVariantSpec } from '../model/vfio/config/index';
 import type { ChangePlace, ConfigChange } from '../csrc/config/index';
 import { causesOf, describeChange, distinctCases, severityOf, shortHint, worst } from './attribute';
-import type { AnalysisContext, FindingSink } from './context';
+import { overBudget, type AnalysisContext, type FindingSink } from './context';
 import { DifferenceCache, type CasesFound } from './differenceCache';
 import { readByConfig } from './scope';
 import type { ConfigUnitEffect } from './configSeries';
@@ -227,24 +227,18 @@ function unmodelledFindings(effect: ConfigUnitEffect, out: FindingSink): void {
 /** The config-space findings of every unit, within the analysis budget (checked inside the explorations). */
 export function configFindings(ctx: AnalysisContext, out: FindingSink): void {
   const { options } = ctx;
-  const overBudget = () => options.budgetMs !== undefined && Date.now() - ctx.started > options.budgetMs;
-  const stop = () => !!options.isCancelled?.() || overBudget();
+  const spent = () => overBudget(options, ctx.started);
+  const stop = () => !!options.isCancelled?.() || spent();
   for (const [k, effect] of ctx.config.entries()) {
     if (options.isCancelled?.()) break;
     unmodelledFindings(effect, out);
-    if (overBudget() || differenceFindings(ctx, effect, out, stop)) {
+    if (spent() || differenceFindings(ctx, effect, out, stop)) {
       if (options.isCancelled?.()) break;
-      // one budget finding per document: the Command-register comparison may have said it already
-      if (!out.items.some((f) => f.code === 'analysis-budget'))
-        out.add({
-          code: 'analysis-budget',
-          kind: 'read-problem',
-          severity: 'information',
-          message:
-            `analysis stopped after ${options.budgetMs} ms (vfioLens.analysisBudgetMs): the config space ` +
-            `of unit ${k + 1} of ${ctx.config.length} and later ones was compared in part or not at all`,
-          range: effect.unit.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-        });
+      out.budgetNote(
+        options.budgetMs,
+        effect.unit.range,
+        `the config space of unit ${k + 1} of ${ctx.config.length} and later ones was compared in part or not at all`,
+      );
       // what is not modelled is still said for every later unit: it needs no comparison
       for (const later of ctx.config.slice(k + 1)) unmodelledFindings(later, out);
       break;

@@ -53,10 +53,36 @@ export interface AnalysisContext {
   zpci: ZpciDocumentReading;
 }
 
+/** Whether `share` of vfioLens.analysisBudgetMs has passed since `started` (never without a budget). */
+export function overBudget(options: AnalyzeOptions, started: number, share = 1): boolean {
+  return options.budgetMs !== undefined && Date.now() - started > options.budgetMs * share;
+}
+
+const DOCUMENT_START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
 /** The findings of one analysis, in the order they are produced (sorted by place at the end). */
 export class FindingSink {
   readonly items: Finding[] = [];
   constructor(private readonly file: string) {}
+
+  /**
+   * What the budget cut, in the document's one analysis-budget note: the first stage it stops makes
+   * the note there ("analysis stopped after N ms ...: what"), each later one adds "; what" to it.
+   */
+  budgetNote(budgetMs: number | undefined, range: Range | undefined, what: string): void {
+    const noted = this.items.find((f) => f.code === 'analysis-budget');
+    if (noted) {
+      noted.message += `; ${what}`;
+      return;
+    }
+    this.add({
+      code: 'analysis-budget',
+      kind: 'read-problem',
+      severity: 'information',
+      message: `analysis stopped after ${budgetMs} ms (vfioLens.analysisBudgetMs): ${what}`,
+      range: range ?? DOCUMENT_START,
+    });
+  }
 
   add(
     f: Omit<Finding, 'file' | 'changes' | 'related'> & Partial<Pick<Finding, 'changes' | 'related'>>,
@@ -76,9 +102,7 @@ export const READING_SHARE = 0.5;
 
 export function buildContext(text: string, options: AnalyzeOptions): AnalysisContext {
   const started = Date.now();
-  const readingStop = () =>
-    !!options.isCancelled?.() ||
-    (options.budgetMs !== undefined && Date.now() - started > options.budgetMs * READING_SHARE);
+  const readingStop = () => !!options.isCancelled?.() || overBudget(options, started, READING_SHARE);
   const read = readDocument(text);
   const { units, quotes } = collectUnits(read);
   const { records, cut } = readRecords(units, readingStop);

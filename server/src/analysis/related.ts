@@ -62,23 +62,16 @@ export class RelatedPlaces {
     return this;
   }
 
-  /** Places of one kind, built only while there is room (a place past the cap displaces none). */
-  addEach<T>(items: readonly T[], place: (item: T) => RelatedInfo): this {
-    let i = 0;
-    for (; i < items.length && this.places.length <= MAX_RELATED; i++) this.places.push(place(items[i]));
-    this.left += items.length - i;
-    return this;
-  }
-
   /**
-   * addEach over every item but `except`, which is one of them, without copying the list: each of
-   * 50,000 sites filtering the others out of the unit's list was 50,000 copies of 50,000.
+   * Places of one kind, built only while there is room (a place past the cap displaces none); every
+   * item but `except`, when given, which is one of them: the list is not copied to leave it out
+   * (each of 50,000 sites filtering itself out of the unit's list was 50,000 copies of 50,000).
    */
-  addEachBut<T>(items: readonly T[], except: T, place: (item: T) => RelatedInfo): this {
+  addEach<T>(items: readonly T[], place: (item: T) => RelatedInfo, except?: T): this {
     let i = 0;
-    let met = false;
+    let met = except === undefined;
     for (; i < items.length && this.places.length <= MAX_RELATED; i++) {
-      if (items[i] === except) met = true;
+      if (!met && items[i] === except) met = true;
       else this.places.push(place(items[i]));
     }
     this.left += items.length - i - (met ? 0 : 1);

@@ -6,7 +6,7 @@
  */
 import { HINT_MAX, fitHint } from './attribute';
 import type { ZpciChange } from '../csrc/zpci';
-import type { AnalysisContext, FindingSink } from './context';
+import { overBudget, type AnalysisContext, type FindingSink } from './context';
 import type { Severity } from './types';
 import { DEFAULT_HOST, hostId, patchCases, type PatchSides, type ZpciCase } from './zpciCases';
 import { changeRange, type ZpciUnitReading } from './zpciReading';
@@ -89,22 +89,18 @@ function changeText(c: ZpciChange): string {
 }
 
 function budgetFinding(ctx: AnalysisContext, out: FindingSink, u: ZpciUnitReading, at: ZpciChange): void {
-  if (out.items.some((f) => f.code === 'analysis-budget') || ctx.options.isCancelled?.()) return;
-  out.add({
-    code: 'analysis-budget',
-    kind: 'read-problem',
-    severity: 'information',
-    message: `analysis stopped after ${ctx.options.budgetMs} ms (vfioLens.analysisBudgetMs); later zPCI patches were not compared`,
-    range: u.unit.range ?? changeRange(u, at),
-  });
+  if (ctx.options.isCancelled?.()) return;
+  out.budgetNote(
+    ctx.options.budgetMs,
+    u.unit.range ?? changeRange(u, at),
+    'later zPCI patches were not compared',
+  );
 }
 
 /** behaviour-change: the cases of each patch, on the changed lines whose checks decide them. */
 export function zpciBehaviourFindings(ctx: AnalysisContext, out: FindingSink): void {
   const { options } = ctx;
-  const budgetLeft = () =>
-    !options.isCancelled?.() &&
-    (options.budgetMs === undefined || Date.now() - ctx.started <= options.budgetMs);
+  const budgetLeft = () => !options.isCancelled?.() && !overBudget(options, ctx.started);
   for (const u of ctx.zpci.units) {
     const edits = u.reading.changes.filter((c) => c.edits.length || c.hostEdits?.length);
     if (!edits.length) continue;

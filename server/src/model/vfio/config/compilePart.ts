@@ -4,7 +4,6 @@
  * evaluated to masks. compilePolicy (model/policy.ts) compiles it with the Command-register part;
  * a name the model does not know is a ConfigCompileError naming the row.
  */
-import { BoundedCache } from '../../cache';
 import { evaluate, NeedsAssumption, type EvalScope } from '../../evaluate';
 import type { Expr } from '../../types';
 import { PCI_CONFIG_CONSTANTS } from './registers';
@@ -90,23 +89,9 @@ function compilePerms(p: CapPerms, parse: Parse, variant: string): CompiledPerms
   };
 }
 
-/** Parsed texts per parser: every variant shares most of its rows' C text (an Expr is never changed). */
-const parsed = new WeakMap<Parse, BoundedCache<string, Expr>>();
-
-function remembered(parse: Parse): Parse {
-  let cache = parsed.get(parse);
-  if (!cache) parsed.set(parse, (cache = new BoundedCache<string, Expr>(4096)));
-  const c = cache;
-  return (text) => {
-    let e = c.get(text);
-    if (!e) c.set(text, (e = parse(text)));
-    return e;
-  };
-}
-
 /** The config-space part of variant `id` compiled with `parse`. */
-export function compileConfigPart(spec: ConfigSpaceSpec, parseText: Parse, id: string): CompiledConfig {
-  const parse = remembered(parseText);
+export function compileConfigPart(spec: ConfigSpaceSpec, parse: Parse, id: string): CompiledConfig {
+  // the parser remembers what it parsed (csrc/cexpr.ts): every variant shares most of its rows' C text
   const decisions = {} as Record<ConfigDecision, Expr | null>;
   for (const d of CONFIG_DECISIONS) {
     const text = spec.decisions[d];
