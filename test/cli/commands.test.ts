@@ -4,7 +4,7 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { projectRoot } from '../support/shared';
@@ -173,5 +173,20 @@ describe('vfio-lens matrix', () => {
     const r = run('matrix', '--format', 'html');
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--format must be one of text, json, markdown/);
+  });
+});
+
+describe('vfio-lens output to a reader that stops reading', () => {
+  test('`stats ... | head -c 1`: the command ends quietly, with no unhandled EPIPE', async () => {
+    // output far larger than a pipe's buffer: the writes go on after the reader closed its end
+    const big = path.join(projectRoot, 'samples', 'sample-series.mbox');
+    const args = [cli, 'stats', ...Array.from({ length: 400 }, () => big), '--format', 'json'];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    assert.doesNotMatch(stderr, /Unhandled|EPIPE|internal error/, stderr);
+    assert.equal(code, 0, stderr);
   });
 });

@@ -57,6 +57,9 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const command = commands[name];
+  // `vfio-lens ... | head`: a reader that stops reading ends the command quietly (not with an
+  // unhandled EPIPE); the language server's stdout is its protocol, which handles its own end
+  if (name !== 'lsp') process.stdout.on('error', endOnClosedOutput);
   if (!command) {
     process.stderr.write(`vfio-lens: unknown command "${name}"\n${usage()}\n`);
     return 2;
@@ -76,6 +79,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`vfio-lens ${name}: internal error: ${(e as Error).stack ?? e}\n`);
     return 3;
   }
+}
+
+/** What stdout's 'error' does: a closed pipe ends the process quietly with status 0, anything else is reported. */
+function endOnClosedOutput(e: NodeJS.ErrnoException): void {
+  if (e.code === 'EPIPE') process.exit(0);
+  process.stderr.write(`vfio-lens: cannot write the output: ${e.message}\n`);
+  process.exit(3);
 }
 
 if (require.main === module) {
