@@ -23,6 +23,15 @@ const vm = require('node:vm');
 // under, and one made after treeSitter.ts changed them would never fit the next run's compile.
 require('node:v8').setFlagsFromString(/* WASM_TIERING */ '');
 
+// TurboFan later: V8 optimises a function once it has run through an interrupt budget of bytecode
+// (132 KB by default); 600 KB here. A run over one patch is done before most of the model would be
+// optimised, and optimising it cost more CPU than it saved (npm run bench -- cold: seed 002's
+// analysis 1.2 -> 0.7 s of CPU); a long run (a 4 MB mbox, the server) is optimised a little later.
+// A budget given on node's command line (node --interrupt-budget=N dist/cli.js) is kept.
+if (!process.execArgv.some((a) => a.startsWith('--interrupt-budget'))) {
+  require('node:v8').setFlagsFromString('--interrupt-budget=600000');
+}
+
 /** Bundle file -> its content hash; null when the bundles may change under us (esbuild --watch). */
 const BUNDLE_HASHES = /* BUNDLE_HASHES */ null;
 
