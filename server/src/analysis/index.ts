@@ -70,16 +70,7 @@ export async function initAnalysis(): Promise<void> {
   await initCParser();
 }
 
-/**
- * Warms the parser and the model (JIT, tree-sitter, the built-in kernels' transition systems)
- * so that the first document a server opens is not the one that pays for it.
- */
-export async function warmUp(): Promise<void> {
-  await initAnalysis();
-  analyzeText(WARM_UP_PATCH, { file: 'warm-up' });
-}
-
-/** A one-hunk patch of the memory-enabled predicate (v5.8 -> v5.10): the warm-up's input, and the tests'. */
+/** A one-hunk patch of the memory-enabled predicate (v5.8 -> v5.10): the tests' smallest real input. */
 export const WARM_UP_PATCH = [
   '--- a/drivers/vfio/pci/vfio_pci_config.c',
   '+++ b/drivers/vfio/pci/vfio_pci_config.c',
