@@ -127,12 +127,16 @@ export function explorePair(
   const cached = cache.get(cacheKey);
   if (cached) return cached;
 
-  const walk = exploreSystems(policySystem(a, device), policySystem(b, device), {
-    depth,
-    alphabet,
-    observe,
-    budget: options.stop ? { ...options.budget, stop: options.stop } : options.budget,
-  });
+  // b's steps that take no decision the patch changed are a's (PolicySystem.reusing)
+  const [sa, sb] = [policySystem(a, device), policySystem(b, device)];
+  const walk = sb.reusing(sa, () =>
+    exploreSystems(sa, sb, {
+      depth,
+      alphabet,
+      observe,
+      budget: options.stop ? { ...options.budget, stop: options.stop } : options.budget,
+    }),
+  );
   const stopped = walk.stats.cut === 'stopped';
   const result: ExploreResult = {
     differences: walk.differences.map((found) => {

@@ -251,6 +251,14 @@ export function allDecisionsOf(o: StepObservation): readonly Explanation[] {
   return [...o.why, ...(configDecisions.get(o) ?? [])];
 }
 
+/** Each observation's decisions asked for (Run.consulted), those the kernel does not have included. */
+const consultedDecisions = new WeakMap<StepObservation, readonly string[]>();
+
+/** Every decision a step asked for, whether the kernel has it or not (what a step's result depends on). */
+export function decisionsConsulted(o: StepObservation): readonly string[] {
+  return consultedDecisions.get(o) ?? [];
+}
+
 /** The observation of a finished step: the Command-register part, and the config part of a config step. */
 function observation(run: Run, step: Step, assumed: Set<string>): StepObservation {
   const virt = run.layout ? run.vRead(PCI_COMMAND, 2) & VIRTUAL_COMMAND_BITS : 0;
@@ -309,5 +317,7 @@ export function applyStep(
     if (!ctx.layouts.has(key)) ctx.layouts.set(key, run.layout);
     run.state.layout = key;
   }
-  return [{ state: run.finish(), assumptions, entry: observation(run, step, assumed) }];
+  const entry = observation(run, step, assumed);
+  consultedDecisions.set(entry, [...run.consulted]);
+  return [{ state: run.finish(), assumptions, entry }];
 }

@@ -92,26 +92,9 @@ export function deviceViewKey(policy: Policy, device: DeviceKind): string {
   if (key === undefined) {
     const names = new Set<string>();
     for (const point of DECISION_POINTS) namesIn(policy.decisions[point], names);
-    const onPaths = policy.setters.filter((s) => device.paths.includes(s.path));
-    const read = new Set<(typeof onPaths)[number]>();
-    for (let grew = true; grew;) {
-      grew = false;
-      for (const s of onPaths) {
-        if (read.has(s) || !readsMarker(names, s.marker)) continue;
-        read.add(s);
-        namesIn(s.condition, names);
-        grew = true;
-      }
-    }
     key = JSON.stringify([
       DECISION_POINTS.map((d) => policy.spec.decisions[d] ?? null),
-      onPaths.filter((s) => read.has(s)).map((s) => [s.path, s.marker, s.conditionText ?? null]),
-      [...new Set(policy.setters.map((s) => s.marker))]
-        .filter((m) => FIELD_MARKER.test(m) && readsMarker(names, m))
-        .sort(),
-      Object.entries(policy.constants)
-        .filter(([name]) => names.has(name))
-        .sort(),
+      ...readsOf(policy, device, names),
       Object.entries(policy.traits).sort(),
       // the config space's part: its tables and write functions are read by every config step
       configContentKey(policy.spec.config),
@@ -119,6 +102,59 @@ export function deviceViewKey(policy: Policy, device: DeviceKind): string {
     perDevice.set(device.id, key);
   }
   return key;
+}
+
+/**
+ * What evaluating C text that names `names` can read of `policy` on `device` besides the text:
+ * the setters on the device's paths of every marker it reads (their conditions can read more:
+ * `names` grows with them), whether each field it reads is a marker of any setter, the constants
+ * it names.
+ */
+function readsOf(policy: Policy, device: DeviceKind, names: Set<string> | 'all'): unknown[] {
+  const onPaths = policy.setters.filter((s) => device.paths.includes(s.path));
+  if (names === 'all')
+    return [
+      onPaths.map((s) => [s.path, s.marker, s.conditionText ?? null]),
+      [...new Set(policy.setters.map((s) => s.marker))].sort(),
+      Object.entries(policy.constants).sort(),
+    ];
+  const read = new Set<(typeof onPaths)[number]>();
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const s of onPaths) {
+      if (read.has(s) || !readsMarker(names, s.marker)) continue;
+      read.add(s);
+      namesIn(s.condition, names);
+      grew = true;
+    }
+  }
+  return [
+    onPaths.filter((s) => read.has(s)).map((s) => [s.path, s.marker, s.conditionText ?? null]),
+    [...new Set(policy.setters.map((s) => s.marker))]
+      .filter((m) => FIELD_MARKER.test(m) && readsMarker(names, m))
+      .sort(),
+    Object.entries(policy.constants)
+      .filter(([name]) => names.has(name))
+      .sort(),
+  ];
+}
+
+/**
+ * Everything one decision's evaluation on `device` reads of `policy`: its text as written and
+ * compiled, and what readsOf finds from its names (and from pdev->is_virtfn, which the config
+ * space's scope reads for the fields a VF shares with its PF). Two policies with the same key for
+ * a decision give it the same value, to the last operand of its explanation, in every state. A
+ * condition that is not one of the policy's decisions (`expr` null: a table row's `when`) is taken
+ * to read every setter, marker and constant.
+ */
+export function decisionReadsKey(
+  policy: Policy,
+  device: DeviceKind,
+  text: string | null,
+  expr: Expr | null,
+): string {
+  const names = expr ? namesIn(expr, new Set(['pdev->is_virtfn'])) : 'all';
+  return JSON.stringify([text, expr?.text ?? null, ...readsOf(policy, device, names)]);
 }
 
 export class DeviceScope implements EvalScope {

@@ -7,16 +7,31 @@
  * that device's system.
  */
 import { BoundedCache } from './cache';
-import { MemoisedSystem, runScript, type Assumptions, type TransitionSystem } from './core/system';
+import {
+  MemoisedSystem,
+  runScript,
+  type Assumptions,
+  type Transition,
+  type TransitionSystem,
+} from './core/system';
 import type { DeviceState, StepObservation } from './machine';
-import { CLOSED_STATE, applyStep, commandView, deviceContext, stateKey, stepRefusal } from './machine';
+import {
+  CLOSED_STATE,
+  applyStep,
+  commandView,
+  deviceContext,
+  decisionsConsulted,
+  stateKey,
+  stepRefusal,
+} from './machine';
 import { explained, stepDisplay } from './observation';
 import type { Policy } from './policy';
-import { deviceViewKey } from './scope';
+import { decisionReadsKey, deviceViewKey } from './scope';
+import { configContentKey } from './vfio/config/compilePart';
 import type { Step } from './steps';
 import { StepScriptError } from './steps';
 import type { DeviceKind, Explanation, Expr, TraceEntry } from './types';
-import type { Context } from './vfio/config/run';
+import type { Context, Layout } from './vfio/config/run';
 
 /** State keys, computed once per state: a step's result state is never changed afterwards. */
 const stateKeys = new WeakMap<DeviceState, string>();
@@ -49,8 +64,16 @@ class VfioSystem implements TransitionSystem<DeviceState, Step, StepObservation>
   }
 }
 
+type VfioTransition = Transition<DeviceState, StepObservation>;
+
 export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservation> {
   private readonly vfio: VfioSystem;
+  /** The system whose transitions this one may take as its own (reuseFrom), while a comparison runs. */
+  private base: PolicySystem | undefined;
+  /** Each decision's decisionReadsKey under this policy on this device, by decision name. */
+  private readonly decisionKeys = new Map<string, string>();
+  /** Transitions taken from the base system instead of computed (what reuseFrom saved). */
+  transitionsReused = 0;
 
   constructor(
     readonly policy: Policy,
@@ -82,6 +105,80 @@ export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservat
     }));
   }
 
+  /**
+   * While `run` runs, a transition this system has not computed is taken from `base` when `base`
+   * computed it and every decision that step took reads the same of both policies (its text, the
+   * setters, markers and constants it reaches: decisionReadsKey): the step then went the same way
+   * on both, to the last operand (the rest a step reads, traits and the config-space part, must be
+   * equal for `base` to be used at all). A patch that rewrites one decision recomputes only the
+   * steps that take it. The base is dropped after `run`: no system keeps another alive.
+   */
+  reusing<T>(base: PolicySystem, run: () => T): T {
+    if (base === this || base.device.id !== this.device.id || !sameOutsideDecisions(base.policy, this.policy))
+      return run();
+    this.base = base;
+    try {
+      return run();
+    } finally {
+      this.base = undefined;
+    }
+  }
+
+  protected override compute(
+    state: DeviceState,
+    step: Step,
+    assumptions: Assumptions,
+  ): readonly VfioTransition[] {
+    const reused = this.base && this.reusable(this.base, state, step, assumptions);
+    if (!reused) return super.compute(state, step, assumptions);
+    this.transitionsReused++;
+    return reused;
+  }
+
+  private reusable(
+    base: PolicySystem,
+    state: DeviceState,
+    step: Step,
+    assumptions: Assumptions,
+  ): readonly VfioTransition[] | undefined {
+    const known = base.known(state, step, assumptions);
+    if (!known) return undefined;
+    // a state's bytes are kept relative to its layout (what open made): the same key under two
+    // layouts is two different states, so both systems must hold the one layout it names
+    if (state.open && !sameLayout(base.layoutOf(state), this.layoutOf(state))) return undefined;
+    for (const t of known)
+      for (const d of decisionsConsulted(t.observation))
+        if (this.decisionKey(d) !== base.decisionKey(d)) return undefined;
+    // an open taken from the base leaves its layout (the same: its init decisions read the same)
+    for (const t of known) {
+      const layout = base.layoutOf(t.state);
+      const mine = this.layoutOf(t.state);
+      if (mine && !sameLayout(mine, layout)) return undefined;
+    }
+    for (const t of known) {
+      const layout = base.layoutOf(t.state);
+      if (layout && !this.layoutOf(t.state)) this.vfio.ctx.layouts.set(t.state.layout, layout);
+    }
+    return known;
+  }
+
+  private layoutOf(state: DeviceState): Layout | undefined {
+    return state.open ? this.vfio.ctx.layouts.get(state.layout) : undefined;
+  }
+
+  private decisionKey(decision: string): string {
+    let key = this.decisionKeys.get(decision);
+    if (key === undefined) {
+      const text =
+        (this.policy.spec.decisions as Record<string, string | null>)[decision] ??
+        (this.policy.spec.config.decisions as Record<string, string | null | undefined>)[decision] ??
+        null;
+      key = decisionReadsKey(this.policy, this.device, text, this.expression(decision));
+      this.decisionKeys.set(decision, key);
+    }
+    return key;
+  }
+
   /** The compiled expression of a decision the trace names (Command-register point or config decision). */
   private expression(decision: string): Expr | null {
     const command = (this.policy.decisions as Record<string, Expr | null>)[decision];
@@ -103,6 +200,45 @@ export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservat
     }
     return { step, ...o, why: shown.why, display: shown.display };
   }
+}
+
+const layoutKeys = new WeakMap<Layout, string>();
+
+/**
+ * Whether two layouts give every later step the same start: the byte map, vconfig, the
+ * permissions, the saved BARs (not the explanations and notes: open's own observation has them).
+ */
+function sameLayout(a: Layout | undefined, b: Layout | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return layoutKey(a) === layoutKey(b);
+}
+
+function layoutKey(l: Layout): string {
+  let key = layoutKeys.get(l);
+  if (key === undefined) {
+    const hex = (bytes: Uint8Array | null) => (bytes ? bytes.join(',') : null);
+    const perms = (m: Layout['stdPerms']) =>
+      [...m].map(([at, p]) => [at, p.name, p.readfn, p.writefn, hex(p.virt), hex(p.write), p.rows]);
+    key = JSON.stringify([
+      hex(l.map),
+      hex(l.vconfig),
+      perms(l.stdPerms),
+      perms(l.extPerms),
+      l.rbar,
+      l.extendedCaps,
+    ]);
+    layoutKeys.set(l, key);
+  }
+  return key;
+}
+
+/** Whether two policies read the same of everything but their decisions: traits and the config-space part. */
+function sameOutsideDecisions(a: Policy, b: Policy): boolean {
+  return (
+    JSON.stringify(Object.entries(a.traits).sort()) === JSON.stringify(Object.entries(b.traits).sort()) &&
+    configContentKey(a.spec.config) === configContentKey(b.spec.config)
+  );
 }
 
 /** What a trace shows of an observation (its annotated explanations and display), once per observation. */

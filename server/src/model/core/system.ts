@@ -65,15 +65,29 @@ export class MemoisedSystem<S, St extends StepLike, O> implements TransitionSyst
   }
 
   step(state: S, step: St, assumptions: Assumptions): readonly Transition<S, O>[] {
-    const k = `${this.inner.key(state)}|${step.text}|${assumptionKey(assumptions)}`;
+    const k = this.memoKey(state, step, assumptions);
     let results = this.memo.get(k);
     if (!results) {
-      results = this.inner.step(state, step, assumptions);
+      results = this.compute(state, step, assumptions);
       if (this.memo.size >= MAX_MEMO_TRANSITIONS) this.memo.clear();
       this.memo.set(k, results);
-      this.transitionsComputed++;
     }
     return results;
+  }
+
+  /** The transitions of a step already computed (or reused), without computing them. */
+  known(state: S, step: St, assumptions: Assumptions): readonly Transition<S, O>[] | undefined {
+    return this.memo.get(this.memoKey(state, step, assumptions));
+  }
+
+  /** A step's transitions on a miss: the inner system's (a subclass may find them elsewhere first). */
+  protected compute(state: S, step: St, assumptions: Assumptions): readonly Transition<S, O>[] {
+    this.transitionsComputed++;
+    return this.inner.step(state, step, assumptions);
+  }
+
+  private memoKey(state: S, step: St, assumptions: Assumptions): string {
+    return `${this.inner.key(state)}|${step.text}|${assumptionKey(assumptions)}`;
   }
 }
 

@@ -108,6 +108,8 @@ export class Run {
   readonly obs: CfgObservation;
   /** Every decision the step took, in order (Command-register points and config-space decisions). */
   readonly why: Explanation[] = [];
+  /** Every decision the step asked for, those the kernel does not have included (they leave no `why`). */
+  readonly consulted = new Set<string>();
   readonly command: CommandObserved = { notes: [] };
   private readonly vcfg: ByteOverlay;
   private readonly hwb: ByteOverlay;
@@ -295,6 +297,7 @@ export class Run {
 
   /** Evaluates a config decision; null when the kernel does not have it. */
   decide(point: ConfigDecision, locals: Record<string, number> = {}): number | null {
+    this.consulted.add(point);
     const expr = this.variant.decisions[point];
     if (!expr) return null;
     return this.explain(point, this.variant.spec.decisions[point] ?? expr.text, expr, locals);
@@ -302,6 +305,7 @@ export class Run {
 
   /** Evaluates a Command-register decision point (model/commandKernels.ts); null when the kernel has none. */
   decideCommand(point: DecisionPoint, locals: Record<string, number> = {}): number | null {
+    this.consulted.add(point);
     const expr = this.policy.decisions[point];
     if (!expr) return null;
     return this.explain(point, this.policy.spec.decisions[point] ?? expr.text, expr, locals, true);
@@ -315,6 +319,7 @@ export class Run {
     locals: Record<string, number>,
     command = false,
   ): number {
+    this.consulted.add(decision);
     // the same question in many states (most steps do not touch what a decision reads): asked once
     const view = this.viewKey(locals, command, decision, text);
     let memo = this.ctx.decided.get(expr);
