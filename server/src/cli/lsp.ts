@@ -5,7 +5,6 @@
 import * as net from 'node:net';
 import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { isMainThread } from 'node:worker_threads';
 import {
   IPCMessageReader,
   IPCMessageWriter,
@@ -18,7 +17,6 @@ import {
   type MessageWriter,
 } from 'vscode-languageserver/node';
 import { UsageError, parseArgs } from './args';
-import { serveAnalysisWorker } from '../lsp/analysisRunner';
 import { DEFAULT_QUIET_MS, FramingGuard } from '../lsp/framing';
 import { createServer } from '../lsp/server';
 import { simulationFacade } from '../lsp/facade';
@@ -82,10 +80,6 @@ function workerScript(): string | undefined {
 }
 
 export async function lspCommand(argv: string[]): Promise<number> {
-  if (argv.includes('--analysis-worker')) {
-    if (isMainThread) throw new UsageError('--analysis-worker is started by the language server itself');
-    return serveAnalysisWorker();
-  }
   /** Set once the connection exists (a fatal error may come before). */
   const opened: { connection?: Connection } = {};
   let shutDown = () => false;
