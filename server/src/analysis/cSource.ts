@@ -25,8 +25,8 @@ function fileImage(text: string): ImageLine[] {
 }
 
 /**
- * The lints of a C file. Until tree-sitter-c is loaded (the language server loads it at
- * initialize and analyses open documents again once it is ready) only the wording check runs.
+ * The lints of a C file. Where tree-sitter-c is not loaded only the wording check runs (the
+ * analysis worker and the in-process fallback load it before their first job).
  */
 export function analyzeCSource(text: string, file: string, baseline: KernelId | 'auto' = 'auto'): Finding[] {
   const image = fileImage(text);

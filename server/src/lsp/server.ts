@@ -33,7 +33,6 @@ import { Lifecycle } from './lifecycle';
 import { positionParam, rangeParam, textDocumentParam } from './params';
 import { ServerStatsRequest, type ServerStats } from './protocol';
 import { normalizeSettings, type VfioLensSettings } from './settings';
-import { initCParser } from '../csrc/treeSitter';
 
 export interface ServerOptions {
   /** The model's facade for the simulator requests (undefined: those requests say it is missing). */
@@ -181,11 +180,6 @@ export function createServer(connection: Connection, options: ServerOptions = {}
 
   connection.onInitialized(
     life.notification('initialized', () => {
-      // C files are linted on this thread: load tree-sitter-c now, then lint what is already open
-      void initCParser().then(
-        () => analyses?.refreshAll(),
-        (e) => connection.console.error(`tree-sitter-c did not load: ${String(e)}`),
-      );
       if (canRegisterConfiguration) {
         void connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION });
       }
