@@ -107,7 +107,8 @@ export function readMessage(
   if (!message.isReply && !raw.headers && message.quotes.length > 0 && !subject.tag) message.isReply = true;
   if (message.isReply) read.originalStart = outlookOriginal(read);
   const files: FileDiff[] = [];
-  for (const part of parts) {
+  for (let k = 0; k < parts.length; k++) {
+    const part = parts[k];
     const cut =
       read.originalStart !== undefined && read.originalStart < part.end
         ? Math.max(part.start, read.originalStart)
