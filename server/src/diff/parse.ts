@@ -148,17 +148,27 @@ class DiffParser {
   }
 
   private isHunkHeaderAt(j: number): boolean {
-    return j < this.end && looksLikeHunkHeader(this.w.str(j), this.w.startOf(j), this.w.endOf(j));
+    if (j >= this.end) return false;
+    const { flat, starts, ends, texts, base } = this.w;
+    return looksLikeHunkHeader(
+      texts === undefined ? flat : texts[j - base],
+      starts[j - base],
+      ends[j - base],
+    );
   }
 
   /** Lines i and i+1 are "--- X" and "+++ Y". */
   private isSidePair(i: number): boolean {
     if (i + 1 >= this.end) return false;
-    const w = this.w;
-    const s = w.startOf(i);
-    if (w.endOf(i) - s < 4 || !w.str(i).startsWith('--- ', s)) return false;
-    const s2 = w.startOf(i + 1);
-    return w.endOf(i + 1) - s2 >= 4 && w.str(i + 1).startsWith('+++ ', s2);
+    const { flat, starts, ends, texts, base } = this.w;
+    const s = starts[i - base];
+    if (ends[i - base] - s < 4 || !(texts === undefined ? flat : texts[i - base]).startsWith('--- ', s))
+      return false;
+    const s2 = starts[i + 1 - base];
+    return (
+      ends[i + 1 - base] - s2 >= 4 &&
+      (texts === undefined ? flat : texts[i + 1 - base]).startsWith('+++ ', s2)
+    );
   }
 
   private lineText(i: number): string {
@@ -171,17 +181,20 @@ class DiffParser {
   }
 
   private readGitFile(header: number): number {
-    const names = gitHeaderNames(this.lineText(header).slice('diff --git '.length));
     const extended: ExtendedHeaders = {};
     let binary = false;
     let j = header + 1;
     const { w, end } = this;
+    const { flat, starts, ends, texts, base } = w;
     while (j < end) {
-      const text = w.str(j);
-      const s = w.startOf(j);
-      const e = w.endOf(j);
+      const text = texts === undefined ? flat : texts[j - base];
+      const s = starts[j - base];
+      const e = ends[j - base];
       if (readExtendedHeader(text, s, e, extended)) {
         j++;
+      } else if (s < e && text.charCodeAt(s) === MINUS && this.isSidePair(j) && this.isHunkHeaderAt(j + 2)) {
+        // the usual end of the header: "---", "+++" and an "@@" (no wrapped remains to look for)
+        break;
       } else if (text.startsWith('Binary files ', s)) {
         binary = true;
         j++;
@@ -199,26 +212,31 @@ class DiffParser {
         j = pair;
       }
     }
-    let oldPath: string | undefined;
-    let newPath: string | undefined;
+    let sides: [string | undefined, string | undefined];
     if (this.isSidePair(j)) {
-      [oldPath, newPath] = stripPrefixes(
-        sideName(this.lineText(j).slice(4)),
-        sideName(this.lineText(j + 1).slice(4)),
-      );
+      sides = stripPrefixes(this.sideAt(j), this.sideAt(j + 1));
       j += 2;
     } else {
       if (j < end && this.startsWith(j, '--- ')) {
         this.problem(j, `"---" line without the "+++" line that must follow it`, 'warning');
       }
-      [oldPath, newPath] = stripPrefixes(names.oldName, names.newName);
+      const names = gitHeaderNames(this.lineText(header).slice('diff --git '.length));
+      sides = stripPrefixes(names.oldName, names.newName);
       // rename/copy lines name both sides without prefixes
-      oldPath = extended.renameFrom ?? extended.copyFrom ?? oldPath;
-      newPath = extended.renameTo ?? extended.copyTo ?? newPath;
-      if (extended.newFileMode !== undefined) oldPath = undefined;
-      if (extended.deletedFileMode !== undefined) newPath = undefined;
+      sides[0] = extended.renameFrom ?? extended.copyFrom ?? sides[0];
+      sides[1] = extended.renameTo ?? extended.copyTo ?? sides[1];
+      if (extended.newFileMode !== undefined) sides[0] = undefined;
+      if (extended.deletedFileMode !== undefined) sides[1] = undefined;
     }
-    return this.finishFile(header, j, oldPath, newPath, extended, binary);
+    return this.finishFile(header, j, sides[0], sides[1], extended, binary);
+  }
+
+  /** The name on the "--- X" / "+++ Y" line i (see sideName). */
+  private sideAt(i: number): string | undefined {
+    const { flat, starts, ends, texts, base } = this.w;
+    return sideName(
+      (texts === undefined ? flat : texts[i - base]).slice(starts[i - base] + 4, ends[i - base]),
+    );
   }
 
   /**
@@ -241,11 +259,8 @@ class DiffParser {
   }
 
   private readPlainFile(header: number, sides: number): number {
-    const [oldPath, newPath] = stripPrefixes(
-      sideName(this.lineText(sides).slice(4)),
-      sideName(this.lineText(sides + 1).slice(4)),
-    );
-    return this.finishFile(header, sides + 2, oldPath, newPath, {}, false);
+    const names = stripPrefixes(this.sideAt(sides), this.sideAt(sides + 1));
+    return this.finishFile(header, sides + 2, names[0], names[1], {}, false);
   }
 
   /** Reads the hunks from line j on and records the file diff; returns the line after it. */
@@ -270,11 +285,12 @@ class DiffParser {
     };
     this.files.push(file);
     const headerEnd = j;
-    const { w, end } = this;
+    const { flat, starts, ends, texts, base } = this.w;
+    const end = this.end;
     while (j < end) {
-      const text = w.str(j);
-      const s = w.startOf(j);
-      const e = w.endOf(j);
+      const text = texts === undefined ? flat : texts[j - base];
+      const s = starts[j - base];
+      const e = ends[j - base];
       if (!looksLikeHunkHeader(text, s, e)) {
         // stray lines (a line the mailer wrapped, a miscounted hunk) before this file's next @@
         const next = file.hunks.length > 0 ? this.hunkAfterStrayLines(j) : -1;
@@ -308,11 +324,16 @@ class DiffParser {
     const hh = this.hh;
     const oldN = hh.oldLines;
     const newN = hh.newLines;
-    const he = w.endOf(h);
+    const he = w.ends[h - w.base];
     let heading = hh.headingStart >= 0 ? w.str(h).slice(hh.headingStart, he) : '';
     let body = h + 1;
     this.consume(body, oldN, newN);
-    if (body < end && he - w.startOf(h) >= WRAP_WIDTH && this.isUnmarked(body) && !this.endsCleanly()) {
+    if (
+      body < end &&
+      he - w.starts[h - w.base] >= WRAP_WIDTH &&
+      this.isUnmarked(body) &&
+      !this.endsCleanly()
+    ) {
       // A mailer may have wrapped a long @@ line: try the next line as the rest of the heading.
       const first = {
         end: this.cEnd,
@@ -434,7 +455,12 @@ class DiffParser {
       j++;
     }
     if (stop === Stop.CountsDone) {
-      while (j < end && w.startOf(j) < w.endOf(j) && w.str(j).charCodeAt(w.startOf(j)) === BACKSLASH) j++;
+      while (
+        j < end &&
+        starts[j - base] < ends[j - base] &&
+        (texts === undefined ? flat : texts[j - base]).charCodeAt(starts[j - base]) === BACKSLASH
+      )
+        j++;
     }
     this.cEnd = j;
     this.cStop = stop;

@@ -92,6 +92,7 @@ function indexLines(text: string): LineIndex {
   let start = 0;
   const quoteLike: number[] = [];
   const fromLike: number[] = [];
+  const marked: number[] = [];
   const cr = text.indexOf('\r');
   if (cr < 0 || !hasLoneCr(text, cr)) {
     // the common case: "\n" or "\r\n" line ends. One indexOf per line; the start, end and
@@ -107,10 +108,10 @@ function indexLines(text: string): LineIndex {
       }
       starts[n] = start;
       ends[n] = cr >= 0 && nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      // the lines the mail layer looks for by their first character: ">" and "From "
+      // the lines the mail layer looks for by their first character, ">" and "From ", in one
+      // list (one push site: a mail's first line is one, so the optimised loop has seen it)
       const c0 = text.charCodeAt(start);
-      if (c0 === 62) quoteLike.push(n);
-      else if (c0 === 70) fromLike.push(n);
+      if (c0 === 62 || c0 === 70) marked.push(n);
       n++;
       start = nl + 1;
     }
@@ -120,10 +121,15 @@ function indexLines(text: string): LineIndex {
       starts = grown(starts, cap);
       ends = grown(ends, cap);
     }
-    if (start < len && text.charCodeAt(start) === 62) quoteLike.push(n);
-    else if (start < len && text.charCodeAt(start) === 70) fromLike.push(n);
+    if (start < len && text.charCodeAt(start) === 62) marked.push(n);
+    else if (start < len && text.charCodeAt(start) === 70) marked.push(n);
     starts[n] = start;
     ends[n++] = len;
+    for (let k = 0; k < marked.length; k++) {
+      const line = marked[k];
+      if (text.charCodeAt(starts[line]) === 62) quoteLike.push(line);
+      else fromLike.push(line);
+    }
   } else {
     ends = new Int32Array(cap);
     for (let i = 0; i < len; i++) {

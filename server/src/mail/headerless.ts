@@ -76,6 +76,21 @@ function depthOf(doc: DocumentText, i: number): number {
 }
 
 function segments(doc: DocumentText, first: number, bodyStart: number, top?: PartialHeaders): RawMessage[] {
+  if (!mayHaveCuts(doc, bodyStart)) {
+    // nothing cuts the text (a bare diff, mostly): one segment, as the walk below would give
+    return doc.count > first
+      ? [
+          {
+            start: first,
+            end: doc.count,
+            bodyStart: Math.min(bodyStart, doc.count),
+            partial: top,
+            mbox: false,
+            commit: false,
+          },
+        ]
+      : [];
+  }
   const raws: RawMessage[] = [];
   let start = first;
   let body = bodyStart;
@@ -138,6 +153,24 @@ function segments(doc: DocumentText, first: number, bodyStart: number, top?: Par
   }
   close(doc.count);
   return raws;
+}
+
+/**
+ * Whether segments() can cut anywhere: a signature line ("--" or "-- ") somewhere, or a quoted
+ * line (">") after bodyStart for an attribution to introduce. Found with indexOf and the
+ * document's list of ">" lines, so a bare diff is not walked line by line to find nothing.
+ */
+function mayHaveCuts(doc: DocumentText, bodyStart: number): boolean {
+  if (doc.linesStartingWith('>', bodyStart, doc.count).length > 0) return true;
+  const text = doc.text;
+  for (let p = text.indexOf('--'); p >= 0; p = text.indexOf('--', p + 2)) {
+    const before = p === 0 ? 10 : text.charCodeAt(p - 1);
+    if (before !== 10 && before !== 13) continue;
+    let after = p + 2 < text.length ? text.charCodeAt(p + 2) : 10;
+    if (after === 32) after = p + 3 < text.length ? text.charCodeAt(p + 3) : 10;
+    if (after === 10 || after === 13) return true;
+  }
+  return false;
 }
 
 /** As `text.slice(s, e).trim() === ''`, without the slice for the usual lines. */

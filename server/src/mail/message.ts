@@ -107,7 +107,8 @@ export function readMessage(
   if (!message.isReply && !raw.headers && message.quotes.length > 0 && !subject.tag) message.isReply = true;
   if (message.isReply) read.originalStart = outlookOriginal(read);
   const files: FileDiff[] = [];
-  for (const part of parts) {
+  for (let k = 0; k < parts.length; k++) {
+    const part = parts[k];
     const cut =
       read.originalStart !== undefined && read.originalStart < part.end
         ? Math.max(part.start, read.originalStart)
@@ -131,6 +132,8 @@ function collect(
 ): void {
   if (opts.end <= opts.start) return;
   let any = false;
+  // the diff parser acts on no line before the first one starting with one of these characters
+  let first = -1;
   const flat = src.flat;
   for (let i = opts.start; i < opts.end && !any; i++) {
     const c = flat
@@ -139,11 +142,20 @@ function collect(
         : -1
       : firstChar(src, i);
     // d(iff --git), @(@ -), -(-- a/), I(ndex:)
-    if (c === 100 || c === 64 || c === 45 || c === 73) any = DIFF_SIGN.test(src.text(i));
+    if (c === 100 || c === 64 || c === 45 || c === 73) {
+      if (first < 0) first = i;
+      any = DIFF_SIGN.test(src.text(i));
+    }
   }
   if (!any) return;
   try {
-    const r = parseDiffs(src, opts);
+    const r = parseDiffs(src, {
+      start: first,
+      end: opts.end,
+      quoteDepth: opts.quoteDepth,
+      messageIndex: opts.messageIndex,
+      webArchive: opts.webArchive,
+    });
     for (const f of r.files) files.push(f);
     for (const p of r.problems) problems.push(p);
   } catch (e) {

@@ -236,7 +236,8 @@ export function plainLines(doc: DocumentText, start: number, end: number, unesca
   // only lines starting with ">" can be unescaped, and only they can be quoted
   const quoteLike = doc.linesStartingWith('>', start, end);
   if (unescapeFrom) {
-    for (const i of quoteLike) {
+    for (let k = 0; k < quoteLike.length; k++) {
+      const i = quoteLike[k];
       if (isEscapedFrom(doc, i)) (unescaped ??= new Set<number>()).add(i - start);
     }
   }
