@@ -121,6 +121,15 @@ function freeNames(e: Expr, out: Set<string>): boolean {
   return operands(e).every((x) => freeNames(x, out));
 }
 
+const callNames = new WeakMap<Expr, string>();
+
+/** A call's name as a free name (its canonical text), made once per call: probing asks thousands of times. */
+function callName(e: Expr): string {
+  let name = callNames.get(e);
+  if (name === undefined) callNames.set(e, (name = canonical(e)));
+  return name;
+}
+
 /** C's unsigned 32-bit arithmetic (the kernel's registers and masks are u32 or narrower). */
 function evalU32(e: Expr, env: Map<string, number>): number {
   switch (e.kind) {
@@ -129,7 +138,7 @@ function evalU32(e: Expr, env: Map<string, number>): number {
     case 'ident':
       return env.get(e.name)!;
     case 'call':
-      return env.get(canonical(e))!;
+      return env.get(callName(e))!;
     case 'unknown':
       return 0;
     case 'unary': {
@@ -196,7 +205,7 @@ function constantsOf(e: Expr, out: Set<number>): void {
 }
 
 /**
- * The probe values: for each name the base values and every constant of either form with its
+ * The probe values (one map, changed in place: read each before the next): for each name the base values and every constant of either form with its
  * neighbours (so `irq == IRQ_NOTCONNECTED` meets IRQ_NOTCONNECTED), every single bit for one
  * name; all combinations when they are few enough, else a fixed pseudo-random sample (an LCG,
  * no Math.random).
@@ -209,20 +218,22 @@ function* assignments(names: string[], forms: Expr[]): Generator<Map<string, num
   if (names.length === 1) BITS.forEach((b) => values.add(b));
   const list = [...values].sort((a, b) => a - b);
   const total = list.length ** names.length;
+  // one map, set again for each assignment: the caller reads it before asking for the next
+  const m = new Map<string, number>();
   if (total <= MAX_PRODUCT) {
     const index = names.map(() => 0);
     for (let n = 0; n < total; n++) {
-      yield new Map(names.map((name, i) => [name, list[index[i]]]));
+      for (let i = 0; i < names.length; i++) m.set(names[i], list[index[i]]);
+      yield m;
       for (let i = 0; i < index.length && ++index[i] === list.length; i++) index[i] = 0;
     }
     return;
   }
   let seed = 0x2545f491;
   for (let n = 0; n < SAMPLE; n++) {
-    const m = new Map<string, number>();
     for (const name of names) {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      m.set(name, list[seed % list.length]);
+      m.set(name, list[Math.floor(((seed >>> 8) / 0x1000000) * list.length)]);
     }
     yield m;
   }

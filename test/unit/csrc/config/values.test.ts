@@ -50,6 +50,20 @@ describe('sameValue', () => {
     assert.equal(sameValue('~x & 0xffff', '0xffff ^ (x & 0xffff)').same, true);
   });
 
+  test('past the full product names are sampled, and the sample meets each value of a name with the others', () => {
+    // the sample once took each value from an LCG's low bits: offset = 4 never came with
+    // no_command_memory = 0, and these two were called the same value after 20,000 probes
+    const s = sameValue(
+      'offset == PCI_COMMAND && (vdev->pdev->dev_flags & PCI_DEV_FLAGS_FORCE_COMMAND_MEM)',
+      'offset == PCI_COMMAND && vdev->pdev->no_command_memory',
+    );
+    assert.equal(s.same, false, s.detail);
+    assert.match(s.detail, /offset = 0x4/);
+    const same = sameValue('(a && b) || (c && d) || e', 'e || (d && c) || (b && a)');
+    assert.equal(same.same, true, same.detail);
+    assert.match(same.detail, /agree for 20000 probed values/);
+  });
+
   test('a part that cannot be read is never called the same value', () => {
     assert.equal(sameValue('a = 1', 'a = 2').same, false);
   });
