@@ -68,11 +68,11 @@ type VfioTransition = Transition<DeviceState, StepObservation>;
 
 export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservation> {
   private readonly vfio: VfioSystem;
-  /** The system whose transitions this one may take as its own (reuseFrom), while a comparison runs. */
+  /** The system whose transitions this one may take as its own (`reusing`), while a comparison runs. */
   private base: PolicySystem | undefined;
   /** Each decision's decisionReadsKey under this policy on this device, by decision name. */
   private readonly decisionKeys = new Map<string, string>();
-  /** Transitions taken from the base system instead of computed (what reuseFrom saved). */
+  /** Transitions taken from the base system instead of computed (what `reusing` saved). */
   transitionsReused = 0;
 
   constructor(
@@ -217,12 +217,12 @@ function sameLayout(a: Layout | undefined, b: Layout | undefined): boolean {
 function layoutKey(l: Layout): string {
   let key = layoutKeys.get(l);
   if (key === undefined) {
-    const hex = (bytes: Uint8Array | null) => (bytes ? bytes.join(',') : null);
+    const text = (bytes: Uint8Array | null) => (bytes ? bytes.join(',') : null);
     const perms = (m: Layout['stdPerms']) =>
-      [...m].map(([at, p]) => [at, p.name, p.readfn, p.writefn, hex(p.virt), hex(p.write), p.rows]);
+      [...m].map(([at, p]) => [at, p.name, p.readfn, p.writefn, text(p.virt), text(p.write), p.rows]);
     key = JSON.stringify([
-      hex(l.map),
-      hex(l.vconfig),
+      text(l.map),
+      text(l.vconfig),
       perms(l.stdPerms),
       perms(l.extPerms),
       l.rbar,
