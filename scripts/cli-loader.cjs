@@ -6,7 +6,11 @@
 // (Node 20 has none): the bytecode V8 compiled in an earlier run, for every function that run
 // used, is read from a cache file instead of compiled again. A cache file is named by the
 // bundle's content hash, Node's version and the V8 flags, and V8 rejects one that does not fit;
-// then the bundle is compiled from source as usual and the cache written again at exit.
+// then the bundle is compiled from source as usual and the cache written again at exit. A cache
+// holds what the runs that wrote it used (`--help` first: almost nothing of the analysis): a
+// later run of some length makes it again (what it read, and what it compiled) and writes it when
+// it holds a tenth more; once a run adds less, a stamp beside it ends the checks for that kind of
+// run (the CLI, the language server, its analysis thread: each compiles other functions).
 //
 // VFIO_LENS_CODE_CACHE=off disables it; VFIO_LENS_CODE_CACHE=/dir puts the cache in /dir
 // (default: $XDG_CACHE_HOME/vfio-lens/code-cache or ~/.cache/vfio-lens/code-cache). Any failure
@@ -55,21 +59,44 @@ function runtimeTag() {
 }
 
 const dir = cacheDirectory();
+/** The kind of run, for the stamp that ends its checks of a cache (each kind compiles other functions). */
+const role = !require('node:worker_threads').isMainThread
+  ? 'worker'
+  : process.argv[2] === 'lsp'
+    ? 'server'
+    : 'cli';
+const stampOf = (file) => `${file}.${role}-complete`;
+/** A run shorter than this (ms after the bundle loaded) does not make a used cache again. */
+const GROW_AFTER_MS = 200;
 /** Cache files kept per bundle (builds x Node versions x flags), the most recently used. */
 const KEPT_CACHES = 8;
 const tag = dir && runtimeTag();
 const loaded = new Map();
-/** Scripts compiled without a usable cache: their cache is written once they have run a while. */
+/** Scripts compiled without a usable cache, or with one not yet complete: written once they have run a while. */
 const unwritten = [];
 
+/** Every kind of run's stamp of a cache file (removed with it, or when it is made anew). */
+function stampsOf(file) {
+  return ['cli', 'server', 'worker'].map((r) => `${file}.${r}-complete`);
+}
+
 function writeCaches() {
-  for (const { script, file, name } of unwritten.splice(0)) {
+  for (const { script, file, name, used, loadedAt } of unwritten.splice(0)) {
     try {
+      if (used !== undefined && performance.now() - loadedAt < GROW_AFTER_MS) continue;
+      const data = script.createCachedData();
+      if (used !== undefined && data.length < used * 1.1) {
+        fs.writeFileSync(stampOf(file), '');
+        note(`${name}: this run added little to the cache (${used} -> ${data.length} bytes): complete`);
+        continue;
+      }
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
       const tmp = `${file}.${process.pid}.${require('node:worker_threads').threadId}.tmp`;
-      fs.writeFileSync(tmp, script.createCachedData());
+      fs.writeFileSync(tmp, data);
       fs.renameSync(tmp, file);
-      note(`${name}: written to ${file}`);
+      // a cache made anew (none, or rejected) is checked again as it grows
+      if (used === undefined) for (const f of stampsOf(file)) fs.rmSync(f, { force: true });
+      note(`${name}: written to ${file}${used !== undefined ? ` (${used} -> ${data.length} bytes)` : ''}`);
     } catch (e) {
       note(`${name}: not written (${e.message})`);
       continue;
@@ -86,6 +113,7 @@ function writeCaches() {
         .sort((a, b) => b.used - a.used);
       for (const { f } of others.slice(KEPT_CACHES)) {
         fs.rmSync(path.join(dir, f), { force: true });
+        for (const stamp of stampsOf(path.join(dir, f))) fs.rmSync(stamp, { force: true });
         note(`${name}: removed ${f}, the least recently used`);
       }
     } catch {
@@ -122,13 +150,20 @@ function load(name) {
       }
     }
   }
-  if (file && (!cachedData || script.cachedDataRejected)) {
+  const fresh = !cachedData || script.cachedDataRejected;
+  if (file && (fresh || !fs.existsSync(stampOf(file)))) {
     if (unwritten.length === 0) {
       // at exit (the CLI), or after a few seconds for the long-running server and its worker
       process.once('exit', writeCaches);
       setTimeout(writeCaches, 5000).unref();
     }
-    unwritten.push({ script, file, name });
+    unwritten.push({
+      script,
+      file,
+      name,
+      used: fresh ? undefined : cachedData.length,
+      loadedAt: performance.now(),
+    });
   }
   const mod = { exports: {}, filename, id: filename, loaded: false, children: [], paths: [] };
   loaded.set(name, mod);

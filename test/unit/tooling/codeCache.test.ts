@@ -1,6 +1,7 @@
 /**
  * dist/cli.js, the loader (scripts/cli-loader.cjs): the bundle runs through V8's code cache,
- * written on the first run and used on the next; a cache file V8 rejects or a cache folder that
+ * written on the first run and used on the next, grown by a longer run until a run adds little; a
+ * cache file V8 rejects or a cache folder that
  * cannot be written changes nothing the command prints; libmime's charset tables
  * (dist/charsets.js) load only for mail in another charset than UTF-8 or ASCII.
  */
@@ -73,6 +74,27 @@ describe('dist/cli.js and the code cache', () => {
     assert.doesNotMatch(second.stderr, /written/, 'a cache that was used is not written again');
     assert.equal(first.stdout, plain.stdout);
     assert.equal(second.stdout, plain.stdout);
+  });
+
+  test('a cache written by a short run grows with a longer one, until a run adds little', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-lens-cache-'));
+    const sample = path.join(projectRoot, 'samples', 'sample-series.mbox');
+    assert.match(run(dir, ['--help']).stderr, /cli-bundle\.js: written to /);
+    const [file] = cacheFiles(dir);
+    const small = fs.statSync(path.join(dir, file)).size;
+    const grown = run(dir, ['analyze', sample]);
+    assert.match(grown.stderr, /cache used/);
+    const sizes = /written to .* \((\d+) -> (\d+) bytes\)/.exec(grown.stderr);
+    assert.ok(sizes, grown.stderr);
+    assert.equal(Number(sizes[1]), small);
+    assert.ok(Number(sizes[2]) > small * 1.1, `the analysis's functions are in it now: ${sizes[0]}`);
+    assert.equal(fs.statSync(path.join(dir, file)).size, Number(sizes[2]));
+    const again = run(dir, ['analyze', sample]);
+    assert.match(again.stderr, /added little to the cache .*: complete/);
+    assert.deepEqual(cacheFiles(dir), [file, `${file}.cli-complete`]);
+    const last = run(dir, ['analyze', sample]);
+    assert.doesNotMatch(last.stderr, /written|added little/, 'a complete cache is not made again');
+    assert.equal(last.stdout, again.stdout);
   });
 
   test('a cache file V8 rejects is replaced, and the command prints the same', () => {
