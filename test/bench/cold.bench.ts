@@ -319,7 +319,7 @@ async function reportMemory(): Promise<void> {
   const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
   try {
     const pid = client.child.pid!;
-    await sleep(1000); // tree-sitter-c loads on the main thread after `initialized`
+    await sleep(1000); // the level once the server has settled after `initialized`
     const start = rssOf(pid);
     // the analysis worker starts with the first document: the level once it runs, no document open
     const first = 'file:///bench/cold/first.txt';
