@@ -75,6 +75,20 @@ const loaded = new Map();
 /** Scripts compiled without a usable cache, or with one not yet complete: written once they have run a while. */
 const unwritten = [];
 
+/**
+ * Makes `target` and its missing parents, at most 32 of them. Not `mkdirSync(..., { recursive })`:
+ * Node 20's loops forever where a parent cannot be made under /proc (XDG_CACHE_HOME=/proc/x hung
+ * every command at exit).
+ */
+function makeDirectory(target) {
+  const missing = [];
+  for (let d = target; !fs.existsSync(d); d = path.dirname(d)) {
+    if (missing.length >= 32 || path.dirname(d) === d) throw new Error(`cannot make ${target}`);
+    missing.push(d);
+  }
+  for (const d of missing.reverse()) fs.mkdirSync(d, { mode: 0o700 });
+}
+
 /** Every kind of run's stamp of a cache file (removed with it, or when it is made anew). */
 function stampsOf(file) {
   return ['cli', 'server', 'worker'].map((r) => `${file}.${r}-complete`);
@@ -90,7 +104,7 @@ function writeCaches() {
         note(`${name}: this run added little to the cache (${used} -> ${data.length} bytes): complete`);
         continue;
       }
-      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      makeDirectory(dir);
       const tmp = `${file}.${process.pid}.${require('node:worker_threads').threadId}.tmp`;
       fs.writeFileSync(tmp, data);
       fs.renameSync(tmp, file);

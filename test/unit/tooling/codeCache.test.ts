@@ -144,6 +144,15 @@ describe('dist/cli.js and the code cache', () => {
     assert.equal(r.stdout, uncached().stdout);
   });
 
+  test('a cache folder under /proc (where a recursive mkdir of Node loops forever) ends the command too', (t) => {
+    if (!fs.existsSync('/proc/self')) return t.skip('no /proc here');
+    // run() has a 60 s timeout: a hang is a null status, not a pass
+    const r = run('/proc/vfio-lens-no-such-dir/cache', SIMULATE);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /cli-bundle\.js: not written \(/);
+    assert.equal(r.stdout, uncached().stdout);
+  });
+
   test('charsets.js loads for an ISO-8859-1 mail only', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-lens-cache-'));
     const mail = (charset: string, body: string) =>
