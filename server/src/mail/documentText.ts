@@ -121,8 +121,8 @@ function indexLines(text: string): LineIndex {
       starts = grown(starts, cap);
       ends = grown(ends, cap);
     }
-    if (start < len && text.charCodeAt(start) === 62) marked.push(n);
-    else if (start < len && text.charCodeAt(start) === 70) marked.push(n);
+    const last = start < len ? text.charCodeAt(start) : -1;
+    if (last === 62 || last === 70) marked.push(n);
     starts[n] = start;
     ends[n++] = len;
     for (let k = 0; k < marked.length; k++) {

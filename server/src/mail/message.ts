@@ -149,13 +149,7 @@ function collect(
   }
   if (!any) return;
   try {
-    const r = parseDiffs(src, {
-      start: first,
-      end: opts.end,
-      quoteDepth: opts.quoteDepth,
-      messageIndex: opts.messageIndex,
-      webArchive: opts.webArchive,
-    });
+    const r = parseDiffs(src, { ...opts, start: first });
     for (const f of r.files) files.push(f);
     for (const p of r.problems) problems.push(p);
   } catch (e) {
