@@ -27,7 +27,7 @@ import {
 import { explained, stepDisplay } from './observation';
 import type { Policy } from './policy';
 import { decisionReadsKey, deviceViewKey } from './scope';
-import { configContentKey } from './vfio/config/compilePart';
+import { configTablesKey } from './vfio/config/compilePart';
 import type { Step } from './steps';
 import { StepScriptError } from './steps';
 import type { DeviceKind, Explanation, Expr, TraceEntry } from './types';
@@ -109,9 +109,9 @@ export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservat
    * While `run` runs, a transition this system has not computed is taken from `base` when `base`
    * computed it and every decision that step took reads the same of both policies (its text, the
    * setters, markers and constants it reaches: decisionReadsKey): the step then went the same way
-   * on both, to the last operand (the rest a step reads, traits and the config-space part, must be
-   * equal for `base` to be used at all). A patch that rewrites one decision recomputes only the
-   * steps that take it. The base is dropped after `run`: no system keeps another alive.
+   * on both, to the last operand (the rest a step reads, the traits and the config part's tables,
+   * must be equal for `base` to be used at all). A patch that rewrites one decision, a
+   * Command-register point or a config decision, recomputes only the steps that take it. The base is dropped after `run`: no system keeps another alive.
    */
   reusing<T>(base: PolicySystem, run: () => T): T {
     if (base === this || base.device.id !== this.device.id || !sameOutsideDecisions(base.policy, this.policy))
@@ -233,11 +233,14 @@ function layoutKey(l: Layout): string {
   return key;
 }
 
-/** Whether two policies read the same of everything but their decisions: traits and the config-space part. */
+/**
+ * Whether two policies read the same of everything but their decisions (the Command-register
+ * points and the config part's): the traits and the config part's tables.
+ */
 function sameOutsideDecisions(a: Policy, b: Policy): boolean {
   return (
     JSON.stringify(Object.entries(a.traits).sort()) === JSON.stringify(Object.entries(b.traits).sort()) &&
-    configContentKey(a.spec.config) === configContentKey(b.spec.config)
+    configTablesKey(a.spec.config) === configTablesKey(b.spec.config)
   );
 }
 

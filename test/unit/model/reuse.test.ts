@@ -7,11 +7,13 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initCParser } from '../../../server/src/csrc/treeSitter';
 import { kernelSpec, policyOf } from '../../../server/src/analysis/modelRuns';
-import { DEVICE_KINDS, type PolicySpec } from '../../../server/src/model/index';
+import { DEVICE_KINDS, kindsOf, type PolicySpec } from '../../../server/src/model/index';
 import { explorePair } from '../../../server/src/model/core/explore';
 import { internalObservation, visibleObservation } from '../../../server/src/model/compare';
 import { EXPLORATION_ALPHABET } from '../../../server/src/model/steps';
 import { PolicySystem } from '../../../server/src/model/system';
+import { configAlphabet } from '../../../server/src/model/vfio/config/system';
+import type { DeviceKind } from '../../../server/src/model/types';
 
 before(async () => {
   await initCParser();
@@ -50,9 +52,15 @@ const PATCHES: [string, PolicySpec][] = [
  * walk compares what a user sees (it goes on past an open that made another vconfig) or also what
  * only the kernel sees.
  */
-function walk(a: PolicySystem, b: PolicySystem, internal = false): string[] {
+function walk(a: PolicySystem, b: PolicySystem, internal = false, config = false): string[] {
   const observe = internal ? internalObservation : visibleObservation;
-  const r = explorePair(a, b, { depth: 4, alphabet: EXPLORATION_ALPHABET, observe });
+  const r = config
+    ? explorePair(a, b, {
+        depth: 3,
+        alphabet: configAlphabet(a.device, [a.policy.spec.config, b.policy.spec.config]),
+        observe,
+      })
+    : explorePair(a, b, { depth: 4, alphabet: EXPLORATION_ALPHABET, observe });
   return [
     `${r.stats.states} states, ${r.stats.transitions} transitions`,
     ...r.differences.map(
@@ -62,24 +70,67 @@ function walk(a: PolicySystem, b: PolicySystem, internal = false): string[] {
   ];
 }
 
-describe('a patched policy reuses its base system where the patch does not reach', () => {
-  for (const [name, spec] of PATCHES) {
-    test(name, () => {
-      const [pa, pb] = [policyOf('v5.8'), policyOf(spec)];
-      let reused = 0;
-      for (const device of DEVICE_KINDS.filter((d) => d.stories.includes('command-register'))) {
-        for (const internal of [false, true]) {
-          const computed = walk(new PolicySystem(pa, device), new PolicySystem(pb, device), internal);
-          const base = new PolicySystem(pa, device);
-          const derived = new PolicySystem(pb, device);
-          const found = derived.reusing(base, () => walk(base, derived, internal));
-          assert.deepEqual(found, computed, `${device.id}: the same walk with steps taken from v5.8`);
-          reused += derived.transitionsReused;
-        }
-      }
-      assert.ok(reused > 0, 'some steps were taken from the base system');
-    });
+/** v5.8 with config decisions rewritten (the config part's tables stay v5.8's). */
+function configPatched(changes: Record<string, string | null>): PolicySpec {
+  const base = kernelSpec('v5.8');
+  return {
+    ...base,
+    id: 'config-patched',
+    label: 'config-patched',
+    config: { ...base.config, decisions: { ...base.config.decisions, ...changes } },
+  };
+}
+
+const COMMAND_KINDS = DEVICE_KINDS.filter((d) => d.stories.includes('command-register'));
+/** The config-space kinds of the Command story, and one with a PCIe capability of each function kind. */
+const CONFIG_KINDS = kindsOf('config-space').filter((d) =>
+  ['pf', 'vf', 'pf-pcie', 'vf-pcie', 'no-irq'].includes(d.id),
+);
+
+const CONFIG_PATCHES: [string, PolicySpec][] = [
+  // a VF's vendor and device ids are no longer virtualised: reads of them change on a VF only
+  ['vf-ids false of every device', configPatched({ 'vf-ids': '0' })],
+  // INTx pin: the same value by another text (the open recomputed, the rest the base's)
+  [
+    'pin-zero rewritten to the same value',
+    configPatched({ 'pin-zero': 'vdev->nointx || !IS_ENABLED(CONFIG_VFIO_PCI_INTX)' }),
+  ],
+];
+
+function checkReuse(spec: PolicySpec, kinds: readonly DeviceKind[], config: boolean): void {
+  const [pa, pb] = [policyOf('v5.8'), policyOf(spec)];
+  let reused = 0;
+  for (const device of kinds) {
+    for (const internal of [false, true]) {
+      const computed = walk(new PolicySystem(pa, device), new PolicySystem(pb, device), internal, config);
+      const base = new PolicySystem(pa, device);
+      const derived = new PolicySystem(pb, device);
+      const found = derived.reusing(base, () => walk(base, derived, internal, config));
+      assert.deepEqual(found, computed, `${device.id}: the same walk with steps taken from v5.8`);
+      reused += derived.transitionsReused;
+    }
   }
+  assert.ok(reused > 0, 'some steps were taken from the base system');
+}
+
+describe('a patched policy reuses its base system where the patch does not reach', () => {
+  for (const [name, spec] of PATCHES) test(name, () => checkReuse(spec, COMMAND_KINDS, false));
+  for (const [name, spec] of CONFIG_PATCHES)
+    test(`config part: ${name}`, () => checkReuse(spec, CONFIG_KINDS, true));
+
+  test('a patched config table keeps every step its own', () => {
+    const base = kernelSpec('v5.8');
+    const spec: PolicySpec = {
+      ...base,
+      id: 'table-patched',
+      config: { ...base.config, capLengths: { ...base.config.capLengths, 0x01: '4' } },
+    };
+    const device = CONFIG_KINDS.find((d) => d.id === 'pf')!;
+    const a = new PolicySystem(policyOf('v5.8'), device);
+    const b = new PolicySystem(policyOf(spec), device);
+    b.reusing(a, () => walk(a, b, false, true));
+    assert.equal(b.transitionsReused, 0);
+  });
 
   test('a system is never its own base, nor one of another device', () => {
     const p = policyOf('v5.8');

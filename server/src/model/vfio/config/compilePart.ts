@@ -125,12 +125,22 @@ export function configContentKey(spec: ConfigSpaceSpec): string {
 }
 
 function configContentText(spec: ConfigSpaceSpec): string {
-  return JSON.stringify([
-    spec.perms,
-    spec.capLengths,
-    spec.ecapLengths,
-    spec.decisions,
-    spec.rules,
-    spec.pciCore,
-  ]);
+  return JSON.stringify([configTablesKey(spec), spec.decisions]);
+}
+
+const tablesKeys = new WeakMap<ConfigSpaceSpec, string>();
+
+/**
+ * The key of a config part without its decisions: the permission tables, the capability lengths,
+ * the rules and the PCI core's side. Two parts with the same tables read the same of everything
+ * but their decisions (model/system.ts reuses a step whose decisions read the same).
+ */
+export function configTablesKey(spec: ConfigSpaceSpec): string {
+  let key = tablesKeys.get(spec);
+  if (key === undefined)
+    tablesKeys.set(
+      spec,
+      (key = JSON.stringify([spec.perms, spec.capLengths, spec.ecapLengths, spec.rules, spec.pciCore])),
+    );
+  return key;
 }
