@@ -17,6 +17,10 @@ export interface HardwareImage {
   registers: { at: number; reg: RegisterValue; cap: string }[];
   /** Per byte, 1 + the index in `registers` of the first register holding it; 0: none does. */
   owner: Uint16Array;
+  /** The registers whose writes do something (`reg.action`): what a write checks. */
+  actions: { at: number; reg: RegisterValue }[];
+  /** The offset of the PCI PM capability (PMCSR is at `pm + PCI_PM_CTRL`); undefined: the kind has none. */
+  pm: number | undefined;
 }
 
 function put(bytes: Uint8Array, at: number, width: number, value: number): void {
@@ -48,6 +52,8 @@ function buildImageOf(kind: ConfigDeviceKind): HardwareImage {
     reset: new Uint8Array(size),
     registers: [],
     owner: new Uint16Array(size),
+    actions: [],
+    pm: kind.capabilities.find((c) => c.space === 'std' && c.id === C.PCI_CAP_ID_PM)?.offset,
   };
   const place = (base: number, reg: RegisterValue, cap: string) => {
     const at = base + reg.offset;
@@ -56,6 +62,7 @@ function buildImageOf(kind: ConfigDeviceKind): HardwareImage {
     put(img.w1c, at, reg.width, reg.w1c ?? 0);
     put(img.reset, at, reg.width, reg.reset ?? reg.value);
     img.registers.push({ at, reg, cap });
+    if (reg.action) img.actions.push({ at, reg });
     for (let i = at; i < at + reg.width && i < size; i++)
       if (!img.owner[i]) img.owner[i] = img.registers.length;
   };

@@ -198,7 +198,7 @@ export class Run {
       const rw = img.rw[at + i];
       this.setHw(at + i, ((old & ~rw) | (v & rw)) & ~(v & img.w1c[at + i]) & 0xff);
     }
-    for (const r of img.registers) {
+    for (const r of img.actions) {
       const a = r.reg.action;
       if (!a || r.at + r.reg.width <= at || r.at >= at + width) continue;
       const written = (value >>> (8 * Math.max(0, r.at - at))) & a.bits;
@@ -211,9 +211,9 @@ export class Run {
         );
       }
     }
-    const pm = this.ctx.kind.capabilities.find((c) => c.space === 'std' && c.id === C.PCI_CAP_ID_PM);
-    if (pm && by === 'user' && at <= pm.offset + C.PCI_PM_CTRL && at + width > pm.offset + C.PCI_PM_CTRL) {
-      const to = this.hwByte(pm.offset + C.PCI_PM_CTRL) & C.PCI_PM_CTRL_STATE_MASK;
+    const pm = img.pm;
+    if (pm !== undefined && by === 'user' && at <= pm + C.PCI_PM_CTRL && at + width > pm + C.PCI_PM_CTRL) {
+      const to = this.hwByte(pm + C.PCI_PM_CTRL) & C.PCI_PM_CTRL_STATE_MASK;
       if (to !== this.state.power) {
         this.effect({ kind: 'power', from: this.state.power, to, by: 'hardware' });
         this.note(`PowerState written to the device: D${to} without vfio or the PCI core knowing`);
@@ -223,8 +223,8 @@ export class Run {
 
   /** The hardware's power state (PMCSR PowerState; without PM, the state the PCI core knows). */
   hwPower(): number {
-    const pm = this.ctx.kind.capabilities.find((c) => c.space === 'std' && c.id === C.PCI_CAP_ID_PM);
-    return pm ? this.hwByte(pm.offset + C.PCI_PM_CTRL) & C.PCI_PM_CTRL_STATE_MASK : this.state.power;
+    const pm = this.ctx.image.pm;
+    return pm !== undefined ? this.hwByte(pm + C.PCI_PM_CTRL) & C.PCI_PM_CTRL_STATE_MASK : this.state.power;
   }
 
   /** A function reset behind vfio's back: every register to its reset value; BARs a firmware or host emulates are kept. */
