@@ -5,7 +5,8 @@
 // It loads the bundle through V8's code cache, as Node 22's module.enableCompileCache() would
 // (Node 20 has none): the bytecode V8 compiled in an earlier run, for every function that run
 // used, is read from a cache file instead of compiled again. A cache file is named by the
-// bundle's content hash, Node's version and the V8 flags, and V8 rejects one that does not fit;
+// bundle's content hash, Node's version, the V8 flags and what runs it (the language server's
+// protocol thread, or the analysis: the CLI and the server's analysis thread), and V8 rejects one that does not fit;
 // then the bundle is compiled from source as usual and the cache written again at exit. A cache
 // holds what the runs that wrote it used (`--help` first: almost nothing of the analysis): a
 // later run of some length makes it again (what it read, and what it compiled) and writes it when
@@ -66,6 +67,12 @@ const role = !require('node:worker_threads').isMainThread
     ? 'server'
     : 'cli';
 const stampOf = (file) => `${file}.${role}-complete`;
+/**
+ * Which cache file a run reads: the server's main thread runs the protocol, the CLI and the
+ * analysis thread run the analysis; a cache of both made each load the other's bytecode too
+ * (the CLI about 25 ms of its start, the server's main thread its memory).
+ */
+const group = role === 'server' ? 'server' : 'analysis';
 /** A run shorter than this (ms after the bundle loaded) does not make a used cache again. */
 const GROW_AFTER_MS = 200;
 /** Cache files kept per bundle (builds x Node versions x flags), the most recently used. */
@@ -143,7 +150,7 @@ function load(name) {
   const filename = path.join(__dirname, name);
   const source = fs.readFileSync(filename, 'utf8');
   const hash = BUNDLE_HASHES && BUNDLE_HASHES[name];
-  const file = dir && hash && path.join(dir, `${path.basename(name, '.js')}-${hash}-${tag}.bin`);
+  const file = dir && hash && path.join(dir, `${path.basename(name, '.js')}-${hash}-${tag}-${group}.bin`);
   let cachedData;
   if (file) {
     try {

@@ -66,7 +66,8 @@ describe('dist/cli.js and the code cache', () => {
     assert.match(first.stderr, /cli-bundle\.js: written to /);
     const files = cacheFiles(dir);
     assert.equal(files.length, 1, `one cache file: ${files.join(', ')}`);
-    assert.match(files[0], /^cli-bundle-[0-9a-f]{16}-v\d+\.\d+\.\d+-[0-9a-f]+\.bin$/);
+    // the CLI's file is the analysis one (the server's protocol thread has its own)
+    assert.match(files[0], /^cli-bundle-[0-9a-f]{16}-v\d+\.\d+\.\d+-[0-9a-f]+-analysis\.bin$/);
 
     const second = run(dir, SIMULATE);
     assert.equal(second.code, 0, second.stderr);
@@ -95,6 +96,20 @@ describe('dist/cli.js and the code cache', () => {
     const last = run(dir, ['analyze', sample]);
     assert.doesNotMatch(last.stderr, /written|added little/, 'a complete cache is not made again');
     assert.equal(last.stdout, again.stdout);
+  });
+
+  test("the language server's protocol thread keeps a cache of its own beside the analysis's", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-lens-cache-'));
+    assert.equal(run(dir, SIMULATE).code, 0);
+    // a server whose client is gone at once: it ends, and writes what it compiled
+    const server = run(dir, ['lsp', '--stdio'], '');
+    assert.match(server.stderr, /cli-bundle\.js: no cache yet/, "the CLI's file is not the server's");
+    const files = cacheFiles(dir).filter((f) => f.endsWith('.bin'));
+    assert.deepEqual(
+      files.map((f) => f.replace(/^.*-/, '')),
+      ['analysis.bin', 'server.bin'],
+      files.join(', '),
+    );
   });
 
   test('a cache file V8 rejects is replaced, and the command prints the same', () => {
