@@ -9,7 +9,7 @@
  * decision whose value depends on an identifier the model does not know forks the step: applyStep
  * returns one result per assumed value (0 and 1).
  */
-import { assumptionKey, type Assumptions } from './core/system';
+import type { Assumptions } from './core/system';
 import { NeedsAssumption } from './evaluate';
 import {
   PCI_COMMAND,
@@ -21,13 +21,14 @@ import {
   decodeCommand,
 } from './pci';
 import type { Policy } from './policy';
+import { BoundedCache } from './cache';
 import { stepPart, type Step } from './steps';
 import type { AccessOutcome, DeviceKind, Explanation, StepAction, StepObservation } from './types';
 import { DECISION_POINTS } from './types';
 import { configRw } from './vfio/config/access';
 import { buildImage } from './vfio/config/image';
 import { CONFIG_STEP_HANDLERS, configStepRefusal, openConfigSpace, setPower } from './vfio/config/machine';
-import { Run, CLOSED_CFG_STATE, type CfgState, type Context } from './vfio/config/run';
+import { Run, CLOSED_CFG_STATE, type CfgState, type Context, type Layout } from './vfio/config/run';
 
 const PCI_BASE_ADDRESS_0 = 0x10;
 
@@ -294,6 +295,48 @@ function observation(run: Run, step: Step, assumed: Set<string>): StepObservatio
   return e;
 }
 
+const layoutKeys = new WeakMap<Layout, string>();
+
+/**
+ * A layout's content as text: what later steps read of it (the byte map, vconfig, the permissions,
+ * the saved BARs), not its explanations and notes, which only open's own observation shows.
+ */
+export function layoutKey(l: Layout): string {
+  let key = layoutKeys.get(l);
+  if (key === undefined) {
+    const text = (bytes: Uint8Array | null) =>
+      bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') : null;
+    const perms = (m: Layout['stdPerms']) =>
+      [...m].map(([at, p]) => [at, p.name, p.readfn, p.writefn, text(p.virt), text(p.write), p.rows]);
+    key = JSON.stringify([
+      text(l.map),
+      text(l.vconfig),
+      perms(l.stdPerms),
+      perms(l.extPerms),
+      l.rbar,
+      l.extendedCaps,
+    ]);
+    layoutKeys.set(l, key);
+  }
+  return key;
+}
+
+/**
+ * Short ids of the layout contents last met, for the states' keys: two opens that lay the config
+ * space out alike (under other assumptions, or another policy whose init decisions read alike) give
+ * states of one key, so a patched policy's system finds its base's steps after them
+ * (PolicySystem.reusing). An id is never given to two contents; a content forgotten gets a new one.
+ */
+const layoutIds = new BoundedCache<string, string>(256);
+let layoutsMet = 0;
+
+function layoutId(l: Layout): string {
+  const content = layoutKey(l);
+  let id = layoutIds.get(content);
+  if (id === undefined) layoutIds.set(content, (id = `L${(layoutsMet++).toString(36)}`));
+  return id;
+}
+
 /**
  * Runs one step. Returns one result, or one per value of each unknown identifier the step's
  * decisions needed (assumed 0 first, then 1).
@@ -313,9 +356,9 @@ export function applyStep(
     return [0, 1].flatMap((v) => applyStep(ctx, state, step, { ...assumptions, [e.name]: v }));
   }
   if (step.action === 'open' && run.layout) {
-    const key = assumptionKey(assumptions);
-    if (!ctx.layouts.has(key)) ctx.layouts.set(key, run.layout);
-    run.state.layout = key;
+    const id = layoutId(run.layout);
+    if (!ctx.layouts.has(id)) ctx.layouts.set(id, run.layout);
+    run.state.layout = id;
   }
   const entry = observation(run, step, assumed);
   consultedDecisions.set(entry, [...run.consulted]);

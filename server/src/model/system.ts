@@ -21,6 +21,7 @@ import {
   commandView,
   deviceContext,
   decisionsConsulted,
+  layoutKey,
   stateKey,
   stepRefusal,
 } from './machine';
@@ -202,8 +203,6 @@ export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservat
   }
 }
 
-const layoutKeys = new WeakMap<Layout, string>();
-
 /**
  * Whether two layouts give every later step the same start: the byte map, vconfig, the
  * permissions, the saved BARs (not the explanations and notes: open's own observation has them).
@@ -212,25 +211,6 @@ function sameLayout(a: Layout | undefined, b: Layout | undefined): boolean {
   if (a === b) return true;
   if (!a || !b) return false;
   return layoutKey(a) === layoutKey(b);
-}
-
-function layoutKey(l: Layout): string {
-  let key = layoutKeys.get(l);
-  if (key === undefined) {
-    const text = (bytes: Uint8Array | null) => (bytes ? bytes.join(',') : null);
-    const perms = (m: Layout['stdPerms']) =>
-      [...m].map(([at, p]) => [at, p.name, p.readfn, p.writefn, text(p.virt), text(p.write), p.rows]);
-    key = JSON.stringify([
-      text(l.map),
-      text(l.vconfig),
-      perms(l.stdPerms),
-      perms(l.extPerms),
-      l.rbar,
-      l.extendedCaps,
-    ]);
-    layoutKeys.set(l, key);
-  }
-  return key;
 }
 
 /**

@@ -90,6 +90,9 @@ const CONFIG_KINDS = kindsOf('config-space').filter((d) =>
 const CONFIG_PATCHES: [string, PolicySpec][] = [
   // a VF's vendor and device ids are no longer virtualised: reads of them change on a VF only
   ['vf-ids false of every device', configPatched({ 'vf-ids': '0' })],
+  // an unknown the base never needs: open branches on it, and lays the config space out as the
+  // base does on both branches (the states after it are the base's: layouts are keyed by content)
+  ['vf-ids by a call the model does not know (k04)', configPatched({ 'vf-ids': 'dev_is_vf(&pdev->dev)' })],
   // INTx pin: the same value by another text (the open recomputed, the rest the base's)
   [
     'pin-zero rewritten to the same value',

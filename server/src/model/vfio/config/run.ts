@@ -43,7 +43,7 @@ export interface Layout {
 /** The state of one device: its config space as bytes, and its runtime state. */
 export interface CfgState {
   open: boolean;
-  /** Which layout (by the assumptions init depended on). */
+  /** Which layout (machine.ts layoutId: one id per layout content). */
   layout: string;
   /** Bytes of vconfig that differ from the layout's. */
   vconfig: Readonly<Record<number, number>>;
