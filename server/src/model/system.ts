@@ -174,10 +174,20 @@ export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservat
         (this.policy.spec.decisions as Record<string, string | null>)[decision] ??
         (this.policy.spec.config.decisions as Record<string, string | null | undefined>)[decision] ??
         null;
-      key = decisionReadsKey(this.policy, this.device, text, this.expression(decision));
+      const expr = this.expression(decision);
+      // a decision this kernel lacks (a point of the table, null) reads nothing: decide() returns null
+      key =
+        text === null && expr === null && this.isDecisionPoint(decision)
+          ? 'absent'
+          : decisionReadsKey(this.policy, this.device, text, expr);
       this.decisionKeys.set(decision, key);
     }
     return key;
+  }
+
+  /** Whether a name is one of the decision tables' points (else it names a table row's condition). */
+  private isDecisionPoint(decision: string): boolean {
+    return decision in this.policy.spec.decisions || decision in this.policy.spec.config.decisions;
   }
 
   /** The compiled expression of a decision the trace names (Command-register point or config decision). */

@@ -93,6 +93,8 @@ const CONFIG_PATCHES: [string, PolicySpec][] = [
   // an unknown the base never needs: open branches on it, and lays the config space out as the
   // base does on both branches (the states after it are the base's: layouts are keyed by content)
   ['vf-ids by a call the model does not know (k04)', configPatched({ 'vf-ids': 'dev_is_vf(&pdev->dev)' })],
+  // a decision v5.8 lacks (null: it reads nothing there) given to the patched kernel
+  ['pm-lock-zap where v5.8 has none', configPatched({ 'pm-lock-zap': '1' })],
   // INTx pin: the same value by another text (the open recomputed, the rest the base's)
   [
     'pin-zero rewritten to the same value',
