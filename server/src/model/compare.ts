@@ -106,6 +106,9 @@ export interface ExploreResult {
 
 const cache = new BoundedCache<string, ExploreResult>(512);
 
+/** The walks of a system against itself, by depth and steps (explorePair): each has no difference. */
+const sameSystemWalks = new WeakMap<object, Map<string, ExploreResult>>();
+
 export function explorePair(
   a: Policy,
   b: Policy,
@@ -129,6 +132,15 @@ export function explorePair(
 
   // b's steps that take no decision the patch changed are a's (PolicySystem.reusing)
   const [sa, sb] = [policySystem(a, device), policySystem(b, device)];
+  // One system on both sides (the device cannot tell the policies apart): no step can differ, and
+  // the walk reaches every pair to its depth whatever it observes, so its size is known from any
+  // earlier walk of that system with these steps, visible or internal.
+  const walkKey = `${depth}\u0000${alphabet.map((s) => s.text).join('\u0000')}`;
+  const alone = sa === sb ? sameSystemWalks.get(sa)?.get(walkKey) : undefined;
+  if (alone) {
+    cache.set(cacheKey, alone);
+    return alone;
+  }
   const walk = sb.reusing(sa, () =>
     exploreSystems(sa, sb, {
       depth,
@@ -157,7 +169,14 @@ export function explorePair(
     ...(stopped ? { stopped } : {}),
   };
   if (walk.stats.cut) result.stats.cut = walk.stats.cut;
-  if (!walk.stats.cut) cache.set(cacheKey, result); // a partial walk is not the answer to remember
+  if (!walk.stats.cut) {
+    cache.set(cacheKey, result); // a partial walk is not the answer to remember
+    if (sa === sb) {
+      let walks = sameSystemWalks.get(sa);
+      if (!walks) sameSystemWalks.set(sa, (walks = new Map()));
+      walks.set(walkKey, result);
+    }
+  }
   return result;
 }
 

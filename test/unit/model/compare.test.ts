@@ -3,7 +3,11 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initCParser } from '../../../server/src/csrc/treeSitter';
 import { comparePolicies, kernelSpec, simulateScript } from '../../../server/src/analysis/modelRuns';
-import { KERNEL_IDS, type PolicySpec } from '../../../server/src/model/index';
+import { KERNEL_IDS, kindsOf, type PolicySpec } from '../../../server/src/model/index';
+import { explorePair as walkSystems } from '../../../server/src/model/core/explore';
+import { exploration, explorePair, internalObservation } from '../../../server/src/model/compare';
+import { PolicySystem } from '../../../server/src/model/system';
+import { policyOf } from '../../../server/src/analysis/modelRuns';
 
 before(async () => {
   await initCParser();
@@ -54,6 +58,34 @@ describe('comparing a variant with itself', () => {
     test(`${id} with itself finds nothing, visible or internal`, () => {
       assert.deepEqual(comparePolicies(id, id, {}).differences, []);
       assert.deepEqual(comparePolicies(id, id, { internal: true }).differences, []);
+    });
+  }
+
+  // explorePair walks one system against itself once: the internal walk is the visible one's size
+  for (const id of ['v5.8', 'v6.15', 'mainline']) {
+    test(`${id} with itself: the internal walk's size is a fresh internal walk's`, () => {
+      const p = policyOf(id);
+      for (const how of [exploration('command'), exploration('config')]) {
+        for (const device of kindsOf(how.story)) {
+          const options = { part: how.part, depth: how.depth };
+          const visible = explorePair(p, p, device, options);
+          const internal = explorePair(p, p, device, { ...options, internal: true });
+          const fresh = new PolicySystem(p, device);
+          const walked = walkSystems(fresh, fresh, {
+            depth: how.depth,
+            alphabet: how.alphabet(device, p, p),
+            observe: internalObservation,
+          });
+          assert.deepEqual(walked.differences, []);
+          const size = { states: walked.stats.states, transitions: walked.stats.transitions };
+          const shown = (r: typeof internal) => ({
+            states: r.stats.states,
+            transitions: r.stats.transitions,
+          });
+          assert.deepEqual(shown(internal), size, `${how.part} on ${device.id}`);
+          assert.deepEqual(shown(visible), size, `${how.part} on ${device.id}`);
+        }
+      }
     });
   }
 });
