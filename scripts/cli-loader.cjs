@@ -101,12 +101,22 @@ function stampsOf(file) {
   return ['cli', 'server', 'worker'].map((r) => `${file}.${r}-complete`);
 }
 
-function writeCaches() {
-  for (const { script, file, name, used, loadedAt } of unwritten.splice(0)) {
+/**
+ * Writes each cache that grew. `final`: the last check of this run, which stamps a cache it found
+ * grown little as complete; an earlier one (the server's at 5 s) only writes, and the run's exit
+ * decides, with what the session compiled since (the first hover, a code lens).
+ */
+function writeCaches(final) {
+  for (const entry of final ? unwritten.splice(0) : unwritten.slice()) {
+    const { script, file, name, used, loadedAt } = entry;
     try {
       if (used !== undefined && performance.now() - loadedAt < GROW_AFTER_MS) continue;
       const data = script.createCachedData();
       if (used !== undefined && data.length < used * 1.1) {
+        if (!final) {
+          note(`${name}: little added so far (${used} -> ${data.length} bytes): checked again at exit`);
+          continue;
+        }
         fs.writeFileSync(stampOf(file), '');
         note(`${name}: this run added little to the cache (${used} -> ${data.length} bytes): complete`);
         continue;
@@ -115,6 +125,7 @@ function writeCaches() {
       const tmp = `${file}.${process.pid}.${require('node:worker_threads').threadId}.tmp`;
       fs.writeFileSync(tmp, data);
       fs.renameSync(tmp, file);
+      entry.used = data.length; // a later check of this run compares with what it wrote
       // a cache made anew (none, or rejected) is checked again as it grows
       if (used === undefined) for (const f of stampsOf(file)) fs.rmSync(f, { force: true });
       note(`${name}: written to ${file}${used !== undefined ? ` (${used} -> ${data.length} bytes)` : ''}`);
@@ -174,9 +185,10 @@ function load(name) {
   const fresh = !cachedData || script.cachedDataRejected;
   if (file && (fresh || !fs.existsSync(stampOf(file)))) {
     if (unwritten.length === 0) {
-      // at exit (the CLI), or after a few seconds for the long-running server and its worker
-      process.once('exit', writeCaches);
-      setTimeout(writeCaches, 5000).unref();
+      // at exit (the CLI, the server), and after a few seconds for the long-running server and its
+      // worker (a worker is terminated: its exit runs no JavaScript, so its 5 s check is the last)
+      process.once('exit', () => writeCaches(true));
+      setTimeout(() => writeCaches(role !== 'server'), 5000).unref();
     }
     unwritten.push({
       script,

@@ -112,6 +112,21 @@ describe('dist/cli.js and the code cache', () => {
     );
   });
 
+  test("the server's 5 s check only writes: its exit decides whether the cache is complete", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-lens-cache-'));
+    assert.match(run(dir, ['lsp', '--stdio'], '').stderr, /written to /);
+    // a session that lasts past the 5 s check: its client closes the pipe after 6 s
+    const r = spawnSync('sh', ['-c', `sleep 6 | "${process.execPath}" "${cli}" lsp --stdio`], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, VFIO_LENS_CODE_CACHE: dir, VFIO_LENS_CODE_CACHE_TRACE: '1' },
+    });
+    const at5s = r.stderr.indexOf('checked again at exit');
+    const atExit = r.stderr.indexOf(': complete');
+    assert.ok(at5s >= 0, `the 5 s check leaves the decision to the exit: ${r.stderr}`);
+    assert.ok(atExit > at5s, `the exit stamps it: ${r.stderr}`);
+  });
+
   test('a cache file V8 rejects is replaced, and the command prints the same', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-lens-cache-'));
     assert.equal(run(dir, SIMULATE).code, 0);
