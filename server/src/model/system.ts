@@ -112,7 +112,8 @@ export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservat
    * setters, markers and constants it reaches: decisionReadsKey): the step then went the same way
    * on both, to the last operand (the rest a step reads, the traits and the config part's tables,
    * must be equal for `base` to be used at all). A patch that rewrites one decision, a
-   * Command-register point or a config decision, recomputes only the steps that take it. The base is dropped after `run`: no system keeps another alive.
+   * Command-register point or a config decision, recomputes only the steps that take it. The base
+   * is dropped after `run`: no system keeps another alive.
    */
   reusing<T>(base: PolicySystem, run: () => T): T {
     if (base === this || base.device.id !== this.device.id || !sameOutsideDecisions(base.policy, this.policy))
@@ -144,8 +145,8 @@ export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservat
   ): readonly VfioTransition[] | undefined {
     const known = base.known(state, step, assumptions);
     if (!known) return undefined;
-    // a state's bytes are kept relative to its layout (what open made): the same key under two
-    // layouts is two different states, so both systems must hold the one layout it names
+    // a state's bytes are kept relative to its layout (what open made), named by its content
+    // (machine.ts layoutId): both systems must hold the layout the state names, and alike
     if (state.open && !sameLayout(base.layoutOf(state), this.layoutOf(state))) return undefined;
     for (const t of known)
       for (const d of decisionsConsulted(t.observation))
