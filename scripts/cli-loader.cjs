@@ -8,8 +8,8 @@
 // bundle's content hash, Node's version, the V8 flags and what runs it (the language server's
 // protocol thread, or the analysis: the CLI and the server's analysis thread), and V8 rejects
 // one that does not fit; then the bundle is compiled from source as usual and the cache written
-// again at exit. A cache holds what the runs that wrote it used (`--help` first: almost nothing of the analysis): a
-// later run of some length makes it again (what it read, and what it compiled) and writes it when
+// again at exit. A cache holds what the runs that wrote it used (`--help` first: almost nothing
+// of the analysis): a later run of some length makes it again (what it read, and what it compiled) and writes it when
 // it holds a tenth more; once a run adds less, a stamp beside it ends the checks for that kind of
 // run (the CLI, the language server, its analysis thread: each compiles other functions).
 //
