@@ -304,8 +304,7 @@ const layoutKeys = new WeakMap<Layout, string>();
 export function layoutKey(l: Layout): string {
   let key = layoutKeys.get(l);
   if (key === undefined) {
-    const text = (bytes: Uint8Array | null) =>
-      bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') : null;
+    const text = (bytes: Uint8Array | null) => (bytes ? bytes.join(',') : null);
     const perms = (m: Layout['stdPerms']) =>
       [...m].map(([at, p]) => [at, p.name, p.readfn, p.writefn, text(p.virt), text(p.write), p.rows]);
     key = JSON.stringify([
@@ -327,7 +326,7 @@ export function layoutKey(l: Layout): string {
  * states of one key, so a patched policy's system finds its base's steps after them
  * (PolicySystem.reusing). An id is never given to two contents; a content forgotten gets a new one.
  */
-const layoutIds = new BoundedCache<string, string>(256);
+const layoutIds = new BoundedCache<string, string>(128);
 let layoutsMet = 0;
 
 function layoutId(l: Layout): string {
