@@ -135,7 +135,7 @@ export function explorePair(
   // One system on both sides (the device cannot tell the policies apart): no step can differ, and
   // the walk reaches every pair to its depth whatever it observes, so its size is known from any
   // earlier walk of that system with these steps, visible or internal.
-  const walkKey = `${depth}\u0000${alphabet.map((s) => s.text).join('\u0000')}`;
+  const walkKey = sa === sb ? `${depth}\u0000${alphabet.map((s) => s.text).join('\u0000')}` : '';
   const alone = sa === sb ? sameSystemWalks.get(sa)?.get(walkKey) : undefined;
   if (alone) {
     cache.set(cacheKey, alone);

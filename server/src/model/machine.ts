@@ -301,7 +301,7 @@ const layoutKeys = new WeakMap<Layout, string>();
  * A layout's content as text: what later steps read of it (the byte map, vconfig, the permissions,
  * the saved BARs), not its explanations and notes, which only open's own observation shows.
  */
-export function layoutKey(l: Layout): string {
+function layoutKey(l: Layout): string {
   let key = layoutKeys.get(l);
   if (key === undefined) {
     const text = (bytes: Uint8Array | null) => (bytes ? bytes.join(',') : null);

@@ -21,7 +21,6 @@ import {
   commandView,
   deviceContext,
   decisionsConsulted,
-  layoutKey,
   stateKey,
   stepRefusal,
 } from './machine';
@@ -146,17 +145,13 @@ export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservat
     const known = base.known(state, step, assumptions);
     if (!known) return undefined;
     // a state's bytes are kept relative to its layout (what open made), named by its content
-    // (machine.ts layoutId): both systems must hold the layout the state names, and alike
-    if (state.open && !sameLayout(base.layoutOf(state), this.layoutOf(state))) return undefined;
+    // (machine.ts layoutId, one id per content in every system): a state both systems reached
+    // names one layout in both
+    if (state.open && !base.layoutOf(state)) return undefined;
     for (const t of known)
       for (const d of decisionsConsulted(t.observation))
         if (this.decisionKey(d) !== base.decisionKey(d)) return undefined;
-    // an open taken from the base leaves its layout (the same: its init decisions read the same)
-    for (const t of known) {
-      const layout = base.layoutOf(t.state);
-      const mine = this.layoutOf(t.state);
-      if (mine && !sameLayout(mine, layout)) return undefined;
-    }
+    // an open taken from the base leaves its layout
     for (const t of known) {
       const layout = base.layoutOf(t.state);
       if (layout && !this.layoutOf(t.state)) this.vfio.ctx.layouts.set(t.state.layout, layout);
@@ -212,16 +207,6 @@ export class PolicySystem extends MemoisedSystem<DeviceState, Step, StepObservat
     }
     return { step, ...o, why: shown.why, display: shown.display };
   }
-}
-
-/**
- * Whether two layouts give every later step the same start: the byte map, vconfig, the
- * permissions, the saved BARs (not the explanations and notes: open's own observation has them).
- */
-function sameLayout(a: Layout | undefined, b: Layout | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b) return false;
-  return layoutKey(a) === layoutKey(b);
 }
 
 /**
