@@ -6,12 +6,12 @@
 // (Node 20 has none): the bytecode V8 compiled in an earlier run, for every function that run
 // used, is read from a cache file instead of compiled again. A cache file is named by the
 // bundle's content hash, Node's version, the V8 flags and what runs it (the language server's
-// protocol thread, or the analysis: the CLI and the server's analysis thread), and V8 rejects
+// protocol thread, or the analysis: the CLI and the server's analysis process), and V8 rejects
 // one that does not fit; then the bundle is compiled from source as usual and the cache written
 // again at exit. A cache holds what the runs that wrote it used (`--help` first: almost nothing
 // of the analysis): a later run of some length makes it again (what it read, and what it compiled) and writes it when
 // it holds a tenth more; once a run adds less, a stamp beside it ends the checks for that kind of
-// run (the CLI, the language server, its analysis thread: each compiles other functions).
+// run (the CLI, the language server, its analysis process: each compiles other functions).
 //
 // VFIO_LENS_CODE_CACHE=off disables it; VFIO_LENS_CODE_CACHE=/dir puts the cache in /dir
 // (default: $XDG_CACHE_HOME/vfio-lens/code-cache or ~/.cache/vfio-lens/code-cache). Any failure
@@ -35,6 +35,13 @@ require('node:v8').setFlagsFromString(/* WASM_TIERING */ '');
 // A budget given on node's command line (node --interrupt-budget=N dist/cli.js) is kept.
 if (!process.execArgv.some((a) => a.startsWith('--interrupt-budget'))) {
   require('node:v8').setFlagsFromString('--interrupt-budget=600000');
+}
+
+// The language server collects its heap once when its last document closes (lsp/server.ts): the
+// collector is exposed to it here, before the bundle is compiled, as the other flags (V8 checks a
+// code cache against them). Only for the server: the CLI and the analysis process do not need it.
+if (process.argv[2] === 'lsp' && !process.argv.includes('--analysis-worker')) {
+  require('node:v8').setFlagsFromString('--expose-gc');
 }
 
 /** Bundle file -> its content hash; null when the bundles may change under us (esbuild --watch). */
@@ -61,15 +68,17 @@ function runtimeTag() {
 
 const dir = cacheDirectory();
 /** The kind of run, for the stamp that ends its checks of a cache (each kind compiles other functions). */
-const role = !require('node:worker_threads').isMainThread
-  ? 'worker'
-  : process.argv[2] === 'lsp'
-    ? 'server'
-    : 'cli';
+const thread = !require('node:worker_threads').isMainThread;
+const role =
+  thread || (process.argv[2] === 'lsp' && process.argv.includes('--analysis-worker'))
+    ? 'worker'
+    : process.argv[2] === 'lsp'
+      ? 'server'
+      : 'cli';
 const stampOf = (file) => `${file}.${role}-complete`;
 /**
  * Which cache file a run reads: the server's main thread runs the protocol, the CLI and the
- * analysis thread run the analysis; a cache of both made each load the other's bytecode too
+ * analysis process run the analysis; a cache of both made each load the other's bytecode too
  * (the CLI about 25 ms of its start, the server's main thread its memory).
  */
 const group = role === 'server' ? 'server' : 'analysis';
@@ -185,10 +194,12 @@ function load(name) {
   const fresh = !cachedData || script.cachedDataRejected;
   if (file && (fresh || !fs.existsSync(stampOf(file)))) {
     if (unwritten.length === 0) {
-      // at exit (the CLI, the server), and after a few seconds for the long-running server and its
-      // worker (a worker is terminated: its exit runs no JavaScript, so its 5 s check is the last)
+      // at exit (the CLI, the server, its analysis process, which exits when the server lets it
+      // go), and after a few seconds for the long-running ones (only writes: the exit decides,
+      // with what the session compiled since); a worker thread's exit runs no JavaScript, so its
+      // 5 s check is its last
       process.once('exit', () => writeCaches(true));
-      setTimeout(() => writeCaches(role !== 'server'), 5000).unref();
+      setTimeout(() => writeCaches(thread || role === 'cli'), 5000).unref();
     }
     unwritten.push({
       script,

@@ -18,6 +18,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { processTreeCpu, processTreeRss } from './processTree';
 import { BENCH_REFERENCES, meaningful, tools, totals, verdict, type FileCount } from './readerTools';
 import { LspClient, cliPath } from '../protocol/lspClient';
 import {
@@ -229,16 +230,6 @@ async function timeHover(client: LspClient, uri: string, position: object): Prom
   return performance.now() - t0;
 }
 
-/** CPU time (user+sys, all threads) a process used so far, from /proc (10 ms ticks). */
-function cpuOf(pid: number | undefined): number | undefined {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
-}
-
 async function reportServer(): Promise<void> {
   const seed = readShared('seeds', SEED);
   const position = hoverPosition(seed);
@@ -259,7 +250,7 @@ async function reportServer(): Promise<void> {
       client.open(uri, 'plaintext', seed);
       const d = await diagnostics;
       first.push(performance.now() - t0);
-      const cpu = cpuOf(client.child.pid);
+      const cpu = client.child.pid === undefined ? undefined : processTreeCpu(client.child.pid);
       if (cpu !== undefined) firstCpu.push(cpu);
       if (d.length === 0) throw new Error('the seed got no diagnostics');
       hover.push(await timeHover(client, uri, position));
@@ -282,7 +273,8 @@ async function reportServer(): Promise<void> {
   row('LSP: spawn + initialize -> its answer', ms(init), '', '', '');
   row(
     `LSP: initialize -> first diagnostics of seed ${SEED.slice(0, 3)}`,
-    ms(first) + (firstCpu.length === first.length ? `, server cpu ${spread(firstCpu)}` : ''),
+    ms(first) +
+      (firstCpu.length === first.length ? `, cpu of the server and its analysis ${spread(firstCpu)}` : ''),
     `warm didOpen -> diagnostics ${f0(median(warmOpen))} ms`,
     `${(firstMs / median(warmOpen)).toFixed(1)}x`,
     '< 150 ms',
@@ -303,9 +295,9 @@ async function reportServer(): Promise<void> {
   goalLine('LSP first hover after start under 20 ms', hoverMs < 20, `${f0(hoverMs)} ms`);
 }
 
+/** The server's RSS with its analysis process's. */
 function rssOf(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
+  return processTreeRss(pid) ?? NaN;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -321,14 +313,14 @@ async function reportMemory(): Promise<void> {
     const pid = client.child.pid!;
     await sleep(1000); // the level once the server has settled after `initialized`
     const start = rssOf(pid);
-    // the analysis worker starts with the first document: the level once it runs, no document open
+    // the level after a first document, analysed and closed (the analysis process started and ended)
     const first = 'file:///bench/cold/first.txt';
     const analysed = client.nextDiagnostics(first, 1);
     client.open(first, 'plaintext', readShared('seeds', SEED));
     await analysed;
     client.close(first);
-    await sleep(1000);
-    const withWorker = rssOf(pid);
+    await sleep(1500);
+    const afterFirst = rssOf(pid);
     const all = [
       ...seedFiles().map((f) => ({ name: f, text: readShared('seeds', f) })),
       ...corpusRealFiles().map((f) => ({ name: f, text: readShared('corpus', 'real', f) })),
@@ -355,7 +347,7 @@ async function reportMemory(): Promise<void> {
         settledAt = performance.now() - t0;
       }
     }
-    const startText = `start ${mb(start)} (${mb(withWorker)} with the analysis worker)`;
+    const startText = `start ${mb(start)} (${mb(afterFirst)} after a first document)`;
     row(
       `LSP: RSS after opening all ${all.length} corpus and seed files`,
       mb(open),

@@ -7,10 +7,10 @@
  * Goals: open-to-diagnostics under 50 ms on the seed series; hover p95 under 5 ms.
  * Reads ../shared at run time; prints a report (scripts/bench.mjs also saves it).
  */
-import * as fs from 'node:fs';
 import type { Position } from 'vscode-languageserver-protocol';
 import { corpusRealFiles, haveShared, readShared, seedFiles } from '../support/shared';
 import { LspClient, cliPath } from '../protocol/lspClient';
+import { processTreeRss } from './processTree';
 
 const SEED = '002_4b73f9f607840218.txt';
 const LARGEST = 'k13_hv-pci-command-memory_thread.mbox';
@@ -68,16 +68,6 @@ function analysisTimes(client: LspClient, uris: Set<string>): number[] {
     if (m && names.has(m[1])) out.push(Number(m[2]));
   }
   return out;
-}
-
-function rssOfProcess(pid: number): number | undefined {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const m = /VmRSS:\s+(\d+) kB/.exec(status);
-    return m ? Number(m[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 async function main(): Promise<void> {
@@ -197,11 +187,11 @@ async function main(): Promise<void> {
       'vfioLens/stats',
       {},
     );
-    const procRss = client.child.pid ? rssOfProcess(client.child.pid) : undefined;
+    const procRss = client.child.pid ? processTreeRss(client.child.pid) : undefined;
     const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
     report.push(
       `memory after opening all ${all.length} corpus and seed files: RSS ${mb(st.rss)}` +
-        (procRss ? ` (/proc VmRSS ${mb(procRss)})` : '') +
+        (procRss ? ` (/proc VmRSS of the server and its analysis process ${mb(procRss)})` : '') +
         `, main-thread heap ${mb(st.heapUsed)}, ${st.documents} documents open`,
     );
 

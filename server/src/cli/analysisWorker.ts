@@ -1,13 +1,14 @@
 /**
- * `vfio-lens lsp --analysis-worker`: the language server's analysis thread (lsp/analysisRunner.ts
- * starts it). main.ts loads this module for it instead of lsp.ts, so the thread evaluates the
- * analysis and not the language server, its protocol library and its transports.
+ * `vfio-lens lsp --analysis-worker`: the language server's analysis process (lsp/analysisRunner.ts
+ * forks it, with an IPC channel and a cancel file). main.ts loads this module for it instead of
+ * lsp.ts, so the worker evaluates the analysis and not the language server, its protocol library
+ * and its transports.
  */
-import { isMainThread } from 'node:worker_threads';
 import { UsageError } from './args';
 import { serveAnalysisWorker } from '../lsp/analysisRunner';
 
 export function analysisWorkerCommand(): Promise<number> {
-  if (isMainThread) throw new UsageError('--analysis-worker is started by the language server itself');
+  if (typeof process.send !== 'function')
+    throw new UsageError('--analysis-worker is started by the language server itself');
   return serveAnalysisWorker();
 }

@@ -1,6 +1,6 @@
 /**
  * vfio-lens lsp: the language server over --stdio, --node-ipc (what the VS Code client uses) or
- * --socket=PORT. `--analysis-worker` is the server's own analysis thread, not for users.
+ * --socket=PORT. `--analysis-worker` is the server's own analysis process, not for users.
  */
 import * as net from 'node:net';
 import * as path from 'node:path';

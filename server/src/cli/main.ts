@@ -65,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    // the server's analysis thread loads only the analysis (cli/analysisWorker.ts)
+    // the server's analysis process loads only the analysis (cli/analysisWorker.ts)
     const worker = name === 'lsp' && rest.includes('--analysis-worker');
     const run = worker ? (await import('./analysisWorker.js')).analysisWorkerCommand : await command.load();
     return await run(rest);

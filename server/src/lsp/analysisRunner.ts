@@ -1,14 +1,23 @@
 /**
- * Runs the analysis off the server's main thread, so the server keeps answering (hovers, cancel
- * notifications, progress) while a long document is analysed, and a stale or cancelled analysis
- * really stops: the job's cancel flag lives in shared memory that `isCancelled` reads.
+ * Runs the analysis in a child process, so the server keeps answering (hovers, cancel
+ * notifications, progress) while a long document is analysed, a stale or cancelled analysis
+ * really stops, and the memory an analysis took goes back to the system when no document needs
+ * it any more (a worker thread left 15-30 MB in the server's process after it ended: its malloc
+ * arenas and the compiler's pages of the node binary).
  *
- * The worker is the same program started as `vfio-lens lsp --analysis-worker`. When no worker can
- * be started (e.g. the server is embedded without its CLI entry), jobs run in-process instead.
- * A job that neither finishes nor notices its cancel flag is stopped by a watchdog that restarts
- * the worker; a failure of the analysis is returned as an error, never thrown at the server.
+ * The worker is the same program started as `vfio-lens lsp --analysis-worker`, with an IPC channel
+ * (structured clone, as a thread's messages were) and a cancel file: a 4-byte file the server and
+ * the worker both hold open (the worker as fd 4; its name is removed at once), where the server
+ * writes the id of the job it cancels and the worker's `isCancelled` reads it (at most once a
+ * millisecond). When no worker can be started (e.g. the server is embedded without its CLI
+ * entry), jobs run in-process instead. A job that neither finishes nor notices its cancel is
+ * stopped by a watchdog that kills the worker; a failure of the analysis is returned as an error,
+ * never thrown at the server.
  */
-import { Worker, parentPort } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { analyzeText, initAnalysis } from '../analysis';
 import { analyzeCSource } from '../analysis/cSource';
 import type { AnalyzeOptions, Finding } from '../analysis/types';
@@ -30,7 +39,6 @@ interface JobRequest {
   kind: JobKind;
   text: string;
   options: JobOptions;
-  cancel: SharedArrayBuffer;
 }
 type JobReply =
   | { id: number; status: 'done'; output: ServerAnalysis | Finding[]; ms: number }
@@ -53,10 +61,30 @@ function ensureInit(): Promise<void> {
   return initialised;
 }
 
-/** One analysis, synchronously, with failures caught. */
-async function runJob(req: JobRequest): Promise<JobReply> {
-  const flag = new Int32Array(req.cancel);
-  const isCancelled = () => Atomics.load(flag, 0) !== 0;
+/** The worker's fd of the cancel file (after stdin, stdout, stderr and the IPC channel). */
+const CANCEL_FD = 4;
+
+/** The worker's view of the cancel file: the id of the job the server cancelled last. */
+function cancelReader(): () => number {
+  const id = new Int32Array(1);
+  let readAt = -Infinity;
+  return () => {
+    const now = performance.now();
+    if (now - readAt >= 1) {
+      readAt = now;
+      try {
+        if (fs.readSync(CANCEL_FD, id, 0, 4, 0) !== 4) id[0] = 0;
+      } catch {
+        id[0] = 0; // no cancel file: nothing is cancelled but by the watchdog
+      }
+    }
+    return id[0];
+  };
+}
+
+/** One analysis, synchronously, with failures caught. `cancelled`: whether the server cancelled it. */
+async function runJob(req: JobRequest, cancelled: (id: number) => boolean): Promise<JobReply> {
+  const isCancelled = () => cancelled(req.id);
   if (isCancelled()) return { id: req.id, status: 'cancelled' };
   const t0 = performance.now();
   try {
@@ -74,19 +102,79 @@ async function runJob(req: JobRequest): Promise<JobReply> {
   }
 }
 
-/** The worker side: answer jobs one by one until the server terminates us. */
+/**
+ * The worker side (a child process the server forked): answer jobs one by one until the server
+ * disconnects (it no longer needs us, or it ended), then exit.
+ */
 export function serveAnalysisWorker(): Promise<number> {
-  const port = parentPort;
-  if (!port) {
+  const send = process.send?.bind(process);
+  if (!send) {
     process.stderr.write('vfio-lens lsp --analysis-worker: only the language server starts this mode\n');
     return Promise.resolve(2);
   }
+  const lastCancelled = cancelReader();
+  const cancelled = (id: number) => lastCancelled() === id;
   let queue = Promise.resolve();
-  port.on('message', (req: JobRequest) => {
-    queue = queue.then(async () => port.postMessage(await runJob(req)));
+  process.on('message', (req: JobRequest) => {
+    queue = queue.then(async () => {
+      const reply = await runJob(req, cancelled);
+      if (process.connected) send(reply);
+    });
   });
-  void ensureInit().catch(() => undefined); // tree-sitter; a failure is reported per job
-  return new Promise<number>(() => undefined);
+  return new Promise<number>((resolve) => {
+    // the server let us go, or ended: exit now (the exit still writes the code cache)
+    process.once('disconnect', () => {
+      resolve(0);
+      process.exit(0);
+    });
+    void ensureInit().catch(() => undefined); // tree-sitter; a failure is reported per job
+  });
+}
+
+/** A process's resident set size in bytes, from /proc (0 without a pid, or where /proc cannot tell). */
+export function rssOf(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const at = status.indexOf('VmRSS:');
+    return at < 0 ? 0 : parseInt(status.slice(at + 6).trim(), 10) * 1024 || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** A started worker: its process and its end of the cancel file. */
+interface WorkerProcess {
+  child: ChildProcess;
+  cancelFd: number;
+}
+
+/** Whether a worker keeps the server's event loop alive: only while a job of it runs. */
+function hold(child: ChildProcess, held: boolean): void {
+  const channel = child.channel as { ref?: () => void; unref?: () => void } | undefined | null;
+  if (held) {
+    child.ref();
+    channel?.ref?.();
+  } else {
+    child.unref();
+    channel?.unref?.();
+  }
+}
+
+let cancelFiles = 0;
+
+/** A new cancel file, open for reading and writing; its name is removed once the worker holds it. */
+function openCancelFile(): { fd: number; file: string } {
+  const file = path.join(os.tmpdir(), `vfio-lens-cancel-${process.pid}-${Date.now()}-${cancelFiles++}`);
+  const fd = fs.openSync(file, 'wx+', 0o600);
+  try {
+    fs.writeSync(fd, new Int32Array(1), 0, 4, 0);
+  } catch (e) {
+    fs.closeSync(fd);
+    fs.rmSync(file, { force: true });
+    throw e;
+  }
+  return { fd, file };
 }
 
 /** A handle on a running job: its outcome, and how to cancel it. */
@@ -102,10 +190,12 @@ interface Pending {
   watchdog?: NodeJS.Timeout;
   /** Jobs re-sent after their worker died under another job; one retry each. */
   retried?: boolean;
+  /** Whether the job was cancelled (what an in-process job reads). */
+  cancelled: () => boolean;
 }
 
 export class AnalysisRunner {
-  private worker: Worker | undefined;
+  private worker: WorkerProcess | undefined;
   private workerFailed = false;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -119,26 +209,56 @@ export class AnalysisRunner {
     private readonly log: (message: string) => void,
   ) {}
 
-  private startWorker(): Worker | undefined {
+  /** The running worker's process id (its memory is the server's too: vfioLens/stats adds it). */
+  get workerPid(): number | undefined {
+    return this.worker?.child.pid;
+  }
+
+  private startWorker(): WorkerProcess | undefined {
     if (this.worker || this.workerFailed || !this.workerScript) return this.worker;
+    let cancel: { fd: number; file: string } | undefined;
     try {
-      const w = new Worker(this.workerScript, {
-        argv: ['lsp', '--analysis-worker'],
-        resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_SPACE_MB },
+      cancel = openCancelFile();
+      const child = fork(this.workerScript, ['lsp', '--analysis-worker'], {
+        // the server's flags but a debugger's (its port is the server's)
+        execArgv: [
+          ...process.execArgv.filter((a) => !/^--(inspect|debug)/.test(a)),
+          `--max-old-space-size=${WORKER_OLD_SPACE_MB}`,
+        ],
+        // stdout is the server's protocol on --stdio: the worker writes nothing there
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc', cancel.fd],
+        serialization: 'advanced',
       });
-      w.unref();
-      w.on('message', (reply: JobReply) => this.settle(reply.id, reply));
-      w.on('error', (e) => this.workerGone(w, `analysis worker failed: ${e.message}`));
-      w.on('exit', (code) => this.workerGone(w, `analysis worker exited (code ${code})`));
+      const w: WorkerProcess = { child, cancelFd: cancel.fd };
+      hold(child, false);
+      child.on('message', (reply: JobReply) => this.settle(reply.id, reply));
+      child.on('error', (e) => this.workerGone(w, `analysis worker failed: ${e.message}`));
+      child.on('exit', (code, signal) =>
+        this.workerGone(w, `analysis worker exited (${signal ? `signal ${signal}` : `code ${code}`})`),
+      );
       this.worker = w;
     } catch (e) {
+      if (cancel) fs.closeSync(cancel.fd);
       this.workerFailed = true;
       this.log(`cannot start the analysis worker (${(e as Error).message}); analysing in-process`);
+    } finally {
+      if (cancel) fs.rmSync(cancel.file, { force: true }); // the worker holds it as fd 4
     }
     return this.worker;
   }
 
-  private workerGone(w: Worker, message: string): void {
+  /** Ends a worker: `kill` for one that may be stuck in a job, else it is told to go (and exits). */
+  private stopWorker(w: WorkerProcess, kill: boolean): void {
+    if (kill) w.child.kill('SIGKILL');
+    else if (w.child.connected) w.child.disconnect();
+    else w.child.kill();
+  }
+
+  private workerGone(w: WorkerProcess, message: string): void {
+    if (w.cancelFd >= 0) {
+      fs.closeSync(w.cancelFd);
+      w.cancelFd = -1;
+    }
     if (this.worker !== w) return;
     this.worker = undefined;
     this.log(message);
@@ -163,6 +283,7 @@ export class AnalysisRunner {
     if (p.watchdog) clearTimeout(p.watchdog);
     if (this.inFlight === id) {
       this.inFlight = undefined;
+      if (this.worker) hold(this.worker.child, false);
       setImmediate(() => this.pump());
     }
     this.releaseIfIdle();
@@ -189,14 +310,14 @@ export class AnalysisRunner {
   ): AnalysisJob<JobResult<K>> {
     this.releasing = false;
     const id = this.nextId++;
-    const cancel = new SharedArrayBuffer(4);
-    const flag = new Int32Array(cancel);
-    const req: JobRequest = { id, kind, text, options, cancel };
+    let cancelled = false;
+    const req: JobRequest = { id, kind, text, options };
     const outcome = new Promise<JobOutcome<JobResult<K>>>((resolve) =>
       this.pending.set(id, {
         resolve: resolve as (o: JobOutcome<ServerAnalysis | Finding[]>) => void,
         req,
         watchdogMs,
+        cancelled: () => cancelled,
       }),
     );
     this.queue.push(id);
@@ -204,10 +325,16 @@ export class AnalysisRunner {
     return {
       outcome,
       cancel: () => {
-        Atomics.store(flag, 0, 1);
+        cancelled = true;
         if (this.queue.includes(id)) {
           this.queue.splice(this.queue.indexOf(id), 1);
           this.settle(id, { id, status: 'cancelled' });
+        } else if (this.inFlight === id && this.worker && this.worker.cancelFd >= 0) {
+          try {
+            fs.writeSync(this.worker.cancelFd, Int32Array.of(id), 0, 4, 0);
+          } catch (e) {
+            this.log(`cannot cancel the analysis of ${this.pending.get(id)?.req.options.file}: ${String(e)}`);
+          }
         }
       },
     };
@@ -223,7 +350,7 @@ export class AnalysisRunner {
     this.inFlight = id;
     const worker = this.startWorker();
     if (!worker) {
-      setImmediate(() => void runJob(p.req).then((reply) => this.settle(id, reply)));
+      setImmediate(() => void runJob(p.req, () => p.cancelled()).then((reply) => this.settle(id, reply)));
       return;
     }
     p.watchdog = setTimeout(() => {
@@ -240,16 +367,18 @@ export class AnalysisRunner {
         message: `analysis did not finish within ${p.watchdogMs} ms (vfioLens.analysisBudgetMs is not being honoured)`,
         ms: p.watchdogMs,
       });
-      void worker.terminate();
+      this.stopWorker(worker, true);
     }, p.watchdogMs);
     p.watchdog.unref();
-    worker.postMessage(p.req);
+    hold(worker.child, true);
+    worker.child.send(p.req, (e) => {
+      if (e && this.worker === worker) this.stopWorker(worker, true); // its exit retries the job
+    });
   }
 
   /**
    * No open document needs the worker: it is stopped as soon as its queue is empty, and the next
-   * job starts a fresh one. A thread keeps the memory of the largest analysis it ran; the
-   * process's RSS comes back only when the thread ends.
+   * job starts a fresh one. The memory of the largest analysis it ran goes back with its process.
    */
   release(): void {
     this.releasing = true;
@@ -265,6 +394,6 @@ export class AnalysisRunner {
   dispose(): void {
     const w = this.worker;
     this.worker = undefined;
-    if (w) void w.terminate();
+    if (w) this.stopWorker(w, false);
   }
 }

@@ -118,7 +118,10 @@ export interface VocabularyResult {
 export interface ServerStats {
   /** The server's process id (health checks, and the end-to-end tests that stop it). */
   pid: number;
+  /** The server's RSS with its analysis process's (bytes). */
   rss: number;
+  /** The analysis process's RSS (0 when none runs, or where /proc cannot tell). */
+  analysisRss: number;
   heapUsed: number;
   documents: number;
 }

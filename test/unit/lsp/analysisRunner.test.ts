@@ -1,6 +1,7 @@
 /**
- * The analysis worker: a real worker thread running the CLI's `lsp --analysis-worker` mode
- * (from the compiled out/ tree), with cancellation through shared memory and the watchdog.
+ * The analysis worker: a real child process running the CLI's `lsp --analysis-worker` mode
+ * (from the compiled out/ tree), with cancellation through its cancel file, the watchdog, and
+ * its end when no document needs it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,6 +47,50 @@ test('a job that outlives its watchdog fails with a message, and the next job ge
     const next = await runner.run(patch, { file: 'next.patch' }, 60_000).outcome;
     assert.equal(next.status, 'done', logs.join('\n'));
     assert.ok(logs.some((l) => /restarting the analysis worker/.test(l)));
+  } finally {
+    runner.dispose();
+  }
+});
+
+test('a job cancelled while the worker has it is answered as cancelled, by the worker', async () => {
+  const logs: string[] = [];
+  const runner = new AnalysisRunner(script, (m) => logs.push(m));
+  try {
+    assert.equal((await runner.run(patch, { file: 'warm.patch' }, 60_000).outcome).status, 'done');
+    const pid = runner.workerPid;
+    assert.ok(pid !== undefined && pid !== process.pid, 'the worker is a process of its own');
+    // the worker is idle, so the job is sent at once: the cancel goes through the cancel file
+    const job = runner.run(patch, { file: 'cancelled.patch' }, 60_000);
+    job.cancel();
+    assert.deepEqual(await job.outcome, { status: 'cancelled' });
+    // the same worker answers the next job
+    assert.equal((await runner.run(patch, { file: 'after.patch' }, 60_000).outcome).status, 'done');
+    assert.equal(runner.workerPid, pid, logs.join('\n'));
+  } finally {
+    runner.dispose();
+  }
+});
+
+test('released, the worker process ends (its memory goes back with it)', async () => {
+  const runner = new AnalysisRunner(script, () => undefined);
+  try {
+    assert.equal((await runner.run(patch, { file: 'a.patch' }, 60_000).outcome).status, 'done');
+    const pid = runner.workerPid;
+    assert.ok(pid !== undefined);
+    runner.release();
+    assert.equal(runner.workerPid, undefined);
+    // polled until the process is gone; the bound is on a hang, not a timing threshold
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (const end = Date.now() + 30_000; alive() && Date.now() < end;)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.equal(alive(), false, `worker ${pid} still runs after release`);
   } finally {
     runner.dispose();
   }

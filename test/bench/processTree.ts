@@ -1,0 +1,49 @@
+/**
+ * The RSS and the CPU time of a process and of every process under it (the language server and
+ * its analysis process), from /proc; undefined where /proc cannot tell.
+ */
+import * as fs from 'node:fs';
+
+function ownRss(pid: number): number | undefined {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return fs
+      .readdirSync(`/proc/${pid}/task`)
+      .flatMap((t) => fs.readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' '))
+      .filter((s) => s.trim() !== '')
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** `pid`'s RSS with its descendants' (at most 8 levels down), in bytes. */
+export function processTreeRss(pid: number, depth = 0): number | undefined {
+  const own = ownRss(pid);
+  if (own === undefined || depth >= 8) return own;
+  let total = own;
+  for (const child of childrenOf(pid)) total += processTreeRss(child, depth + 1) ?? 0;
+  return total;
+}
+
+/** CPU time (user+sys, all threads, in ms: 10 ms ticks) `pid` and its running descendants used so far. */
+export function processTreeCpu(pid: number, depth = 0): number | undefined {
+  let own: number;
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    own = (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+  if (depth >= 8) return own;
+  for (const child of childrenOf(pid)) own += processTreeCpu(child, depth + 1) ?? 0;
+  return own;
+}
