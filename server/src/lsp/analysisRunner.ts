@@ -219,6 +219,13 @@ export class AnalysisRunner {
     let cancel: { fd: number; file: string } | undefined;
     try {
       cancel = openCancelFile();
+    } catch (e) {
+      // a running job is then stopped only by its budget and the watchdog
+      this.log(
+        `no cancel file for the analysis worker (${(e as Error).message}): a running job cannot be cancelled`,
+      );
+    }
+    try {
       const child = fork(this.workerScript, ['lsp', '--analysis-worker'], {
         // the server's flags but a debugger's (its port is the server's)
         execArgv: [
@@ -226,10 +233,10 @@ export class AnalysisRunner {
           `--max-old-space-size=${WORKER_OLD_SPACE_MB}`,
         ],
         // stdout is the server's protocol on --stdio: the worker writes nothing there
-        stdio: ['ignore', 'ignore', 'inherit', 'ipc', cancel.fd],
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc', cancel?.fd ?? 'ignore'],
         serialization: 'advanced',
       });
-      const w: WorkerProcess = { child, cancelFd: cancel.fd };
+      const w: WorkerProcess = { child, cancelFd: cancel?.fd ?? -1 };
       hold(child, false);
       child.on('message', (reply: JobReply) => this.settle(reply.id, reply));
       child.on('error', (e) => this.workerGone(w, `analysis worker failed: ${e.message}`));

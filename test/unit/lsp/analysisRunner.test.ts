@@ -96,6 +96,26 @@ test('released, the worker process ends (its memory goes back with it)', async (
   }
 });
 
+test('where no cancel file can be made, jobs still run in the worker (and say so)', async () => {
+  const logs: string[] = [];
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = '/proc/no-such-dir';
+  const runner = new AnalysisRunner(script, (m) => logs.push(m));
+  try {
+    const outcome = await runner.run(patch, { file: 'a.patch' }, 60_000).outcome;
+    assert.equal(outcome.status, 'done', logs.join('\n'));
+    assert.ok(runner.workerPid !== undefined, 'analysed in the worker, not in-process');
+    assert.ok(
+      logs.some((l) => /no cancel file/.test(l)),
+      logs.join('\n'),
+    );
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+    runner.dispose();
+  }
+});
+
 test('without a worker script the runner analyses in-process', async () => {
   const runner = new AnalysisRunner(undefined, () => undefined);
   const outcome = await runner.run(patch, { file: 'c.patch' }, 60_000).outcome;
