@@ -58,17 +58,21 @@ export interface VfioLensServer {
   dispose(): void;
 }
 
+let collector: (() => void) | null | undefined;
 /** V8's full collector where the process allows it (dist/cli.js lets the server's: --expose-gc). */
 function fullCollector(): (() => void) | undefined {
-  const own = (globalThis as { gc?: () => void }).gc;
-  if (own) return own;
-  try {
-    // the flag set at run time shows the collector to contexts made after it, not to this one
-    const gc: unknown = vm.runInNewContext('typeof gc === "function" ? gc : undefined');
-    return typeof gc === 'function' ? (gc as () => void) : undefined;
-  } catch {
-    return undefined;
+  if (collector !== undefined) return collector ?? undefined;
+  collector = (globalThis as { gc?: () => void }).gc ?? null;
+  if (!collector) {
+    try {
+      // the flag set at run time shows the collector to contexts made after it, not to this one
+      const gc: unknown = vm.runInNewContext('typeof gc === "function" ? gc : undefined');
+      collector = typeof gc === 'function' ? (gc as () => void) : null;
+    } catch {
+      collector = null;
+    }
   }
+  return collector ?? undefined;
 }
 
 export function createServer(connection: Connection, options: ServerOptions = {}): VfioLensServer {
@@ -224,7 +228,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   const collectSoon = () => {
     clearTimeout(collection);
     collection = setTimeout(() => {
-      if (need().uris().length === 0) fullCollector()?.();
+      if (analyses?.uris().length === 0) fullCollector()?.();
     }, 1000);
     collection.unref();
   };
