@@ -98,6 +98,26 @@ describe('dist/cli.js and the code cache', () => {
     assert.equal(last.stdout, again.stdout);
   });
 
+  test('a cache one kind of run found complete grows again with a run that compiles more', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-lens-cache-'));
+    const sample = path.join(projectRoot, 'samples', 'sample-series.mbox');
+    const matrix = ['matrix', '--model', 'zpci'];
+    assert.match(run(dir, SIMULATE).stderr, /written to /);
+    run(dir, matrix);
+    assert.match(run(dir, matrix).stderr, /added little to the cache .*: complete/);
+    const [file, stamp] = cacheFiles(dir);
+    assert.equal(stamp, `${file}.cli-complete`);
+    const stamped = Number(fs.readFileSync(path.join(dir, stamp), 'utf8'));
+    assert.ok(stamped > 0, 'the stamp records the bytecode of the run that found the cache complete');
+    // the same kind of run: no check (no cached data made)
+    assert.match(run(dir, matrix).stderr, /complete for this run/);
+    // the reader, tree-sitter and the analysis were never in it: this run checks, and writes
+    const grown = run(dir, ['analyze', sample]);
+    assert.match(grown.stderr, /written to .* \(\d+ -> \d+ bytes\)/, grown.stderr);
+    assert.match(run(dir, ['analyze', sample]).stderr, /added little to the cache .*: complete/);
+    assert.ok(Number(fs.readFileSync(path.join(dir, stamp), 'utf8')) > stamped * 1.1);
+  });
+
   test("the language server's protocol thread keeps a cache of its own beside the analysis's", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vfio-lens-cache-'));
     assert.equal(run(dir, SIMULATE).code, 0);
