@@ -10,8 +10,9 @@
 // one that does not fit; then the bundle is compiled from source as usual and the cache written
 // again at exit. A cache holds what the runs that wrote it used (`--help` first: almost nothing
 // of the analysis): a later run of some length makes it again (what it read, and what it compiled) and writes it when
-// it holds a tenth more; once a run adds less, a stamp beside it ends the checks for that kind of
-// run (the CLI, the language server, its analysis process: each compiles other functions).
+// it holds a tenth more; once a run adds less, a stamp beside it records how much bytecode that
+// run held, and only a later run of that kind (the CLI, the language server, its analysis
+// process: each compiles other functions) holding a tenth more checks the cache again.
 //
 // VFIO_LENS_CODE_CACHE=off disables it; VFIO_LENS_CODE_CACHE=/dir puts the cache in /dir
 // (default: $XDG_CACHE_HOME/vfio-lens/code-cache or ~/.cache/vfio-lens/code-cache). Any failure
@@ -35,13 +36,6 @@ require('node:v8').setFlagsFromString(/* WASM_TIERING */ '');
 // A budget given on node's command line (node --interrupt-budget=N dist/cli.js) is kept.
 if (!process.execArgv.some((a) => a.startsWith('--interrupt-budget'))) {
   require('node:v8').setFlagsFromString('--interrupt-budget=600000');
-}
-
-// The language server collects its heap once when its last document closes (lsp/server.ts): the
-// collector is exposed to it here, before the bundle is compiled, as the other flags (V8 checks a
-// code cache against them). Only for the server: the CLI and the analysis process do not need it.
-if (process.argv[2] === 'lsp' && !process.argv.includes('--analysis-worker')) {
-  require('node:v8').setFlagsFromString('--expose-gc');
 }
 
 /** Bundle file -> its content hash; null when the bundles may change under us (esbuild --watch). */
@@ -76,6 +70,12 @@ const role =
       ? 'server'
       : 'cli';
 const stampOf = (file) => `${file}.${role}-complete`;
+
+// The language server collects its heap once when its last document closes (lsp/server.ts): the
+// collector is exposed to it here, before the bundle is compiled, as the other flags (V8 checks a
+// code cache against them). Only for the server: the CLI and the analysis process do not need it.
+if (role === 'server') require('node:v8').setFlagsFromString('--expose-gc');
+
 /**
  * Which cache file a run reads: the server's main thread runs the protocol, the CLI and the
  * analysis process run the analysis; a cache of both made each load the other's bytecode too

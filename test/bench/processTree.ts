@@ -3,14 +3,11 @@
  * its analysis process), from /proc; undefined where /proc cannot tell.
  */
 import * as fs from 'node:fs';
+import { rssOf } from '../../server/src/lsp/analysisRunner';
 
+/** `pid`'s own RSS; undefined where /proc cannot tell (rssOf says 0 then). */
 function ownRss(pid: number): number | undefined {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
+  return rssOf(pid) || undefined;
 }
 
 function childrenOf(pid: number): number[] {
