@@ -13,7 +13,6 @@ import type { AnyBehaviourChange, DocumentAnalysis, Finding, Severity } from '..
 import { noModelledChangeText, notModelledCount, notModelledText } from '../analysis/summaryText';
 import { KERNEL_TABLE, observedText, type KernelId } from '../model/index';
 import { choice, option, parseArgs, UsageError } from './args';
-import { toB4 } from './b4';
 import { readInputs, readStdin, type InputDocument } from './io';
 import { toSarif } from './sarif';
 
@@ -37,6 +36,8 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
       : readInputs(args.positional);
   await initAnalysis();
   if (format === 'b4') {
+    // b4's modules (and the git they run, through node:child_process) load only for b4's format
+    const { toB4 } = await import('./b4.js');
     const results = toB4(inputs, {
       baseline: baseline as KernelId | undefined,
       env: process.env,
