@@ -1,11 +1,13 @@
 // Bundles the deliverables with esbuild: the VS Code client, the server+CLI, and the simulator webview.
 // Also copies the two WebAssembly files tree-sitter needs next to the server bundle.
 //
-// The server+CLI is three files, so that a run loads only what it uses:
+// The server+CLI is four files, so that a run loads only what it uses:
 //  - dist/cli.js, the `vfio-lens` bin and the server's entry: a small loader (scripts/cli-loader.cjs)
 //    that runs the bundle through V8's code cache;
 //  - dist/cli-bundle.js, the program (server/src/cli/main.ts); each command's modules are evaluated
 //    only when that command runs (main.ts imports them lazily);
+//  - dist/analysis-process.js, what the loader runs for the language server before the bundle
+//    loads: it starts the server's analysis process (server/src/lsp/analysisProcess.ts) meanwhile;
 //  - dist/charsets.js, iconv-lite and encoding-japanese (half the program's size): libmime needs
 //    them only for mail in a charset other than UTF-8 or ASCII, so cli-bundle.js loads them then.
 import * as esbuild from 'esbuild';
@@ -110,6 +112,12 @@ const builds = [
     outfile: out('cli-bundle.js'),
     external: ['./charsets.js'],
     plugins: [treeSitterCommonJs, lazyCharsets, oneProtocolLibrary],
+  },
+  {
+    // what dist/cli.js runs for the language server before its bundle loads (lsp/analysisProcess.ts)
+    ...node,
+    entryPoints: ['server/src/lsp/analysisProcess.ts'],
+    outfile: out('analysis-process.js'),
   },
   {
     ...node,

@@ -76,6 +76,20 @@ const stampOf = (file) => `${file}.${role}-complete`;
 // code cache against them). Only for the server: the CLI and the analysis process do not need it.
 if (role === 'server') require('node:v8').setFlagsFromString('--expose-gc');
 
+// The language server's analysis process starts now, while this process loads the server's bundle
+// (its Node's start and its own bundle's load were most of the wait of a first document's analysis).
+// The server takes it as its first worker (server/src/lsp/analysisProcess.ts); without a transport
+// the command is a usage error, and nothing is started.
+if (
+  role === 'server' &&
+  process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket'))
+)
+  try {
+    require('./analysis-process.js').startEarly(process.argv[1]);
+  } catch {
+    // the server forks its first worker itself
+  }
+
 /**
  * Which cache file a run reads: the server's main thread runs the protocol, the CLI and the
  * analysis process run the analysis; a cache of both made each load the other's bytecode too

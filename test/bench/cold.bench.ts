@@ -21,6 +21,7 @@ import * as path from 'node:path';
 import { processTreeCpu, processTreeRss } from './processTree';
 import { BENCH_REFERENCES, meaningful, tools, totals, verdict, type FileCount } from './readerTools';
 import { LspClient, cliPath } from '../protocol/lspClient';
+import type { ServerStats } from '../../server/src/lsp/protocol';
 import {
   corpusRealFiles,
   haveShared,
@@ -302,6 +303,8 @@ function rssOf(pid: number): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const serverStats = (client: LspClient) => client.request<ServerStats>('vfioLens/stats', null);
+
 async function reportMemory(): Promise<void> {
   if (!fs.existsSync('/proc/self/status')) {
     row('LSP: RSS', 'no /proc here: not measured', '', '', '');
@@ -311,7 +314,11 @@ async function reportMemory(): Promise<void> {
   const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
   try {
     const pid = client.child.pid!;
-    await sleep(1000); // the level once the server has settled after `initialized`
+    // the level once the server has settled after `initialized`, at rest: the analysis process
+    // its loader started early has gone (a server without a document lets it go after 5 s)
+    await sleep(1000);
+    for (let t = 0; t < 10_000 && (await serverStats(client)).analysisPid !== undefined; t += 250)
+      await sleep(250);
     const start = rssOf(pid);
     // the level after a first document, analysed and closed (the analysis process started and ended)
     const first = 'file:///bench/cold/first.txt';

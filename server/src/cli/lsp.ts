@@ -3,7 +3,6 @@
  * --socket=PORT. `--analysis-worker` is the server's own analysis process, not for users.
  */
 import * as net from 'node:net';
-import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import {
   IPCMessageReader,
@@ -20,6 +19,7 @@ import { UsageError, parseArgs } from './args';
 import { DEFAULT_QUIET_MS, FramingGuard } from '../lsp/framing';
 import { createServer } from '../lsp/server';
 import { simulationFacade } from '../lsp/facade';
+import { workerScriptOf } from '../lsp/analysisProcess';
 
 /** Ends the server with its reason on stderr (and in the client's log, if that still works). */
 type Fatal = (reason: string) => void;
@@ -73,12 +73,6 @@ function transportFor(argv: string[], fatal: Fatal): Transport {
   return streamTransport(connection, connection, quietMs, fatal);
 }
 
-/** The CLI script that can be started again as the analysis worker, if we are running from it. */
-function workerScript(): string | undefined {
-  const script = process.argv[1];
-  return script && /^(cli|main)\.js$/.test(path.basename(script)) ? script : undefined;
-}
-
 export async function lspCommand(argv: string[]): Promise<number> {
   /** Set once the connection exists (a fatal error may come before). */
   const opened: { connection?: Connection } = {};
@@ -110,7 +104,10 @@ export async function lspCommand(argv: string[]): Promise<number> {
   // The server must outlive a bug in one request or one analysis: log it and keep serving.
   process.on('uncaughtException', (e) => live.console.error(`vfio-lens: uncaught ${e.stack ?? e}`));
   process.on('unhandledRejection', (e) => live.console.error(`vfio-lens: unhandled rejection ${String(e)}`));
-  const server = createServer(live, { facade: simulationFacade(), workerScript: workerScript() });
+  const server = createServer(live, {
+    facade: simulationFacade(),
+    workerScript: workerScriptOf(process.argv[1]),
+  });
   shutDown = () => server.shutDown;
   live.listen();
   // Runs until the client exits it (the connection ends the process).

@@ -9,18 +9,26 @@
  * (structured clone, as a thread's messages were) and a cancel file: a 4-byte file the server and
  * the worker both hold open (the worker as fd 4; its name is removed at once), where the server
  * writes the id of the job it cancels and the worker's `isCancelled` reads it (at most once a
- * millisecond). When no worker can be started (e.g. the server is embedded without its CLI
+ * millisecond). The first worker is the one dist/cli.js started while the server loaded
+ * (analysisProcess.ts), if it is still there. When no worker can be started (e.g. the server is embedded without its CLI
  * entry), jobs run in-process instead. A job that neither finishes nor notices its cancel is
  * stopped by a watchdog that kills the worker; a failure of the analysis is returned as an error,
  * never thrown at the server.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { analyzeText, initAnalysis } from '../analysis';
 import { analyzeCSource } from '../analysis/cSource';
 import type { AnalyzeOptions, Finding } from '../analysis/types';
+import {
+  CANCEL_FD,
+  closeCancel,
+  earlyPid,
+  forkAnalysisProcess,
+  hold,
+  stopWorker,
+  takeEarly,
+  type WorkerProcess,
+} from './analysisProcess';
 import { outlineAnalysis, type ServerAnalysis } from './serverAnalysis';
 
 export type JobOptions = Omit<AnalyzeOptions, 'isCancelled'>;
@@ -45,14 +53,6 @@ type JobReply =
   | { id: number; status: 'failed'; message: string; ms: number }
   | { id: number; status: 'cancelled' };
 
-/**
- * The worker's old space: V8 otherwise lets a heap grow to a large share of the machine's memory
- * before it collects (the server's RSS was 530-780 MB with the 73 corpus and seed files open while
- * the live heap after a collection is about 120 MB). A worker that runs out is one that failed:
- * its document gets the analysis-failed diagnostic and the next job a new worker.
- */
-export const WORKER_OLD_SPACE_MB = 256;
-
 let initialised: Promise<void> | undefined;
 function ensureInit(): Promise<void> {
   // tree-sitter only: the worker starts for its first document, so an analysis to warm the JIT
@@ -60,9 +60,6 @@ function ensureInit(): Promise<void> {
   initialised ??= initAnalysis();
   return initialised;
 }
-
-/** The worker's fd of the cancel file (after stdin, stdout, stderr and the IPC channel). */
-const CANCEL_FD = 4;
 
 /** The worker's view of the cancel file: the id of the job the server cancelled last. */
 function cancelReader(): () => number {
@@ -108,6 +105,8 @@ async function runJob(req: JobRequest, cancelled: (id: number) => boolean): Prom
  */
 export function serveAnalysisWorker(): Promise<number> {
   const send = process.send?.bind(process);
+  // a server that ended while we started (one that started us early and then found its arguments wrong)
+  if (send && !process.connected) return Promise.resolve(0);
   if (!send) {
     process.stderr.write('vfio-lens lsp --analysis-worker: only the language server starts this mode\n');
     return Promise.resolve(2);
@@ -141,40 +140,6 @@ export function rssOf(pid: number | undefined): number {
   } catch {
     return 0;
   }
-}
-
-/** A started worker: its process and its end of the cancel file. */
-interface WorkerProcess {
-  child: ChildProcess;
-  cancelFd: number;
-}
-
-/** Whether a worker keeps the server's event loop alive: only while a job of it runs. */
-function hold(child: ChildProcess, held: boolean): void {
-  const channel = child.channel as { ref?: () => void; unref?: () => void } | undefined | null;
-  if (held) {
-    child.ref();
-    channel?.ref?.();
-  } else {
-    child.unref();
-    channel?.unref?.();
-  }
-}
-
-let cancelFiles = 0;
-
-/** A new cancel file, open for reading and writing; its name is removed once the worker holds it. */
-function openCancelFile(): { fd: number; file: string } {
-  const file = path.join(os.tmpdir(), `vfio-lens-cancel-${process.pid}-${Date.now()}-${cancelFiles++}`);
-  const fd = fs.openSync(file, 'wx+', 0o600);
-  try {
-    fs.writeSync(fd, new Int32Array(1), 0, 4, 0);
-  } catch (e) {
-    fs.closeSync(fd);
-    fs.rmSync(file, { force: true });
-    throw e;
-  }
-  return { fd, file };
 }
 
 /** A handle on a running job: its outcome, and how to cancel it. */
@@ -211,33 +176,15 @@ export class AnalysisRunner {
 
   /** The running worker's process id (its memory is the server's too: vfioLens/stats adds it). */
   get workerPid(): number | undefined {
-    return this.worker?.child.pid;
+    return this.worker?.child.pid ?? earlyPid();
   }
 
   private startWorker(): WorkerProcess | undefined {
     if (this.worker || this.workerFailed || !this.workerScript) return this.worker;
-    let cancel: { fd: number; file: string } | undefined;
     try {
-      cancel = openCancelFile();
-    } catch (e) {
-      // a running job is then stopped only by its budget and the watchdog
-      this.log(
-        `no cancel file for the analysis worker (${(e as Error).message}): a running job cannot be cancelled`,
-      );
-    }
-    try {
-      const child = fork(this.workerScript, ['lsp', '--analysis-worker'], {
-        // the server's flags but a debugger's (its port is the server's)
-        execArgv: [
-          ...process.execArgv.filter((a) => !/^--(inspect|debug)/.test(a)),
-          `--max-old-space-size=${WORKER_OLD_SPACE_MB}`,
-        ],
-        // stdout is the server's protocol on --stdio: the worker writes nothing there
-        stdio: ['ignore', 'ignore', 'inherit', 'ipc', cancel?.fd ?? 'ignore'],
-        serialization: 'advanced',
-      });
-      const w: WorkerProcess = { child, cancelFd: cancel?.fd ?? -1 };
-      hold(child, false);
+      // the process the loader started while the server loaded, else a new one
+      const w = takeEarly(this.workerScript) ?? forkAnalysisProcess(this.workerScript, this.log);
+      const { child } = w;
       child.on('message', (reply: JobReply) => this.settle(reply.id, reply));
       child.on('error', (e) => this.workerGone(w, `analysis worker failed: ${e.message}`));
       child.on('exit', (code, signal) =>
@@ -245,27 +192,14 @@ export class AnalysisRunner {
       );
       this.worker = w;
     } catch (e) {
-      if (cancel) fs.closeSync(cancel.fd);
       this.workerFailed = true;
       this.log(`cannot start the analysis worker (${(e as Error).message}); analysing in-process`);
-    } finally {
-      if (cancel) fs.rmSync(cancel.file, { force: true }); // the worker holds it as fd 4
     }
     return this.worker;
   }
 
-  /** Ends a worker: `kill` for one that may be stuck in a job, else it is told to go (and exits). */
-  private stopWorker(w: WorkerProcess, kill: boolean): void {
-    if (kill) w.child.kill('SIGKILL');
-    else if (w.child.connected) w.child.disconnect();
-    else w.child.kill();
-  }
-
   private workerGone(w: WorkerProcess, message: string): void {
-    if (w.cancelFd >= 0) {
-      fs.closeSync(w.cancelFd);
-      w.cancelFd = -1;
-    }
+    closeCancel(w);
     if (this.worker !== w) return;
     this.worker = undefined;
     this.log(message);
@@ -374,12 +308,12 @@ export class AnalysisRunner {
         message: `analysis did not finish within ${p.watchdogMs} ms (vfioLens.analysisBudgetMs is not being honoured)`,
         ms: p.watchdogMs,
       });
-      this.stopWorker(worker, true);
+      stopWorker(worker, true);
     }, p.watchdogMs);
     p.watchdog.unref();
     hold(worker.child, true);
     worker.child.send(p.req, (e) => {
-      if (e && this.worker === worker) this.stopWorker(worker, true); // its exit retries the job
+      if (e && this.worker === worker) stopWorker(worker, true); // its exit retries the job
     });
   }
 
@@ -401,6 +335,6 @@ export class AnalysisRunner {
   dispose(): void {
     const w = this.worker;
     this.worker = undefined;
-    if (w) this.stopWorker(w, false);
+    if (w) stopWorker(w, false);
   }
 }

@@ -122,6 +122,8 @@ export interface ServerStats {
   rss: number;
   /** The analysis process's RSS (0 when none runs, or where /proc cannot tell). */
   analysisRss: number;
+  /** The analysis process's id while one runs (the one the server's loader started early included). */
+  analysisPid?: number;
   heapUsed: number;
   documents: number;
 }

@@ -359,11 +359,13 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     life.request(ServerStatsRequest.method, (): ServerStats => {
       // a server started with --expose-gc (the memory test) collects before it measures
       (globalThis as { gc?: () => void }).gc?.();
-      const analysisRss = rssOf(runner.workerPid);
+      const analysisPid = runner.workerPid;
+      const analysisRss = rssOf(analysisPid);
       return {
         pid: process.pid,
         rss: process.memoryUsage().rss + analysisRss,
         analysisRss,
+        ...(analysisPid !== undefined ? { analysisPid } : {}),
         heapUsed: process.memoryUsage().heapUsed,
         documents: need().uris().length,
       };

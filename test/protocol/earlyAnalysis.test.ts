@@ -1,0 +1,55 @@
+/**
+ * The analysis process starts with the server (issue 16): dist/cli.js forks it before the server's
+ * bundle loads, and the server's first document is analysed in it. A server with no document lets
+ * it go, and its first document later starts a new one. The waits are bounds on a hang, not
+ * timing thresholds.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ServerStats } from '../../server/src/lsp/protocol';
+import { projectRoot } from '../support/shared';
+import { LspClient } from './lspClient';
+
+const sample = () => fs.readFileSync(path.join(projectRoot, 'samples', 'sample-series.mbox'), 'utf8');
+
+test('the first document is analysed in the process the server started with it', async () => {
+  const client = LspClient.spawn({});
+  await client.initialize({});
+  try {
+    const stats = () => client.request<ServerStats>('vfioLens/stats', null);
+    const early = (await stats()).analysisPid;
+    assert.ok(early !== undefined, 'no analysis process before the first document');
+    client.open('file:///t/first.mbox', 'patch-mail', sample());
+    const diagnostics = await client.waitForDiagnostics('file:///t/first.mbox', 1);
+    assert.ok(diagnostics.length > 0, 'the sample series got no diagnostics');
+    assert.equal((await stats()).analysisPid, early, 'the first analysis ran in another process');
+  } finally {
+    await client.stop();
+  }
+});
+
+test('a server with no document lets its early analysis process go; a later document starts one', async () => {
+  const client = LspClient.spawn({});
+  await client.initialize({});
+  try {
+    const stats = () => client.request<ServerStats>('vfioLens/stats', null);
+    const early = (await stats()).analysisPid;
+    assert.ok(early !== undefined, 'no analysis process before the first document');
+    let now = await stats();
+    for (const end = Date.now() + 30_000; now.analysisPid !== undefined && Date.now() < end;) {
+      await new Promise((r) => setTimeout(r, 200));
+      now = await stats();
+    }
+    assert.equal(now.analysisPid, undefined, 'the idle early process was still running after 30 s');
+    assert.equal(now.analysisRss, 0);
+    client.open('file:///t/later.mbox', 'patch-mail', sample());
+    const diagnostics = await client.waitForDiagnostics('file:///t/later.mbox', 1);
+    assert.ok(diagnostics.length > 0, 'the sample series got no diagnostics');
+    const later = (await stats()).analysisPid;
+    assert.ok(later !== undefined && later !== early, `analysis process ${later} after ${early} ended`);
+  } finally {
+    await client.stop();
+  }
+});
