@@ -104,9 +104,18 @@ export class VfioServer implements vscode.Disposable {
   private async create(): Promise<LanguageClient> {
     const { CloseAction, ErrorAction, LanguageClient, TransportKind } = await languageClientLibrary();
     const module = this.context.asAbsolutePath('dist/cli.js');
+    // Without NODE_EXTRA_CA_CERTS (the client merges this over its own environment; an undefined
+    // value is left out): Node 20 reads and parses that file at every start, about as long as the
+    // rest of its start, and the server opens no TLS connection.
+    const env = { NODE_EXTRA_CA_CERTS: undefined };
     const serverOptions: ServerOptions = {
-      run: { module, args: ['lsp'], transport: TransportKind.ipc },
-      debug: { module, args: ['lsp'], transport: TransportKind.ipc, options: { execArgv: ['--nolazy'] } },
+      run: { module, args: ['lsp'], transport: TransportKind.ipc, options: { env } },
+      debug: {
+        module,
+        args: ['lsp'],
+        transport: TransportKind.ipc,
+        options: { execArgv: ['--nolazy'], env },
+      },
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: SERVED_LANGUAGES.flatMap((language) => [

@@ -93,7 +93,7 @@ const timeBin = ['/usr/bin/time', '/bin/time'].find((p) => fs.existsSync(p));
 /** One fresh process: wall time, and CPU time (user+sys) when /usr/bin/time is there. */
 function runOnce(
   args: string[],
-  env: Record<string, string> = {},
+  env: Record<string, string | undefined> = {},
 ): Sample & { status: number | null; stdout: string } {
   const stats = path.join(os.tmpdir(), `vfio-lens-cold-${process.pid}.time`);
   const [cmd, argv] = timeBin
@@ -116,10 +116,14 @@ function runOnce(
   return { wall, cpu, status: r.status, stdout: r.stdout };
 }
 
+const UNSET_NODE = 'node -e 0, NODE_EXTRA_CA_CERTS unset';
+const UNSET_SEED = `analyze seed ${SEED.slice(0, 3)}, NODE_EXTRA_CA_CERTS unset`;
+
 interface ProcessCase {
   label: string;
   args: string[];
-  env?: Record<string, string>;
+  /** Over the bench's environment; an undefined value unsets the variable. */
+  env?: Record<string, string | undefined>;
   samples: Sample[];
   /** What the last run printed, summarised (to show the run did its work). */
   check?: (stdout: string) => string;
@@ -154,6 +158,19 @@ function processes(oneLine: string): Map<string, ProcessCase> {
       check: findings,
     },
   ];
+  // Node 20 reads and parses NODE_EXTRA_CA_CERTS at every start (this machine sets it): both
+  // processes again without it, to show what Node's own start is
+  if (process.env.NODE_EXTRA_CA_CERTS)
+    cases.push(
+      { label: UNSET_NODE, args: ['-e', '0'], env: { NODE_EXTRA_CA_CERTS: undefined }, samples: [] },
+      {
+        label: UNSET_SEED,
+        args: [cliPath, 'analyze', seed],
+        env: { NODE_EXTRA_CA_CERTS: undefined },
+        samples: [],
+        check: findings,
+      },
+    );
   // one untimed run each (disk cache, and any cache the CLI keeps), then round-robin
   for (const c of cases) {
     const r = runOnce(c.args, c.env);
@@ -199,6 +216,11 @@ function reportProcesses(oneLine: string): void {
     ratio(uncached, node),
     '',
   );
+  const [unsetNode, unsetSeed] = [p.get(UNSET_NODE), p.get(UNSET_SEED)];
+  if (unsetNode && unsetSeed) {
+    row(`CLI: ${UNSET_NODE}`, describe(unsetNode.samples), 'node -e 0', ratio(unsetNode, node), '');
+    row(`CLI: ${UNSET_SEED}`, describe(unsetSeed.samples), UNSET_NODE, ratio(unsetSeed, unsetNode), '');
+  }
   const one = p.get('analyze one-line.txt')!;
   row(
     `CLI: analyze of a one-line text file (${one.note})`,

@@ -30,6 +30,31 @@ test('the first document is analysed in the process the server started with it',
   }
 });
 
+test('the analysis process starts without NODE_EXTRA_CA_CERTS (Node reads that file at every start)', async (t) => {
+  const certs = '/etc/ssl/certs/ca-certificates.crt';
+  if (!fs.existsSync(`/proc/self/environ`) || !fs.existsSync(certs))
+    return t.skip('no /proc or no CA file here');
+  const saved = process.env.NODE_EXTRA_CA_CERTS;
+  process.env.NODE_EXTRA_CA_CERTS = saved ?? certs; // the server inherits it
+  const client = LspClient.spawn({});
+  try {
+    await client.initialize({});
+    const pid = (await client.request<ServerStats>('vfioLens/stats', null)).analysisPid;
+    assert.ok(pid !== undefined, 'no analysis process');
+    const names = (environ: string) => environ.split('\0').map((e) => e.slice(0, e.indexOf('=')));
+    assert.ok(
+      names(fs.readFileSync(`/proc/${client.child.pid}/environ`, 'utf8')).includes('NODE_EXTRA_CA_CERTS'),
+    );
+    const worker = names(fs.readFileSync(`/proc/${pid}/environ`, 'utf8'));
+    assert.ok(worker.includes('PATH'), "the analysis process's environment was read");
+    assert.ok(!worker.includes('NODE_EXTRA_CA_CERTS'));
+  } finally {
+    if (saved === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
+    else process.env.NODE_EXTRA_CA_CERTS = saved;
+    await client.stop();
+  }
+});
+
 test('a server with no document lets its early analysis process go; a later document starts one', async () => {
   const client = LspClient.spawn({});
   await client.initialize({});

@@ -29,6 +29,16 @@ export const CANCEL_FD = 4;
  */
 export const EARLY_IDLE_MS = 5000;
 
+/**
+ * The analysis process's environment: the server's, without NODE_EXTRA_CA_CERTS. Node 20 reads and
+ * parses that file at every start (about 90 ms here, as long as the rest of Node's start), and the
+ * analysis opens no TLS connection.
+ */
+export function analysisEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { NODE_EXTRA_CA_CERTS: _certs, ...rest } = env;
+  return rest;
+}
+
 /** A started worker: its process and the server's end of the cancel file (-1: none). */
 export interface WorkerProcess {
   child: ChildProcess;
@@ -90,6 +100,7 @@ export function forkAnalysisProcess(script: string, log: (message: string) => vo
       // stdout is the server's protocol on --stdio: the worker writes nothing there
       stdio: ['ignore', 'ignore', 'inherit', 'ipc', cancel?.fd ?? 'ignore'],
       serialization: 'advanced',
+      env: analysisEnvironment(process.env),
     });
     hold(child, false);
     return { child, cancelFd: cancel?.fd ?? -1, script: path.resolve(script) };

@@ -51,6 +51,16 @@ describe('vfio-lens in VS Code', function () {
     );
   });
 
+  it('starts its server without NODE_EXTRA_CA_CERTS (Node reads that file at every start)', async function () {
+    const pid = (await api()).server.pid;
+    assert.ok(pid !== undefined, 'the server said its pid');
+    if (!process.env.NODE_EXTRA_CA_CERTS) return this.skip(); // nothing to leave out here
+    const environ = (await vscode.workspace.fs.readFile(vscode.Uri.file(`/proc/${pid}/environ`))).toString();
+    const names = environ.split('\0').map((e) => e.slice(0, e.indexOf('=')));
+    assert.ok(names.includes('PATH'), "the server's environment was read");
+    assert.ok(!names.includes('NODE_EXTRA_CA_CERTS'), 'the server was started with NODE_EXTRA_CA_CERTS');
+  });
+
   it('seed series: diagnostics with source vfio-lens and known codes, a behaviour change on the new return line', () => {
     assert.equal(seed.languageId, 'plaintext');
     for (const d of seedDiagnostics) assert.ok(FINDING_CODES.includes(codeOf(d)), `known code: ${codeOf(d)}`);
