@@ -33,8 +33,13 @@ require('node:v8').setFlagsFromString(/* WASM_TIERING */ '');
 // (132 KB by default); 600 KB here. A run over one patch is done before most of the model would be
 // optimised, and optimising it cost more CPU than it saved (npm run bench -- cold: seed 002's
 // analysis 1.2 -> 0.7 s of CPU); a long run (a 4 MB mbox, the server) is optimised a little later.
-// A budget given on node's command line (node --interrupt-budget=N dist/cli.js) is kept.
-if (!process.execArgv.some((a) => a.startsWith('--interrupt-budget'))) {
+// A budget given on node's command line (node --interrupt-budget=N dist/cli.js) is kept. V8 12 and
+// later count invocations instead and have no such flag (V8 says "unrecognized flag" on stderr: the
+// Node 24 of VS Code's extension host printed it at every start): there V8's own tiering stays.
+if (
+  Number(process.versions.v8.split('.')[0]) <= 11 &&
+  !process.execArgv.some((a) => a.startsWith('--interrupt-budget'))
+) {
   require('node:v8').setFlagsFromString('--interrupt-budget=600000');
 }
 

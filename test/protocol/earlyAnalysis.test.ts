@@ -14,21 +14,34 @@ import { LspClient } from './lspClient';
 
 const sample = () => fs.readFileSync(path.join(projectRoot, 'samples', 'sample-series.mbox'), 'utf8');
 
-test('the first document is analysed in the process the server started with it', async () => {
+type Stats = () => Promise<ServerStats>;
+
+/** A started server, its stats, and the analysis process it had before any document (asserted). */
+async function withServer(run: (client: LspClient, stats: Stats, early: number) => Promise<void>) {
   const client = LspClient.spawn({});
   await client.initialize({});
   try {
     const stats = () => client.request<ServerStats>('vfioLens/stats', null);
     const early = (await stats()).analysisPid;
     assert.ok(early !== undefined, 'no analysis process before the first document');
-    client.open('file:///t/first.mbox', 'patch-mail', sample());
-    const diagnostics = await client.waitForDiagnostics('file:///t/first.mbox', 1);
-    assert.ok(diagnostics.length > 0, 'the sample series got no diagnostics');
-    assert.equal((await stats()).analysisPid, early, 'the first analysis ran in another process');
+    await run(client, stats, early);
   } finally {
     await client.stop();
   }
-});
+}
+
+/** Opens the sample series and waits for its diagnostics (there are some). */
+async function openSample(client: LspClient, uri: string): Promise<void> {
+  client.open(uri, 'patch-mail', sample());
+  const diagnostics = await client.waitForDiagnostics(uri, 1);
+  assert.ok(diagnostics.length > 0, 'the sample series got no diagnostics');
+}
+
+test('the first document is analysed in the process the server started with it', () =>
+  withServer(async (client, stats, early) => {
+    await openSample(client, 'file:///t/first.mbox');
+    assert.equal((await stats()).analysisPid, early, 'the first analysis ran in another process');
+  }));
 
 test('the analysis process starts without NODE_EXTRA_CA_CERTS (Node reads that file at every start)', async (t) => {
   const certs = '/etc/ssl/certs/ca-certificates.crt';
@@ -55,13 +68,8 @@ test('the analysis process starts without NODE_EXTRA_CA_CERTS (Node reads that f
   }
 });
 
-test('a server with no document lets its early analysis process go; a later document starts one', async () => {
-  const client = LspClient.spawn({});
-  await client.initialize({});
-  try {
-    const stats = () => client.request<ServerStats>('vfioLens/stats', null);
-    const early = (await stats()).analysisPid;
-    assert.ok(early !== undefined, 'no analysis process before the first document');
+test('a server with no document lets its early analysis process go; a later document starts one', () =>
+  withServer(async (client, stats, early) => {
     let now = await stats();
     for (const end = Date.now() + 30_000; now.analysisPid !== undefined && Date.now() < end;) {
       await new Promise((r) => setTimeout(r, 200));
@@ -69,12 +77,7 @@ test('a server with no document lets its early analysis process go; a later docu
     }
     assert.equal(now.analysisPid, undefined, 'the idle early process was still running after 30 s');
     assert.equal(now.analysisRss, 0);
-    client.open('file:///t/later.mbox', 'patch-mail', sample());
-    const diagnostics = await client.waitForDiagnostics('file:///t/later.mbox', 1);
-    assert.ok(diagnostics.length > 0, 'the sample series got no diagnostics');
+    await openSample(client, 'file:///t/later.mbox');
     const later = (await stats()).analysisPid;
     assert.ok(later !== undefined && later !== early, `analysis process ${later} after ${early} ended`);
-  } finally {
-    await client.stop();
-  }
-});
+  }));

@@ -1,18 +1,49 @@
 /**
  * Measurements inside the extension host for test/bench/vscode.bench.ts (not a test): the
  * extension's activation time, and the time from opening the seed series to vfio-lens diagnostics
- * in the editor, on the first open and after server restarts. Writes JSON to VFIO_LENS_BENCH_OUT.
+ * in the editor, on the first open, for the next patch opened in that window, and after server
+ * restarts. Writes JSON to VFIO_LENS_BENCH_OUT.
  */
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { SEED_FILE, api, poll, vfioDiagnostics, workspaceFile } from '../suite/support';
 
-async function timeToDiagnostics(open: () => Thenable<unknown>, uri: vscode.Uri): Promise<number> {
-  const t0 = performance.now();
-  await open();
-  await poll('vfio-lens diagnostics', () => (vfioDiagnostics(uri).length > 0 ? true : undefined), 120000);
-  return performance.now() - t0;
+/**
+ * From `open` to the first change of the document's diagnostics that holds vfio-lens ones, as VS
+ * Code reports it (onDidChangeDiagnostics: not a poll, whose intervals would be measured too).
+ */
+async function timeToDiagnostics(
+  open: () => Thenable<unknown>,
+  uri: vscode.Uri,
+): Promise<{ total: number; afterShown: number }> {
+  const key = uri.toString();
+  let arrived: number | undefined;
+  const listener = vscode.languages.onDidChangeDiagnostics((e) => {
+    if (arrived === undefined && e.uris.some((u) => u.toString() === key) && vfioDiagnostics(uri).length > 0)
+      arrived = performance.now();
+  });
+  try {
+    const t0 = performance.now();
+    await open();
+    const shown = performance.now();
+    // the bound on a hang; a document that had them already (none here) counts from now
+    await poll('vfio-lens diagnostics', () => (vfioDiagnostics(uri).length > 0 ? true : undefined), 120000);
+    const at = arrived ?? performance.now();
+    // what a reviewer waits for once the patch is on screen (0: they were there before it showed)
+    return { total: at - t0, afterShown: Math.max(0, at - shown) };
+  } finally {
+    listener.dispose();
+  }
 }
+
+const openInEditor = (uri: vscode.Uri) => async () =>
+  vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), {
+    preview: false,
+    viewColumn: vscode.ViewColumn.Beside,
+  });
+
+/** The second patch the bench opens (vscode.bench.ts copies corpus k02 there). */
+const NEXT_FILE = 'k02.eml';
 
 export async function run(): Promise<void> {
   const out = process.env.VFIO_LENS_BENCH_OUT;
@@ -21,21 +52,30 @@ export async function run(): Promise<void> {
   const ext = vscode.extensions.getExtension('vfio-lens.vfio-lens');
   if (!ext) throw new Error('vfio-lens is not installed');
   const wasActive = ext.isActive;
-  const firstOpen = await timeToDiagnostics(async () => {
-    const doc = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(doc);
-  }, uri);
+  const firstOpen = await timeToDiagnostics(openInEditor(uri), uri);
   const activationMs = await (await api()).activationMs;
   const activateReturnMs = (await api()).activateReturnMs;
   const afterRestart: number[] = [];
   for (let i = 0; i < 3; i++) {
     afterRestart.push(
-      await timeToDiagnostics(() => vscode.commands.executeCommand('vfioLens.restartServer'), uri),
+      (await timeToDiagnostics(() => vscode.commands.executeCommand('vfioLens.restartServer'), uri)).total,
     );
   }
   const diagnostics = vfioDiagnostics(uri).length;
+  // the next patch opened in this window, the server and its analysis process running (beside the
+  // seed, not in its preview tab: the seed stays open)
+  const next = workspaceFile(NEXT_FILE);
+  const nextOpen = await timeToDiagnostics(openInEditor(next), next);
   fs.writeFileSync(
     out,
-    JSON.stringify({ wasActive, activationMs, activateReturnMs, firstOpen, afterRestart, diagnostics }),
+    JSON.stringify({
+      wasActive,
+      activationMs,
+      activateReturnMs,
+      firstOpen,
+      nextOpen,
+      afterRestart,
+      diagnostics,
+    }),
   );
 }
