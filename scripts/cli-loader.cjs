@@ -17,7 +17,7 @@
 // VFIO_LENS_CODE_CACHE=off disables it; VFIO_LENS_CODE_CACHE=/dir puts the cache in /dir
 // (default: $XDG_CACHE_HOME/vfio-lens/code-cache or ~/.cache/vfio-lens/code-cache). Any failure
 // to read or write the cache only costs the compile: the command runs the same.
-// VFIO_LENS_CODE_CACHE_TRACE=1 says on stderr what happened to each cache file.
+// VFIO_LENS_CODE_CACHE_TRACE=1 says on stderr what happened to each cache file, and in which kind of run.
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -47,7 +47,8 @@ if (
 const BUNDLE_HASHES = /* BUNDLE_HASHES */ null;
 
 const trace = process.env.VFIO_LENS_CODE_CACHE_TRACE === '1';
-const note = (message) => trace && process.stderr.write(`vfio-lens code cache: ${message}\n`);
+// each line names the kind of run (the server's analysis process shares the server's stderr)
+const note = (message) => trace && process.stderr.write(`vfio-lens code cache (${role}): ${message}\n`);
 
 function cacheDirectory() {
   const setting = process.env.VFIO_LENS_CODE_CACHE;
