@@ -10,8 +10,8 @@
  * the worker both hold open (the worker as fd 4; its name is removed at once), where the server
  * writes the id of the job it cancels and the worker's `isCancelled` reads it (at most once a
  * millisecond). The first worker is the one dist/cli.js started while the server loaded
- * (analysisProcess.ts), if it is still there. When no worker can be started (e.g. the server is embedded without its CLI
- * entry), jobs run in-process instead. A job that neither finishes nor notices its cancel is
+ * (analysisProcess.ts), if it is still there. When no worker can be started (e.g. the server is
+ * embedded without its CLI entry), jobs run in-process instead. A job that neither finishes nor notices its cancel is
  * stopped by a watchdog that kills the worker; a failure of the analysis is returned as an error,
  * never thrown at the server.
  */
@@ -55,8 +55,9 @@ type JobReply =
 
 let initialised: Promise<void> | undefined;
 function ensureInit(): Promise<void> {
-  // tree-sitter only: the worker starts for its first document, so an analysis to warm the JIT
-  // up first would only make that document wait (npm run bench -- cold: 1,390 -> 1,170 ms)
+  // tree-sitter only: the first job comes as soon as the worker is ready (it starts with the server,
+  // and the server's first document follows its `initialize`), so an analysis to warm the JIT up
+  // first would only make that document wait (npm run bench -- cold: 1,390 -> 1,170 ms)
   initialised ??= initAnalysis();
   return initialised;
 }
