@@ -77,10 +77,11 @@ const role =
       : 'cli';
 const stampOf = (file) => `${file}.${role}-complete`;
 
-// The language server collects its heap once when its last document closes (lsp/server.ts): the
-// collector is exposed to it here, before the bundle is compiled, as the other flags (V8 checks a
-// code cache against them). Only for the server: the CLI and the analysis process do not need it.
-if (role === 'server') require('node:v8').setFlagsFromString('--expose-gc');
+// The language server collects its heap once when its last document closes (lsp/server.ts), and
+// its analysis process, idle after a burst of documents, gives back what older ones left in its
+// caches (lsp/analysisRunner.ts): V8's collector is exposed to both here, before the bundle is
+// compiled, as the other flags (V8 checks a code cache against them). The CLI does not need it.
+if (role === 'server' || role === 'worker') require('node:v8').setFlagsFromString('--expose-gc');
 
 // The language server's analysis process starts now, while this process loads the server's bundle
 // (its Node's start and its own bundle's load were most of the wait of a first document's analysis).

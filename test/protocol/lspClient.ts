@@ -27,6 +27,8 @@ export interface ClientOptions {
   settings?: Record<string, unknown>;
   capabilities?: ClientCapabilities;
   initializationOptions?: Record<string, unknown>;
+  /** Variables set for the server's process (and so its analysis process) beside this one's. */
+  env?: Record<string, string>;
 }
 
 export const defaultCapabilities: ClientCapabilities = {
@@ -67,6 +69,7 @@ export class LspClient {
     const child = spawn(process.execPath, [...nodeArgs, cliPath, 'lsp', '--stdio'], {
       cwd: projectRoot,
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
     });
     const stderr: string[] = [];
     child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));

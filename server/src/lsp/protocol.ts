@@ -126,6 +126,11 @@ export interface ServerStats {
   analysisPid?: number;
   heapUsed: number;
   documents: number;
+  /**
+   * How often the server's analysis processes, idle after a job with a heap of more than 64 MB,
+   * kept only their newest cache entries and compacted their heap (their memory went back).
+   */
+  analysisTrims: number;
 }
 
 /**

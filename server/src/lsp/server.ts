@@ -20,7 +20,7 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver';
-import * as vm from 'node:vm';
+import { fullCollector } from './collector';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisRunner, rssOf } from './analysisRunner';
 import * as custom from './customRequests';
@@ -56,23 +56,6 @@ export interface VfioLensServer {
   /** A shutdown request was answered (an exit after it is a clean one). */
   readonly shutDown: boolean;
   dispose(): void;
-}
-
-let collector: (() => void) | null | undefined;
-/** V8's full collector where the process allows it (dist/cli.js lets the server's: --expose-gc). */
-function fullCollector(): (() => void) | undefined {
-  if (collector !== undefined) return collector ?? undefined;
-  collector = (globalThis as { gc?: () => void }).gc ?? null;
-  if (!collector) {
-    try {
-      // the flag set at run time shows the collector to contexts made after it, not to this one
-      const gc: unknown = vm.runInNewContext('typeof gc === "function" ? gc : undefined');
-      collector = typeof gc === 'function' ? (gc as () => void) : null;
-    } catch {
-      collector = null;
-    }
-  }
-  return collector ?? undefined;
 }
 
 export function createServer(connection: Connection, options: ServerOptions = {}): VfioLensServer {
@@ -368,6 +351,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
         ...(analysisPid !== undefined ? { analysisPid } : {}),
         heapUsed: process.memoryUsage().heapUsed,
         documents: need().uris().length,
+        analysisTrims: runner.trims,
       };
     }),
   );

@@ -20,12 +20,12 @@
  *   scenarios.ts   the behaviour matrix's named scenarios, the simulator's preset scripts
  *   registry.ts    MODELS: every model with its variants, device kinds, steps and presets
  *   zpci/          the zPCI model (its own index.ts): QEMU versions, zPCI kinds, host kernels
- *   cache.ts       BoundedCache, the one cache of the server's long-lived results
+ *   cache.ts       BoundedCache, the one cache of the server's long-lived results; trimCaches
  *   core/          the transition-system shape and the one breadth-first walk
  */
 export * from './types';
 export { RowTable, UnknownIdError } from './ids';
-export { BoundedCache } from './cache';
+export { BoundedCache, cachedEntries, trimCaches } from './cache';
 export {
   PCI_COMMAND_BITS,
   PCI_COMMAND_IO,
