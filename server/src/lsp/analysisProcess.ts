@@ -19,6 +19,13 @@ import * as path from 'node:path';
  */
 export const WORKER_OLD_SPACE_MB = 256;
 
+/**
+ * The worker's semi-spaces (V8's young generation is two): at most 4 MB each, not 16. Both are
+ * resident once used, and stay: with the 73 corpus and seed files open the RSS 302 -> 277 MB, and
+ * a second later, idle, 214 -> 186 MB, in the same time for all 73 (8.4 s); a 4 MB mbox 3% slower.
+ */
+export const WORKER_SEMI_SPACE_MB = 4;
+
 /** The worker's fd of the cancel file (after stdin, stdout, stderr and the IPC channel). */
 export const CANCEL_FD = 4;
 
@@ -96,6 +103,7 @@ export function forkAnalysisProcess(script: string, log: (message: string) => vo
       execArgv: [
         ...process.execArgv.filter((a) => !/^--(inspect|debug)/.test(a)),
         `--max-old-space-size=${WORKER_OLD_SPACE_MB}`,
+        `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`,
       ],
       // stdout is the server's protocol on --stdio: the worker writes nothing there
       stdio: ['ignore', 'ignore', 'inherit', 'ipc', cancel?.fd ?? 'ignore'],
