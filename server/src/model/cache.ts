@@ -51,10 +51,3 @@ export class BoundedCache<K, V> {
 export function trimCaches(share: number): void {
   for (const cache of everyCache) cache.trim(Math.max(1, Math.ceil(cache.limit * share)));
 }
-
-/** How many entries all bounded caches hold. */
-export function cachedEntries(): number {
-  let n = 0;
-  for (const cache of everyCache) n += cache.size;
-  return n;
-}

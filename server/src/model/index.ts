@@ -25,7 +25,7 @@
  */
 export * from './types';
 export { RowTable, UnknownIdError } from './ids';
-export { BoundedCache, cachedEntries, trimCaches } from './cache';
+export { BoundedCache, trimCaches } from './cache';
 export {
   PCI_COMMAND_BITS,
   PCI_COMMAND_IO,
