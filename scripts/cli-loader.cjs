@@ -83,6 +83,15 @@ const stampOf = (file) => `${file}.${role}-complete`;
 // compiled, as the other flags (V8 checks a code cache against them). The CLI does not need it.
 if (role === 'server' || role === 'worker') require('node:v8').setFlagsFromString('--expose-gc');
 
+// The CLI's young generation grows to its 16 MB at the first scavenge that finds it short, not by
+// doubling from 1 MB: a command reads a whole document first, and nearly everything the reader
+// makes lives until the end (`npm run bench -- cold`, the reader's first parse in `stats`, medians
+// of 7 interleaved runs: bench b 82 -> 72 ms, bench a 86 -> 76 ms; `analyze` of seed 002 and k02
+// the same; the RSS of a 4 MB mbox's analysis 3-6 MB more). Not for the language server and its
+// analysis process, which stay: their memory is the server's (the analysis process's semi-spaces
+// are held at 4 MB).
+if (role === 'cli') require('node:v8').setFlagsFromString('--semi-space-growth-factor=16');
+
 // The language server's analysis process starts now, while this process loads the server's bundle
 // (its Node's start and its own bundle's load were most of the wait of a first document's analysis).
 // The server takes it as its first worker (server/src/lsp/analysisProcess.ts); without a transport
