@@ -1,5 +1,7 @@
 /** Every bounded cache made (each is made once, at module level: the list does not grow with input). */
 const everyCache: BoundedCache<unknown, unknown>[] = [];
+/** Every memo table made (each once, at module level, as the caches). */
+const everyMemo: MemoTable<object, unknown>[] = [];
 
 /**
  * Bounded caches: the language server keeps running while reviewers edit patches, and every
@@ -44,10 +46,39 @@ export class BoundedCache<K, V> {
 }
 
 /**
+ * A memo of a pure function of an object (a state's key, an observation's text): what it holds
+ * lives as long as its key, as in a WeakMap, and can be computed again. A trim (trimCaches) starts
+ * it anew: V8 never shrinks a WeakMap's table, and a burst of documents left the analysis
+ * process's memos 9 MB of tables whose keys had mostly gone.
+ */
+export class MemoTable<K extends object, V> {
+  private table = new WeakMap<K, V>();
+
+  constructor() {
+    everyMemo.push(this as unknown as MemoTable<object, unknown>);
+  }
+
+  get(key: K): V | undefined {
+    return this.table.get(key);
+  }
+
+  set(key: K, value: V): void {
+    this.table.set(key, value);
+  }
+
+  /** Forgets every entry (each is computed again when asked for). */
+  clear(): void {
+    this.table = new WeakMap();
+  }
+}
+
+/**
  * Keeps in each bounded cache the most recently used `share` of its limit (at least one entry):
  * the language server's analysis process, idle after a burst of documents, gives back what the
- * older ones left (a cache is only a shortcut: an entry it lost is computed again).
+ * older ones left (a cache is only a shortcut: an entry it lost is computed again), and every
+ * memo table starts anew.
  */
 export function trimCaches(share: number): void {
   for (const cache of everyCache) cache.trim(Math.max(1, Math.ceil(cache.limit * share)));
+  for (const memo of everyMemo) memo.clear();
 }

@@ -13,7 +13,7 @@
  * kinds of that story) and the config space's (per kind: reads of the fields the kernels treat
  * differently, the write functions' values, the chain walk and the runtime steps, to depth 3).
  */
-import { BoundedCache } from './cache';
+import { BoundedCache, MemoTable } from './cache';
 import { dependencies, explorePair as exploreSystems, type WalkBudget } from './core/explore';
 import { KERNEL_SPECS } from './kernels';
 import type { StepObservation } from './machine';
@@ -72,8 +72,8 @@ export function exploration(part: StepPart): Exploration {
   return EXPLORATIONS.find((e) => e.part === part)!;
 }
 
-const visibleKeys = new WeakMap<StepObservation, string>();
-const internalKeys = new WeakMap<StepObservation, string>();
+const visibleKeys = new MemoTable<StepObservation, string>();
+const internalKeys = new MemoTable<StepObservation, string>();
 
 /** What a user sees of a step: outcome, value read, BARs rewritten, the log line; for a config step, its config part. */
 export function visibleObservation(e: StepObservation): string {

@@ -5,6 +5,7 @@
  * `pdev->dev_flags & NAME` is evaluated as membership of NAME, so a patch-defined flag works
  * without knowing its bit value.
  */
+import { MemoTable } from './cache';
 import { MAX_EXPR_DEPTH, type Expr, type OperandValue } from './types';
 
 export class NeedsAssumption {
@@ -79,7 +80,7 @@ export function operandName(expr: Expr, depth = 0): string {
 }
 
 /** The names already in each operand list (a list of thousands is searched in constant time). */
-const recorded = new WeakMap<OperandValue[], Set<string>>();
+const recorded = new MemoTable<OperandValue[], Set<string>>();
 
 function record(operands: OperandValue[], name: string, value: number, meaning: string | undefined): void {
   let names = recorded.get(operands);

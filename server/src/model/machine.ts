@@ -21,7 +21,7 @@ import {
   decodeCommand,
 } from './pci';
 import type { Policy } from './policy';
-import { BoundedCache } from './cache';
+import { BoundedCache, MemoTable } from './cache';
 import { stepPart, type Step } from './steps';
 import type { AccessOutcome, DeviceKind, Explanation, StepAction, StepObservation } from './types';
 import { DECISION_POINTS } from './types';
@@ -50,7 +50,7 @@ export function deviceContext(policy: Policy, kind: DeviceKind): Context {
   return { policy, kind, image: buildImage(kind), layouts: new Map(), decided: new WeakMap() };
 }
 
-const keys = new WeakMap<DeviceState, string>();
+const keys = new MemoTable<DeviceState, string>();
 
 /** A stable text of everything in the state that can change what a later step observes. */
 export function stateKey(s: DeviceState): string {
@@ -244,20 +244,31 @@ export const STEP_HANDLERS: Record<StepAction, StepHandler> = {
 
 const isDecisionPoint = (d: string) => (DECISION_POINTS as readonly string[]).includes(d);
 
-/** The config-space decisions a Command-register step took (open's vfio_config_init), kept beside its `why`. */
-const configDecisions = new WeakMap<StepObservation, Explanation[]>();
+/**
+ * What an observation carries besides what it shows, as own properties no copy, JSON or structured
+ * clone sees (as a WeakMap's entries): unlike a memo they cannot be computed again, and a WeakMap's
+ * table never shrinks (one of them kept 2 MB after the analysis process's idle trim).
+ */
+const CONFIG_DECISIONS = Symbol('config decisions');
+const CONSULTED = Symbol('decisions consulted');
+type Carried = StepObservation & { [CONFIG_DECISIONS]?: Explanation[]; [CONSULTED]?: readonly string[] };
 
-/** Every decision a step took: its `why`, and for a Command-register step the config-space ones too. */
-export function allDecisionsOf(o: StepObservation): readonly Explanation[] {
-  return [...o.why, ...(configDecisions.get(o) ?? [])];
+function carry<K extends typeof CONFIG_DECISIONS | typeof CONSULTED>(
+  o: StepObservation,
+  key: K,
+  value: Carried[K],
+): void {
+  Object.defineProperty(o, key, { value, enumerable: false, writable: false, configurable: false });
 }
 
-/** Each observation's decisions asked for (Run.consulted), those the kernel does not have included. */
-const consultedDecisions = new WeakMap<StepObservation, readonly string[]>();
+/** Every decision a step took: its `why`, and for a Command-register step the config-space ones too (open's vfio_config_init). */
+export function allDecisionsOf(o: StepObservation): readonly Explanation[] {
+  return [...o.why, ...((o as Carried)[CONFIG_DECISIONS] ?? [])];
+}
 
 /** Every decision a step asked for, whether the kernel has it or not (what a step's result depends on). */
 export function decisionsConsulted(o: StepObservation): readonly string[] {
-  return consultedDecisions.get(o) ?? [];
+  return (o as Carried)[CONSULTED] ?? [];
 }
 
 /** The observation of a finished step: the Command-register part, and the config part of a config step. */
@@ -288,7 +299,7 @@ function observation(run: Run, step: Step, assumed: Set<string>): StepObservatio
   e.hw = hw;
   e.why = run.why.filter((w) => isDecisionPoint(w.decision));
   const others = run.why.filter((w) => !isDecisionPoint(w.decision));
-  if (others.length) configDecisions.set(e, others);
+  if (others.length) carry(e, CONFIG_DECISIONS, others);
   if (dependsOn) e.dependsOn = dependsOn;
   const notes = [...c.notes, ...run.obs.notes];
   if (notes.length) e.notes = notes;
@@ -360,6 +371,6 @@ export function applyStep(
     run.state.layout = id;
   }
   const entry = observation(run, step, assumed);
-  consultedDecisions.set(entry, [...run.consulted]);
+  carry(entry, CONSULTED, [...run.consulted]);
   return [{ state: run.finish(), assumptions, entry }];
 }

@@ -33,9 +33,6 @@ import { StepScriptError } from './steps';
 import type { DeviceKind, Explanation, Expr, TraceEntry } from './types';
 import type { Context, Layout } from './vfio/config/run';
 
-/** State keys, computed once per state: a step's result state is never changed afterwards. */
-const stateKeys = new WeakMap<DeviceState, string>();
-
 /** The vfio-pci model of one device under one policy, before memoisation. */
 class VfioSystem implements TransitionSystem<DeviceState, Step, StepObservation> {
   readonly initial = CLOSED_STATE;
@@ -45,10 +42,9 @@ class VfioSystem implements TransitionSystem<DeviceState, Step, StepObservation>
     this.ctx = deviceContext(policy, device);
   }
 
+  /** Computed once per state (stateKey's memo): a step's result state is never changed afterwards. */
   key(state: DeviceState): string {
-    let key = stateKeys.get(state);
-    if (key === undefined) stateKeys.set(state, (key = stateKey(state)));
-    return key;
+    return stateKey(state);
   }
 
   refusal(state: DeviceState, step: Step): string | null {

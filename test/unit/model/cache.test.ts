@@ -1,7 +1,18 @@
-/** The bounded caches keep the most recently used entries. */
+/** The bounded caches keep the most recently used entries; a trim starts the memo tables anew. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BoundedCache, trimCaches } from '../../../server/src/model/cache';
+import { BoundedCache, MemoTable, trimCaches } from '../../../server/src/model/cache';
+import { initCParser } from '../../../server/src/csrc/treeSitter';
+import { policyOf } from '../../../server/src/analysis/modelRuns';
+import {
+  applyStep,
+  CLOSED_STATE,
+  deviceContext,
+  decisionsConsulted,
+  allDecisionsOf,
+} from '../../../server/src/model/machine';
+import { DEVICE_KINDS } from '../../../server/src/model/index';
+import { parseSteps } from '../../../server/src/model/steps';
 
 test('the least recently used entry goes first when the limit is passed', () => {
   const cache = new BoundedCache<string, number>(2);
@@ -37,4 +48,41 @@ test('trim keeps the most recently used entries; trimCaches keeps a share of eac
   );
   assert.equal(small.size, 1);
   assert.equal(small.get('b'), 2);
+});
+
+test('a memo table answers what was set for a key until a trim, which forgets every entry', () => {
+  const memo = new MemoTable<object, string>();
+  const a = {};
+  const b = {};
+  memo.set(a, 'a');
+  memo.set(b, 'b');
+  assert.equal(memo.get(a), 'a');
+  assert.equal(memo.get(b), 'b');
+  trimCaches(1 / 8);
+  assert.equal(memo.get(a), undefined);
+  assert.equal(memo.get(b), undefined);
+  memo.set(a, 'again');
+  assert.equal(memo.get(a), 'again');
+});
+
+test('what an observation carries besides what it shows survives a trim, and no copy or JSON sees it', async () => {
+  await initCParser();
+  const pf = DEVICE_KINDS.find((d) => d.id === 'pf');
+  assert.ok(pf);
+  const ctx = deviceContext(policyOf('v5.8'), pf);
+  const [open] = parseSteps('open');
+  const [{ state, entry: opened }] = applyStep(ctx, CLOSED_STATE, open, {});
+  const [mmio] = parseSteps('mmio-read');
+  const [{ entry }] = applyStep(ctx, state, mmio, {});
+  const consulted = decisionsConsulted(entry);
+  assert.ok(consulted.includes('memory-enabled'), consulted.join(', '));
+  // open's vfio_config_init decisions are kept beside its Command-register `why`
+  const all = allDecisionsOf(opened);
+  assert.ok(all.length > opened.why.length, `${all.length} decisions, ${opened.why.length} shown`);
+  trimCaches(0);
+  assert.deepEqual(decisionsConsulted(entry), consulted);
+  assert.equal(allDecisionsOf(opened).length, all.length);
+  assert.deepEqual(decisionsConsulted({ ...entry }), []);
+  assert.deepEqual(JSON.parse(JSON.stringify(entry)), JSON.parse(JSON.stringify({ ...entry })));
+  assert.deepEqual(Object.keys(entry), Object.keys({ ...entry }));
 });
