@@ -49,7 +49,7 @@ export class BoundedCache<K, V> {
  * A memo of a pure function of an object (a state's key, an observation's text): what it holds
  * lives as long as its key, as in a WeakMap, and can be computed again. A trim (trimCaches) starts
  * it anew: V8 never shrinks a WeakMap's table, and a burst of documents left the analysis
- * process's memos 9 MB of tables whose keys had mostly gone.
+ * process's memos 7 MB of tables whose keys had mostly gone.
  */
 export class MemoTable<K extends object, V> {
   private table = new WeakMap<K, V>();

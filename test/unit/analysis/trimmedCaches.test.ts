@@ -1,8 +1,9 @@
 /**
  * The caches are only shortcuts (issue 16: the language server's analysis process, idle after a
- * burst, keeps only their newest entries and starts its memo tables anew): each seed and every fourth corpus file analysed again after the
- * caches were cut to one entry each gives the findings it gave with them full, and the same as a
- * second analysis with the caches untouched.
+ * burst, keeps only their newest entries and starts its memo tables anew): each seed and every
+ * fourth corpus file analysed again after the caches were cut to one entry each (and the memo
+ * tables emptied) gives the findings it gave with them full, and the same as a second analysis
+ * with the caches untouched.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

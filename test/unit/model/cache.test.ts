@@ -83,6 +83,11 @@ test('what an observation carries besides what it shows survives a trim, and no 
   assert.deepEqual(decisionsConsulted(entry), consulted);
   assert.equal(allDecisionsOf(opened).length, all.length);
   assert.deepEqual(decisionsConsulted({ ...entry }), []);
-  assert.deepEqual(JSON.parse(JSON.stringify(entry)), JSON.parse(JSON.stringify({ ...entry })));
-  assert.deepEqual(Object.keys(entry), Object.keys({ ...entry }));
+  // carried as own properties that nothing enumerating the observation meets
+  const carried = Object.getOwnPropertySymbols(entry);
+  assert.ok(carried.length > 0);
+  assert.deepEqual(
+    carried.filter((k) => Object.prototype.propertyIsEnumerable.call(entry, k)),
+    [],
+  );
 });
