@@ -66,6 +66,7 @@ function commandCases(
       internal,
       stop,
       part: 'command',
+      differencesOnly: true,
     });
     if (r.stopped) stopped = true;
     return r.differences;

@@ -64,7 +64,12 @@ function configCases(
     .filter((k) => devices.includes(k.id))
     .flatMap((kind) => {
       if (stopped) return [];
-      const r = explorePair(pa, pb, kind, { part: 'config', depth: CONFIG_DEPTH, stop });
+      const r = explorePair(pa, pb, kind, {
+        part: 'config',
+        depth: CONFIG_DEPTH,
+        stop,
+        differencesOnly: true,
+      });
       if (r.stopped) stopped = true;
       return r.differences;
     });

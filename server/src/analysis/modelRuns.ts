@@ -126,6 +126,8 @@ export interface CompareOptions {
   part?: StepPart;
   /** Checked at every node of the walks: true ends them (the analysis budget); the result is partial. */
   stop?: () => boolean;
+  /** Only the differences are wanted: the sizes in `stats` then leave out the devices not walked (model/compare.ts). */
+  differencesOnly?: boolean;
 }
 
 /**
@@ -161,6 +163,7 @@ export function comparePolicies(
         internal: opts.internal,
         part: how.part,
         stop: opts.stop,
+        differencesOnly: opts.differencesOnly,
       });
       if (r.stopped) stopped = true;
       part.states += r.stats.states;
