@@ -46,6 +46,38 @@ export class BoundedCache<K, V> {
 }
 
 /**
+ * Short names of long texts (a config part's permission tables: 8 KB of JSON, in every policy's,
+ * system's and comparison's key, escaped again at each level it was nested in). A name is never
+ * given to two texts: `name` returns the same name for the same text while the text is among the
+ * `limit` named last (each `name` of it counts as a use), and a text forgotten gets a new name
+ * (a key made with the old one is then only a cache miss, as a layout's id is in machine.ts).
+ * Not trimmed with the caches (trimCaches): a trim would rename the kernels' own tables, and a
+ * patched policy would then no longer share their systems and steps.
+ */
+export class ContentNames {
+  private names = new Map<string, string>();
+  private made = 0;
+
+  constructor(
+    private readonly prefix: string,
+    readonly limit: number,
+  ) {}
+
+  name(text: string): string {
+    let name = this.names.get(text);
+    if (name !== undefined) this.names.delete(text);
+    else name = `${this.prefix}${(this.made++).toString(36)}`;
+    this.names.set(text, name);
+    if (this.names.size > this.limit) this.names.delete(this.names.keys().next().value as string);
+    return name;
+  }
+
+  get size(): number {
+    return this.names.size;
+  }
+}
+
+/**
  * A memo of a pure function of an object (a state's key, an observation's text): what it holds
  * lives as long as its key, as in a WeakMap, and can be computed again. A trim (trimCaches) starts
  * it anew: V8 never shrinks a WeakMap's table, and a burst of documents left the analysis

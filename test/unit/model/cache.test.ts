@@ -1,7 +1,9 @@
 /** The bounded caches keep the most recently used entries; a trim starts the memo tables anew. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BoundedCache, MemoTable, trimCaches } from '../../../server/src/model/cache';
+import { BoundedCache, ContentNames, MemoTable, trimCaches } from '../../../server/src/model/cache';
+import { configTablesKey } from '../../../server/src/model/vfio/config/compilePart';
+import { kernelSpec } from '../../../server/src/analysis/modelRuns';
 import { initCParser } from '../../../server/src/csrc/treeSitter';
 import { policyOf } from '../../../server/src/analysis/modelRuns';
 import {
@@ -90,4 +92,36 @@ test('what an observation carries besides what it shows survives a trim, and no 
     carried.filter((k) => Object.prototype.propertyIsEnumerable.call(entry, k)),
     [],
   );
+});
+
+test('content names: one name per text while it is among the last named, never one name for two texts', () => {
+  const names = new ContentNames('N', 2);
+  const a = names.name('text a');
+  const b = names.name('text b');
+  assert.notEqual(a, b);
+  assert.equal(names.name(`text ${'a'}`), a); // the same text (another string): the same name, now the newest
+  names.name('text c'); // b, the least recently named, is forgotten
+  assert.equal(names.size, 2);
+  assert.equal(names.name('text a'), a);
+  const b2 = names.name('text b'); // forgotten: a new name, never the old one
+  assert.ok(![a, b].includes(b2), b2);
+  const d = names.name('text d');
+  assert.equal(new Set([a, b, b2, d]).size, 4);
+  trimCaches(0); // the caches' trim leaves the names alone
+  assert.equal(names.name('text d'), d);
+  assert.equal(names.name('text b'), b2);
+});
+
+test("a config part's tables key is a short name: one for equal tables, another for other tables", () => {
+  const v58 = kernelSpec('v5.8').config;
+  const key = configTablesKey(v58);
+  assert.ok(key.length < 16, key);
+  // a copy of the part (what a patch that changes no table makes) names the same tables
+  assert.equal(configTablesKey({ ...v58, perms: v58.perms.map((p) => ({ ...p })) }), key);
+  // one permission mask changed: other tables
+  const [first, ...rest] = v58.perms;
+  const changed = { ...first, rows: first.rows.map((r, i) => (i === 0 ? { ...r, write: 'ALL_WRITE' } : r)) };
+  assert.notEqual(configTablesKey({ ...v58, perms: [changed, ...rest] }), key);
+  // tables the kernels differ in have other names
+  assert.notEqual(configTablesKey(kernelSpec('v3.6').config), key);
 });

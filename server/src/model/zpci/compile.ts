@@ -3,6 +3,7 @@
  * parseCExpression in the server), exactly as model/policy.ts compiles a kernel. A spec built
  * from a patch's post-image compiles like a built-in one; its content key is the cache key.
  */
+import { ContentNames } from '../cache';
 import type { Expr } from '../types';
 import type {
   BodyNode,
@@ -19,7 +20,7 @@ export type CompiledPlugCheck = PlugCheck & { conditionExpr: Expr; guardExpr?: E
 
 export interface ZpciVersion {
   spec: ZpciVersionSpec;
-  /** The behaviour-relevant content (not id or label): two specs with one key behave alike. */
+  /** A name of the behaviour-relevant content (not id or label): two specs with one key behave alike. */
   key: string;
   decode: Record<ZpciInstruction, { len: Expr; pcias: Expr }>;
   bodies: Record<ZpciInstruction, CompiledNode[]>;
@@ -61,14 +62,17 @@ function compileBody(nodes: readonly BodyNode[], parse: (c: string) => Expr, dep
   });
 }
 
+/**
+ * The versions' contents met, by a short name (ContentNames): 8 KB of JSON each, in every zPCI
+ * system's and comparison's key.
+ */
+const versionNames = new ContentNames('Q', 256);
+
+/** A name of what a version's behaviour reads (not its id or label): one name per content. */
 export function zpciVersionContentKey(spec: ZpciVersionSpec): string {
-  return JSON.stringify([
-    spec.decode,
-    spec.instructions,
-    spec.plug,
-    spec.clp,
-    Object.entries(spec.traits).sort(),
-  ]);
+  return versionNames.name(
+    JSON.stringify([spec.decode, spec.instructions, spec.plug, spec.clp, Object.entries(spec.traits).sort()]),
+  );
 }
 
 export function compileZpciVersion(spec: ZpciVersionSpec, parse: (c: string) => Expr): ZpciVersion {
