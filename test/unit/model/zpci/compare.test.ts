@@ -5,7 +5,18 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ZPCI_DEVICE_KINDS, ZPCI_VERSION_SPECS, formatObservation } from '../../../../server/src/model/zpci';
+import {
+  ZPCI_DEVICE_KINDS,
+  ZPCI_EXPLORATION_ALPHABET,
+  ZPCI_VERSION_SPECS,
+  compileZpciVersion,
+  formatObservation,
+  zpciSystem,
+  zpciVersionSpec,
+} from '../../../../server/src/model/zpci';
+import type { ZpciExplanation } from '../../../../server/src/model/zpci';
+import { reachable } from '../../../../server/src/model/index';
+import { parseCExpression } from '../../../../server/src/csrc/cexpr';
 import { cat, outcome, zpci } from './support';
 
 before(zpci);
@@ -107,4 +118,30 @@ describe('determinism', () => {
     assert.equal(r.stats.cut, 'transitions');
     assert.ok(r.notes.some((n) => /exploration cut \(transitions\)/.test(n)));
   });
+});
+
+test("a system's steps share the explanations they have alike: one object per content, the content unchanged", () => {
+  const ism = ZPCI_DEVICE_KINDS.find((k) => k.id === 'zpci-intercepted')!;
+  const system = zpciSystem(
+    compileZpciVersion(zpciVersionSpec('v6.0')!, parseCExpression),
+    ism,
+    cat().host('host-v6.15'),
+  );
+  const walk = reachable(system, { depth: 3, alphabet: ZPCI_EXPLORATION_ALPHABET });
+  const entries: ZpciExplanation[] = walk.edges.flatMap((e) => e.observation.why);
+  const byContent = new Map<string, Set<ZpciExplanation>>();
+  for (const w of entries) {
+    const content = JSON.stringify(w);
+    if (!byContent.has(content)) byContent.set(content, new Set());
+    byContent.get(content)!.add(w);
+  }
+  assert.ok(
+    entries.length > 2 * byContent.size,
+    `${entries.length} explanations, ${byContent.size} contents`,
+  );
+  for (const [content, objects] of byContent) assert.equal(objects.size, 1, content);
+  // the walk's steps replayed as a script read the same (the shared objects are what each step evaluated)
+  const plugged = system.run(cat().steps('plug; enable'))[0].trace[1];
+  assert.ok(plugged.why.length > 0);
+  assert.ok(plugged.why.every((w) => byContent.get(JSON.stringify(w))?.has(w)));
 });
