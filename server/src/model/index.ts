@@ -20,7 +20,8 @@
  *   scenarios.ts   the behaviour matrix's named scenarios, the simulator's preset scripts
  *   registry.ts    MODELS: every model with its variants, device kinds, steps and presets
  *   zpci/          the zPCI model (its own index.ts): QEMU versions, zPCI kinds, host kernels
- *   cache.ts       BoundedCache, the one cache of the server's long-lived results; trimCaches
+ *   cache.ts       BoundedCache, the one cache of the server's long-lived results; trimCaches;
+ *                  ContentNames, short names of long contents for keys
  *   core/          the transition-system shape and the one breadth-first walk
  */
 export * from './types';
