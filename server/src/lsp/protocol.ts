@@ -127,8 +127,8 @@ export interface ServerStats {
   heapUsed: number;
   documents: number;
   /**
-   * How often the server's analysis processes, idle after a job with a heap of more than 64 MB
-   * (by default), kept only their newest cache entries and compacted their heap (their memory
+   * How often the server's analysis processes, idle after a job with more than 64 MB of heap
+   * held by V8 (by default), kept only their newest cache entries and compacted their heap (their memory
    * went back).
    */
   analysisTrims: number;

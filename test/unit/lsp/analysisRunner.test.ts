@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { WARM_UP_PATCH } from '../../../server/src/analysis/index';
-import { AnalysisRunner } from '../../../server/src/lsp/analysisRunner';
+import { AnalysisRunner, worthATrim } from '../../../server/src/lsp/analysisRunner';
 import { projectRoot } from '../../support/shared';
 
 /** The file of vfio-pci's config-space emulation (built, so no line of a real patch is copied). */
@@ -120,4 +120,13 @@ test('without a worker script the runner analyses in-process', async () => {
   const runner = new AnalysisRunner(undefined, () => undefined);
   const outcome = await runner.run(patch, { file: 'c.patch' }, 60_000).outcome;
   assert.equal(outcome.status, 'done');
+});
+
+test('an idle worker is trimmed by the heap V8 holds for it, not by what was in use when it looked', () => {
+  const MB = 2 ** 20;
+  // after the 73 corpus and seed files: a collection in the last job left 59 MB in use of 100 MB held
+  assert.equal(worthATrim({ heapTotal: 100 * MB, heapUsed: 59 * MB } as NodeJS.MemoryUsage, 64 * MB), true);
+  // one document: neither is near the threshold
+  assert.equal(worthATrim({ heapTotal: 30 * MB, heapUsed: 20 * MB } as NodeJS.MemoryUsage, 64 * MB), false);
+  assert.equal(worthATrim({ heapTotal: 64 * MB, heapUsed: 64 * MB } as NodeJS.MemoryUsage, 64 * MB), false);
 });
