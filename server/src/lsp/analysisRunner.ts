@@ -83,8 +83,8 @@ function settingOf(name: string, otherwise: number): number {
  * Whether an idle worker's heap is worth a trim: what V8 holds for it (`heapTotal`, the pages
  * the process keeps), not what was in use when the timer fired. The two part after a burst: a
  * collection during the last job can leave the objects in use under the threshold while V8 still
- * holds twice that (after the 73 corpus and seed files, 59 MB in use of 100 MB held: no trim,
- * and the process stayed at 150 MB).
+ * holds far more (after the 73 corpus and seed files, 59 MB in use of 86 MB held: no trim, and
+ * the process stayed at 147-150 MB).
  */
 export function worthATrim(usage: Pick<NodeJS.MemoryUsage, 'heapTotal'>, aboveBytes: number): boolean {
   return usage.heapTotal > aboveBytes;

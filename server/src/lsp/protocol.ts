@@ -127,9 +127,9 @@ export interface ServerStats {
   heapUsed: number;
   documents: number;
   /**
-   * How often the server's analysis processes, idle after a job with more than 64 MB of heap
-   * held by V8 (by default), kept only their newest cache entries and compacted their heap (their memory
-   * went back).
+   * How often the server's analysis processes, idle after a job with more than 64 MB of heap held
+   * by V8 (by default), kept only their newest cache entries and compacted their heap (their
+   * memory went back).
    */
   analysisTrims: number;
 }
