@@ -57,6 +57,7 @@ type JobReply =
 /** What the worker sends when, idle, it gave memory back (not the answer to a job). */
 interface TrimReport {
   status: 'trimmed';
+  /** The heap V8 held for the worker (`heapTotal`, bytes) before and after the trim. */
   heapBefore: number;
   heapAfter: number;
   ms: number;
