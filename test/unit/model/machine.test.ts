@@ -9,6 +9,11 @@ import {
   simulateScript,
 } from '../../../server/src/analysis/modelRuns';
 import type { KernelId } from '../../../server/src/model/types';
+import { policyOf } from '../../../server/src/analysis/modelRuns';
+import { CLOSED_STATE, applyStep, deviceContext, type DeviceState } from '../../../server/src/model/machine';
+import { deviceKind } from '../../../server/src/model/devices';
+import { parseSteps } from '../../../server/src/model/steps';
+import { sameRuntime } from '../../../server/src/model/vfio/config/run';
 
 before(async () => {
   await initCParser();
@@ -105,4 +110,37 @@ test('unknown ids are refused with the valid ones listed', () => {
     () => simulateScript('pf', 'v5.8', 'open; open'),
     /step 2 "open": the device is already open/,
   );
+});
+
+test('a step that changes nothing gives back the state it started from; one that changes it, a new state', () => {
+  const policy = policyOf('v5.10');
+  const ctx = deviceContext(policy, deviceKind('pf'));
+  const step = (state: DeviceState, text: string) => applyStep(ctx, state, parseSteps(text)[0], {})[0].state;
+  const open = step(CLOSED_STATE, 'open');
+  assert.notEqual(open, CLOSED_STATE);
+  // a read of COMMAND and an access the device answers change nothing of the state
+  assert.equal(step(open, 'read-cmd'), open);
+  assert.equal(step(open, 'mmio-read'), open);
+  // a write of the same COMMAND value it holds copies no overlay, and changes nothing
+  const written = step(open, 'write-cmd 0x0000');
+  const again = step(written, 'write-cmd 0x0000');
+  assert.equal(again, written);
+  // d3hot changes the power state: a new state, which the same step from it leaves alone
+  const asleep = step(open, 'd3hot');
+  assert.notEqual(asleep, open);
+  assert.equal(asleep.power, 3);
+  assert.equal(open.power, 0);
+  assert.equal(step(asleep, 'd3hot'), asleep);
+});
+
+test('sameRuntime compares every field of a state but its byte overlays', () => {
+  const fields = Object.keys(CLOSED_STATE).filter((k) => k !== 'vconfig' && k !== 'hw');
+  assert.ok(fields.length >= 11);
+  for (const k of fields) {
+    const v = (CLOSED_STATE as unknown as Record<string, unknown>)[k];
+    const other = typeof v === 'boolean' ? !v : typeof v === 'number' ? v + 1 : `${String(v)}x`;
+    const changed = { ...CLOSED_STATE, [k]: other } as DeviceState;
+    assert.equal(sameRuntime(CLOSED_STATE, changed), false, `a state differing only in ${k}`);
+  }
+  assert.equal(sameRuntime(CLOSED_STATE, { ...CLOSED_STATE, vconfig: { 4: 2 } }), true);
 });
