@@ -11,6 +11,7 @@ import type { Position } from 'vscode-languageserver-protocol';
 import { corpusRealFiles, haveShared, readShared, seedFiles } from '../support/shared';
 import { LspClient, cliPath } from '../protocol/lspClient';
 import { processTreeRss } from './processTree';
+import { analysisTimes } from './serverLogs';
 
 const SEED = '002_4b73f9f607840218.txt';
 const LARGEST = 'k13_hv-pci-command-memory_thread.mbox';
@@ -55,18 +56,6 @@ function hoverPositions(text: string): Position[] {
   lines.forEach((l, line) => {
     for (let m = re.exec(l); m; m = re.exec(l)) out.push({ line, character: m.index + 1 });
   });
-  return out;
-}
-
-/** The analysis times the server logged ("analysed NAME (version N) in X ms: ...") for these documents. */
-function analysisTimes(client: LspClient, uris: Set<string>): number[] {
-  // the log names a document by its file name (lsp/documentStatus.ts), not its whole URI
-  const names = new Set([...uris].map((u) => u.replace(/^.*\//, '')));
-  const out: number[] = [];
-  for (const l of client.logs) {
-    const m = /^analysed (\S+) \(version \d+\) in ([\d.]+) ms/.exec(l);
-    if (m && names.has(m[1])) out.push(Number(m[2]));
-  }
   return out;
 }
 

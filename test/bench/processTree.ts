@@ -31,6 +31,28 @@ export function processTreeRss(pid: number, depth = 0): number | undefined {
   return total;
 }
 
+/** `pid`'s proportional set size in bytes (a page shared with k processes counts 1/k), from smaps_rollup. */
+function ownPss(pid: number): number | undefined {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `pid`'s PSS with its descendants' (at most 8 levels down), in bytes: what the processes take
+ * together, each page they share (the node binary's, its libraries') counted once, as RSS does not.
+ */
+export function processTreePss(pid: number, depth = 0): number | undefined {
+  const own = ownPss(pid);
+  if (own === undefined || depth >= 8) return own;
+  let total = own;
+  for (const child of childrenOf(pid)) total += processTreePss(child, depth + 1) ?? 0;
+  return total;
+}
+
 /** CPU time (user+sys, all threads, in ms: 10 ms ticks) `pid` and its running descendants used so far. */
 export function processTreeCpu(pid: number, depth = 0): number | undefined {
   let own: number;
