@@ -22,13 +22,18 @@ function childrenOf(pid: number): number[] {
   }
 }
 
-/** `pid`'s RSS with its descendants' (at most 8 levels down), in bytes. */
-export function processTreeRss(pid: number, depth = 0): number | undefined {
-  const own = ownRss(pid);
-  if (own === undefined || depth >= 8) return own;
-  let total = own;
-  for (const child of childrenOf(pid)) total += processTreeRss(child, depth + 1) ?? 0;
+/** `own` of `pid` plus that of its descendants (at most 8 levels down). */
+function overTree(pid: number, own: (pid: number) => number | undefined, depth = 0): number | undefined {
+  const mine = own(pid);
+  if (mine === undefined || depth >= 8) return mine;
+  let total = mine;
+  for (const child of childrenOf(pid)) total += overTree(child, own, depth + 1) ?? 0;
   return total;
+}
+
+/** `pid`'s RSS with its descendants', in bytes. */
+export function processTreeRss(pid: number): number | undefined {
+  return overTree(pid, ownRss);
 }
 
 /** `pid`'s proportional set size in bytes (a page shared with k processes counts 1/k), from smaps_rollup. */
@@ -42,15 +47,11 @@ function ownPss(pid: number): number | undefined {
 }
 
 /**
- * `pid`'s PSS with its descendants' (at most 8 levels down), in bytes: what the processes take
- * together, each page they share (the node binary's, its libraries') counted once, as RSS does not.
+ * `pid`'s PSS with its descendants', in bytes: what the processes take together, each page they
+ * share (the node binary's, its libraries') counted once, as RSS does not.
  */
-export function processTreePss(pid: number, depth = 0): number | undefined {
-  const own = ownPss(pid);
-  if (own === undefined || depth >= 8) return own;
-  let total = own;
-  for (const child of childrenOf(pid)) total += processTreePss(child, depth + 1) ?? 0;
-  return total;
+export function processTreePss(pid: number): number | undefined {
+  return overTree(pid, ownPss);
 }
 
 /** CPU time (user+sys, all threads, in ms: 10 ms ticks) `pid` and its running descendants used so far. */
