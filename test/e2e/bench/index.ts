@@ -55,6 +55,7 @@ export async function run(): Promise<void> {
   const firstOpen = await timeToDiagnostics(openInEditor(uri), uri);
   const activationMs = await (await api()).activationMs;
   const activateReturnMs = (await api()).activateReturnMs;
+  const firstStart = { ...(await api()).server.firstStart };
   const afterRestart: number[] = [];
   for (let i = 0; i < 3; i++) {
     afterRestart.push(
@@ -72,6 +73,7 @@ export async function run(): Promise<void> {
       wasActive,
       activationMs,
       activateReturnMs,
+      firstStart,
       firstOpen,
       nextOpen,
       afterRestart,
