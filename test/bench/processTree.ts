@@ -54,16 +54,17 @@ export function processTreePss(pid: number): number | undefined {
   return overTree(pid, ownPss);
 }
 
-/** CPU time (user+sys, all threads, in ms: 10 ms ticks) `pid` and its running descendants used so far. */
-export function processTreeCpu(pid: number, depth = 0): number | undefined {
-  let own: number;
+/** `pid`'s own CPU time (user+sys, all threads) in ms (10 ms ticks), from /proc/PID/stat. */
+function ownCpu(pid: number): number | undefined {
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    own = (Number(fields[11]) + Number(fields[12])) * 10;
+    return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return undefined;
   }
-  if (depth >= 8) return own;
-  for (const child of childrenOf(pid)) own += processTreeCpu(child, depth + 1) ?? 0;
-  return own;
+}
+
+/** CPU time (user+sys, all threads, in ms: 10 ms ticks) `pid` and its running descendants used so far. */
+export function processTreeCpu(pid: number): number | undefined {
+  return overTree(pid, ownCpu);
 }

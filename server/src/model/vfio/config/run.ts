@@ -373,8 +373,9 @@ export class Run {
 
 /**
  * Whether two states agree in every field but their two byte overlays (finish compares those by
- * identity). Written out field by field: a loop over the keys was a keyed load each on a cold
- * JIT. test/unit/model/machine.test.ts checks that every field of CLOSED_CFG_STATE is compared.
+ * identity). Written out field by field, not a loop over CLOSED_CFG_STATE's keys (that loop was
+ * 1.7 ms of seed 002's cold CLI profile, its keyed loads interpreted);
+ * test/unit/model/machine.test.ts checks that every field of CLOSED_CFG_STATE is compared.
  */
 export function sameRuntime(a: CfgState, b: CfgState): boolean {
   return (
