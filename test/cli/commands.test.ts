@@ -176,6 +176,33 @@ describe('vfio-lens matrix', () => {
   });
 });
 
+describe('vfio-lens output to a reader that reads slowly', () => {
+  test('the CLI exits once its output is handed on, not before: all of it arrives, with its status', async () => {
+    // dist/cli.js ends a command with process.exit() once stdout and stderr are flushed (V8's
+    // pending collections of a heap about to be dropped are not run first): output far larger than
+    // a pipe's buffer, read only after a pause, must still arrive whole
+    const big = path.join(projectRoot, 'samples', 'sample-series.mbox');
+    const args = [cli, 'stats', ...Array.from({ length: 400 }, () => big), '--format', 'json'];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pause();
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => chunks.push(d));
+    setTimeout(() => child.stdout.resume(), 300);
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    assert.equal(code, 0);
+    const out = Buffer.concat(chunks).toString('utf8');
+    assert.ok(out.length > 65536, `${out.length} characters: not more than a pipe holds`);
+    const parsed = JSON.parse(out) as { documents: unknown[] };
+    assert.equal(parsed.documents.length, 400);
+  });
+
+  test('an error status survives the exit: a missing file is 2, with its message', () => {
+    const r = run('analyze', path.join(projectRoot, 'no-such-file.patch'));
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no-such-file\.patch: no such file/);
+  });
+});
+
 describe('vfio-lens output to a reader that stops reading', () => {
   test('`stats ... | head -c 1`: the command ends quietly, with no unhandled EPIPE', async () => {
     // output far larger than a pipe's buffer: the writes go on after the reader closed its end
