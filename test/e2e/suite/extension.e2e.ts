@@ -38,11 +38,14 @@ describe('vfio-lens in VS Code', function () {
     returnLine = positionOf(seed, NEW_RETURN).line;
   });
 
-  it('activates on a plain-text patch mail, not at startup, and its server starts', async () => {
+  it('activates on a plain-text patch mail or in a folder of mail, not at every startup, and its server starts', async () => {
     const ext = vscode.extensions.getExtension('vfio-lens.vfio-lens');
     assert.ok(ext?.isActive);
     const activation = ext.packageJSON.activationEvents as string[];
     assert.ok(!activation.includes('*') && !activation.includes('onStartupFinished'));
+    assert.ok(
+      activation.includes('onLanguage:plaintext') && activation.includes('workspaceContains:**/*.mbox'),
+    );
     const ms = await (await api()).activationMs;
     assert.ok(ms >= 0);
     assert.ok((await api()).server.isRunning);

@@ -64,6 +64,12 @@ test('commands, activation and capabilities as agreed', () => {
   for (const lang of ['diff', 'patch-mail', 'plaintext', 'c']) {
     assert.ok(manifest.activationEvents.includes(`onLanguage:${lang}`), lang);
   }
+  // at startup only in a folder that holds patches or mail: the server starts while the editor
+  // comes up, so the first patch opened there finds it running
+  assert.ok(!manifest.activationEvents.includes('onStartupFinished'));
+  for (const ext of ['patch', 'diff', 'mbox', 'eml']) {
+    assert.ok(manifest.activationEvents.includes(`workspaceContains:**/*.${ext}`), ext);
+  }
   assert.deepEqual(manifest.capabilities.untrustedWorkspaces, { supported: true });
   const mail = manifest.contributes.languages.find((l) => l.id === 'patch-mail');
   assert.deepEqual(mail?.extensions, ['.mbox', '.eml']);
