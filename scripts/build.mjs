@@ -1,6 +1,9 @@
 // Bundles the deliverables with esbuild: the VS Code client, the server+CLI, and the simulator webview.
 // Also copies the two WebAssembly files tree-sitter needs next to the server bundle.
 //
+// The client is dist/extension-main.js, run by dist/extension.js (scripts/extension-loader.cjs)
+// through V8's code cache, as dist/cli.js runs the server's.
+//
 // The server+CLI is four files, so that a run loads only what it uses:
 //  - dist/cli.js, the `vfio-lens` bin and the server's entry: a small loader (scripts/cli-loader.cjs)
 //    that runs the bundle through V8's code cache;
@@ -102,8 +105,9 @@ const oneProtocolLibrary = {
 const builds = [
   {
     ...node,
+    // dist/extension.js is its loader (writeLoaders: the bundle through V8's code cache)
     entryPoints: ['client/src/extension.ts'],
-    outfile: out('extension.js'),
+    outfile: out('extension-main.js'),
     external: ['vscode'],
   },
   {
@@ -145,32 +149,64 @@ for (const file of [
   copyFileSync(file, path.join(dist, path.basename(file)));
 }
 
-/** dist/cli.js: the loader, with each bundle's content hash (null in watch mode: no code cache). */
-function writeLoader(withHashes) {
+const bundleHash = (f) =>
+  createHash('sha256')
+    .update(readFileSync(out(f), 'utf8'))
+    .digest('hex')
+    .slice(0, 16);
+
+/** A bundle a loader runs through V8's code cache (a vm.Script): it cannot hold a dynamic import(). */
+function checkLoadable(f) {
+  if (/\bimport\(/.test(readFileSync(out(f), 'utf8').replace(/\/\/.*$/gm, '')))
+    throw new Error(`${f} holds a dynamic import(), which its loader cannot run from a code cache`);
+}
+
+/** A loader's text, with the module it requires for the code cache's folder and files written into it. */
+function loaderText(name) {
+  const paths = readFileSync(path.join(root, 'scripts', 'code-cache-paths.cjs'), 'utf8');
+  const text = readFileSync(path.join(root, 'scripts', name), 'utf8');
+  const include = /^const (\{[^}]*\}) = require\('\.\/code-cache-paths\.cjs'\);$/m;
+  if (!include.test(text)) throw new Error(`scripts/${name} no longer requires ./code-cache-paths.cjs`);
+  return text.replace(
+    include,
+    (_, names) =>
+      `const ${names} = (() => {\nconst module = { exports: {} };\n${paths}\nreturn module.exports;\n})();`,
+  );
+}
+
+/**
+ * The loaders, with each bundle's content hash (null in watch mode: no code cache): dist/cli.js
+ * (the CLI and the language server) and dist/extension.js (the VS Code extension).
+ */
+function writeLoaders(withHashes) {
   const hashes = {};
   for (const f of withHashes ? ['cli-bundle.js', 'charsets.js'] : []) {
-    const text = readFileSync(out(f), 'utf8');
-    if (/\bimport\(/.test(text.replace(/\/\/.*$/gm, '')))
-      throw new Error(`${f} holds a dynamic import(), which dist/cli.js cannot load from a code cache`);
-    hashes[f] = createHash('sha256').update(text).digest('hex').slice(0, 16);
+    checkLoadable(f);
+    hashes[f] = bundleHash(f);
   }
   // the wasm tier-up flag treeSitter.ts sets, so that the loader sets the same before compiling
   const tiering = /export const WASM_TIERING = ('[^']*');/.exec(
     readFileSync(path.join(root, 'server/src/csrc/treeSitter.ts'), 'utf8'),
   );
   if (!tiering) throw new Error('server/src/csrc/treeSitter.ts no longer exports WASM_TIERING');
-  const loader = readFileSync(path.join(root, 'scripts', 'cli-loader.cjs'), 'utf8')
+  const loader = loaderText('cli-loader.cjs')
     .replace('/* BUNDLE_HASHES */ null', withHashes ? JSON.stringify(hashes) : 'null')
     .replace("/* WASM_TIERING */ ''", tiering[1]);
   writeFileSync(out('cli.js'), loader);
   chmodSync(out('cli.js'), 0o755);
+  if (withHashes) checkLoadable('extension-main.js');
+  const extension = loaderText('extension-loader.cjs').replace(
+    '/* BUNDLE_HASH */ null',
+    withHashes ? JSON.stringify(bundleHash('extension-main.js')) : 'null',
+  );
+  writeFileSync(out('extension.js'), extension);
 }
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
-  writeLoader(false);
+  writeLoaders(false);
   console.log('esbuild: watching (dist/cli.js without a code cache while the bundles change)');
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
-  writeLoader(true);
+  writeLoaders(true);
 }

@@ -20,7 +20,6 @@
 // VFIO_LENS_CODE_CACHE_TRACE=1 says on stderr what happened to each cache file, and in which kind of run.
 'use strict';
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const vm = require('node:vm');
 
@@ -50,23 +49,9 @@ const trace = process.env.VFIO_LENS_CODE_CACHE_TRACE === '1';
 // each line names the kind of run (the server's analysis process shares the server's stderr)
 const note = (message) => trace && process.stderr.write(`vfio-lens code cache (${role}): ${message}\n`);
 
-function cacheDirectory() {
-  const setting = process.env.VFIO_LENS_CODE_CACHE;
-  if (!BUNDLE_HASHES || setting === 'off' || setting === '0') return undefined;
-  if (setting && path.isAbsolute(setting)) return setting;
-  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'vfio-lens', 'code-cache');
-}
+const { cacheDirectory, runtimeTag, readCache, keepNewest } = require('./code-cache-paths.cjs');
 
-/** A short hash of what else decides whether V8 accepts a code cache: Node and its flags. */
-function runtimeTag() {
-  const text = `${process.version} ${process.arch} ${process.execArgv.join(' ')}`;
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return `${process.version}-${h.toString(16)}`;
-}
-
-const dir = cacheDirectory();
+const dir = BUNDLE_HASHES ? cacheDirectory() : undefined;
 /** The kind of run, for the stamp that ends its checks of a cache (each kind compiles other functions). */
 const thread = !require('node:worker_threads').isMainThread;
 const role =
@@ -209,22 +194,10 @@ function writeCaches(final) {
     }
     // every build of the bundle (checkouts, upgrades) and every Node has its own file: keep the
     // most recently used few of this bundle's, so the folder does not grow without end
-    const base = path.basename(name, '.js');
-    const pattern = new RegExp(`^${base}-[0-9a-f]{16}-.*\\.bin$`);
-    try {
-      const others = fs
-        .readdirSync(dir)
-        .filter((f) => pattern.test(f))
-        .map((f) => ({ f, used: fs.statSync(path.join(dir, f)).mtimeMs }))
-        .sort((a, b) => b.used - a.used);
-      for (const { f } of others.slice(KEPT_CACHES)) {
-        fs.rmSync(path.join(dir, f), { force: true });
-        for (const stamp of stampsOf(path.join(dir, f))) fs.rmSync(stamp, { force: true });
-        note(`${name}: removed ${f}, the least recently used`);
-      }
-    } catch {
-      // another process is pruning too
-    }
+    keepNewest(dir, path.basename(name, '.js'), KEPT_CACHES, (removed) => {
+      for (const stamp of stampsOf(removed)) fs.rmSync(stamp, { force: true });
+      note(`${name}: removed ${path.basename(removed)}, the least recently used`);
+    });
   }
 }
 
@@ -236,14 +209,8 @@ function load(name) {
   const source = fs.readFileSync(filename, 'utf8');
   const hash = BUNDLE_HASHES && BUNDLE_HASHES[name];
   const file = dir && hash && path.join(dir, `${path.basename(name, '.js')}-${hash}-${tag}-${group}.bin`);
-  let cachedData;
-  if (file) {
-    try {
-      cachedData = fs.readFileSync(file);
-    } catch {
-      note(`${name}: no cache yet`);
-    }
-  }
+  const cachedData = file ? readCache(file) : undefined;
+  if (file && !cachedData) note(`${name}: no cache yet`);
   const script = new vm.Script(require('node:module').wrap(source), { filename, cachedData });
   if (cachedData) {
     note(`${name}: cache ${script.cachedDataRejected ? 'rejected' : 'used'}`);

@@ -1,0 +1,57 @@
+// Where vfio-lens keeps its V8 code caches, and what besides a bundle's content decides whether V8
+// accepts one: the two loaders' (scripts/cli-loader.cjs, scripts/extension-loader.cjs), which
+// require it; scripts/build.mjs writes it into each (dist/cli.js and dist/extension.js stay one
+// file each).
+'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+/** The cache folder: VFIO_LENS_CODE_CACHE=off (or 0) for none, =/dir for another. */
+function cacheDirectory() {
+  const setting = process.env.VFIO_LENS_CODE_CACHE;
+  if (setting === 'off' || setting === '0') return undefined;
+  if (setting && path.isAbsolute(setting)) return setting;
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'vfio-lens', 'code-cache');
+}
+
+/** A short hash of what else decides whether V8 accepts a code cache: Node and its flags. */
+function runtimeTag() {
+  const text = `${process.version} ${process.arch} ${process.execArgv.join(' ')}`;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return `${process.version}-${h.toString(16)}`;
+}
+
+/** A cache file's bytes; undefined when there is none (or it cannot be read: the compile pays). */
+function readCache(file) {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Keeps the `keep` most recently used cache files of a bundle (`<base>-<hash>-*.bin`: every build
+ * of it, and every Node, has its own) and removes the others, calling `removed` with each path.
+ */
+function keepNewest(dir, base, keep, removed = () => {}) {
+  const pattern = new RegExp(`^${base}-[0-9a-f]{16}-.*\\.bin$`);
+  try {
+    const files = fs
+      .readdirSync(dir)
+      .filter((f) => pattern.test(f))
+      .map((f) => ({ f, used: fs.statSync(path.join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.used - a.used);
+    for (const { f } of files.slice(keep)) {
+      fs.rmSync(path.join(dir, f), { force: true });
+      removed(path.join(dir, f));
+    }
+  } catch {
+    // another process is pruning too
+  }
+}
+
+module.exports = { cacheDirectory, runtimeTag, readCache, keepNewest };
