@@ -49,7 +49,13 @@ const trace = process.env.VFIO_LENS_CODE_CACHE_TRACE === '1';
 // each line names the kind of run (the server's analysis process shares the server's stderr)
 const note = (message) => trace && process.stderr.write(`vfio-lens code cache (${role}): ${message}\n`);
 
-const { cacheDirectory, runtimeTag, readCache, keepNewest } = require('./code-cache-paths.cjs');
+const {
+  cacheDirectory,
+  runtimeTag,
+  readCache,
+  keepNewest,
+  writeCacheFile,
+} = require('./code-cache-paths.cjs');
 
 const dir = BUNDLE_HASHES ? cacheDirectory() : undefined;
 /** The kind of run, for the stamp that ends its checks of a cache (each kind compiles other functions). */
@@ -113,20 +119,6 @@ const loaded = new Map();
 const unwritten = [];
 
 /**
- * Makes `target` and its missing parents, at most 32 of them. Not `mkdirSync(..., { recursive })`:
- * Node 20's loops forever where a parent cannot be made under /proc (XDG_CACHE_HOME=/proc/x hung
- * every command at exit).
- */
-function makeDirectory(target) {
-  const missing = [];
-  for (let d = target; !fs.existsSync(d); d = path.dirname(d)) {
-    if (missing.length >= 32 || path.dirname(d) === d) throw new Error(`cannot make ${target}`);
-    missing.push(d);
-  }
-  for (const d of missing.reverse()) fs.mkdirSync(d, { mode: 0o700 });
-}
-
-/**
  * The bytecode V8 holds now: every function this run compiled or read from a cache (less what it
  * flushed). A stamp records it for the run that found a cache complete; a later run of the same
  * kind that holds a tenth more (it ran code the stamping run did not: `analyze` after `matrix`)
@@ -180,10 +172,7 @@ function writeCaches(final) {
         note(`${name}: this run added little to the cache (${used} -> ${data.length} bytes): complete`);
         continue;
       }
-      makeDirectory(dir);
-      const tmp = `${file}.${process.pid}.${require('node:worker_threads').threadId}.tmp`;
-      fs.writeFileSync(tmp, data);
-      fs.renameSync(tmp, file);
+      writeCacheFile(dir, file, data, `${process.pid}.${require('node:worker_threads').threadId}`);
       entry.used = data.length; // a later check of this run compares with what it wrote
       // a cache made anew (none, or rejected) is checked again as it grows
       if (used === undefined) for (const f of stampsOf(file)) fs.rmSync(f, { force: true });

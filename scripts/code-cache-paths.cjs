@@ -24,6 +24,31 @@ function runtimeTag() {
   return `${process.version}-${h.toString(16)}`;
 }
 
+/**
+ * Makes `target` and its missing parents, at most 32 of them. Not `mkdirSync(..., { recursive })`:
+ * Node 20's loops forever where a parent cannot be made under /proc (XDG_CACHE_HOME=/proc/x hung
+ * every command at exit, and would hang VS Code's extension host).
+ */
+function makeDirectory(target) {
+  const missing = [];
+  for (let d = target; !fs.existsSync(d); d = path.dirname(d)) {
+    if (missing.length >= 32 || path.dirname(d) === d) throw new Error(`cannot make ${target}`);
+    missing.push(d);
+  }
+  for (const d of missing.reverse()) fs.mkdirSync(d, { mode: 0o700 });
+}
+
+/**
+ * Writes a cache file whole or not at all (a reader never sees half of one): into a file of its
+ * own (`writer` tells concurrent writers apart), then renamed. Throws what went wrong.
+ */
+function writeCacheFile(dir, file, data, writer = String(process.pid)) {
+  makeDirectory(dir);
+  const tmp = `${file}.${writer}.tmp`;
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, file);
+}
+
 /** A cache file's bytes; undefined when there is none (or it cannot be read: the compile pays). */
 function readCache(file) {
   try {
@@ -54,4 +79,4 @@ function keepNewest(dir, base, keep, removed = () => {}) {
   }
 }
 
-module.exports = { cacheDirectory, runtimeTag, readCache, keepNewest };
+module.exports = { cacheDirectory, runtimeTag, readCache, keepNewest, writeCacheFile };

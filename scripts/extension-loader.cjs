@@ -29,7 +29,13 @@ const KEPT_CACHES = 4;
 const trace = process.env.VFIO_LENS_CODE_CACHE_TRACE === '1';
 const note = (message) => trace && process.stderr.write(`vfio-lens code cache (extension): ${message}\n`);
 
-const { cacheDirectory, runtimeTag, readCache, keepNewest } = require('./code-cache-paths.cjs');
+const {
+  cacheDirectory,
+  runtimeTag,
+  readCache,
+  keepNewest,
+  writeCacheFile,
+} = require('./code-cache-paths.cjs');
 
 const filename = path.join(__dirname, BUNDLE);
 const dir = BUNDLE_HASH ? cacheDirectory() : undefined;
@@ -57,10 +63,7 @@ function writeCache() {
       note(`${BUNDLE}: little added (${used} -> ${data.length} bytes): not written`);
       return;
     }
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, file);
+    writeCacheFile(dir, file, data);
     used = data.length; // a later check writes only what grew since
     note(`${BUNDLE}: written to ${file} (${data.length} bytes)`);
     keepNewest(dir, base, KEPT_CACHES);

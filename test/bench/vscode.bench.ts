@@ -2,9 +2,10 @@
  * The extension as a user gets it: the .vsix size (vsce package --no-dependencies of the minified
  * bundles), the activation time (activate() to the language client ready) and the time from opening
  * the seed series to vfio-lens diagnostics in the editor (first open, which includes the server's
- * start, and the activation unless the workspace's mail activated the extension at startup; the next patch, corpus k02, opened in that window; then after each of 3 server
- * restarts; each until VS Code reports the diagnostics changed), measured in a real VS Code (code-server,
- * through the e2e harness's runTests shim). Needs the e2e tools (node test/e2e/setup.mjs) and ../shared.
+ * start, and the activation unless the workspace's mail activated the extension at startup; the
+ * next patch, corpus k02, opened in that window; then after each of 3 server restarts; each until
+ * VS Code reports the diagnostics changed), measured in a real VS Code (code-server, through the
+ * e2e harness's runTests shim). Needs the e2e tools (node test/e2e/setup.mjs) and ../shared.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';

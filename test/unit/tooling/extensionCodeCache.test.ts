@@ -113,7 +113,7 @@ describe('dist/extension.js and the code cache', () => {
     }
   });
 
-  test('off writes nothing; a folder that cannot be made only says so', () => {
+  test('off writes nothing; a folder that cannot be made (a file in the way, /proc) only says so', () => {
     const off = load('off');
     assert.equal(off.code, 0, off.stderr);
     assert.equal(off.stdout, 'activate,deactivate');
@@ -127,6 +127,12 @@ describe('dist/extension.js and the code cache', () => {
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, 'activate,deactivate');
       assert.match(r.stderr, /not written/);
+      // a folder under /proc: Node 20's recursive mkdir never returns there (the extension host
+      // would hang); the loader's own walk gives up and says so
+      const proc = load('/proc/vfio-lens-no-such/cache');
+      assert.equal(proc.code, 0, proc.stderr);
+      assert.equal(proc.stdout, 'activate,deactivate');
+      assert.match(proc.stderr, /not written \(/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
