@@ -90,3 +90,26 @@ test('10,000 unknown fields under || short-circuit in a bounded number of nested
     assert.ok((r.branches?.length ?? 1) <= 2 * (MAX_ASSUMED_UNKNOWNS + 2));
   }
 });
+
+test('each operand is listed once, in the order first read, in a short list and past the scanned length', () => {
+  const ident = (name: string): Expr => ({ kind: 'ident', name, text: name });
+  // v0 | v1 | ... | v0 | v1 | ... : every name read twice; with 40 names the list grows past 16 in between
+  for (const count of [5, 40]) {
+    const names = Array.from({ length: count }, (_, i) => `v${i}`);
+    const e = [...names, ...names]
+      .map(ident)
+      .reduce((l, r): Expr => ({ kind: 'binary', op: '|', left: l, right: r, text: 'x' }));
+    const values = Object.fromEntries(names.map((n, i) => [n, i % 2]));
+    const operands: { name: string; value: number | 'unknown' }[] = [];
+    const s: EvalScope = { ...scope({}), value: (name) => values[name] };
+    assert.equal(evaluate(e, s, operands), 1);
+    assert.deepEqual(
+      operands.map((o) => o.name),
+      names,
+    );
+    assert.deepEqual(
+      operands.map((o) => o.value),
+      names.map((_, i) => i % 2),
+    );
+  }
+});
