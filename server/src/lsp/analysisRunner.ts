@@ -75,6 +75,16 @@ export const IDLE_TRIM_ABOVE_MB = 64;
 /** The share of each cache's limit kept: the newest entries, the documents worked on last. */
 export const IDLE_CACHE_SHARE = 1 / 8;
 
+/**
+ * When the last open document closes, the worker stays this long before it is stopped (its memory
+ * goes back with its process). A reviewer who closes a patch and opens the next, or VS Code
+ * replacing a preview tab with the next file, would otherwise wait for a fresh worker: seed 002
+ * closed and opened again took 410-470 ms, the process's start and a cold analysis, instead of
+ * a few ms. Idle meanwhile, the worker has trimmed its caches (IDLE_TRIM_MS).
+ * VFIO_LENS_RELEASE_AFTER_MS sets another (0: at once).
+ */
+export const RELEASE_AFTER_MS = 10_000;
+
 function settingOf(name: string, otherwise: number): number {
   const v = process.env[name];
   return v !== undefined && /^\d+$/.test(v) ? Number(v) : otherwise;
@@ -236,8 +246,9 @@ export class AnalysisRunner {
   private readonly pending = new Map<number, Pending>();
   private readonly queue: number[] = [];
   private inFlight: number | undefined;
-  /** No document needs the worker: stop it once its queue is empty. */
+  /** No document needs the worker: stop it once its queue is empty (after RELEASE_AFTER_MS). */
   private releasing = false;
+  private releaseTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly workerScript: string | undefined,
@@ -334,6 +345,7 @@ export class AnalysisRunner {
     watchdogMs: number,
   ): AnalysisJob<JobResult<K>> {
     this.releasing = false;
+    this.keepWorker();
     const id = this.nextId++;
     let cancelled = false;
     const req: JobRequest = { id, kind, text, options };
@@ -402,8 +414,9 @@ export class AnalysisRunner {
   }
 
   /**
-   * No open document needs the worker: it is stopped as soon as its queue is empty, and the next
-   * job starts a fresh one. The memory of the largest analysis it ran goes back with its process.
+   * No open document needs the worker: it is stopped RELEASE_AFTER_MS after its queue is empty,
+   * unless a job comes first, and the job after that starts a fresh one. The memory of the largest
+   * analysis it ran goes back with its process.
    */
   release(): void {
     this.releasing = true;
@@ -413,10 +426,24 @@ export class AnalysisRunner {
   private releaseIfIdle(): void {
     if (!this.releasing || this.pending.size > 0 || this.inFlight !== undefined) return;
     this.releasing = false;
-    this.dispose();
+    const after = settingOf('VFIO_LENS_RELEASE_AFTER_MS', RELEASE_AFTER_MS);
+    if (after === 0 || !this.worker) return this.dispose();
+    this.keepWorker();
+    this.releaseTimer = setTimeout(() => {
+      this.releaseTimer = undefined;
+      this.dispose();
+    }, after);
+    this.releaseTimer.unref();
+  }
+
+  /** A job came: the worker is no longer to be stopped. */
+  private keepWorker(): void {
+    clearTimeout(this.releaseTimer);
+    this.releaseTimer = undefined;
   }
 
   dispose(): void {
+    this.keepWorker();
     const w = this.worker;
     this.worker = undefined;
     if (w) stopWorker(w, false);

@@ -67,6 +67,15 @@ export async function run(): Promise<void> {
   // seed, not in its preview tab: the seed stays open)
   const next = workspaceFile(NEXT_FILE);
   const nextOpen = await timeToDiagnostics(openInEditor(next), next);
+  // the seed series again, as a reviewer comes back to it: every editor closed, VS Code's close of
+  // the documents reaching the server (their vfio-lens diagnostics gone), then opened in the window
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  const closedSeen = await poll(
+    'the closed documents',
+    () => (vfioDiagnostics(uri).length === 0 && vfioDiagnostics(next).length === 0 ? true : undefined),
+    30000,
+  ).catch(() => false);
+  const againOpen = closedSeen ? await timeToDiagnostics(openInEditor(uri), uri) : undefined;
   fs.writeFileSync(
     out,
     JSON.stringify({
@@ -76,6 +85,7 @@ export async function run(): Promise<void> {
       firstStart,
       firstOpen,
       nextOpen,
+      againOpen,
       afterRestart,
       diagnostics,
     }),

@@ -71,30 +71,71 @@ test('a job cancelled while the worker has it is answered as cancelled, by the w
   }
 });
 
-test('released, the worker process ends (its memory goes back with it)', async () => {
-  const runner = new AnalysisRunner(script, () => undefined);
+const alive = (pid: number) => {
   try {
-    assert.equal((await runner.run(patch, { file: 'a.patch' }, 60_000).outcome).status, 'done');
-    const pid = runner.workerPid;
-    assert.ok(pid !== undefined);
-    runner.release();
-    assert.equal(runner.workerPid, undefined);
-    // polled until the process is gone; the bound is on a hang, not a timing threshold
-    const alive = () => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    for (const end = Date.now() + 30_000; alive() && Date.now() < end;)
-      await new Promise((r) => setTimeout(r, 50));
-    assert.equal(alive(), false, `worker ${pid} still runs after release`);
-  } finally {
-    runner.dispose();
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
-});
+};
+
+/** Polls until the process is gone; the bound is on a hang, not a timing threshold. */
+async function ended(pid: number): Promise<boolean> {
+  for (const end = Date.now() + 30_000; alive(pid) && Date.now() < end;)
+    await new Promise((r) => setTimeout(r, 50));
+  return !alive(pid);
+}
+
+/** Runs `body` with VFIO_LENS_RELEASE_AFTER_MS set to `ms`. */
+async function withReleaseAfter(ms: string, body: () => Promise<void>): Promise<void> {
+  const before = process.env.VFIO_LENS_RELEASE_AFTER_MS;
+  process.env.VFIO_LENS_RELEASE_AFTER_MS = ms;
+  try {
+    await body();
+  } finally {
+    if (before === undefined) delete process.env.VFIO_LENS_RELEASE_AFTER_MS;
+    else process.env.VFIO_LENS_RELEASE_AFTER_MS = before;
+  }
+}
+
+test('released with no delay, the worker process ends at once (its memory goes back with it)', () =>
+  withReleaseAfter('0', async () => {
+    const runner = new AnalysisRunner(script, () => undefined);
+    try {
+      assert.equal((await runner.run(patch, { file: 'a.patch' }, 60_000).outcome).status, 'done');
+      const pid = runner.workerPid;
+      assert.ok(pid !== undefined);
+      runner.release();
+      assert.equal(runner.workerPid, undefined);
+      assert.equal(await ended(pid), true, `worker ${pid} still runs after release`);
+    } finally {
+      runner.dispose();
+    }
+  }));
+
+test('released, the worker stays for the next document until the delay passes, then ends', () =>
+  withReleaseAfter('400', async () => {
+    const runner = new AnalysisRunner(script, () => undefined);
+    try {
+      assert.equal((await runner.run(patch, { file: 'a.patch' }, 60_000).outcome).status, 'done');
+      const pid = runner.workerPid;
+      assert.ok(pid !== undefined);
+      runner.release();
+      // a document opened again within the delay: the same process analyses it, and stays
+      assert.equal(runner.workerPid, pid, 'the worker was stopped at once');
+      assert.equal((await runner.run(patch, { file: 'again.patch' }, 60_000).outcome).status, 'done');
+      assert.equal(runner.workerPid, pid, 'a fresh worker analysed the document opened again');
+      await new Promise((r) => setTimeout(r, 800));
+      assert.equal(runner.workerPid, pid, 'the worker was stopped while a document needed it');
+      // released again, nothing comes: it ends
+      runner.release();
+      assert.equal(await ended(pid), true, `worker ${pid} still runs after the delay`);
+      assert.equal(runner.workerPid, undefined);
+    } finally {
+      runner.dispose();
+    }
+  }));
 
 test('where no cancel file can be made, jobs still run in the worker (and say so)', async () => {
   const logs: string[] = [];
