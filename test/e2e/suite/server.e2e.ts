@@ -6,15 +6,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { SEED_FILE, api, codeOf, openAndWaitForDiagnostics, poll, vfioDiagnostics } from './support';
+import { processAlive } from '../../support/process';
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = processAlive;
 
 describe('a dead or deaf server', function () {
   let seed: vscode.TextDocument;

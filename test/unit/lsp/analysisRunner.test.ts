@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { WARM_UP_PATCH } from '../../../server/src/analysis/index';
 import { AnalysisRunner, worthATrim } from '../../../server/src/lsp/analysisRunner';
 import { projectRoot } from '../../support/shared';
+import { processAlive } from '../../support/process';
 
 /** The file of vfio-pci's config-space emulation (built, so no line of a real patch is copied). */
 const CONFIG_C = 'drivers/vfio/pci/vfio_pci_config.c';
@@ -71,14 +72,7 @@ test('a job cancelled while the worker has it is answered as cancelled, by the w
   }
 });
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = processAlive;
 
 /** Polls until the process is gone; the bound is on a hang, not a timing threshold. */
 async function ended(pid: number): Promise<boolean> {
@@ -87,54 +81,49 @@ async function ended(pid: number): Promise<boolean> {
   return !alive(pid);
 }
 
-/** Runs `body` with VFIO_LENS_RELEASE_AFTER_MS set to `ms`. */
-async function withReleaseAfter(ms: string, body: () => Promise<void>): Promise<void> {
+/**
+ * With VFIO_LENS_RELEASE_AFTER_MS set to `ms`: a runner whose worker analysed one document, then
+ * `body` with the runner and the worker's pid.
+ */
+async function afterOneJob(
+  ms: string,
+  body: (runner: AnalysisRunner, pid: number) => Promise<void>,
+): Promise<void> {
   const before = process.env.VFIO_LENS_RELEASE_AFTER_MS;
   process.env.VFIO_LENS_RELEASE_AFTER_MS = ms;
+  const runner = new AnalysisRunner(script, () => undefined);
   try {
-    await body();
+    assert.equal((await runner.run(patch, { file: 'a.patch' }, 60_000).outcome).status, 'done');
+    const pid = runner.workerPid;
+    assert.ok(pid !== undefined);
+    await body(runner, pid);
   } finally {
+    runner.dispose();
     if (before === undefined) delete process.env.VFIO_LENS_RELEASE_AFTER_MS;
     else process.env.VFIO_LENS_RELEASE_AFTER_MS = before;
   }
 }
 
 test('released with no delay, the worker process ends at once (its memory goes back with it)', () =>
-  withReleaseAfter('0', async () => {
-    const runner = new AnalysisRunner(script, () => undefined);
-    try {
-      assert.equal((await runner.run(patch, { file: 'a.patch' }, 60_000).outcome).status, 'done');
-      const pid = runner.workerPid;
-      assert.ok(pid !== undefined);
-      runner.release();
-      assert.equal(runner.workerPid, undefined);
-      assert.equal(await ended(pid), true, `worker ${pid} still runs after release`);
-    } finally {
-      runner.dispose();
-    }
+  afterOneJob('0', async (runner, pid) => {
+    runner.release();
+    assert.equal(runner.workerPid, undefined);
+    assert.equal(await ended(pid), true, `worker ${pid} still runs after release`);
   }));
 
 test('released, the worker stays for the next document until the delay passes, then ends', () =>
-  withReleaseAfter('400', async () => {
-    const runner = new AnalysisRunner(script, () => undefined);
-    try {
-      assert.equal((await runner.run(patch, { file: 'a.patch' }, 60_000).outcome).status, 'done');
-      const pid = runner.workerPid;
-      assert.ok(pid !== undefined);
-      runner.release();
-      // a document opened again within the delay: the same process analyses it, and stays
-      assert.equal(runner.workerPid, pid, 'the worker was stopped at once');
-      assert.equal((await runner.run(patch, { file: 'again.patch' }, 60_000).outcome).status, 'done');
-      assert.equal(runner.workerPid, pid, 'a fresh worker analysed the document opened again');
-      await new Promise((r) => setTimeout(r, 800));
-      assert.equal(runner.workerPid, pid, 'the worker was stopped while a document needed it');
-      // released again, nothing comes: it ends
-      runner.release();
-      assert.equal(await ended(pid), true, `worker ${pid} still runs after the delay`);
-      assert.equal(runner.workerPid, undefined);
-    } finally {
-      runner.dispose();
-    }
+  afterOneJob('400', async (runner, pid) => {
+    runner.release();
+    // a document opened again within the delay: the same process analyses it, and stays
+    assert.equal(runner.workerPid, pid, 'the worker was stopped at once');
+    assert.equal((await runner.run(patch, { file: 'again.patch' }, 60_000).outcome).status, 'done');
+    assert.equal(runner.workerPid, pid, 'a fresh worker analysed the document opened again');
+    await new Promise((r) => setTimeout(r, 800));
+    assert.equal(runner.workerPid, pid, 'the worker was stopped while a document needed it');
+    // released again, nothing comes: it ends
+    runner.release();
+    assert.equal(await ended(pid), true, `worker ${pid} still runs after the delay`);
+    assert.equal(runner.workerPid, undefined);
   }));
 
 test('where no cancel file can be made, jobs still run in the worker (and say so)', async () => {
