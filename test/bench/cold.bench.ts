@@ -344,16 +344,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const serverStats = (client: LspClient) => client.request<ServerStats>('vfioLens/stats', null);
 
-/** Waits until the server has no analysis process (the bound is on a hang: then it says so). */
-async function analysisProcessEnded(client: LspClient): Promise<void> {
-  const t0 = performance.now();
-  while ((await serverStats(client)).analysisPid !== undefined) {
-    if (performance.now() - t0 > RELEASE_AFTER_MS + 30_000)
-      throw new Error('the analysis process never ended');
-    await sleep(250);
-  }
-}
-
 async function reportMemory(): Promise<void> {
   if (!fs.existsSync('/proc/self/status')) {
     row('LSP: RSS', 'no /proc here: not measured', '', '', '');
@@ -366,8 +356,7 @@ async function reportMemory(): Promise<void> {
     // the level once the server has settled after `initialized`, at rest: the analysis process
     // its loader started early has gone (a server without a document lets it go after 5 s)
     await sleep(1000);
-    for (let t = 0; t < 10_000 && (await serverStats(client)).analysisPid !== undefined; t += 250)
-      await sleep(250);
+    await client.analysisProcessEnded(30_000);
     const start = rssOf(pid);
     const startPss = processTreePss(pid);
     // the level after a first document, analysed and closed (the analysis process started and ended)
@@ -384,7 +373,7 @@ async function reportMemory(): Promise<void> {
     const reopenMs = performance.now() - t0Again;
     client.close(first);
     // the level once that process has ended
-    await analysisProcessEnded(client);
+    await client.analysisProcessEnded(RELEASE_AFTER_MS + 30_000);
     await sleep(500);
     const afterFirst = rssOf(pid);
     row(
@@ -423,7 +412,7 @@ async function reportMemory(): Promise<void> {
     // the analysis process ends RELEASE_AFTER_MS after the last close; then V8 gives the server's
     // memory back lazily: watch for 10 s more and keep the lowest level
     const closedAt = performance.now();
-    await analysisProcessEnded(client);
+    await client.analysisProcessEnded(RELEASE_AFTER_MS + 30_000);
     const releasedAfter = performance.now() - closedAt;
     let closed = rssOf(pid);
     let settledAt = 0;

@@ -13,7 +13,6 @@ import { LspClient, cliPath } from '../protocol/lspClient';
 import { processTreeRss } from './processTree';
 import { analysisTimes } from './serverLogs';
 import { RELEASE_AFTER_MS } from '../../server/src/lsp/analysisRunner';
-import type { ServerStats } from '../../server/src/lsp/protocol';
 
 const SEED = '002_4b73f9f607840218.txt';
 const LARGEST = 'k13_hv-pci-command-memory_thread.mbox';
@@ -101,12 +100,7 @@ async function main(): Promise<void> {
       `didOpen -> diagnostics, seed 002 (just after the last document closed)   ${ms(await openToDiagnostics(client, 'plaintext', seed))}`,
     );
     // once that delay passed, the worker has ended: the next open starts a fresh one
-    const stopped = performance.now();
-    while ((await client.request<ServerStats>('vfioLens/stats', null)).analysisPid !== undefined) {
-      if (performance.now() - stopped > RELEASE_AFTER_MS + 30_000)
-        throw new Error('the analysis worker never ended');
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await client.analysisProcessEnded(RELEASE_AFTER_MS + 30_000);
     report.push(
       `didOpen -> diagnostics, seed 002 (after the worker ended, ${RELEASE_AFTER_MS / 1000} s later)   ${ms(await openToDiagnostics(client, 'plaintext', seed))}`,
     );

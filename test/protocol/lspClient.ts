@@ -17,6 +17,7 @@ import type {
   Diagnostic,
   PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol';
+import type { ServerStats } from '../../server/src/lsp/protocol';
 import { projectRoot } from '../support/shared';
 
 /** The CLI the tests start: dist/cli.js (npm test builds it), or VFIO_LENS_CLI for another build. */
@@ -176,6 +177,21 @@ export class LspClient {
       if (Date.now() > end)
         throw new Error(`no ${what} before the deadline\n${this.logs.slice(-20).join('\n')}`);
       await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  /**
+   * Polls vfioLens/stats until the server has no analysis process (it ends RELEASE_AFTER_MS after
+   * the last document closed), and returns those stats; fails after the deadline (a hang).
+   */
+  async analysisProcessEnded(deadlineMs = 60_000): Promise<ServerStats> {
+    const end = Date.now() + deadlineMs;
+    for (;;) {
+      const stats = await this.request<ServerStats>('vfioLens/stats', null);
+      if (stats.analysisPid === undefined) return stats;
+      if (Date.now() > end)
+        throw new Error(`the analysis process ${stats.analysisPid} still ran after ${deadlineMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
 

@@ -27,16 +27,7 @@ test('opening and closing 50 documents: RSS returns within 10% of its start', as
     await client.waitForDiagnostics('file:///t/first.mbox', 1);
     client.close('file:///t/first.mbox');
     // the level once the worker of that document has ended
-    const workerEnded = async () => {
-      let now = await stats();
-      for (const end = Date.now() + 30_000; now.analysisPid !== undefined && Date.now() < end;) {
-        await new Promise((r) => setTimeout(r, 100));
-        now = await stats();
-      }
-      assert.equal(now.analysisPid, undefined, 'the analysis process still ran 30 s after the last close');
-      return now;
-    };
-    const start = (await workerEnded()).rss;
+    const start = (await client.analysisProcessEnded()).rss;
     for (let i = 0; i < 50; i++) {
       const uri = `file:///t/doc${i}.mbox`;
       client.open(uri, 'patch-mail', `${text}\n(copy ${i})\n`);
@@ -46,7 +37,7 @@ test('opening and closing 50 documents: RSS returns within 10% of its start', as
     assert.equal(open.documents, 50);
     for (let i = 0; i < 50; i++) client.close(`file:///t/doc${i}.mbox`);
     // polled until it is back, or the bound on a hang passes
-    let last = await workerEnded();
+    let last = await client.analysisProcessEnded();
     for (const end = Date.now() + 30_000; Date.now() < end;) {
       if (last.documents === 0 && last.rss <= start * 1.1) break;
       await new Promise((r) => setTimeout(r, 200));

@@ -67,8 +67,9 @@ export async function run(): Promise<void> {
   // seed, not in its preview tab: the seed stays open)
   const next = workspaceFile(NEXT_FILE);
   const nextOpen = await timeToDiagnostics(openInEditor(next), next);
-  // the seed series again, as a reviewer comes back to it: every editor closed, VS Code's close of
-  // the documents reaching the server (their vfio-lens diagnostics gone), then opened in the window
+  // the seed series again, as a reviewer comes back to it: every editor closed (the language client
+  // drops a document's pulled diagnostics with its tab; VS Code may keep the document open for the
+  // server), then opened in the window
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   const closedSeen = await poll(
     'the closed documents',
