@@ -3,7 +3,7 @@
  * goal: the CLI's whole process (`analyze` of one patch mail, of seed 002, of a one-line text
  * file) against `node -e 0` and `vfio-lens --help`; the language server over stdio from
  * `initialize` to the first diagnostics of seed 002 and its first hover, against the same server
- * warm; the reader's first parse in a fresh process on corpus/bench a and b against the fastest
+ * warm, and seed 002 opened 7 s after the server started; the reader's first parse in a fresh process on corpus/bench a and b against the fastest
  * correct JS peer's first parse in a fresh process (and both warm); the server's RSS after
  * opening every corpus and seed file and after closing them; the size of each bundle.
  *
@@ -24,6 +24,7 @@ import { BENCH_REFERENCES, meaningful, tools, totals, verdict, type FileCount } 
 import { LspClient, cliPath } from '../protocol/lspClient';
 import type { ServerStats } from '../../server/src/lsp/protocol';
 import { RELEASE_AFTER_MS } from '../../server/src/lsp/analysisRunner';
+import { EARLY_IDLE_MS } from '../../server/src/lsp/analysisProcess';
 import {
   corpusRealFiles,
   haveShared,
@@ -255,6 +256,48 @@ async function timeHover(client: LspClient, uri: string, position: object): Prom
   return performance.now() - t0;
 }
 
+/** How long after its start the server gets its first document in `reportLateOpen`. */
+const LATE_OPEN_MS = 7000;
+const LATE_ROUNDS = 3;
+
+/**
+ * The first patch opened a while after the server started, as an editor that starts it with a
+ * folder of patches gives it one when the reviewer opens it: the server's early analysis process
+ * waits EARLY_IDLE_MS for it. Beside it, in the same rounds, a server that let that process go
+ * after 5 s (VFIO_LENS_EARLY_IDLE_MS=5000, as before), whose first document starts a new one.
+ */
+async function reportLateOpen(): Promise<void> {
+  const seed = readShared('seeds', SEED);
+  const kept: number[] = [];
+  const letGo: number[] = [];
+  for (let i = 0; i < LATE_ROUNDS; i++) {
+    for (const [times, env] of [
+      [kept, {}],
+      [letGo, { VFIO_LENS_EARLY_IDLE_MS: '5000' }],
+    ] as const) {
+      const client = await LspClient.start({ env });
+      try {
+        await sleep(LATE_OPEN_MS);
+        const uri = 'file:///bench/cold/late/seed-002.txt';
+        const diagnostics = client.nextDiagnostics(uri, 1);
+        const t0 = performance.now();
+        client.open(uri, 'plaintext', seed);
+        if ((await diagnostics).length === 0) throw new Error('the seed got no diagnostics');
+        times.push(performance.now() - t0);
+      } finally {
+        await client.stop();
+      }
+    }
+  }
+  row(
+    `LSP: seed ${SEED.slice(0, 3)} opened ${LATE_OPEN_MS / 1000} s after the server started -> diagnostics`,
+    `${spread(kept)} ms (the early analysis process waits ${EARLY_IDLE_MS / 1000} s)`,
+    `let go after 5 s: ${spread(letGo)} ms (a new process)`,
+    `${(median(letGo) / median(kept)).toFixed(2)}x`,
+    '',
+  );
+}
+
 async function reportServer(): Promise<void> {
   const seed = readShared('seeds', SEED);
   const position = hoverPosition(seed);
@@ -349,7 +392,9 @@ async function reportMemory(): Promise<void> {
     row('LSP: RSS', 'no /proc here: not measured', '', '', '');
     return;
   }
-  const client = await LspClient.start();
+  // the level at rest is the server's once its early analysis process has gone: a second here,
+  // not the EARLY_IDLE_MS a server without a document waits for one
+  const client = await LspClient.start({ env: { VFIO_LENS_EARLY_IDLE_MS: '1000' } });
   const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
   try {
     const pid = client.child.pid!;
@@ -656,6 +701,7 @@ async function main(): Promise<void> {
   fs.writeFileSync(oneLine, 'Thanks, applied.\n');
   reportProcesses(oneLine);
   await reportServer();
+  await reportLateOpen();
   await reportMemory();
   await reportReader();
   reportBundles();

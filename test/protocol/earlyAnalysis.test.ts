@@ -1,14 +1,15 @@
 /**
  * The analysis process starts with the server (issue 16): dist/cli.js forks it before the server's
- * bundle loads, and the server's first document is analysed in it. A server with no document lets
- * it go, and its first document later starts a new one. The waits are bounds on a hang, not
- * timing thresholds.
+ * bundle loads, and the server's first document is analysed in it, also one the reviewer opens a
+ * while later. A server with no document by EARLY_IDLE_MS lets it go, and its first document later
+ * starts a new one. The waits are bounds on a hang, not timing thresholds.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ServerStats } from '../../server/src/lsp/protocol';
+import { EARLY_IDLE_MS, earlyIdleMs } from '../../server/src/lsp/analysisProcess';
 import { projectRoot } from '../support/shared';
 import { LspClient } from './lspClient';
 
@@ -17,8 +18,11 @@ const sample = () => fs.readFileSync(path.join(projectRoot, 'samples', 'sample-s
 type Stats = () => Promise<ServerStats>;
 
 /** A started server, its stats, and the analysis process it had before any document (asserted). */
-async function withServer(run: (client: LspClient, stats: Stats, early: number) => Promise<void>) {
-  const client = LspClient.spawn({});
+async function withServer(
+  run: (client: LspClient, stats: Stats, early: number) => Promise<void>,
+  env?: Record<string, string>,
+) {
+  const client = LspClient.spawn(env ? { env } : {});
   await client.initialize({});
   try {
     const stats = () => client.request<ServerStats>('vfioLens/stats', null);
@@ -68,16 +72,36 @@ test('the analysis process starts without NODE_EXTRA_CA_CERTS (Node reads that f
   }
 });
 
-test('a server with no document lets its early analysis process go; a later document starts one', () =>
+test('a server with no document keeps its early analysis process for a patch opened seconds later', () =>
   withServer(async (client, stats, early) => {
-    let now = await stats();
-    for (const end = Date.now() + 30_000; now.analysisPid !== undefined && Date.now() < end;) {
-      await new Promise((r) => setTimeout(r, 200));
-      now = await stats();
-    }
-    assert.equal(now.analysisPid, undefined, 'the idle early process was still running after 30 s');
-    assert.equal(now.analysisRss, 0);
+    // past the 5 s it used to wait: an editor that starts the server with a folder of patches
+    await new Promise((r) => setTimeout(r, 6000));
+    assert.equal((await stats()).analysisPid, early, 'the early process was let go within 6 s');
     await openSample(client, 'file:///t/later.mbox');
-    const later = (await stats()).analysisPid;
-    assert.ok(later !== undefined && later !== early, `analysis process ${later} after ${early} ended`);
+    assert.equal((await stats()).analysisPid, early, 'the later document was analysed in a new process');
   }));
+
+test('a server with no document lets its early analysis process go; a later document starts one', () =>
+  withServer(
+    async (client, stats, early) => {
+      let now = await stats();
+      for (const end = Date.now() + 30_000; now.analysisPid !== undefined && Date.now() < end;) {
+        await new Promise((r) => setTimeout(r, 200));
+        now = await stats();
+      }
+      assert.equal(now.analysisPid, undefined, 'the idle early process was still running after 30 s');
+      assert.equal(now.analysisRss, 0);
+      await openSample(client, 'file:///t/later.mbox');
+      const later = (await stats()).analysisPid;
+      assert.ok(later !== undefined && later !== early, `analysis process ${later} after ${early} ended`);
+    },
+    { VFIO_LENS_EARLY_IDLE_MS: '1500' },
+  ));
+
+test('VFIO_LENS_EARLY_IDLE_MS sets how long the early process waits; anything but a number is the default', () => {
+  assert.equal(earlyIdleMs({}), EARLY_IDLE_MS);
+  assert.equal(earlyIdleMs({ VFIO_LENS_EARLY_IDLE_MS: '1500' }), 1500);
+  assert.equal(earlyIdleMs({ VFIO_LENS_EARLY_IDLE_MS: '0' }), 0);
+  for (const junk of ['', '-1', '1e3', 'soon', ' 5'])
+    assert.equal(earlyIdleMs({ VFIO_LENS_EARLY_IDLE_MS: junk }), EARLY_IDLE_MS);
+});

@@ -32,9 +32,19 @@ export const CANCEL_FD = 4;
 /**
  * How long a process started early waits for the server to give it a job (from the server's
  * start): a server that has no document to analyse by then lets it go, and its first document
- * starts a new one.
+ * starts a new one. An editor that starts the server when it opens a folder of patches (VS Code's
+ * `workspaceContains`) gives it its first patch when the reviewer opens one, seconds or a minute
+ * later: with 5 s the process was let go before that, and seed 002 opened 7 s after the server
+ * started waited for a new process (open -> diagnostics 206-251 ms over stdio, 140-282 ms within 5
+ * s). VFIO_LENS_EARLY_IDLE_MS sets another (the tests, the benches' level at rest).
  */
-export const EARLY_IDLE_MS = 5000;
+export const EARLY_IDLE_MS = 60_000;
+
+/** EARLY_IDLE_MS, or VFIO_LENS_EARLY_IDLE_MS when it is a number of ms. */
+export function earlyIdleMs(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.VFIO_LENS_EARLY_IDLE_MS;
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : EARLY_IDLE_MS;
+}
 
 /**
  * The analysis process's environment: the server's, without NODE_EXTRA_CA_CERTS. Node 20 reads and
@@ -150,7 +160,7 @@ type Holder = { [EARLY]?: { worker: WorkerProcess; idle: NodeJS.Timeout } };
 /**
  * The loader's call, for `vfio-lens lsp` with a transport (not its worker): starts the analysis
  * process now, if the server will use one (`workerScriptOf(argv1)`). One nobody takes within
- * EARLY_IDLE_MS is let go. A failure only means the server forks its first worker later, as
+ * EARLY_IDLE_MS (`earlyIdleMs`) is let go. A failure only means the server forks its first worker later, as
  * without this.
  */
 export function startEarly(argv1: string | undefined): void {
@@ -166,7 +176,7 @@ export function startEarly(argv1: string | undefined): void {
       delete holder[EARLY];
       stopWorker(worker, false);
       closeCancel(worker);
-    }, EARLY_IDLE_MS);
+    }, earlyIdleMs());
     idle.unref();
     holder[EARLY] = { worker, idle };
   } catch {
