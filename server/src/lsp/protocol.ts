@@ -125,6 +125,11 @@ export interface ServerStats {
   /** The analysis process's id while one runs (the one the server's loader started early included). */
   analysisPid?: number;
   heapUsed: number;
+  /**
+   * The size of the server's young generation (V8's new space, bytes): it stays at its first size
+   * (scripts/cli-loader.cjs), as V8 never gives a grown one back.
+   */
+  youngGeneration: number;
   documents: number;
   /**
    * How often the server's analysis processes, idle after a job with more than 64 MB of heap held

@@ -22,6 +22,7 @@ import {
 } from 'vscode-languageserver';
 import { fullCollector } from './collector';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import * as v8 from 'node:v8';
 import { AnalysisRunner, rssOf } from './analysisRunner';
 import * as custom from './customRequests';
 import { diagnosticsFor, shownAnalysis } from './diagnostics';
@@ -350,6 +351,8 @@ export function createServer(connection: Connection, options: ServerOptions = {}
         analysisRss,
         ...(analysisPid !== undefined ? { analysisPid } : {}),
         heapUsed: process.memoryUsage().heapUsed,
+        youngGeneration:
+          v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0,
         documents: need().uris().length,
         analysisTrims: runner.trims,
       };
