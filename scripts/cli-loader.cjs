@@ -83,8 +83,8 @@ if (role === 'server' || role === 'worker') require('node:v8').setFlagsFromStrin
 // are held at 4 MB).
 if (role === 'cli') require('node:v8').setFlagsFromString('--semi-space-growth-factor=16');
 
-// The language server's young generation stays at its first size (1 MB semi-spaces), not doubled to
-// 8 MB by a burst of documents: V8 never gives a grown young generation back, and the server keeps
+// The language server's young generation stays at its first size (1 MB semi-spaces), not grown to
+// 16 MB ones by a burst of documents: V8 never gives a grown young generation back, and the server keeps
 // little of what a document's messages make (its analysis comes from the analysis process). After
 // the 73 corpus and seed files opened and closed (`npm run bench -- cold`'s memory rows, three
 // interleaved runs each): RSS 71-73 -> 64-66 MB against a start of 61-63 MB; the 73 open in the same

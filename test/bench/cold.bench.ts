@@ -3,8 +3,9 @@
  * goal: the CLI's whole process (`analyze` of one patch mail, of seed 002, of a one-line text
  * file) against `node -e 0` and `vfio-lens --help`; the language server over stdio from
  * `initialize` to the first diagnostics of seed 002 and its first hover, against the same server
- * warm, and seed 002 opened 7 s after the server started; the reader's first parse in a fresh process on corpus/bench a and b against the fastest
- * correct JS peer's first parse in a fresh process (and both warm); the server's RSS after
+ * warm, and seed 002 opened 7 s after the server started; the reader's first parse in a fresh
+ * process on corpus/bench a and b against the fastest correct JS peer's first parse in a fresh
+ * process (and both warm); the server's RSS after
  * opening every corpus and seed file and after closing them; the size of each bundle.
  *
  * Every figure is a median over several fresh processes, run round-robin so that the machine's

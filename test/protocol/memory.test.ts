@@ -36,7 +36,7 @@ test('opening and closing 50 documents: RSS returns within 10% of its start; the
     const open = await stats();
     assert.equal(open.documents, 50);
     // V8 never gives a grown young generation back: the server's stays at its first size
-    // (1 MB semi-spaces, scripts/cli-loader.cjs); 50 documents grew it to 8 MB ones before
+    // (1 MB semi-spaces, scripts/cli-loader.cjs); 50 documents grew it to 16 MB ones (32 MB) before
     assert.ok(
       open.youngGeneration > 0 && open.youngGeneration <= 2 * 2 ** 20,
       `young generation ${MB(open.youngGeneration)}`,

@@ -35,8 +35,9 @@ export const CANCEL_FD = 4;
  * starts a new one. An editor that starts the server when it opens a folder of patches (VS Code's
  * `workspaceContains`) gives it its first patch when the reviewer opens one, seconds or a minute
  * later: with 5 s the process was let go before that, and seed 002 opened 7 s after the server
- * started waited for a new process (open -> diagnostics 206-251 ms over stdio, 140-282 ms within 5
- * s). VFIO_LENS_EARLY_IDLE_MS sets another (the tests, the benches' level at rest).
+ * started waited for a new process (`npm run bench -- cold`, open -> diagnostics: 303 / 377 ms,
+ * 212 / 271 ms with the process kept). VFIO_LENS_EARLY_IDLE_MS sets another (the tests, the
+ * benches' level at rest).
  */
 export const EARLY_IDLE_MS = 60_000;
 
@@ -160,8 +161,8 @@ type Holder = { [EARLY]?: { worker: WorkerProcess; idle: NodeJS.Timeout } };
 /**
  * The loader's call, for `vfio-lens lsp` with a transport (not its worker): starts the analysis
  * process now, if the server will use one (`workerScriptOf(argv1)`). One nobody takes within
- * EARLY_IDLE_MS (`earlyIdleMs`) is let go. A failure only means the server forks its first worker later, as
- * without this.
+ * EARLY_IDLE_MS (`earlyIdleMs`) is let go. A failure only means the server forks its first worker
+ * later, as without this.
  */
 export function startEarly(argv1: string | undefined): void {
   const holder = globalThis as Holder;
