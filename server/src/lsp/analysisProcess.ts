@@ -41,10 +41,15 @@ export const CANCEL_FD = 4;
  */
 export const EARLY_IDLE_MS = 60_000;
 
+/** A setting from the environment (the tests', the benches'): `name` when it is a whole number, else `otherwise`. */
+export function settingOf(name: string, otherwise: number, env: NodeJS.ProcessEnv = process.env): number {
+  const v = env[name];
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : otherwise;
+}
+
 /** EARLY_IDLE_MS, or VFIO_LENS_EARLY_IDLE_MS when it is a number of ms. */
 export function earlyIdleMs(env: NodeJS.ProcessEnv = process.env): number {
-  const v = env.VFIO_LENS_EARLY_IDLE_MS;
-  return v !== undefined && /^\d+$/.test(v) ? Number(v) : EARLY_IDLE_MS;
+  return settingOf('VFIO_LENS_EARLY_IDLE_MS', EARLY_IDLE_MS, env);
 }
 
 /**

@@ -26,6 +26,7 @@ import {
   closeCancel,
   earlyPid,
   forkAnalysisProcess,
+  settingOf,
   hold,
   stopWorker,
   takeEarly,
@@ -84,11 +85,6 @@ export const IDLE_CACHE_SHARE = 1 / 8;
  * VFIO_LENS_RELEASE_AFTER_MS sets another (0: at once).
  */
 export const RELEASE_AFTER_MS = 10_000;
-
-function settingOf(name: string, otherwise: number): number {
-  const v = process.env[name];
-  return v !== undefined && /^\d+$/.test(v) ? Number(v) : otherwise;
-}
 
 /**
  * Whether an idle worker's heap is worth a trim: what V8 holds for it (`heapTotal`, the pages
